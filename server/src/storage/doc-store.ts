@@ -1,0 +1,79 @@
+/**
+ * The one storage boundary the rooms talk to. Every implementation (file, and later PostgreSQL) must pass
+ * the contract suite in `test/storage/contract.ts`.
+ *
+ * Document ids reaching a store have already been validated by `isValidDocId`, but stores check again:
+ * a store never builds a path or key from an id it has not checked itself.
+ */
+
+/** What we know about a document besides its content. */
+export interface DocMeta {
+  id: string;
+  /** ISO-8601 timestamps. */
+  createdAt: string;
+  updatedAt: string;
+  /** Share-link generation: tokens minted for an older generation no longer open the document. */
+  linkGeneration: number;
+}
+
+/** A document's stored history, in the order it must be applied. */
+export interface StoredDoc {
+  /** The compacted state (a Yjs update), or null when the document was never compacted. */
+  snapshot: Uint8Array | null;
+  /** Updates appended since that snapshot, oldest first. Applying them twice is harmless (Yjs is idempotent). */
+  log: Uint8Array[];
+  /** Total bytes of `log` payloads, so callers can decide when to compact. */
+  logBytes: number;
+}
+
+export interface DocStore {
+  /** Records a new document. Rejects with `DocExistsError` if the id is taken. */
+  create(meta: DocMeta): Promise<void>;
+  /** The document's metadata, or null when the document does not exist. */
+  getMeta(id: string): Promise<DocMeta | null>;
+  /** Replaces the metadata of an existing document. Rejects with `UnknownDocError` if it does not exist. */
+  putMeta(meta: DocMeta): Promise<void>;
+  /** Everything stored for the document, or null when the document does not exist. */
+  load(id: string): Promise<StoredDoc | null>;
+  /**
+   * Appends one update to the document's log. Resolves once the bytes are written to the operating system,
+   * so a process crash (SIGKILL) cannot lose them; an fsync follows within the configured group-commit
+   * interval. Appends of one document resolve in the order they were called. Rejects on I/O errors, in
+   * which case nothing may be acknowledged to peers.
+   */
+  append(id: string, update: Uint8Array): Promise<void>;
+  /**
+   * Folds the log into a new snapshot. `snapshot` is called synchronously at the moment the log is cut and
+   * must return a state that covers every update appended before that moment; updates appended while the
+   * compaction runs are kept. Crash-safe at every step.
+   */
+  compact(id: string, snapshot: () => Uint8Array): Promise<void>;
+  /** Makes every write so far durable (fsync) — used before unload and on shutdown. */
+  flush(id?: string): Promise<void>;
+  /** Flushes and frees what the store holds open for this document (file handles, buffers). */
+  release(id: string): Promise<void>;
+  /** Flushes everything and frees all resources; the store is unusable afterwards. */
+  close(): Promise<void>;
+}
+
+export class DocExistsError extends Error {
+  constructor(readonly docId: string) {
+    super(`document ${docId} already exists`);
+    this.name = 'DocExistsError';
+  }
+}
+
+export class UnknownDocError extends Error {
+  constructor(readonly docId: string) {
+    super(`document ${docId} does not exist`);
+    this.name = 'UnknownDocError';
+  }
+}
+
+/** Ids are random URL-safe strings we mint ourselves; anything else never reaches a path. */
+const DOC_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
+
+/** True when `id` has the shape of a document id (and so is safe to use as a file name). */
+export function isValidDocId(id: string): boolean {
+  return DOC_ID_PATTERN.test(id);
+}
