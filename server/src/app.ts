@@ -1,0 +1,49 @@
+import { Hono } from 'hono';
+import type { WebSocket } from 'ws';
+import type { Logger } from './logger.js';
+import type { Metrics } from './metrics.js';
+import type { RoomRegistry } from './rooms/registry.js';
+import type { DocStore } from './storage/doc-store.js';
+import { collabHandler } from './collab/route.js';
+import { docsRoutes } from './http/docs.js';
+import { HttpError, toErrorResponse } from './http/errors.js';
+import { opsRoutes } from './http/ops.js';
+import { staticRoutes } from './http/static.js';
+
+export interface AppDeps {
+  key: Uint8Array;
+  store: DocStore;
+  registry: RoomRegistry;
+  logger: Logger;
+  metrics: Metrics;
+  publicUrl: string;
+  editorDist: string;
+  maxConnections: number;
+  allowedOrigins: string[];
+  sockets: Set<WebSocket>;
+  isDraining: () => boolean;
+  now: () => Date;
+}
+
+/** All routes, wired to what they need; no module-level state. */
+export function createApp(deps: AppDeps): Hono {
+  const app = new Hono({ strict: true });
+  app.onError((error, c) =>
+    toErrorResponse(error, c, (unexpected) => {
+      deps.metrics.errors.inc({ kind: 'internal' });
+      deps.logger.error({ err: unexpected, method: c.req.method, path: c.req.path }, 'request failed');
+    }),
+  );
+  app.use('*', async (c, next) => {
+    await next();
+    c.header('X-Content-Type-Options', 'nosniff');
+  });
+  app.route('/api/docs', docsRoutes(deps));
+  app.get('/collab/:id', collabHandler(deps));
+  app.route('/', opsRoutes(deps));
+  app.route('/', staticRoutes(deps.editorDist));
+  app.notFound((c) => {
+    throw new HttpError(404, 'not_found', `no route for ${c.req.method} ${c.req.path}`);
+  });
+  return app;
+}

@@ -1,0 +1,105 @@
+import { upgradeWebSocket } from '@hono/node-server';
+import type { Context } from 'hono';
+import type { WebSocket } from 'ws';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+import { CloseCode } from '../protocol/close-codes.js';
+import type { Connection } from '../rooms/connection.js';
+import type { Room } from '../rooms/room.js';
+import type { RoomRegistry } from '../rooms/registry.js';
+import { authorize, type AccessDeps } from '../http/access.js';
+import { HttpError } from '../http/errors.js';
+import { wrapSocket } from './socket.js';
+
+export interface CollabDeps extends AccessDeps {
+  registry: RoomRegistry;
+  logger: Logger;
+  metrics: Metrics;
+  maxConnections: number;
+  allowedOrigins: string[];
+  isDraining: () => boolean;
+  /** Every open collaboration socket, for keep-alive pings and shutdown. */
+  sockets: Set<WebSocket>;
+}
+
+/**
+ * `GET /collab/:id` — [H1] everything that can be refused is refused before the upgrade (401/403/404/503),
+ * so an unauthorised client never holds a socket. Messages that arrive while the room loads are queued.
+ */
+export function collabHandler(deps: CollabDeps) {
+  return async (c: Context, next: () => Promise<void>) => {
+    if (deps.isDraining()) throw new HttpError(503, 'draining', 'server is shutting down');
+    const origin = c.req.header('origin');
+    if (deps.allowedOrigins.length > 0 && (!origin || !deps.allowedOrigins.includes(origin))) {
+      deps.metrics.limitTrips.inc({ limit: 'origin' });
+      throw new HttpError(403, 'origin_not_allowed', 'origin not allowed');
+    }
+    const { meta, claims } = await authorize(c, deps, 'view');
+    if (deps.sockets.size >= deps.maxConnections) {
+      deps.metrics.limitTrips.inc({ limit: 'connections' });
+      deps.logger.warn({ limit: deps.maxConnections }, 'server connection limit reached');
+      throw new HttpError(503, 'too_many_connections', 'too many connections');
+    }
+    const log = deps.logger.child({ doc: meta.id });
+    const upgrade = upgradeWebSocket(() => {
+      let room: Room | undefined;
+      let conn: Connection | null = null;
+      let closed = false;
+      let expiryTimer: NodeJS.Timeout | undefined;
+      const queued: Uint8Array[] = [];
+      return {
+        onOpen(_event, ws) {
+          const raw = ws.raw as WebSocket;
+          deps.sockets.add(raw);
+          deps.metrics.connections.set(deps.sockets.size);
+          const socket = wrapSocket(raw);
+          if (claims.expiresAt !== undefined) {
+            // [R4] A token that expires mid-session ends the session.
+            const ms = Math.max(0, claims.expiresAt * 1000 - deps.now().getTime());
+            expiryTimer = setTimeout(() => socket.close(CloseCode.TokenRevoked, 'token expired'), Math.min(ms, 2 ** 31 - 1));
+            expiryTimer.unref();
+          }
+          deps.registry.acquire(meta.id).then(
+            (acquired) => {
+              if (closed) return deps.registry.release(acquired);
+              room = acquired;
+              conn = room.join(socket, { scope: claims.scope, generation: claims.generation });
+              if (!conn) return;
+              // Rotation may have happened while the room loaded.
+              if (room.meta.linkGeneration !== claims.generation) {
+                return socket.close(CloseCode.TokenRevoked, 'link reset');
+              }
+              log.debug({ conn: conn.id, scope: claims.scope }, 'connected');
+              for (const frame of queued.splice(0)) room.receive(conn, frame);
+            },
+            (error: unknown) => {
+              log.error({ err: error }, 'document could not be opened');
+              deps.metrics.errors.inc({ kind: 'load' });
+              socket.close(CloseCode.InternalError, 'document could not be opened');
+            },
+          );
+        },
+        onMessage(event, ws) {
+          if (typeof event.data === 'string') {
+            deps.metrics.errors.inc({ kind: 'malformed' });
+            return ws.close(CloseCode.UnsupportedData, 'binary frames only');
+          }
+          const frame = new Uint8Array(event.data as ArrayBuffer);
+          if (room && conn) room.receive(conn, frame);
+          else queued.push(frame);
+        },
+        onClose(_event, ws) {
+          closed = true;
+          clearTimeout(expiryTimer);
+          deps.sockets.delete(ws.raw as WebSocket);
+          deps.metrics.connections.set(deps.sockets.size);
+          if (room) {
+            if (conn) room.leave(conn);
+            deps.registry.release(room);
+          }
+        },
+      };
+    });
+    return upgrade(c, next);
+  };
+}

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+
+/**
+ * Every setting the server reads, validated once at start-up. Each comes from an environment variable or a
+ * CLI flag of the same name (`--port 4000` or `--PORT=4000`); flags win. An invalid value stops start-up
+ * with one line naming the variable.
+ */
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const MiB = 1024 * 1024;
+
+const schema = z.object({
+  PORT: int(0, 65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Group commit: the longest an acknowledged update waits for fsync. 0 = fsync before acknowledging. */
+  FSYNC_INTERVAL_MS: int(0, 10_000).default(1000),
+  MAX_MESSAGE_BYTES: int(1024, 512 * MiB).default(32 * MiB),
+  MAX_DOC_BYTES: int(1024, 4096 * MiB).default(128 * MiB),
+  MAX_CONNECTIONS: int(1, 1_000_000).default(10_000),
+  MAX_CONNECTIONS_PER_DOC: int(1, 100_000).default(250),
+  /** Sustained messages per second one connection may send; bursts up to twice that are allowed. */
+  MAX_MESSAGES_PER_SECOND: int(1, 1_000_000).default(500),
+  /** How long a room with no connections stays in memory before its final write and unload. */
+  ROOM_IDLE_MS: int(0, 3_600_000).default(2000),
+  /** Compact a document's log into a snapshot once the log holds this many bytes. */
+  COMPACT_AFTER_BYTES: int(1024, 1024 * MiB).default(4 * MiB),
+  PING_INTERVAL_MS: int(100, 600_000).default(30_000),
+  /** Comma-separated allowed `Origin`s for sockets; empty allows any (tokens are what protect documents). */
+  ALLOWED_ORIGINS: z.string().default(''),
+});
+
+export type Config = Omit<z.infer<typeof schema>, 'PUBLIC_URL' | 'ALLOWED_ORIGINS'> & {
+  PUBLIC_URL: string;
+  ALLOWED_ORIGINS: string[];
+};
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads `--NAME value`, `--NAME=value` and `--name value` flags into an env-shaped record. */
+function flagsToEnv(argv: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('--')) continue;
+    const [rawName, inline] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
+    const name = rawName.replace(/-/g, '_').toUpperCase();
+    const value = inline ?? argv[i + 1];
+    if (value === undefined) throw new ConfigError(`${name}: missing value for --${rawName}`);
+    if (inline === undefined) i++;
+    out[name] = value;
+  }
+  return out;
+}
+
+/** Validates the environment (and CLI flags) into a Config, or throws a one-line ConfigError. */
+export function loadConfig(env: Record<string, string | undefined>, argv: readonly string[] = []): Config {
+  const merged: Record<string, string | undefined> = { ...env, ...flagsToEnv(argv) };
+  // Treat empty strings as unset so `PORT= npm start` falls back to the default.
+  const input = Object.fromEntries(
+    Object.keys(schema.shape).map((key) => [key, merged[key] === '' ? undefined : merged[key]]),
+  );
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`${String(issue.path[0])}: ${issue.message}`);
+  }
+  const c = parsed.data;
+  return {
+    ...c,
+    PUBLIC_URL: (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, ''),
+    ALLOWED_ORIGINS: c.ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
+  };
+}

@@ -1,0 +1,131 @@
+import { randomBytes } from 'node:crypto';
+import { Hono } from 'hono';
+import * as Y from 'yjs';
+import { z } from 'zod';
+import { signToken } from '../auth/tokens.js';
+import type { Room } from '../rooms/room.js';
+import type { DocMeta, DocStore } from '../storage/doc-store.js';
+import { CloseCode } from '../protocol/close-codes.js';
+import { exportDoc, isExportFormat } from '../export/export-doc.js';
+import { authorize, type AccessDeps } from './access.js';
+import { HttpError, badRequest } from './errors.js';
+
+export interface DocsRouteDeps extends AccessDeps {
+  store: DocStore;
+  publicUrl: string;
+}
+
+const MAX_TITLE_LENGTH = 200;
+const createBody = z.object({ title: z.string().max(MAX_TITLE_LENGTH).optional() }).strict();
+
+/** 16 random bytes, base64url: 22 URL-safe characters nobody can guess. */
+const newDocId = () => randomBytes(16).toString('base64url');
+
+/** `POST /api/docs`, `GET /api/docs/:id`, links, rotation and export. */
+export function docsRoutes(deps: DocsRouteDeps): Hono {
+  const app = new Hono();
+
+  const links = async (meta: DocMeta) => {
+    const now = deps.now();
+    const [editToken, viewToken] = await Promise.all(
+      (['edit', 'view'] as const).map((scope) =>
+        signToken(deps.key, { docId: meta.id, scope, generation: meta.linkGeneration }, now),
+      ),
+    );
+    const base = `${deps.publicUrl}/d/${meta.id}#token=`;
+    return { editUrl: base + editToken, viewUrl: base + viewToken, editToken: editToken!, viewToken: viewToken! };
+  };
+
+  /** Runs `fn` on the open document, loading it for the duration if nobody has it open. */
+  const withRoom = async <T>(id: string, fn: (room: Room) => T): Promise<T> => {
+    const room = await deps.registry.acquire(id);
+    try {
+      return fn(room);
+    } finally {
+      deps.registry.release(room);
+    }
+  };
+
+  app.post('/', async (c) => {
+    const raw = await c.req.text();
+    if (raw.length > 64 * 1024) throw new HttpError(413, 'too_large', 'request body too large');
+    let body: unknown = {};
+    if (raw.trim() !== '') {
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        throw badRequest('body must be JSON');
+      }
+    }
+    const parsed = createBody.safeParse(body);
+    if (!parsed.success) throw badRequest(parsed.error.issues[0]?.message ?? 'invalid body');
+    const now = deps.now().toISOString();
+    const meta: DocMeta = { id: newDocId(), createdAt: now, updatedAt: now, linkGeneration: 0 };
+    await deps.store.create(meta);
+    if (parsed.data.title) {
+      const doc = new Y.Doc();
+      doc.getMap('meta').set('title', parsed.data.title);
+      await deps.store.append(meta.id, Y.encodeStateAsUpdate(doc));
+      await deps.store.flush(meta.id);
+      await deps.store.release(meta.id);
+      doc.destroy();
+    }
+    return c.json({ id: meta.id, ...(await links(meta)) }, 201);
+  });
+
+  app.get('/:id', async (c) => {
+    const { meta, claims } = await authorize(c, deps, 'view');
+    const title = await withRoom(meta.id, (room) => titleOf(room.doc));
+    const current = (await deps.registry.getMeta(meta.id)) ?? meta;
+    return c.json({
+      id: meta.id,
+      title,
+      createdAt: current.createdAt,
+      updatedAt: current.updatedAt,
+      scope: claims.scope,
+      linkGeneration: current.linkGeneration,
+    });
+  });
+
+  app.get('/:id/links', async (c) => {
+    const { meta } = await authorize(c, deps, 'edit');
+    return c.json(await links(meta));
+  });
+
+  app.post('/:id/links/rotate', async (c) => {
+    const { meta } = await authorize(c, deps, 'edit');
+    const next: DocMeta = { ...meta, linkGeneration: meta.linkGeneration + 1 };
+    await deps.registry.putMeta(next);
+    // Old tokens stop working now, including on sockets already open [R3].
+    deps.registry
+      .peek(meta.id)
+      ?.closeConnections((conn) => conn.access.generation !== next.linkGeneration, CloseCode.TokenRevoked, 'link reset');
+    return c.json(await links(next));
+  });
+
+  app.get('/:id/export', async (c) => {
+    const format = c.req.query('format') ?? 'markdown';
+    if (!isExportFormat(format)) throw badRequest('format must be one of markdown, html, json, text');
+    const { meta } = await authorize(c, deps, 'view');
+    const { result, title } = await withRoom(meta.id, (room) => ({
+      result: exportDoc(room.doc, format),
+      title: titleOf(room.doc),
+    }));
+    const filename = `${safeFilename(title) || meta.id}.${result.extension}`;
+    c.header('Content-Disposition', `attachment; filename="${filename}"`);
+    c.header('Content-Type', result.contentType);
+    return c.body(result.body);
+  });
+
+  return app;
+}
+
+function titleOf(doc: Y.Doc): string {
+  const title = doc.getMap('meta').get('title');
+  return typeof title === 'string' ? title : '';
+}
+
+/** Keeps a title usable as a download name without quoting trouble. */
+function safeFilename(title: string): string {
+  return title.replace(/[^\p{L}\p{N} ._-]+/gu, '').trim().slice(0, 80);
+}

@@ -1,0 +1,38 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { Hono, type Context } from 'hono';
+
+const PLACEHOLDER = `<!doctype html><html lang="en"><meta charset="utf-8"><title>Tandem</title>
+<body style="font-family:system-ui;margin:4rem auto;max-width:36rem">
+<h1>Tandem</h1><p>The editor has not been built yet. Run <code>npm run build</code> (or <code>npm start</code>, which builds it).</p>`;
+
+/** The editor app: `/` and `/d/:id` get index.html (the token stays in the fragment), assets are hashed. */
+export function staticRoutes(editorDist: string): Hono {
+  const app = new Hono();
+  const indexPath = join(editorDist, 'index.html');
+  let index: string | undefined;
+  const page = async () => {
+    if (index === undefined && existsSync(indexPath)) index = await readFile(indexPath, 'utf8');
+    return index ?? PLACEHOLDER;
+  };
+  const html = async (c: Context) => {
+    c.header('Cache-Control', 'no-cache');
+    c.header('Referrer-Policy', 'no-referrer');
+    return c.html(await page());
+  };
+  app.get('/', html);
+  app.get('/d/:id', html);
+  app.use(
+    '/assets/*',
+    serveStatic({
+      root: editorDist,
+      onFound: (_path, c) => {
+        c.header('Cache-Control', 'public, max-age=31536000, immutable');
+      },
+    }),
+  );
+  app.get('/favicon.svg', serveStatic({ root: editorDist }));
+  return app;
+}

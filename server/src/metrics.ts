@@ -1,0 +1,52 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * Prometheus metrics for one server instance. A registry per instance (never the global one) so several
+ * servers can live in one test process.
+ */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'tandem_process_' });
+  const opts = { registers: [registry] };
+  return {
+    registry,
+    connections: new Gauge({ name: 'tandem_connections', help: 'Open collaboration sockets', ...opts }),
+    openDocuments: new Gauge({ name: 'tandem_open_documents', help: 'Documents loaded in memory', ...opts }),
+    messagesIn: new Counter({
+      name: 'tandem_messages_in_total',
+      help: 'Messages received from peers, by kind',
+      labelNames: ['kind'] as const,
+      ...opts,
+    }),
+    messagesOut: new Counter({ name: 'tandem_messages_out_total', help: 'Messages sent to peers', ...opts }),
+    bytesIn: new Counter({ name: 'tandem_bytes_in_total', help: 'Bytes received from peers', ...opts }),
+    bytesOut: new Counter({ name: 'tandem_bytes_out_total', help: 'Bytes sent to peers', ...opts }),
+    storageWriteSeconds: new Histogram({
+      name: 'tandem_storage_write_seconds',
+      help: 'Time from an accepted update to its append being written',
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      ...opts,
+    }),
+    errors: new Counter({
+      name: 'tandem_errors_total',
+      help: 'Errors, by kind (malformed, storage, internal)',
+      labelNames: ['kind'] as const,
+      ...opts,
+    }),
+    limitTrips: new Counter({
+      name: 'tandem_limit_trips_total',
+      help: 'Times a configured limit refused something, by limit',
+      labelNames: ['limit'] as const,
+      ...opts,
+    }),
+    droppedReadOnlyUpdates: new Counter({
+      name: 'tandem_readonly_updates_dropped_total',
+      help: 'Document updates sent over view-only connections and dropped',
+      ...opts,
+    }),
+    loads: new Counter({ name: 'tandem_document_loads_total', help: 'Documents loaded from storage', ...opts }),
+    unloads: new Counter({ name: 'tandem_document_unloads_total', help: 'Documents unloaded', ...opts }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,0 +1,50 @@
+import type { Scope } from '../auth/tokens.js';
+
+/** The three things a room needs from a socket; transports adapt to it, tests fake it. */
+export interface PeerSocket {
+  send(data: Uint8Array): void;
+  close(code: number, reason: string): void;
+  readonly isOpen: boolean;
+}
+
+/** What the token granted, checked again wherever messages are applied. */
+export interface ConnectionAccess {
+  scope: Scope;
+  generation: number;
+}
+
+let nextConnectionId = 1;
+
+/** One socket in one room: its access, the awareness client ids it introduced, its message budget. */
+export class Connection {
+  readonly id = `c${nextConnectionId++}`;
+  /** Awareness client ids this connection introduced; only it may change or remove them. */
+  readonly clientIds = new Set<number>();
+  private tokens: number;
+  private lastRefill: number;
+
+  constructor(
+    readonly socket: PeerSocket,
+    readonly access: ConnectionAccess,
+    private readonly messagesPerSecond: number,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    this.tokens = messagesPerSecond * 2;
+    this.lastRefill = now();
+  }
+
+  get canEdit(): boolean {
+    return this.access.scope === 'edit';
+  }
+
+  /** Token bucket: sustained `messagesPerSecond`, bursts up to twice that. False once exhausted. */
+  takeMessageBudget(): boolean {
+    const now = this.now();
+    const capacity = this.messagesPerSecond * 2;
+    this.tokens = Math.min(capacity, this.tokens + ((now - this.lastRefill) / 1000) * this.messagesPerSecond);
+    this.lastRefill = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+}

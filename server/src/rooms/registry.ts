@@ -1,0 +1,137 @@
+import { UnknownDocError, type DocMeta } from '../storage/doc-store.js';
+import { Room, type RoomDeps } from './room.js';
+
+export interface RegistryOptions extends RoomDeps {
+  /** How long a room with no leases stays loaded before its final write and unload. */
+  idleMs: number;
+}
+
+/**
+ * The open documents. Loading and unloading are maps of promises and every `await` is followed by a fresh
+ * look at the maps, so any number of sockets arriving at once cause exactly one load [U1], and a socket
+ * arriving during an unload waits for the final write and then loads again [U3].
+ */
+export class RoomRegistry {
+  private readonly rooms = new Map<string, Room>();
+  private readonly loading = new Map<string, Promise<void>>();
+  private readonly unloading = new Map<string, Promise<void>>();
+  private readonly idleTimers = new Map<Room, NodeJS.Timeout>();
+
+  constructor(private readonly options: RegistryOptions) {}
+
+  /** Number of documents in memory. */
+  get size(): number {
+    return this.rooms.size;
+  }
+
+  /** The open room for `id`, if any (no lease taken). */
+  peek(id: string): Room | undefined {
+    const room = this.rooms.get(id);
+    return room && !room.isFailed ? room : undefined;
+  }
+
+  /** The document's metadata: from memory when open, else from storage. */
+  async getMeta(id: string): Promise<DocMeta | null> {
+    return this.peek(id)?.meta ?? (await this.options.store.getMeta(id));
+  }
+
+  /** Saves new metadata, keeping an open room's copy in step so its final write does not undo it. */
+  async putMeta(meta: DocMeta): Promise<void> {
+    const room = this.peek(meta.id);
+    if (room) room.meta = { ...meta, updatedAt: room.meta.updatedAt };
+    await this.options.store.putMeta(room ? room.meta : meta);
+  }
+
+  /** Takes a lease on the document's room, loading it if needed. Rejects with UnknownDocError. */
+  async acquire(id: string): Promise<Room> {
+    for (;;) {
+      const unloading = this.unloading.get(id);
+      if (unloading) {
+        await unloading;
+        continue;
+      }
+      const room = this.rooms.get(id);
+      if (room && !room.isFailed) {
+        room.leases++;
+        this.cancelIdle(room);
+        return room;
+      }
+      let loading = this.loading.get(id);
+      if (!loading) {
+        loading = this.load(id);
+        this.loading.set(id, loading);
+        const forget = () => this.loading.delete(id);
+        loading.then(forget, forget);
+      }
+      await loading;
+    }
+  }
+
+  /** Returns a lease; the last one out schedules the unload. */
+  release(room: Room): void {
+    room.leases = Math.max(0, room.leases - 1);
+    if (room.leases === 0) this.scheduleIdle(room);
+  }
+
+  /** Unloads every room (shutdown): final writes included. Callers close the sockets first. */
+  async closeAll(): Promise<void> {
+    await Promise.all([...this.rooms.values()].map((room) => this.unload(room)));
+    await Promise.all([...this.unloading.values()]);
+  }
+
+  private async load(id: string): Promise<void> {
+    const { store, metrics } = this.options;
+    const meta = await store.getMeta(id);
+    if (!meta) throw new UnknownDocError(id);
+    const room = await Room.load(id, meta, this.options);
+    room.onFailed = () => this.discard(room);
+    this.rooms.set(id, room);
+    metrics.loads.inc();
+    metrics.openDocuments.set(this.rooms.size);
+    // A room nobody leases (the acquirer went away meanwhile) must not stay forever.
+    this.scheduleIdle(room);
+  }
+
+  private scheduleIdle(room: Room): void {
+    this.cancelIdle(room);
+    const timer = setTimeout(() => {
+      this.idleTimers.delete(room);
+      void this.unload(room);
+    }, this.options.idleMs);
+    timer.unref();
+    this.idleTimers.set(room, timer);
+  }
+
+  private cancelIdle(room: Room): void {
+    const timer = this.idleTimers.get(room);
+    if (timer) clearTimeout(timer);
+    this.idleTimers.delete(room);
+  }
+
+  /** [U2] Final write, then forget the room — unless someone took a lease meanwhile. */
+  private unload(room: Room, evenIfLeased = false): Promise<void> {
+    const existing = this.unloading.get(room.id);
+    if (existing) return existing;
+    if (this.rooms.get(room.id) !== room || (room.leases > 0 && !evenIfLeased)) return Promise.resolve();
+    this.cancelIdle(room);
+    const done = room
+      .close()
+      .catch((error: unknown) => this.options.logger.error({ doc: room.id, err: error }, 'unload failed'))
+      .finally(() => {
+        if (this.rooms.get(room.id) === room) this.rooms.delete(room.id);
+        this.unloading.delete(room.id);
+        this.options.metrics.unloads.inc();
+        this.options.metrics.openDocuments.set(this.rooms.size);
+      });
+    this.unloading.set(room.id, done);
+    return done;
+  }
+
+  /**
+   * A failed room goes at once, leases or not (its sockets are already closed); `Room.close` skips the
+   * final write because storage no longer matches memory. Acquirers wait for it, then load afresh.
+   */
+  private discard(room: Room): void {
+    void this.unload(room, true);
+  }
+}

@@ -1,0 +1,311 @@
+import * as Y from 'yjs';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+import type { DocMeta, DocStore } from '../storage/doc-store.js';
+import { CloseCode } from '../protocol/close-codes.js';
+import {
+  ProtocolError,
+  decodeAwarenessUpdate,
+  decodeClientMessage,
+  encodeAwareness,
+  encodeAwarenessEntries,
+  encodeSyncStep1,
+  encodeSyncStep2,
+  encodeSyncUpdate,
+} from '../protocol/messages.js';
+import { AwarenessGuard } from './awareness-guard.js';
+import { Connection, type ConnectionAccess, type PeerSocket } from './connection.js';
+
+export interface RoomLimits {
+  maxDocBytes: number;
+  maxConnectionsPerDoc: number;
+  maxMessagesPerSecond: number;
+  compactAfterBytes: number;
+}
+
+export interface RoomDeps {
+  store: DocStore;
+  logger: Logger;
+  metrics: Metrics;
+  limits: RoomLimits;
+}
+
+/**
+ * One open document: its Y.Doc, its Awareness and the connections editing it. Rules cited as [Rn] are in
+ * server/SPEC.md. The room never touches a socket library: it sees `PeerSocket`s.
+ */
+export class Room {
+  readonly doc = new Y.Doc();
+  readonly awareness = new awarenessProtocol.Awareness(this.doc);
+  readonly connections = new Set<Connection>();
+  /** Leases held by sockets and HTTP readers; the registry unloads the room when they reach zero. */
+  leases = 0;
+  private readonly guard = new AwarenessGuard();
+  /** Settles once every append issued so far has been written (or has failed). */
+  private lastWrite: Promise<void> = Promise.resolve();
+  private logBytes: number;
+  private approxBytes: number;
+  private compaction: Promise<void> | null = null;
+  private failed = false;
+  private readonly log: Logger;
+
+  private constructor(
+    readonly id: string,
+    public meta: DocMeta,
+    private readonly deps: RoomDeps,
+    stored: { snapshotBytes: number; logBytes: number },
+  ) {
+    this.log = deps.logger.child({ doc: id });
+    this.logBytes = stored.logBytes;
+    this.approxBytes = stored.snapshotBytes + stored.logBytes;
+    // The server publishes no presence of its own.
+    this.awareness.setLocalState(null);
+    this.doc.on('update', this.onDocUpdate);
+    this.awareness.on('update', this.onAwarenessUpdate);
+  }
+
+  /** Loads a document from storage [U1]; rejects when unknown or unreadable, leaving storage untouched. */
+  static async load(id: string, meta: DocMeta, deps: RoomDeps): Promise<Room> {
+    const stored = await deps.store.load(id);
+    if (!stored) throw new Error(`document ${id} vanished while loading`);
+    const room = new Room(id, meta, deps, {
+      snapshotBytes: stored.snapshot?.byteLength ?? 0,
+      logBytes: stored.logBytes,
+    });
+    // Stored updates were already persisted: apply them without the update listener re-appending them.
+    room.doc.off('update', room.onDocUpdate);
+    Y.transact(room.doc, () => {
+      if (stored.snapshot) Y.applyUpdate(room.doc, stored.snapshot);
+      for (const update of stored.log) Y.applyUpdate(room.doc, update);
+    });
+    room.doc.on('update', room.onDocUpdate);
+    return room;
+  }
+
+  /** Adds a socket [H2]: sends our state vector and the current awareness. Null when the room is full. */
+  join(socket: PeerSocket, access: ConnectionAccess): Connection | null {
+    if (this.connections.size >= this.deps.limits.maxConnectionsPerDoc) {
+      this.deps.metrics.limitTrips.inc({ limit: 'connections_per_doc' });
+      this.log.warn({ limit: this.deps.limits.maxConnectionsPerDoc }, 'document connection limit reached');
+      socket.close(CloseCode.TryAgainLater, 'too many connections to this document');
+      return null;
+    }
+    const conn = new Connection(socket, access, this.deps.limits.maxMessagesPerSecond);
+    this.connections.add(conn);
+    this.afterWrites(() => this.send(conn, encodeSyncStep1(Y.encodeStateVector(this.doc))));
+    const states = [...this.awareness.getStates().keys()];
+    if (states.length > 0) {
+      this.send(conn, encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, states)));
+    }
+    return conn;
+  }
+
+  /** Removes a socket and every awareness state it introduced [A2]. */
+  leave(conn: Connection): void {
+    if (!this.connections.delete(conn)) return;
+    const ids = this.guard.release(conn);
+    if (ids.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, ids, conn);
+  }
+
+  /** Handles one binary frame from `conn`. Never throws: bad input closes that socket only [M1]. */
+  receive(conn: Connection, frame: Uint8Array): void {
+    if (!this.connections.has(conn)) return;
+    const { metrics } = this.deps;
+    metrics.bytesIn.inc(frame.byteLength);
+    if (!conn.takeMessageBudget()) {
+      metrics.limitTrips.inc({ limit: 'message_rate' });
+      this.log.warn({ conn: conn.id }, 'message rate limit exceeded');
+      return this.drop(conn, CloseCode.PolicyViolation, 'message rate limit exceeded');
+    }
+    try {
+      const message = decodeClientMessage(frame);
+      metrics.messagesIn.inc({ kind: message.kind });
+      switch (message.kind) {
+        case 'sync-step1':
+          return this.answerStep1(conn, message.stateVector);
+        case 'sync-step2':
+        case 'sync-update':
+          return this.applyClientUpdate(conn, message.update);
+        case 'awareness':
+          return this.applyAwareness(conn, message.update);
+        case 'query-awareness': {
+          const ids = [...this.awareness.getStates().keys()];
+          return this.send(conn, encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids)));
+        }
+        case 'auth':
+          return;
+      }
+    } catch (error) {
+      const malformed = error instanceof ProtocolError;
+      metrics.errors.inc({ kind: malformed ? 'malformed' : 'internal' });
+      this.log.warn({ conn: conn.id, err: (error as Error).message }, 'closing socket after a bad message');
+      this.drop(conn, CloseCode.InvalidPayload, malformed ? (error as Error).message : 'message could not be applied');
+    }
+  }
+
+  /**
+   * [H3] Answers step1 with step2 and then our own step1 — both only once everything received so far is
+   * durable, so nothing not yet on disk reaches a peer, and our state vector tells the client what is saved.
+   */
+  private answerStep1(conn: Connection, stateVector: Uint8Array): void {
+    let diff: Uint8Array;
+    try {
+      diff = Y.encodeStateAsUpdate(this.doc, stateVector);
+    } catch {
+      throw new ProtocolError('malformed state vector');
+    }
+    const ourVector = Y.encodeStateVector(this.doc);
+    this.afterWrites(() => {
+      this.send(conn, encodeSyncStep2(diff));
+      this.send(conn, encodeSyncStep1(ourVector));
+    });
+  }
+
+  private applyClientUpdate(conn: Connection, update: Uint8Array): void {
+    if (!conn.canEdit) {
+      // [R1] View connections never change the document; the stock client sends an empty step2 anyway.
+      if (update.byteLength > 2) this.deps.metrics.droppedReadOnlyUpdates.inc();
+      return;
+    }
+    if (this.approxBytes + update.byteLength > this.deps.limits.maxDocBytes) {
+      this.deps.metrics.limitTrips.inc({ limit: 'document_size' });
+      this.log.warn({ conn: conn.id, limit: this.deps.limits.maxDocBytes }, 'document size limit reached');
+      return this.drop(conn, CloseCode.PolicyViolation, 'document size limit reached');
+    }
+    // [M2] Parse the whole update before touching the document, so a malformed one changes nothing.
+    try {
+      Y.decodeUpdate(update);
+    } catch {
+      throw new ProtocolError('update does not decode');
+    }
+    Y.applyUpdate(this.doc, update, conn);
+  }
+
+  /** [D1] Every change is appended before it is relayed; relays leave in the order appends complete. */
+  private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
+    const started = performance.now();
+    this.logBytes += update.byteLength;
+    this.approxBytes += update.byteLength;
+    this.meta = { ...this.meta, updatedAt: new Date().toISOString() };
+    const written = this.deps.store.append(this.id, update);
+    this.lastWrite = written.then(
+      () => {
+        this.deps.metrics.storageWriteSeconds.observe((performance.now() - started) / 1000);
+        this.broadcast(encodeSyncUpdate(update), origin);
+        this.maybeCompact();
+      },
+      (error: unknown) => this.fail(error),
+    );
+  };
+
+  private readonly onAwarenessUpdate = (
+    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown,
+  ): void => {
+    const changed = [...added, ...updated, ...removed];
+    if (changed.length === 0) return;
+    this.broadcast(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed)), origin);
+  };
+
+  /** [A1] A connection may set or remove only the awareness client ids it introduced. */
+  private applyAwareness(conn: Connection, update: Uint8Array): void {
+    const { allowed, refused } = this.guard.filter(conn, decodeAwarenessUpdate(update));
+    if (refused.length > 0) {
+      this.deps.metrics.limitTrips.inc({ limit: 'awareness_ownership' });
+      this.log.warn({ conn: conn.id, refused }, 'refused awareness changes for client ids owned by another connection');
+    }
+    if (allowed.length > 0) awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(allowed), conn);
+  }
+
+  /** Runs `fn` once every append issued so far has completed. */
+  private afterWrites(fn: () => void): void {
+    void this.lastWrite.then(() => {
+      if (!this.failed) fn();
+    });
+  }
+
+  private maybeCompact(): void {
+    if (this.compaction || this.logBytes < this.deps.limits.compactAfterBytes) return;
+    this.compaction = this.compact().finally(() => {
+      this.compaction = null;
+    });
+  }
+
+  /** Folds the log into a snapshot; failures are logged, the log still holds everything. */
+  private async compact(): Promise<void> {
+    const bytesBefore = this.logBytes;
+    this.logBytes = 0;
+    try {
+      let snapshotBytes = 0;
+      await this.deps.store.compact(this.id, () => {
+        const snapshot = Y.encodeStateAsUpdate(this.doc);
+        snapshotBytes = snapshot.byteLength;
+        return snapshot;
+      });
+      this.approxBytes = snapshotBytes + this.logBytes;
+      this.log.debug({ logBytes: bytesBefore, snapshotBytes }, 'compacted');
+    } catch (error) {
+      this.logBytes += bytesBefore;
+      this.deps.metrics.errors.inc({ kind: 'storage' });
+      this.log.error({ err: error }, 'compaction failed; the log still holds every update');
+    }
+  }
+
+  /**
+   * [D6] An append failed: what is in memory is no longer what is on disk. Close every socket without
+   * acknowledging anything; the registry discards this room, and reconnecting clients resend what is missing.
+   */
+  private fail(error: unknown): void {
+    if (this.failed) return;
+    this.failed = true;
+    this.deps.metrics.errors.inc({ kind: 'storage' });
+    this.log.error({ err: error }, 'storage append failed; closing the document');
+    for (const conn of [...this.connections]) this.drop(conn, CloseCode.InternalError, 'storage failure, reconnect');
+    this.onFailed?.();
+  }
+
+  /** Set by the registry: called once when the room can no longer be trusted. */
+  onFailed: (() => void) | undefined;
+
+  get isFailed(): boolean {
+    return this.failed;
+  }
+
+  /** Closes every connection matching `which` (e.g. tokens of an older link generation). */
+  closeConnections(which: (conn: Connection) => boolean, code: number, reason: string): void {
+    for (const conn of [...this.connections]) if (which(conn)) this.drop(conn, code, reason);
+  }
+
+  /** [U2] Final write: waits for pending appends, compacts, releases storage. Call with no connections. */
+  async close(): Promise<void> {
+    await this.lastWrite;
+    await this.compaction;
+    if (!this.failed) {
+      if (this.logBytes > 0) await this.compact();
+      await this.deps.store.putMeta(this.meta).catch((error: unknown) => {
+        this.log.error({ err: error }, 'could not save document metadata');
+      });
+    }
+    await this.deps.store.release(this.id);
+    this.doc.off('update', this.onDocUpdate);
+    this.awareness.destroy();
+    this.doc.destroy();
+  }
+
+  private drop(conn: Connection, code: number, reason: string): void {
+    this.leave(conn);
+    conn.socket.close(code, reason);
+  }
+
+  private send(conn: Connection, data: Uint8Array): void {
+    if (!conn.socket.isOpen) return;
+    conn.socket.send(data);
+    this.deps.metrics.messagesOut.inc();
+    this.deps.metrics.bytesOut.inc(data.byteLength);
+  }
+
+  private broadcast(data: Uint8Array, except: unknown): void {
+    for (const conn of this.connections) if (conn !== except) this.send(conn, data);
+  }
+}
