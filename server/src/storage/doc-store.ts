@@ -70,10 +70,34 @@ export class UnknownDocError extends Error {
   }
 }
 
+/**
+ * Thrown (as a rejection) by every store method handed an id that fails `isValidDocId` — before the store
+ * touches the file system or database with it.
+ */
+export class InvalidDocIdError extends Error {
+  constructor(readonly docId: string) {
+    super(`invalid document id ${JSON.stringify(docId.length > 80 ? `${docId.slice(0, 80)}…` : docId)}`);
+    this.name = 'InvalidDocIdError';
+  }
+}
+
+/** Thrown (as a rejection) by every method of a store after `close()`. */
+export class StoreClosedError extends Error {
+  constructor() {
+    super('the document store is closed');
+    this.name = 'StoreClosedError';
+  }
+}
+
 /** Ids are random URL-safe strings we mint ourselves; anything else never reaches a path. */
 const DOC_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
 
 /** True when `id` has the shape of a document id (and so is safe to use as a file name). */
 export function isValidDocId(id: string): boolean {
   return DOC_ID_PATTERN.test(id);
+}
+
+/** Throws `InvalidDocIdError` unless `id` is a valid document id. */
+export function assertValidDocId(id: string): void {
+  if (typeof id !== 'string' || !isValidDocId(id)) throw new InvalidDocIdError(String(id));
 }

@@ -1,0 +1,165 @@
+/**
+ * The file store's in-memory handle on one document: its locks, its group-commit queue and, once the directory
+ * has been scanned, its log state and open log file. See file-store.ts for the scheme.
+ */
+import { constants as fsConstants } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { UnknownDocError } from './doc-store.js';
+import type { DocLogState } from './compaction.js';
+import { fsyncDir, isErrno, Mutex, writeAll, type StoreIo } from './fs-util.js';
+import { AppendQueue } from './group-commit.js';
+import { encodeRecord } from './log-format.js';
+import { scanDocDir, type ScanResult, type StoreLogger } from './recovery.js';
+import { genFileName } from './snapshot-file.js';
+
+export interface EntryContext {
+  io: StoreIo;
+  logger: StoreLogger;
+  fsyncIntervalMs: number;
+  /** Registers the entry for the store's periodic fsync. */
+  markDirty(entry: DocEntry): void;
+  /** Removes it again (after an explicit fsync or close). */
+  unmarkDirty(entry: DocEntry): void;
+}
+
+export class DocEntry {
+  /** Serializes log writes, fsyncs, directory scans and the cut/rename/delete compaction steps. */
+  readonly lock = new Mutex();
+  /** One compaction at a time. */
+  readonly compactions = new Mutex();
+  /** Serializes create/putMeta. */
+  readonly metaLock = new Mutex();
+  readonly queue: AppendQueue;
+  /** Known once the directory has been scanned; null again after release or a failed rollback. */
+  state: DocLogState | null = null;
+  compacting = false;
+  /** Operations in flight; an idle entry without state is forgotten by the store. */
+  users = 0;
+
+  constructor(
+    readonly id: string,
+    readonly dir: string,
+    private readonly ctx: EntryContext,
+  ) {
+    this.queue = new AppendQueue((records) => this.writeBatch(records));
+  }
+
+  /** Reads (and repairs) the directory. Needs the lock. Null when the document does not exist. */
+  async scan(): Promise<ScanResult | null> {
+    const scan = await scanDocDir({
+      dir: this.dir,
+      docId: this.id,
+      logger: this.ctx.logger,
+      // Temp files can only be leftovers when nothing of ours is running on this document.
+      removeTmp: this.state === null && !this.compacting,
+    });
+    if (scan && !this.state) {
+      this.state = {
+        generation: scan.generation,
+        size: scan.currentLogBytes,
+        base: scan.baseSnapshot,
+        file: null,
+        dirty: false,
+      };
+    }
+    return scan;
+  }
+
+  /** The log state, scanning first if needed. Needs the lock. */
+  async ensureState(): Promise<DocLogState> {
+    if (this.state) return this.state;
+    if (!(await this.scan()) || !this.state) throw new UnknownDocError(this.id);
+    return this.state;
+  }
+
+  /** Opens the current log lazily; a newly created log file is made durable in its directory. */
+  private async ensureLogFile(state: DocLogState): Promise<{ handle: FileHandle; path: string }> {
+    if (state.file) return state.file;
+    const path = join(this.dir, genFileName('log', state.generation));
+    let handle: FileHandle;
+    try {
+      handle = await open(path, fsConstants.O_RDWR | fsConstants.O_CREAT | fsConstants.O_EXCL, 0o644);
+    } catch (err) {
+      if (!isErrno(err, 'EEXIST')) throw err;
+      handle = await open(path, fsConstants.O_RDWR);
+      state.file = { handle, path };
+      return state.file;
+    }
+    state.file = { handle, path };
+    await fsyncDir(this.dir);
+    return state.file;
+  }
+
+  /** Writes one group-commit batch at the end of the current log (D1), rolling back on failure (D6). */
+  private async writeBatch(records: Buffer[]): Promise<void> {
+    const { io, logger, fsyncIntervalMs } = this.ctx;
+    await this.lock.run(async () => {
+      const state = await this.ensureState();
+      const file = await this.ensureLogFile(state);
+      const start = state.size;
+      try {
+        const written = await writeAll(io, file, records.flatMap(encodeRecord), start);
+        if (fsyncIntervalMs === 0) await io.datasync(file);
+        state.size = start + written;
+      } catch (err) {
+        logger.error({ docId: this.id, file: file.path, err, records: records.length }, 'log write failed; appends rejected');
+        try {
+          await file.handle.truncate(start);
+        } catch (truncateErr) {
+          logger.error({ docId: this.id, err: truncateErr }, 'could not roll the log back; it will be re-scanned');
+          await this.closeState(false).catch(() => undefined);
+        }
+        throw err;
+      }
+      if (fsyncIntervalMs > 0) {
+        state.dirty = true;
+        this.ctx.markDirty(this);
+      }
+    });
+  }
+
+  /** fdatasyncs the current log if it has unsynced writes. Needs the lock. */
+  async syncLog(): Promise<void> {
+    const state = this.state;
+    this.ctx.unmarkDirty(this);
+    if (!state?.file || !state.dirty) return;
+    state.dirty = false;
+    try {
+      await this.ctx.io.datasync(state.file);
+    } catch (err) {
+      state.dirty = true;
+      throw err;
+    }
+  }
+
+  /** fsyncs (if dirty) and closes the current log handle, keeping the state. Needs the lock. */
+  async closeLog(): Promise<void> {
+    const file = this.state?.file;
+    if (!file) return;
+    await this.syncLog();
+    if (this.state) this.state.file = null;
+    await file.handle.close();
+  }
+
+  /** Closes the log handle and forgets the state, optionally fsyncing first. Needs the lock. */
+  async closeState(sync: boolean): Promise<void> {
+    const state = this.state;
+    if (!state) return;
+    try {
+      if (sync) await this.syncLog();
+    } finally {
+      this.state = null;
+      this.ctx.unmarkDirty(this);
+      await state.file?.handle.close();
+    }
+  }
+
+  /** Waits for queued appends and any compaction, then fsyncs and closes. The entry stays usable. */
+  async release(): Promise<void> {
+    await this.compactions.run(async () => {
+      await this.queue.barrier();
+      await this.lock.run(() => this.closeState(true));
+    });
+  }
+}

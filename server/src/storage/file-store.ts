@@ -1,0 +1,302 @@
+/**
+ * The file-system `DocStore`.
+ *
+ * On-disk scheme
+ * --------------
+ *   <dataDir>/docs/<id>/meta.json     the DocMeta; replaced atomically (meta.json.tmp, fsync, rename, fsync dir).
+ *                                     Its presence is what makes a document exist.
+ *   <dataDir>/docs/<id>/log.<G>       append-only update records, see log-format.ts.
+ *   <dataDir>/docs/<id>/snapshot.<G>  a compacted Yjs state, see snapshot-file.ts.
+ *
+ * Generations: appends go to `log.<G>` where G is the highest generation of any snapshot or log present (0 for
+ * a new document). `snapshot.<K>` covers everything in every log with generation < K. Loading takes the
+ * highest snapshot that passes its checksum (K, or none) and replays every log with generation >= K in
+ * generation order. Leftover `snapshot.<K>.tmp` files are never read and are deleted on first open.
+ *
+ * Compaction of a document at generation N (steps named as passed to `hooks.beforeCompactionStep`):
+ *   cut              under the document lock (no log write in flight): call `snapshot()`, fsync and close
+ *                    log.N, create log.<N+1>, fsync the directory. Appends from now on go to log.<N+1>.
+ *   write-snapshot   write snapshot.<N+1>.tmp and fsync it (appends keep flowing meanwhile).
+ *   rename-snapshot  rename it to snapshot.<N+1>, fsync the directory.
+ *   delete-old       delete every snapshot/log older than the snapshot loading used before (P), fsync dir.
+ *   done
+ * Crash analysis: before the rename, load sees snapshot.P + log.P.. log.<N+1>, which still hold everything
+ * (log.<N+1> may be empty or missing). After the rename it sees snapshot.<N+1> + log.<N+1>. Deletion only
+ * removes files older than P, which neither view reads, so it can stop anywhere. Because snapshot.P and
+ * every log from P on are kept until the *next* compaction, a corrupt snapshot.<N+1> falls back to
+ * snapshot.P + logs (D5).
+ *
+ * Appends (D1, D6): records of one document are group-committed (group-commit.ts) into one `writev` at the
+ * tracked end of the current log; `append` resolves once the bytes are in the OS page cache, so SIGKILL
+ * cannot lose them. Dirty logs are fdatasync'ed by one store-wide unref'd timer at most `fsyncIntervalMs`
+ * later, or before resolving when `fsyncIntervalMs` is 0. A failed write rejects exactly the records of its
+ * batch and truncates the log back to its last good length; if even that fails, the document's state is
+ * dropped and the next operation re-scans the directory (recovery cuts any torn tail).
+ *
+ * Recovery (D4): the first operation that needs a document's log state scans its directory
+ * (recovery.ts): corrupt snapshots are skipped with a warning, a torn/corrupt log tail is truncated to the
+ * valid prefix with a warning naming the document and the bytes dropped.
+ *
+ * Concurrency: per document, a mutex serializes log writes, fsyncs, scans and the cut/rename/delete steps;
+ * a second mutex serializes compactions; a third serializes meta writes. Documents never wait for each other.
+ * Ids are checked with `assertValidDocId` before any path is built (D7).
+ */
+import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { compactDoc, type CompactionHooks } from './compaction.js';
+import { DocEntry, type EntryContext } from './doc-entry.js';
+import {
+  assertValidDocId,
+  DocExistsError,
+  StoreClosedError,
+  UnknownDocError,
+  type DocMeta,
+  type DocStore,
+  type StoredDoc,
+} from './doc-store.js';
+import { defaultIo, fsyncDir, isErrno, writeFileAtomic, type StoreIo } from './fs-util.js';
+import { MAX_RECORD_BYTES } from './log-format.js';
+import { META_FILE, silentLogger, unlinkIfPresent, type StoreLogger } from './recovery.js';
+
+export type { StoreLogger } from './recovery.js';
+export type { StoreIo } from './fs-util.js';
+export type { CompactionStep, CompactionHooks } from './compaction.js';
+
+export interface FileStoreOptions {
+  dataDir: string;
+  /** Longest time an appended record may stay written-but-not-fsynced; 0 = fsync before resolving. */
+  fsyncIntervalMs: number;
+  /** pino-compatible; silent when omitted. */
+  logger?: StoreLogger;
+  hooks?: CompactionHooks;
+  /** Test seam for injecting I/O failures (ENOSPC, EIO, short writes); production leaves it out. */
+  io?: Partial<StoreIo>;
+}
+
+export function createFileStore(options: FileStoreOptions): DocStore {
+  const docsDir = join(resolve(options.dataDir), 'docs');
+  const logger = options.logger ?? silentLogger;
+  const hooks = options.hooks ?? {};
+  const entries = new Map<string, DocEntry>();
+  const dirty = new Set<DocEntry>();
+  let fsyncTimer: NodeJS.Timeout | null = null;
+  let closed: Promise<void> | null = null;
+
+  const ctx: EntryContext = {
+    io: { ...defaultIo, ...options.io },
+    logger,
+    fsyncIntervalMs: Math.max(0, options.fsyncIntervalMs),
+    markDirty(entry) {
+      dirty.add(entry);
+      if (!fsyncTimer) {
+        fsyncTimer = setTimeout(syncDirty, ctx.fsyncIntervalMs);
+        fsyncTimer.unref();
+      }
+    },
+    unmarkDirty(entry) {
+      dirty.delete(entry);
+    },
+  };
+
+  function syncDirty(): void {
+    fsyncTimer = null;
+    for (const entry of [...dirty]) {
+      entry.lock.run(() => entry.syncLog()).catch((err: unknown) => {
+        logger.error({ docId: entry.id, err }, 'fsync of document log failed');
+      });
+    }
+  }
+
+  /** The only place a path is built from an id (D7). */
+  function docDir(id: string): string {
+    assertValidDocId(id);
+    const dir = join(docsDir, id);
+    if (dirname(dir) !== docsDir) throw new Error(`refusing document path ${dir}`);
+    return dir;
+  }
+
+  function checkOpen(): void {
+    if (closed) throw new StoreClosedError();
+  }
+
+  function entryFor(id: string): DocEntry {
+    const dir = docDir(id);
+    let entry = entries.get(id);
+    if (!entry) {
+      entry = new DocEntry(id, dir, ctx);
+      entries.set(id, entry);
+    }
+    return entry;
+  }
+
+  /** Runs `fn` as one operation on the document's entry (validating the id first). */
+  async function withEntry<T>(id: string, fn: (entry: DocEntry) => Promise<T>): Promise<T> {
+    checkOpen();
+    const entry = entryFor(id);
+    entry.users++;
+    try {
+      return await fn(entry);
+    } finally {
+      entry.users--;
+      maybeForget(entry);
+    }
+  }
+
+  function maybeForget(entry: DocEntry): void {
+    if (entry.users === 0 && entry.state === null && entry.queue.idle && entries.get(entry.id) === entry) {
+      entries.delete(entry.id);
+    }
+  }
+
+  async function metaExists(entry: DocEntry): Promise<boolean> {
+    try {
+      await stat(join(entry.dir, META_FILE));
+      return true;
+    } catch (err) {
+      if (isErrno(err, 'ENOENT') || isErrno(err, 'ENOTDIR')) return false;
+      throw err;
+    }
+  }
+
+  function writeMeta(entry: DocEntry, meta: DocMeta): Promise<void> {
+    const bytes = Buffer.from(`${JSON.stringify(meta, null, 2)}\n`, 'utf8');
+    return writeFileAtomic(ctx.io, entry.dir, join(entry.dir, META_FILE), [bytes]);
+  }
+
+  /** A directory without meta.json is a create that crashed before its rename; nothing in it is ours. */
+  async function removeOrphans(entry: DocEntry): Promise<void> {
+    const orphans = (await readdir(entry.dir)).filter((n) => n !== META_FILE && n !== `${META_FILE}.tmp`);
+    if (orphans.length === 0) return;
+    logger.warn({ docId: entry.id, files: orphans }, 'removing files of a document that was never created');
+    for (const name of orphans) await unlinkIfPresent(join(entry.dir, name));
+  }
+
+  return {
+    create: (meta) =>
+      withEntry(meta.id, (entry) =>
+        entry.metaLock.run(async () => {
+          if (await metaExists(entry)) throw new DocExistsError(entry.id);
+          const madeDir = await mkdir(docsDir, { recursive: true });
+          if (madeDir) await fsyncDir(dirname(madeDir));
+          try {
+            await mkdir(entry.dir);
+          } catch (err) {
+            if (!isErrno(err, 'EEXIST')) throw err;
+            await entry.lock.run(async () => {
+              await entry.closeState(false);
+              await removeOrphans(entry);
+            });
+          }
+          await writeMeta(entry, meta);
+          await fsyncDir(docsDir);
+        }),
+      ),
+
+    async getMeta(id) {
+      checkOpen();
+      let text: string;
+      try {
+        text = await readFile(join(docDir(id), META_FILE), 'utf8');
+      } catch (err) {
+        if (isErrno(err, 'ENOENT') || isErrno(err, 'ENOTDIR')) return null;
+        throw err;
+      }
+      return JSON.parse(text) as DocMeta;
+    },
+
+    putMeta: (meta) =>
+      withEntry(meta.id, (entry) =>
+        entry.metaLock.run(async () => {
+          if (!(await metaExists(entry))) throw new UnknownDocError(entry.id);
+          await writeMeta(entry, meta);
+        }),
+      ),
+
+    load: (id) =>
+      withEntry(id, async (entry): Promise<StoredDoc | null> => {
+        await entry.queue.barrier();
+        const scan = await entry.lock.run(() => entry.scan());
+        return scan ? scan.stored : null;
+      }),
+
+    append(id, update) {
+      let entry: DocEntry;
+      try {
+        checkOpen();
+        entry = entryFor(id);
+        if (update.byteLength === 0 || update.byteLength > MAX_RECORD_BYTES) {
+          throw new RangeError(`cannot append an update of ${update.byteLength} bytes`);
+        }
+      } catch (err) {
+        return Promise.reject(err);
+      }
+      entry.users++;
+      return entry.queue.push(Buffer.from(update)).finally(() => {
+        entry.users--;
+        maybeForget(entry);
+      });
+    },
+
+    compact: (id, snapshot) =>
+      withEntry(id, (entry) =>
+        entry.compactions.run(async () => {
+          entry.compacting = true;
+          try {
+            await compactDoc({
+              docId: entry.id,
+              dir: entry.dir,
+              lock: entry.lock,
+              io: ctx.io,
+              hooks,
+              logger,
+              snapshot,
+              getState: () => entry.ensureState(),
+              currentState: () => entry.state,
+              closeLog: () => entry.closeLog(),
+            });
+          } finally {
+            entry.compacting = false;
+          }
+        }),
+      ),
+
+    async flush(id) {
+      checkOpen();
+      if (id !== undefined) docDir(id);
+      const targets = id === undefined ? [...entries.values()] : [entries.get(id)];
+      await Promise.all(
+        targets.map(async (entry) => {
+          if (!entry) return;
+          await entry.queue.barrier();
+          await entry.lock.run(() => entry.syncLog());
+        }),
+      );
+    },
+
+    async release(id) {
+      checkOpen();
+      docDir(id);
+      const entry = entries.get(id);
+      if (!entry) return;
+      entry.users++;
+      try {
+        await entry.release();
+      } finally {
+        entry.users--;
+        maybeForget(entry);
+      }
+    },
+
+    close() {
+      closed ??= (async () => {
+        if (fsyncTimer) clearTimeout(fsyncTimer);
+        fsyncTimer = null;
+        const results = await Promise.allSettled([...entries.values()].map((entry) => entry.release()));
+        entries.clear();
+        const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+        if (failed) throw failed.reason;
+      })();
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,116 @@
+/** Small file-system helpers for the file store: durable writes, directory fsync, a mutex. */
+import { constants as fsConstants } from 'node:fs';
+import { open, readFile, rename, type FileHandle } from 'node:fs/promises';
+
+/**
+ * The few I/O primitives the file store writes through. Production uses the defaults; tests override them
+ * to inject ENOSPC/EIO, partial writes, or fsync failures without touching the real disk's permissions.
+ */
+export interface StoreIo {
+  /** Writes `buffers` at `position`; may write fewer bytes than asked (the caller loops). */
+  writev(file: { handle: FileHandle; path: string }, buffers: Buffer[], position: number): Promise<number>;
+  /** fdatasync. */
+  datasync(file: { handle: FileHandle; path: string }): Promise<void>;
+}
+
+export const defaultIo: StoreIo = {
+  async writev(file, buffers, position) {
+    const { bytesWritten } = await file.handle.writev(buffers, position);
+    return bytesWritten;
+  },
+  datasync(file) {
+    return file.handle.datasync();
+  },
+};
+
+/** What is left of `buffers` after skipping the first `skip` bytes. */
+export function skipBytes(buffers: Buffer[], skip: number): Buffer[] {
+  const rest: Buffer[] = [];
+  for (const buffer of buffers) {
+    if (skip >= buffer.length) {
+      skip -= buffer.length;
+      continue;
+    }
+    rest.push(skip > 0 ? buffer.subarray(skip) : buffer);
+    skip = 0;
+  }
+  return rest;
+}
+
+/** Writes every byte of `buffers` at `position`, looping over short writes. Returns the byte count. */
+export async function writeAll(
+  io: StoreIo,
+  file: { handle: FileHandle; path: string },
+  buffers: Buffer[],
+  position: number,
+): Promise<number> {
+  const total = buffers.reduce((sum, b) => sum + b.length, 0);
+  let written = 0;
+  while (written < total) {
+    const n = await io.writev(file, skipBytes(buffers, written), position + written);
+    if (!(n > 0)) throw Object.assign(new Error(`short write to ${file.path}`), { code: 'EIO' });
+    written += n;
+  }
+  return total;
+}
+
+/** fsyncs a directory so renames, creations and deletions inside it survive a power cut. */
+export async function fsyncDir(dir: string): Promise<void> {
+  const handle = await open(dir, fsConstants.O_RDONLY | fsConstants.O_DIRECTORY);
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Atomically replaces `path` with `buffers`: writes `<path>.tmp`, fsyncs it, renames it over `path` and
+ * fsyncs the directory. A crash at any point leaves either the old file or the new one (plus, at worst, a
+ * leftover `.tmp` that readers ignore).
+ */
+export async function writeFileAtomic(io: StoreIo, dir: string, path: string, buffers: Buffer[]): Promise<void> {
+  const tmpPath = `${path}.tmp`;
+  await writeFileSynced(io, tmpPath, buffers);
+  await rename(tmpPath, path);
+  await fsyncDir(dir);
+}
+
+/** Creates or truncates `path`, writes `buffers`, fsyncs and closes it. */
+export async function writeFileSynced(io: StoreIo, path: string, buffers: Buffer[]): Promise<void> {
+  const handle = await open(path, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_TRUNC, 0o644);
+  try {
+    await writeAll(io, { handle, path }, buffers, 0);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The file's bytes, or null when it does not exist. */
+export async function readFileOrNull(path: string): Promise<Buffer | null> {
+  try {
+    return await readFile(path);
+  } catch (err) {
+    if (isErrno(err, 'ENOENT')) return null;
+    throw err;
+  }
+}
+
+export function isErrno(err: unknown, code: string): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === code;
+}
+
+/** A FIFO async mutex: `run` calls start in call order, one at a time. */
+export class Mutex {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(fn);
+    this.tail = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
+  }
+}

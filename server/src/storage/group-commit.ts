@@ -1,0 +1,72 @@
+/**
+ * Group commit for one document's appends.
+ *
+ * `push` queues a record and returns a promise. The queue is drained on the next turn of the event loop
+ * (`setImmediate`), so every append made in the same tick — and every append made while a previous batch is
+ * being written — goes out as one batch, i.e. one `writev`. Batches run strictly one after another, and the
+ * promises of a batch settle in push order before the next batch starts, so appends settle in call order.
+ * A failing batch rejects exactly its own records; the next batch is tried normally.
+ */
+
+interface Pending {
+  record: Buffer;
+  resolve(): void;
+  reject(err: unknown): void;
+}
+
+export type WriteBatch = (records: Buffer[]) => Promise<void>;
+
+export class AppendQueue {
+  private pending: Pending[] = [];
+  private scheduled = false;
+  private running = false;
+  /** Settles (never rejects) once every record pushed so far has settled. */
+  private tail: Promise<void> = Promise.resolve();
+
+  constructor(private readonly writeBatch: WriteBatch) {}
+
+  /** True when nothing is queued or being written. */
+  get idle(): boolean {
+    return this.pending.length === 0 && !this.running && !this.scheduled;
+  }
+
+  push(record: Buffer): Promise<void> {
+    const done = new Promise<void>((resolve, reject) => {
+      this.pending.push({ record, resolve, reject });
+    });
+    this.tail = done.then(
+      () => undefined,
+      () => undefined,
+    );
+    if (!this.scheduled && !this.running) {
+      this.scheduled = true;
+      setImmediate(() => void this.drain());
+    }
+    return done;
+  }
+
+  /** Resolves once everything pushed before this call has been written or rejected. */
+  barrier(): Promise<void> {
+    return this.tail;
+  }
+
+  private async drain(): Promise<void> {
+    this.scheduled = false;
+    this.running = true;
+    try {
+      while (this.pending.length > 0) {
+        const batch = this.pending;
+        this.pending = [];
+        try {
+          await this.writeBatch(batch.map((p) => p.record));
+        } catch (err) {
+          for (const p of batch) p.reject(err);
+          continue;
+        }
+        for (const p of batch) p.resolve();
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+}

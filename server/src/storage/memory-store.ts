@@ -1,0 +1,90 @@
+/**
+ * An in-memory `DocStore` for fast room tests. Same contract as the file store, no durability. Pass the same
+ * `MemoryStoreData` to several stores to simulate a restart (close one, create another over the same data).
+ */
+import {
+  assertValidDocId,
+  DocExistsError,
+  StoreClosedError,
+  UnknownDocError,
+  type DocMeta,
+  type DocStore,
+} from './doc-store.js';
+
+interface MemoryDoc {
+  meta: DocMeta;
+  snapshot: Uint8Array | null;
+  log: Uint8Array[];
+}
+
+/** The backing data of memory stores; opaque. */
+export type MemoryStoreData = Map<string, MemoryDoc>;
+
+export function createMemoryStoreData(): MemoryStoreData {
+  return new Map();
+}
+
+export function createMemoryStore(data: MemoryStoreData = createMemoryStoreData()): DocStore {
+  let closed = false;
+
+  /** Validates the id and the store state; every method starts here. */
+  function check(id: string): void {
+    if (closed) throw new StoreClosedError();
+    assertValidDocId(id);
+  }
+
+  function existing(id: string): MemoryDoc {
+    const doc = data.get(id);
+    if (!doc) throw new UnknownDocError(id);
+    return doc;
+  }
+
+  return {
+    async create(meta) {
+      check(meta.id);
+      if (data.has(meta.id)) throw new DocExistsError(meta.id);
+      data.set(meta.id, { meta: { ...meta }, snapshot: null, log: [] });
+    },
+    async getMeta(id) {
+      check(id);
+      const doc = data.get(id);
+      return doc ? { ...doc.meta } : null;
+    },
+    async putMeta(meta) {
+      check(meta.id);
+      existing(meta.id).meta = { ...meta };
+    },
+    async load(id) {
+      check(id);
+      const doc = data.get(id);
+      if (!doc) return null;
+      const log = doc.log.map((u) => u.slice());
+      return {
+        snapshot: doc.snapshot ? doc.snapshot.slice() : null,
+        log,
+        logBytes: log.reduce((sum, u) => sum + u.byteLength, 0),
+      };
+    },
+    async append(id, update) {
+      check(id);
+      if (update.byteLength === 0) throw new RangeError('cannot append an empty update');
+      existing(id).log.push(update.slice());
+    },
+    async compact(id, snapshot) {
+      check(id);
+      const doc = existing(id);
+      doc.snapshot = snapshot().slice();
+      doc.log = [];
+    },
+    async flush(id) {
+      if (closed) throw new StoreClosedError();
+      if (id !== undefined) assertValidDocId(id);
+    },
+    async release(id) {
+      check(id);
+    },
+    async close() {
+      closed = true;
+    },
+  };
+}
