@@ -1,0 +1,148 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { WebSocket } from 'ws';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import { loadConfig, type Config } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import { startServer, type RunningServer } from '../../src/server.js';
+
+/** A real server on 127.0.0.1:<free port> with a fresh temp DATA_DIR. */
+export interface TestServer extends RunningServer {
+  dataDir: string;
+  wsUrl: string;
+  config: Config;
+  /** Stops the server and removes its data dir. */
+  dispose(): Promise<void>;
+}
+
+export async function startTestServer(env: Record<string, string> = {}, dataDir?: string): Promise<TestServer> {
+  const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'tandem-test-')));
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: dir,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ROOM_IDLE_MS: '50',
+    FSYNC_INTERVAL_MS: '50',
+    ...env,
+  });
+  const server = await startServer(config, createLogger(config.LOG_LEVEL), {
+    editorDist: await mkdir(join(dir, 'no-editor'), { recursive: true }).then(() => join(dir, 'no-editor')),
+  });
+  return {
+    ...server,
+    dataDir: dir,
+    config,
+    wsUrl: server.url.replace(/^http/, 'ws') + '/collab',
+    async dispose() {
+      await server.close();
+      if (!dataDir) await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface CreatedDoc {
+  id: string;
+  editToken: string;
+  viewToken: string;
+  editUrl: string;
+  viewUrl: string;
+}
+
+export async function createDoc(baseUrl: string, body?: unknown): Promise<CreatedDoc> {
+  const res = await fetch(`${baseUrl}/api/docs`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? '' : JSON.stringify(body),
+  });
+  if (res.status !== 201) throw new Error(`create failed: ${res.status} ${await res.text()}`);
+  return (await res.json()) as CreatedDoc;
+}
+
+/** The stock y-websocket client, as browsers use it, over Node's `ws`. */
+export function connectClient(
+  wsUrl: string,
+  docId: string,
+  token: string,
+  options: { doc?: Y.Doc; connect?: boolean } = {},
+): { doc: Y.Doc; provider: WebsocketProvider; text: Y.Text; destroy(): void } {
+  const doc = options.doc ?? new Y.Doc();
+  const provider = new WebsocketProvider(wsUrl, docId, doc, {
+    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    params: { token },
+    connect: options.connect ?? true,
+    disableBc: true,
+    maxBackoffTime: 200,
+  });
+  return {
+    doc,
+    provider,
+    text: doc.getText('t'),
+    destroy() {
+      provider.destroy();
+      doc.destroy();
+    },
+  };
+}
+
+/** Polls `check` until it returns true or `timeoutMs` passes (then throws with `what`). Never a fixed sleep. */
+export async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** Resolves once the provider has completed its first sync. */
+export function synced(provider: WebsocketProvider): Promise<void> {
+  if (provider.synced) return Promise.resolve();
+  return new Promise((resolve) => {
+    const onSync = (isSynced: boolean) => {
+      if (!isSynced) return;
+      provider.off('sync', onSync);
+      resolve();
+    };
+    provider.on('sync', onSync);
+  });
+}
+
+/** Opens a raw socket (no y-websocket client) and resolves when it is open. */
+export function rawSocket(url: string, headers: Record<string, string> = {}): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { headers });
+    ws.binaryType = 'nodebuffer';
+    ws.once('open', () => resolve(ws));
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
+    ws.once('error', reject);
+  });
+}
+
+/** The status an upgrade attempt was refused with, or 101 when it succeeded. */
+export function upgradeStatus(url: string, headers: Record<string, string> = {}): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { headers });
+    ws.once('open', () => {
+      ws.close();
+      resolve(101);
+    });
+    ws.once('unexpected-response', (_req, res) => {
+      resolve(res.statusCode ?? 0);
+      res.resume();
+    });
+    ws.once('error', (error) => {
+      if (!/Unexpected server response/.test(error.message)) reject(error);
+    });
+  });
+}
+
+/** Resolves with the close code and reason once `ws` closes. */
+export function closed(ws: WebSocket): Promise<{ code: number; reason: string }> {
+  return new Promise((resolve) => {
+    if (ws.readyState === ws.CLOSED) return resolve({ code: 1006, reason: '' });
+    ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() }));
+  });
+}

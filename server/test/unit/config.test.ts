@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+describe('configuration', () => {
+  it('has the contract defaults', () => {
+    const c = loadConfig({});
+    expect(c.PORT).toBe(3000);
+    expect(c.HOST).toBe('0.0.0.0');
+    expect(c.DATA_DIR).toBe('./data');
+    expect(c.PUBLIC_URL).toBe('http://localhost:3000');
+    expect(c.LOG_LEVEL).toBe('info');
+    expect(c.SECRET).toBeUndefined();
+  });
+
+  it('PUBLIC_URL follows PORT, flags override the environment', () => {
+    expect(loadConfig({ PORT: '4000' }).PUBLIC_URL).toBe('http://localhost:4000');
+    expect(loadConfig({ PORT: '4000' }, ['--port', '5000']).PORT).toBe(5000);
+    expect(loadConfig({}, ['--DATA_DIR=/tmp/x']).DATA_DIR).toBe('/tmp/x');
+    expect(loadConfig({ PUBLIC_URL: 'https://docs.example.org/' }).PUBLIC_URL).toBe('https://docs.example.org');
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, /^PORT: /],
+    [{ PORT: '70000' }, /^PORT: /],
+    [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL: /],
+    [{ SECRET: 'short' }, /^SECRET: /],
+    [{ PUBLIC_URL: 'ftp://x' }, /^PUBLIC_URL: /],
+    [{ MAX_MESSAGE_BYTES: '-1' }, /^MAX_MESSAGE_BYTES: /],
+  ])('an invalid value stops start-up with one line naming the variable: %o', (env, pattern) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    try {
+      loadConfig(env);
+    } catch (error) {
+      expect((error as Error).message).toMatch(pattern);
+      expect((error as Error).message).not.toContain('\n');
+    }
+  });
+});
