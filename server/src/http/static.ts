@@ -24,6 +24,8 @@ export function staticRoutes(editorDist: string): Hono {
   };
   app.get('/', html);
   app.get('/d/:id', html);
+  // Without a built editor there are no assets to serve (and serveStatic would warn about the missing root).
+  if (!existsSync(editorDist)) return app;
   app.use(
     '/assets/*',
     serveStatic({
