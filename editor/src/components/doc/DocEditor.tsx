@@ -1,0 +1,69 @@
+import { EditorContent, useEditor } from '@tiptap/react';
+import { useEffect, useRef, useState } from 'react';
+import { editorExtensions } from '../../editor/extensions';
+import type { AwarenessUser } from '../../lib/presence';
+import type { CollabSession } from '../../session/collabSession';
+import { TitleField } from './TitleField';
+import { Toolbar } from './Toolbar';
+
+interface Props {
+  session: CollabSession;
+  user: AwarenessUser;
+  editable: boolean;
+  ready: boolean;
+  title: string;
+  onTitleChange: (title: string) => void;
+}
+
+/** The page itself: toolbar (editors only), title, and the collaborative rich-text editor. */
+export function DocEditor({ session, user, editable, ready, title, onTitleChange }: Props) {
+  const [linkRequest, setLinkRequest] = useState(0);
+  const userRef = useRef(user);
+  userRef.current = user;
+
+  const editor = useEditor(
+    {
+      extensions: editorExtensions({
+        doc: session.doc,
+        provider: session.provider,
+        user: userRef.current,
+        editable,
+        onLinkShortcut: () => setLinkRequest((n) => n + 1),
+      }),
+      editable,
+      editorProps: {
+        attributes: {
+          class: 'prose',
+          'data-testid': 'editor',
+          'aria-label': editable ? 'Document text' : 'Document text (view only)',
+          'aria-multiline': 'true',
+          role: 'textbox',
+          spellcheck: 'true',
+        },
+      },
+    },
+    [session],
+  );
+
+  // Enforce the role on the live instance too (the contract: viewers get setEditable(false)).
+  useEffect(() => {
+    if (editor && editor.isEditable !== editable) editor.setEditable(editable);
+  }, [editor, editable]);
+
+  return (
+    <>
+      {editable && <Toolbar editor={editor} linkRequest={linkRequest} />}
+      <main className="doc-canvas" id="main">
+        <article className={`doc-paper${ready ? '' : ' doc-paper--loading'}`} aria-busy={!ready}>
+          <TitleField
+            title={title}
+            editable={editable}
+            onChange={onTitleChange}
+            onEnter={() => editor?.commands.focus('start')}
+          />
+          <EditorContent editor={editor} className="doc-body" />
+        </article>
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,50 @@
+import type { Identity } from '../../lib/identity';
+import type { Participant } from '../../lib/presence';
+import type { SessionSnapshot } from '../../session/collabSession';
+import type { DocAccess } from '../../session/docAccess';
+import { Icon, Logo } from '../Icon';
+import { Link } from '../Link';
+import { ExportMenu } from './ExportMenu';
+import { PresenceBar } from './PresenceBar';
+import { StatusPill } from './StatusPill';
+
+interface Props {
+  access: DocAccess;
+  title: string;
+  state: SessionSnapshot;
+  people: Participant[];
+  identity: Identity;
+  onIdentityChange: (patch: Partial<Identity>) => void;
+  onShare: () => void;
+}
+
+/** The bar above the document: where you are, whether it is saved, who is here, share and export. */
+export function DocHeader({ access, title, state, people, identity, onIdentityChange, onShare }: Props) {
+  return (
+    <header className="doc-header">
+      <div className="doc-header__left">
+        <Link href="/" className="doc-header__home" aria-label="All documents" title="All documents">
+          <Logo size={28} />
+        </Link>
+        <span className="doc-header__title" title={title || 'Untitled'}>
+          {title.trim() || 'Untitled'}
+        </span>
+        {!access.canEdit && (
+          <span className="badge badge--view badge--readonly" data-testid="readonly-badge" title="You can read and follow along, but not edit.">
+            <Icon name="eye" size={14} />
+            View only
+          </span>
+        )}
+      </div>
+      <div className="doc-header__right">
+        <StatusPill state={state} canEdit={access.canEdit} />
+        <PresenceBar people={people} identity={identity} onIdentityChange={onIdentityChange} />
+        <button type="button" className="btn btn--primary btn--share" onClick={onShare} data-testid="share-button">
+          <Icon name="share" size={16} />
+          <span className="btn__label">Share</span>
+        </button>
+        <ExportMenu access={access} title={title} />
+      </div>
+    </header>
+  );
+}

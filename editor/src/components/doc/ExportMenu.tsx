@@ -1,0 +1,62 @@
+import { useState } from 'react';
+import { type ExportFormat, api } from '../../lib/api';
+import type { DocAccess } from '../../session/docAccess';
+import { Icon } from '../Icon';
+import { Menu } from '../Menu';
+
+const EXTENSIONS: Record<ExportFormat, string> = { markdown: 'md', html: 'html', json: 'json', text: 'txt' };
+
+/** "My Notes: draft 2" → "My-Notes-draft-2"; the server's file name wins when it sends one. */
+export function fallbackFilename(title: string, format: ExportFormat): string {
+  const base = title.trim().replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-+|-+$/g, '').slice(0, 80) || 'document';
+  return `${base}.${EXTENSIONS[format]}`;
+}
+
+function saveBlob(blob: Blob, filename: string): void {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  a.rel = 'noopener';
+  document.body.append(a);
+  a.click();
+  a.remove();
+  // Give the browser a moment to start the download before the URL dies.
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** The "⋯" menu: download as Markdown or HTML (rendered by the server), or print. */
+export function ExportMenu({ access, title }: { access: DocAccess; title: string }) {
+  const [error, setError] = useState<string | null>(null);
+
+  const download = async (format: ExportFormat) => {
+    setError(null);
+    try {
+      const { blob, filename } = await api.exportDoc(access.id, access.token, format);
+      saveBlob(blob, filename ?? fallbackFilename(title, format));
+    } catch {
+      setError('Export failed. Check your connection and try again.');
+      setTimeout(() => setError(null), 6000);
+    }
+  };
+
+  return (
+    <>
+      <Menu
+        label="Export and print"
+        trigger={<Icon name="more" size={20} />}
+        triggerTestId="more-menu"
+        items={[
+          { id: 'md', label: 'Download Markdown (.md)', icon: 'download', onSelect: () => void download('markdown'), testId: 'export-markdown' },
+          { id: 'html', label: 'Download HTML (.html)', icon: 'download', onSelect: () => void download('html'), testId: 'export-html' },
+          { id: 'print', label: 'Print…', icon: 'print', onSelect: () => window.print(), testId: 'print' },
+        ]}
+      />
+      {error && (
+        <div className="toast" role="alert" data-testid="export-error">
+          {error}
+        </div>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,67 @@
+import { useRef, useState } from 'react';
+import type { Identity } from '../../lib/identity';
+import { type Participant, summarizePresence } from '../../lib/presence';
+import { Popover } from '../Popover';
+import { Avatar } from './Avatar';
+import { IdentityEditor } from './IdentityEditor';
+
+const MAX_AVATARS = 4;
+
+interface Props {
+  people: Participant[];
+  identity: Identity;
+  onIdentityChange: (patch: Partial<Identity>) => void;
+}
+
+/**
+ * Who is here: overlapping avatars (you first). Clicking opens the full list — editors and viewers —
+ * with your own name and colour editable at the top.
+ */
+export function PresenceBar({ people, identity, onIdentityChange }: Props) {
+  const [open, setOpen] = useState(false);
+  const buttonRef = useRef<HTMLButtonElement>(null);
+  const shown = people.slice(0, MAX_AVATARS);
+  const hidden = people.length - shown.length;
+  const summary = summarizePresence(people);
+
+  return (
+    <div className="presence" data-testid="presence" data-count={people.length}>
+      <button
+        ref={buttonRef}
+        type="button"
+        className="presence__button"
+        onClick={() => setOpen((o) => !o)}
+        aria-expanded={open}
+        aria-haspopup="dialog"
+        aria-label={`People here: ${summary}. Change your name and colour.`}
+        title={summary}
+        data-testid="presence-button"
+      >
+        <span className="presence__stack">
+          {shown.map((p) => (
+            <Avatar key={p.clientId} person={p} size={30} />
+          ))}
+          {hidden > 0 && <span className="avatar avatar--more">+{hidden}</span>}
+        </span>
+      </button>
+      <Popover open={open} onClose={() => setOpen(false)} anchorRef={buttonRef} label="People in this document" className="people">
+        <IdentityEditor identity={identity} onChange={onIdentityChange} />
+        <h2 className="people__heading">In this document · {summary}</h2>
+        <ul className="people__list">
+          {people.map((p) => (
+            <li key={p.clientId} className="people__item" data-testid="presence-item" data-role={p.role} data-self={p.isSelf}>
+              <Avatar person={p} size={28} />
+              <span className="people__name">
+                {p.name}
+                {p.isSelf && <span className="people__you"> (you)</span>}
+              </span>
+              <span className={`badge ${p.role === 'editor' ? 'badge--edit' : 'badge--view'}`}>
+                {p.role === 'editor' ? 'Editing' : 'Viewing'}
+              </span>
+            </li>
+          ))}
+        </ul>
+      </Popover>
+    </div>
+  );
+}

@@ -1,0 +1,54 @@
+import { useLayoutEffect, useRef } from 'react';
+import { TITLE_MAX } from '../../session/useDocTitle';
+
+interface Props {
+  title: string;
+  editable: boolean;
+  onChange: (title: string) => void;
+  /** Enter moves on to the document body, like in every word processor. */
+  onEnter: () => void;
+}
+
+/**
+ * The big title at the top of the page. A textarea (not an input) so long titles wrap instead of
+ * scrolling sideways; it grows with its content and never holds a newline.
+ */
+export function TitleField({ title, editable, onChange, onEnter }: Props) {
+  const ref = useRef<HTMLTextAreaElement>(null);
+
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    el.style.height = 'auto';
+    el.style.height = `${el.scrollHeight}px`;
+  }, [title]);
+
+  if (!editable) {
+    return (
+      <h1 className="doc-title doc-title--static" data-testid="title">
+        {title.trim() || 'Untitled'}
+      </h1>
+    );
+  }
+
+  return (
+    <textarea
+      ref={ref}
+      className="doc-title"
+      rows={1}
+      value={title}
+      maxLength={TITLE_MAX}
+      placeholder="Untitled"
+      aria-label="Document title"
+      spellCheck
+      onChange={(e) => onChange(e.target.value)}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter' || (e.key === 'ArrowDown' && e.currentTarget.selectionStart === e.currentTarget.value.length)) {
+          e.preventDefault();
+          onEnter();
+        }
+      }}
+      data-testid="title"
+    />
+  );
+}

@@ -1,0 +1,155 @@
+import type { Editor } from '@tiptap/core';
+import { useEditorState } from '@tiptap/react';
+import { Fragment, type KeyboardEvent, useEffect, useRef, useState } from 'react';
+import { Icon } from '../Icon';
+import { LinkEditor } from './LinkEditor';
+import { BLOCK_SHORTCUTS, type BlockType, MOD, TOOLBAR_GROUPS, currentBlock, setBlock } from './toolbarItems';
+
+interface Props {
+  editor: Editor | null;
+  /** Bumped by the Mod-K shortcut inside the editor to open the link box. */
+  linkRequest: number;
+}
+
+const BLOCK_LABELS: Record<BlockType, string> = { paragraph: 'Text', h1: 'Heading 1', h2: 'Heading 2', h3: 'Heading 3', other: '—' };
+
+/**
+ * Formatting toolbar. Active marks light up (aria-pressed). One tab stop for the whole bar, arrow keys
+ * move between controls (WAI-ARIA toolbar pattern), so Tab gets you from the title to the text quickly.
+ */
+export function Toolbar({ editor, linkRequest }: Props) {
+  const barRef = useRef<HTMLDivElement>(null);
+  const linkButtonRef = useRef<HTMLButtonElement>(null);
+  const [linkOpen, setLinkOpen] = useState(false);
+  const [focusId, setFocusId] = useState('block');
+
+  const state = useEditorState({
+    editor,
+    selector: ({ editor: e }) => {
+      if (!e) return null;
+      const active: Record<string, boolean> = {};
+      for (const group of TOOLBAR_GROUPS) for (const b of group) if (b.isActive) active[b.id] = b.isActive(e);
+      return { active, link: e.isActive('link'), block: currentBlock(e), canUndo: e.can().undo(), canRedo: e.can().redo() };
+    },
+  });
+
+  useEffect(() => {
+    if (linkRequest > 0) setLinkOpen(true);
+  }, [linkRequest]);
+
+  // Disabled controls cannot take focus, so arrows skip them.
+  const controls = () => Array.from(barRef.current?.querySelectorAll<HTMLElement>('[data-roving]:not(:disabled)') ?? []);
+
+  const onKeyDown = (event: KeyboardEvent) => {
+    const items = controls();
+    const index = items.indexOf(document.activeElement as HTMLElement);
+    if (index === -1) return;
+    let next = index;
+    if (event.key === 'ArrowRight') next = (index + 1) % items.length;
+    else if (event.key === 'ArrowLeft') next = (index - 1 + items.length) % items.length;
+    else if (event.key === 'Home') next = 0;
+    else if (event.key === 'End') next = items.length - 1;
+    else return;
+    // The block <select> uses arrows itself only when open; closed, arrows move along the bar.
+    event.preventDefault();
+    items[next]?.focus();
+  };
+
+  const disabled = !editor || !state;
+  // The bar's single tab stop; if that control got disabled (undo with nothing to undo), use the first.
+  const tabStop = (focusId === 'undo' && !state?.canUndo) || (focusId === 'redo' && !state?.canRedo) ? 'block' : focusId;
+  const roving = (id: string) => ({
+    'data-roving': true,
+    tabIndex: id === tabStop ? 0 : -1,
+    onFocus: () => setFocusId(id),
+  });
+
+  return (
+    <div className="toolbar-wrap">
+      <div ref={barRef} className="toolbar" role="toolbar" aria-label="Formatting" onKeyDown={onKeyDown} data-testid="toolbar">
+        <select
+          className="toolbar__block"
+          aria-label="Text style"
+          value={state?.block ?? 'paragraph'}
+          disabled={disabled}
+          onChange={(e) => editor && setBlock(editor, e.target.value as BlockType)}
+          data-testid="tb-block"
+          {...roving('block')}
+        >
+          {(['paragraph', 'h1', 'h2', 'h3'] as const).map((b) => (
+            <option key={b} value={b}>
+              {BLOCK_LABELS[b]} ({BLOCK_SHORTCUTS[b]})
+            </option>
+          ))}
+          {state?.block === 'other' && <option value="other">{BLOCK_LABELS.other}</option>}
+        </select>
+        {TOOLBAR_GROUPS.map((group, gi) => (
+          <Fragment key={gi}>
+            <span className="toolbar__sep" aria-hidden="true" />
+            {group.map((b) => (
+              <button
+                key={b.id}
+                type="button"
+                className="tb-btn"
+                aria-label={b.label}
+                title={b.shortcut ? `${b.label} (${b.shortcut})` : b.label}
+                {...(b.isActive ? { 'aria-pressed': state?.active[b.id] ?? false } : {})}
+                disabled={disabled}
+                onClick={() => editor && b.run(editor)}
+                data-testid={`tb-${b.id}`}
+                {...roving(b.id)}
+              >
+                <Icon name={b.icon} />
+              </button>
+            ))}
+            {gi === 0 && (
+              <button
+                ref={linkButtonRef}
+                type="button"
+                className="tb-btn"
+                aria-label="Link"
+                title={`Link (${MOD}K)`}
+                aria-pressed={state?.link ?? false}
+                aria-expanded={linkOpen}
+                disabled={disabled}
+                onClick={() => setLinkOpen((o) => !o)}
+                data-testid="tb-link"
+                {...roving('link')}
+              >
+                <Icon name="link" />
+              </button>
+            )}
+          </Fragment>
+        ))}
+        <span className="toolbar__sep" aria-hidden="true" />
+        <button
+          type="button"
+          className="tb-btn"
+          aria-label="Undo"
+          title={`Undo your last change (${MOD}Z)`}
+          disabled={disabled || !state.canUndo}
+          onClick={() => editor?.chain().focus().undo().run()}
+          data-testid="tb-undo"
+          {...roving('undo')}
+        >
+          <Icon name="undo" />
+        </button>
+        <button
+          type="button"
+          className="tb-btn"
+          aria-label="Redo"
+          title={`Redo (${MOD}${MOD === '⌘' ? '⇧Z' : 'Y'})`}
+          disabled={disabled || !state.canRedo}
+          onClick={() => editor?.chain().focus().redo().run()}
+          data-testid="tb-redo"
+          {...roving('redo')}
+        >
+          <Icon name="redo" />
+        </button>
+      </div>
+      {editor && linkOpen && (
+        <LinkEditor editor={editor} anchorRef={linkButtonRef} onClose={() => setLinkOpen(false)} />
+      )}
+    </div>
+  );
+}

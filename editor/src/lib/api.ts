@@ -1,0 +1,130 @@
+/**
+ * The HTTP side of the server contract. Every failure becomes an `ApiError` carrying the HTTP status and
+ * the server's machine-readable `code`, so the UI can pick the right human message (see `errors.ts`).
+ */
+
+export type Scope = 'edit' | 'view';
+
+export interface DocInfo {
+  id: string;
+  title: string;
+  createdAt: string;
+  updatedAt: string;
+  scope: Scope;
+  linkGeneration: number;
+}
+
+export interface DocLinks {
+  editUrl: string;
+  viewUrl: string;
+  editToken: string;
+  viewToken: string;
+}
+
+export interface CreatedDoc extends DocLinks {
+  id: string;
+}
+
+export class ApiError extends Error {
+  /** `status` is 0 when the request never reached the server (offline, server down, CORS, abort). */
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+
+  get isNetwork(): boolean {
+    return this.status === 0 || this.status === 502 || this.status === 503 || this.status === 504;
+  }
+}
+
+type Fetch = typeof fetch;
+
+async function request(path: string, init: RequestInit & { token?: string }, fetchImpl: Fetch): Promise<Response> {
+  const headers = new Headers(init.headers);
+  if (init.token) headers.set('Authorization', `Bearer ${init.token}`);
+  if (init.body !== undefined) headers.set('Content-Type', 'application/json');
+  let res: Response;
+  try {
+    res = await fetchImpl(path, { ...init, headers, cache: 'no-store' });
+  } catch (err) {
+    if (err instanceof DOMException && err.name === 'AbortError') throw err;
+    throw new ApiError(0, 'network', 'Could not reach the server.');
+  }
+  if (res.ok) return res;
+  let code = `http_${res.status}`;
+  let message = res.statusText || `Request failed (${res.status})`;
+  try {
+    const body: unknown = await res.json();
+    if (body && typeof body === 'object') {
+      const b = body as { code?: unknown; error?: unknown };
+      if (typeof b.code === 'string') code = b.code;
+      if (typeof b.error === 'string') message = b.error;
+    }
+  } catch {
+    // Not JSON (e.g. a proxy's HTML error page): the status alone decides.
+  }
+  throw new ApiError(res.status, code, message);
+}
+
+async function json<T>(res: Response): Promise<T> {
+  try {
+    return (await res.json()) as T;
+  } catch {
+    throw new ApiError(res.status, 'bad_response', 'The server sent an unexpected response.');
+  }
+}
+
+export function createApi(fetchImpl: Fetch = (...args) => fetch(...args)) {
+  const docPath = (id: string) => `/api/docs/${encodeURIComponent(id)}`;
+  return {
+    async createDoc(title?: string): Promise<CreatedDoc> {
+      const res = await request('/api/docs', { method: 'POST', body: JSON.stringify(title ? { title } : {}) }, fetchImpl);
+      return json<CreatedDoc>(res);
+    },
+    async getDoc(id: string, token: string, signal?: AbortSignal): Promise<DocInfo> {
+      const res = await request(docPath(id), { token, ...(signal ? { signal } : {}) }, fetchImpl);
+      const info = await json<DocInfo>(res);
+      // The scope decides whether we let people type, so never guess it from a malformed answer.
+      if (info.scope !== 'edit' && info.scope !== 'view') {
+        throw new ApiError(res.status, 'bad_response', 'The server sent an unexpected response.');
+      }
+      return info;
+    },
+    async getLinks(id: string, token: string): Promise<DocLinks> {
+      return json<DocLinks>(await request(`${docPath(id)}/links`, { token }, fetchImpl));
+    },
+    async rotateLinks(id: string, token: string): Promise<DocLinks> {
+      return json<DocLinks>(await request(`${docPath(id)}/links/rotate`, { method: 'POST', token }, fetchImpl));
+    },
+    /** Fetches an export with the token in a header (not the URL, so it stays out of logs and history). */
+    async exportDoc(id: string, token: string, format: ExportFormat): Promise<{ blob: Blob; filename: string | null }> {
+      const res = await request(`${docPath(id)}/export?format=${format}`, { token }, fetchImpl);
+      return { blob: await res.blob(), filename: filenameFromDisposition(res.headers.get('Content-Disposition')) };
+    },
+  };
+}
+
+export type Api = ReturnType<typeof createApi>;
+export type ExportFormat = 'markdown' | 'html' | 'json' | 'text';
+
+export const api: Api = createApi();
+
+/** Pulls the file name out of `Content-Disposition: attachment; filename="x.md"; filename*=UTF-8''x.md`. */
+export function filenameFromDisposition(header: string | null): string | null {
+  if (!header) return null;
+  const star = /filename\*\s*=\s*(?:UTF-8|utf-8)''([^;]+)/.exec(header);
+  if (star?.[1]) {
+    try {
+      return decodeURIComponent(star[1].trim().replace(/^"|"$/g, ''));
+    } catch {
+      // fall through to the plain form
+    }
+  }
+  const plain = /filename\s*=\s*("([^"]*)"|[^;]+)/.exec(header);
+  const name = plain?.[2] ?? plain?.[1];
+  return name ? name.trim() : null;
+}

@@ -1,0 +1,55 @@
+import { useCallback, useRef } from 'react';
+import { ErrorPage } from '../components/ErrorPage';
+import { PageLoading } from '../components/PageLoading';
+import { Workspace } from '../components/doc/Workspace';
+import { problemFromApiError, problemFromCloseCode } from '../lib/errors';
+import type { CollabSession } from '../session/collabSession';
+import type { DocAccess } from '../session/docAccess';
+import { useDocAccess } from '../session/useDocAccess';
+import '../styles/document.css';
+
+/** How many times a refused socket may be retried when a fresh HTTP check says the link is fine. */
+const MAX_SOCKET_RESTARTS = 2;
+
+/** `/d/:id#token=…`: check the link, then open the workspace (or explain why not). */
+export default function DocumentPage({ id, hashToken }: { id: string; hashToken: string | null }) {
+  const { phase, retry, openOfflineCopy, fail } = useDocAccess(id, hashToken);
+  const restarts = useRef(0);
+
+  // The server refused the socket (4401 revoked/invalid, 4403, 4404). Ask the HTTP API why, with the
+  // token we hold *now*, so the page shows the precise reason — e.g. "This link is no longer valid".
+  const onTerminalClose = useCallback(
+    async (code: number, access: DocAccess, session: CollabSession) => {
+      try {
+        await access.recheck();
+      } catch (err) {
+        fail(problemFromApiError(err));
+        return;
+      }
+      // The link is fine (we raced a reset of our own, or the server hiccuped): reconnect, a bounded
+      // number of times so a server that keeps refusing cannot make us spin.
+      if (restarts.current < MAX_SOCKET_RESTARTS) {
+        restarts.current++;
+        session.restart();
+      } else {
+        fail(problemFromCloseCode(code));
+      }
+    },
+    [fail],
+  );
+
+  if (phase.kind === 'loading') return <PageLoading label="Opening document…" />;
+  if (phase.kind === 'error') {
+    const copy = phase.offlineCopy;
+    return (
+      <ErrorPage problem={phase.problem} onRetry={retry}>
+        {copy && (
+          <button type="button" className="btn" onClick={() => openOfflineCopy(copy)} data-testid="open-offline-copy">
+            Open the copy on this device
+          </button>
+        )}
+      </ErrorPage>
+    );
+  }
+  return <Workspace access={phase.access} onTerminalClose={onTerminalClose} />;
+}

@@ -1,0 +1,34 @@
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+
+// The server (PORT=3100) serves editor/dist in production; in `vite dev` we proxy the API and the
+// collaboration socket to it so the page talks to the same origin either way.
+const backend = process.env.TANDEM_BACKEND ?? 'http://127.0.0.1:3100';
+
+export default defineConfig({
+  plugins: [react()],
+  resolve: {
+    // One Yjs (and one lib0) per page: two copies break `instanceof` checks inside Yjs.
+    dedupe: ['yjs', 'lib0', 'y-protocols', '@tiptap/pm'],
+  },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    target: 'es2022',
+    sourcemap: false,
+  },
+  server: {
+    port: 5173,
+    proxy: {
+      '/api': { target: backend, changeOrigin: true },
+      '/collab': { target: backend, ws: true, changeOrigin: true },
+    },
+  },
+  preview: {
+    port: 4173,
+    proxy: {
+      '/api': { target: backend, changeOrigin: true },
+      '/collab': { target: backend, ws: true, changeOrigin: true },
+    },
+  },
+});
