@@ -10,7 +10,10 @@ export function normalizeHref(input: string): string | null {
   if (text === '' || /\s/.test(text)) return null;
   if (text.startsWith('#') || text.startsWith('/')) return text;
   if (/^[^@\s/:]+@[^@\s/]+\.[^@\s/]+$/.test(text)) return `mailto:${text}`;
-  const hasScheme = /^[a-z][a-z0-9+.-]*:/i.test(text);
+  // "localhost:8080" is a host and port, not a "localhost:" scheme; "tel:0123" is a scheme.
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(text);
+  const hasScheme =
+    scheme !== null && (ALLOWED.has(`${scheme[1]?.toLowerCase()}:`) || !/^\d/.test(text.slice(scheme[0].length)));
   let url: URL;
   try {
     url = new URL(hasScheme ? text : `https://${text}`);

@@ -59,7 +59,13 @@ export function DocEditor({ session, user, editable, ready, title, onTitleChange
             title={title}
             editable={editable}
             onChange={onTitleChange}
-            onEnter={() => editor?.commands.focus('start')}
+            onEnter={() => {
+              if (!editor) return;
+              // Focus synchronously: Tiptap's focus command may wait a frame, and keys typed right
+              // after Enter would still land in the title.
+              editor.view.focus();
+              editor.commands.focus('start');
+            }}
           />
           <EditorContent editor={editor} className="doc-body" />
         </article>

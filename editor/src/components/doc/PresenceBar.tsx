@@ -38,8 +38,11 @@ export function PresenceBar({ people, identity, onIdentityChange }: Props) {
         data-testid="presence-button"
       >
         <span className="presence__stack">
-          {shown.map((p) => (
-            <Avatar key={p.clientId} person={p} size={30} />
+          {shown.map((p, i) => (
+            // Earlier avatars sit on top, so yours (first) is never covered by someone else's.
+            <span key={p.clientId} className="presence__slot" style={{ zIndex: shown.length - i }}>
+              <Avatar person={p} size={30} />
+            </span>
           ))}
           {hidden > 0 && <span className="avatar avatar--more">+{hidden}</span>}
         </span>

@@ -11,7 +11,7 @@ interface Props {
   linkRequest: number;
 }
 
-const BLOCK_LABELS: Record<BlockType, string> = { paragraph: 'Text', h1: 'Heading 1', h2: 'Heading 2', h3: 'Heading 3', other: '—' };
+const BLOCK_LABELS: Record<BlockType, string> = { paragraph: 'Text', h1: 'Heading 1', h2: 'Heading 2', h3: 'Heading 3', other: 'Style' };
 
 /**
  * Formatting toolbar. Active marks light up (aria-pressed). One tab stop for the whole bar, arrow keys
@@ -70,6 +70,7 @@ export function Toolbar({ editor, linkRequest }: Props) {
         <select
           className="toolbar__block"
           aria-label="Text style"
+          title={`Text style (${BLOCK_SHORTCUTS.paragraph}, ${BLOCK_SHORTCUTS.h1}…)`}
           value={state?.block ?? 'paragraph'}
           disabled={disabled}
           onChange={(e) => editor && setBlock(editor, e.target.value as BlockType)}
@@ -78,7 +79,7 @@ export function Toolbar({ editor, linkRequest }: Props) {
         >
           {(['paragraph', 'h1', 'h2', 'h3'] as const).map((b) => (
             <option key={b} value={b}>
-              {BLOCK_LABELS[b]} ({BLOCK_SHORTCUTS[b]})
+              {BLOCK_LABELS[b]}
             </option>
           ))}
           {state?.block === 'other' && <option value="other">{BLOCK_LABELS.other}</option>}

@@ -1,0 +1,71 @@
+import { describe, expect, it, vi } from 'vitest';
+import { ApiError, createApi, filenameFromDisposition } from './api';
+
+function fakeFetch(status: number, body: unknown, headers: Record<string, string> = {}) {
+  return vi.fn(async () =>
+    new Response(typeof body === 'string' ? body : JSON.stringify(body), {
+      status,
+      headers: { 'Content-Type': typeof body === 'string' ? 'text/plain' : 'application/json', ...headers },
+    }),
+  );
+}
+
+describe('api client', () => {
+  it('sends the token as a Bearer header and returns the document', async () => {
+    const fetchImpl = fakeFetch(200, { id: 'abc', title: 'T', createdAt: '', updatedAt: '', scope: 'view', linkGeneration: 0 });
+    const info = await createApi(fetchImpl).getDoc('abc', 'tok');
+    expect(info.scope).toBe('view');
+    const [url, init] = fetchImpl.mock.calls[0] as unknown as [string, RequestInit];
+    expect(url).toBe('/api/docs/abc');
+    expect(new Headers(init.headers).get('Authorization')).toBe('Bearer tok');
+  });
+
+  it('turns JSON errors into ApiError with status and code', async () => {
+    const api = createApi(fakeFetch(401, { error: 'revoked', code: 'token_revoked' }));
+    await expect(api.getDoc('abc', 'tok')).rejects.toMatchObject({ status: 401, code: 'token_revoked' });
+  });
+
+  it('copes with non-JSON error pages', async () => {
+    const api = createApi(fakeFetch(502, '<html>Bad gateway</html>'));
+    const err = await api.getDoc('abc', 'tok').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect((err as ApiError).isNetwork).toBe(true);
+  });
+
+  it('reports network failures as status 0', async () => {
+    const api = createApi(vi.fn(async () => Promise.reject(new TypeError('Failed to fetch'))));
+    await expect(api.createDoc()).rejects.toMatchObject({ status: 0, code: 'network' });
+  });
+
+  it('rejects a document answer without a valid scope', async () => {
+    const api = createApi(fakeFetch(200, { id: 'abc', scope: 'owner' }));
+    await expect(api.getDoc('abc', 't')).rejects.toMatchObject({ code: 'bad_response' });
+  });
+
+  it('posts to rotate and reads the new links', async () => {
+    const links = { editUrl: 'e', viewUrl: 'v', editToken: 'E', viewToken: 'V' };
+    const fetchImpl = fakeFetch(200, links);
+    expect(await createApi(fetchImpl).rotateLinks('abc', 'tok')).toEqual(links);
+    const [url, init] = fetchImpl.mock.calls[0] as unknown as [string, RequestInit];
+    expect(url).toBe('/api/docs/abc/links/rotate');
+    expect(init.method).toBe('POST');
+  });
+
+  it('downloads an export with its file name', async () => {
+    const fetchImpl = fakeFetch(200, '# Hi', { 'Content-Disposition': 'attachment; filename="plan.md"' });
+    const out = await createApi(fetchImpl).exportDoc('abc', 'tok', 'markdown');
+    expect(out.filename).toBe('plan.md');
+    expect(await out.blob.text()).toBe('# Hi');
+    expect((fetchImpl.mock.calls[0] as unknown as [string])[0]).toBe('/api/docs/abc/export?format=markdown');
+  });
+});
+
+describe('filenameFromDisposition', () => {
+  it('reads plain, quoted and RFC 5987 names', () => {
+    expect(filenameFromDisposition('attachment; filename=plan.md')).toBe('plan.md');
+    expect(filenameFromDisposition('attachment; filename="my plan.html"')).toBe('my plan.html');
+    expect(filenameFromDisposition(`attachment; filename="x.md"; filename*=UTF-8''Pl%C3%A4ne.md`)).toBe('Pläne.md');
+    expect(filenameFromDisposition(null)).toBeNull();
+    expect(filenameFromDisposition('inline')).toBeNull();
+  });
+});
