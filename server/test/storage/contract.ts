@@ -225,13 +225,24 @@ export function describeDocStoreContract(name: string, makeStore: () => Promise<
         const id = await newDoc();
         const editing = new EditingDoc();
         const writes: Promise<void>[] = [];
-        const compactions: Promise<void>[] = [];
-        for (let i = 0; i < 300; i++) {
-          writes.push(store.append(id, editing.edit(i)));
-          if (i % 75 === 40) compactions.push(store.compact(id, () => editing.snapshot()));
-          if (i % 50 === 0) await new Promise((r) => setImmediate(r));
+        let i = 0;
+        const appendSome = async (n: number): Promise<void> => {
+          for (let k = 0; k < n; k++) writes.push(store.append(id, editing.edit(i++)));
+          // Let writes and compaction steps interleave with the appends: next tick, or a little later.
+          await new Promise((r) => (i % 2 === 0 ? setTimeout(r, 0) : setImmediate(r)));
+        };
+        for (let round = 0; round < 3; round++) {
+          await appendSome(40);
+          // Keep appending from the moment compact() is called until well after it finished.
+          let running = round === 2 ? 2 : 1;
+          const compactions = Array.from({ length: running }, () =>
+            store.compact(id, () => editing.snapshot()).finally(() => running--),
+          );
+          while (running > 0) await appendSome(3);
+          await appendSome(5);
+          await Promise.all(compactions);
         }
-        await Promise.all([...writes, ...compactions]);
+        await Promise.all(writes);
         expect(content(rebuild((await store.load(id))!))).toEqual(content(editing.doc));
         await reopen();
         expect(content(rebuild((await store.load(id))!))).toEqual(content(editing.doc));
