@@ -73,25 +73,26 @@ export async function compactDoc(ctx: CompactionContext): Promise<void> {
   // 2. Write the snapshot next to its final name; appends to log.<next> continue meanwhile.
   const finalPath = join(dir, genFileName('snapshot', generation));
   const tmpPath = `${finalPath}${TMP_SUFFIX}`;
-  step('write-snapshot');
   try {
+    step('write-snapshot');
     await writeFileSynced(ctx.io, tmpPath, encodeSnapshot(generation, payload));
+
+    // 3 + 4. Publish it, then drop what neither the new snapshot nor the fallback (the previous one) needs.
+    step('rename-snapshot');
+    await ctx.lock.run(async () => {
+      await rename(tmpPath, finalPath);
+      await fsyncDir(dir);
+      const state = ctx.currentState();
+      const previous = state ? state.base : null;
+      if (state) state.base = generation;
+      step('delete-old');
+      if (previous !== null) await deleteOlderThan(ctx, previous);
+    });
   } catch (err) {
+    // The cut stays (log.<next> is a normal log); only a half-written snapshot must not linger.
     await unlinkIfPresent(tmpPath).catch(() => undefined);
     throw err;
   }
-
-  // 3 + 4. Publish it, then drop what neither the new snapshot nor the fallback (the previous one) needs.
-  step('rename-snapshot');
-  await ctx.lock.run(async () => {
-    await rename(tmpPath, finalPath);
-    await fsyncDir(dir);
-    const state = ctx.currentState();
-    const previous = state ? state.base : null;
-    if (state) state.base = generation;
-    step('delete-old');
-    if (previous !== null) await deleteOlderThan(ctx, previous);
-  });
   step('done');
   ctx.logger.info({ docId: ctx.docId, generation, snapshotBytes: payload.byteLength }, 'document compacted');
 }

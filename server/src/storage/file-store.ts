@@ -177,7 +177,11 @@ export function createFileStore(options: FileStoreOptions): DocStore {
         entry.metaLock.run(async () => {
           if (await metaExists(entry)) throw new DocExistsError(entry.id);
           const madeDir = await mkdir(docsDir, { recursive: true });
-          if (madeDir) await fsyncDir(dirname(madeDir));
+          if (madeDir) {
+            // Make the new directories' entries durable: the topmost one's in its parent, docs/ in dataDir.
+            await fsyncDir(dirname(madeDir));
+            await fsyncDir(dirname(docsDir));
+          }
           try {
             await mkdir(entry.dir);
           } catch (err) {

@@ -13,6 +13,7 @@ import { buildChild, runChild, type ChildBuild, type ChildResult } from './child
 import { rebuild, recordingLogger } from './helpers.js';
 
 const DOC_ID = 'crashdoc_0001'; // crash-child.ts's CRASH_DOC_ID
+const CHILD_TEST_TIMEOUT = 20_000; // child processes are slow to start on a loaded machine
 let build: ChildBuild;
 const dirs: string[] = [];
 
@@ -80,7 +81,7 @@ describe('[D3] compaction killed at every step', () => {
     // Phases 1 and 2 (80 edits) plus the first half of phase 3 were acknowledged before the third compaction.
     expect(result.acked.length).toBeGreaterThanOrEqual(120);
     await verifyRecovered(dataDir, result);
-  });
+  }, CHILD_TEST_TIMEOUT);
 
   it('[D3] the child runs to the end when not killed (sanity check of the scenario)', async () => {
     const dataDir = await freshDataDir();
@@ -98,7 +99,7 @@ describe('[D3] compaction killed at every step', () => {
       'snapshot.3',
       'snapshot.4',
     ]);
-  });
+  }, CHILD_TEST_TIMEOUT);
 });
 
 describe('[D1] SIGKILL while appending', () => {
@@ -109,5 +110,5 @@ describe('[D1] SIGKILL while appending', () => {
     expect(result.signal).toBe('SIGKILL');
     expect(result.acked.length).toBeGreaterThanOrEqual(700);
     await verifyRecovered(dataDir, result);
-  });
+  }, CHILD_TEST_TIMEOUT);
 });

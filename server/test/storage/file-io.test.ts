@@ -48,18 +48,18 @@ function instrumentedIo() {
     failDatasync: false,
     gate: null as Promise<void> | null,
     writev: (async (file, buffers, position) => {
+      const bytes = buffers.reduce((s, b) => s + b.length, 0);
       if (isLog(file.path)) {
-        const bytes = buffers.reduce((s, b) => s + b.length, 0);
         io.logWrites.push(bytes);
         if (io.gate) await io.gate;
-        const mode = io.failWrites?.(file.path) ?? null;
-        if (mode === 'fail') throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
-        if (mode === 'half') {
-          // A short write: half of the batch reaches the file, then the next call fails.
-          const half = Buffer.concat(buffers).subarray(0, Math.floor(bytes / 2));
-          io.failWrites = () => 'fail';
-          return defaultIo.writev(file, [half], position);
-        }
+      }
+      const mode = io.failWrites?.(file.path) ?? null;
+      if (mode === 'fail') throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+      if (mode === 'half') {
+        // A short write: half of the batch reaches the file, then the next call fails.
+        const half = Buffer.concat(buffers).subarray(0, Math.floor(bytes / 2));
+        io.failWrites = () => 'fail';
+        return defaultIo.writev(file, [half], position);
       }
       return defaultIo.writev(file, buffers, position);
     }) as StoreIo['writev'],
@@ -263,6 +263,28 @@ describe('[D6] write errors', () => {
     expect(results.map((r) => r.status)).toEqual(Array.from({ length: 10 }, () => ['rejected', 'fulfilled']).flat());
     expect(content(rebuild((await store.load(good))!))).toEqual(content(editing.doc));
     expect((await store.load(bad))!.log).toEqual([]);
+  });
+});
+
+describe('[D3][D6] compaction errors', () => {
+  it('[D3][D6] a failed snapshot write rejects compact, leaves no temp file and loses nothing', async () => {
+    const io = instrumentedIo();
+    let store = open({ io });
+    const id = await newDoc(store);
+    const editing = new EditingDoc();
+    await Promise.all(Array.from({ length: 10 }, (_, i) => store.append(id, editing.edit(i))));
+    io.failWrites = (path) => (path.endsWith('.tmp') ? 'half' : null);
+    await expect(store.compact(id, () => editing.snapshot())).rejects.toMatchObject({ code: 'ENOSPC' });
+    io.failWrites = null;
+    const dir = join(dataDir, 'docs', id);
+    expect((await readdir(dir)).sort()).toEqual(['log.0', 'log.1', 'meta.json']); // the cut happened, no snapshot
+    await store.append(id, editing.edit(10));
+    await store.close();
+    store = open({ io });
+    expect(content(rebuild((await store.load(id))!))).toEqual(content(editing.doc));
+    await store.compact(id, () => editing.snapshot());
+    expect((await store.load(id))!.log).toEqual([]);
+    expect(content(rebuild((await store.load(id))!))).toEqual(content(editing.doc));
   });
 });
 
