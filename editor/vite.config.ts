@@ -16,6 +16,22 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2022',
     sourcemap: false,
+    rolldownOptions: {
+      output: {
+        // Vendor code in its own long-lived chunks: a deploy that only changes Tandem's code leaves the
+        // editor engine (Tiptap, ProseMirror, Yjs) and React cached in the browser (served `immutable`).
+        codeSplitting: {
+          groups: [
+            { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/, priority: 2 },
+            {
+              name: 'editor-engine',
+              test: /node_modules[\\/](@tiptap|prosemirror-[a-z]+|yjs|y-[a-z]+|lib0|linkifyjs|orderedmap|rope-sequence|w3c-keyname|fast-equals|use-sync-external-store)[\\/]/,
+              priority: 1,
+            },
+          ],
+        },
+      },
+    },
   },
   server: {
     port: 5173,

@@ -3,7 +3,7 @@ import type { DecorationAttrs } from '@tiptap/pm/view';
 /**
  * How other people's carets and selections look. The extension passes us the awareness `user` with the
  * colour already validated (invalid colours arrive as 'transparent'); the name is untrusted text, so it
- * only ever goes in via `textContent`.
+ * only ever goes into an attribute (never HTML).
  */
 export function renderCaret(user: Record<string, unknown>): HTMLElement {
   const color = typeof user.color === 'string' ? user.color : 'transparent';
@@ -14,10 +14,8 @@ export function renderCaret(user: Record<string, unknown>): HTMLElement {
   caret.style.setProperty('--caret-color', color);
   caret.setAttribute('aria-hidden', 'true');
 
-  const label = document.createElement('span');
-  label.className = 'collab-caret__label';
-  label.textContent = user.role === 'viewer' ? `${name} (viewing)` : name;
-  caret.append(label);
+  // Rendered by CSS from the attribute: a text node here would become part of the editor's text.
+  caret.dataset.name = user.role === 'viewer' ? `${name} (viewing)` : name;
   return caret;
 }
 

@@ -65,6 +65,13 @@ describe('connection state machine', () => {
     expect(nextConnection(offline, { type: 'browser-online' })).toEqual({ kind: 'reconnecting', failures: 0, busy: false });
   });
 
+  it('restart only leaves a terminal close', () => {
+    const connected = run([{ type: 'socket-connected' }]);
+    expect(nextConnection(connected, { type: 'restart' })).toBe(connected);
+    const retrying = run([{ type: 'socket-connected' }, closed(1006)]);
+    expect(nextConnection(retrying, { type: 'restart' })).toBe(retrying);
+  });
+
   it('browser-online does not disturb a healthy connection', () => {
     const connected = run([{ type: 'socket-connected' }]);
     expect(nextConnection(connected, { type: 'browser-online' })).toBe(connected);

@@ -29,7 +29,8 @@ export type ConnectionEvent =
   | { type: 'socket-closed'; code: number | null }
   | { type: 'browser-offline' }
   | { type: 'browser-online' }
-  /** After a terminal close was resolved (e.g. we switched to a fresh token) and we connect again. */
+  /** After a terminal close was resolved (e.g. we switched to a fresh token) and we connect again.
+   *  Only leaves `closed`; in any other state it changes nothing. */
   | { type: 'restart' };
 
 /** Consecutive failed attempts before "reconnecting" becomes "offline" (~5 s with y-websocket's backoff). */
@@ -74,7 +75,9 @@ export function nextConnection(state: ConnectionState, event: ConnectionEvent): 
         ? { kind: 'reconnecting', failures: 0, busy: false }
         : state;
     case 'restart':
-      return { kind: 'connecting', failures: 0 };
+      // Only a terminal close needs restarting; a live or retrying connection is left as it is (a late
+      // restart must not turn "connected" back into "connecting" when no new socket event will follow).
+      return state;
   }
 }
 

@@ -97,6 +97,7 @@ export class CollabSession {
   /** Switch to a new token (after resetting links) and reconnect with it. */
   switchToken(token: string): void {
     this.provider.params = { token };
+    // Drop the socket opened with the old token (the server is about to close it with 4401 anyway).
     this.provider.disconnect();
     this.dispatch({ type: 'restart' });
     this.provider.connect();
@@ -143,6 +144,9 @@ export class CollabSession {
 
   private readonly onOnline = (): void => {
     this.dispatch({ type: 'browser-online' });
+    // The socket may have survived the blip (the browser does not always kill it): no new 'connected'
+    // event will come, so report the truth now instead of showing "Reconnecting…" forever.
+    if (this.provider.wsconnected) this.dispatch({ type: 'socket-connected' });
   };
   private readonly onOffline = (): void => this.dispatch({ type: 'browser-offline' });
 

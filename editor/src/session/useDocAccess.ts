@@ -3,12 +3,15 @@ import { api } from '../lib/api';
 import { type Problem, problem, problemFromApiError } from '../lib/errors';
 import { type RecentDoc, browserStore, findRecent, recordVisit } from '../lib/recentDocs';
 import { DocAccess } from './docAccess';
+import { takePrefetched } from './prefetch';
 
 export type AccessPhase =
   | { kind: 'loading' }
   | { kind: 'ready'; access: DocAccess }
   /** `offlineCopy`: the server is unreachable but this browser opened the document before. */
   | { kind: 'error'; problem: Problem; offlineCopy: RecentDoc | null };
+
+class TimeoutError extends Error {}
 
 /** A stuck request must become the "server is down" page, not a spinner forever. */
 const REQUEST_TIMEOUT_MS = 12_000;
@@ -35,15 +38,19 @@ export function useDocAccess(id: string, hashToken: string | null) {
     // Already open with this token (e.g. the address bar now shows the token we rotated to).
     if (current.current?.token === token) return;
     const controller = new AbortController();
-    let timedOut = false;
-    const timeout = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, REQUEST_TIMEOUT_MS);
+    let cancelled = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        controller.abort();
+        reject(new TimeoutError());
+      }, REQUEST_TIMEOUT_MS);
+    });
     setPhase((p) => (p.kind === 'error' && p.problem.retryable ? p : { kind: 'loading' }));
-    api
-      .getDoc(id, token, controller.signal)
+    const request = (attempt === 0 && takePrefetched(id, token)) || api.getDoc(id, token, controller.signal);
+    Promise.race([request, timedOut])
       .then((info) => {
+        if (cancelled) return;
         const previous = findRecent(browserStore(), id);
         recordVisit(browserStore(), {
           id,
@@ -57,15 +64,15 @@ export function useDocAccess(id: string, hashToken: string | null) {
         setPhase({ kind: 'ready', access });
       })
       .catch((err: unknown) => {
-        const aborted = err instanceof DOMException && err.name === 'AbortError';
-        if (aborted && !timedOut) return; // unmounted or superseded
-        const p = aborted ? problem('server-down') : problemFromApiError(err);
+        if (cancelled) return; // unmounted or superseded
+        const p = err instanceof TimeoutError ? problem('server-down') : problemFromApiError(err);
         const copy = p.kind === 'server-down' ? (findRecent(browserStore(), id) ?? null) : null;
         setPhase({ kind: 'error', problem: p, offlineCopy: copy });
       })
-      .finally(() => clearTimeout(timeout));
+      .finally(() => clearTimeout(timer));
     return () => {
-      clearTimeout(timeout);
+      cancelled = true;
+      clearTimeout(timer);
       controller.abort();
     };
   }, [id, token, attempt]);

@@ -49,7 +49,9 @@ export function PresenceBar({ people, identity, onIdentityChange }: Props) {
       </button>
       <Popover open={open} onClose={() => setOpen(false)} anchorRef={buttonRef} label="People in this document" className="people">
         <IdentityEditor identity={identity} onChange={onIdentityChange} />
-        <h2 className="people__heading">In this document · {summary}</h2>
+        <h2 className="people__heading">
+          In this document <span className="people__count">{summary}</span>
+        </h2>
         <ul className="people__list">
           {people.map((p) => (
             <li key={p.clientId} className="people__item" data-testid="presence-item" data-role={p.role} data-self={p.isSelf}>

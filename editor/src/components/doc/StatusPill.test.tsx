@@ -23,6 +23,10 @@ describe('statusView', () => {
     expect(statusView(snap({ kind: 'connected' }, 'saving'), false).text).toBe('Live');
     expect(statusView(snap({ kind: 'offline', reason: 'unreachable', failures: 5 }, 'offline'), false).text).toBe('Offline');
   });
+  it('has a short form for phones', () => {
+    expect(statusView(snap({ kind: 'connected' }, 'saved'), true).short).toBe('Saved');
+    expect(statusView(snap({ kind: 'offline', reason: 'browser', failures: 0 }, 'offline'), true).short).toBe('Offline');
+  });
   it('shows reconnecting as a warning', () => {
     expect(statusView(snap({ kind: 'reconnecting', failures: 1, busy: false }, 'offline'), true)).toMatchObject({
       text: 'Reconnecting…',
@@ -37,7 +41,7 @@ describe('StatusPill', () => {
     const pill = screen.getByTestId('status');
     expect(pill.dataset.connection).toBe('connected');
     expect(pill.dataset.saved).toBe('saved');
-    expect(pill.textContent).toContain('All changes saved');
+    expect(screen.getByTestId('status-text').textContent).toBe('All changes saved');
     expect(screen.getByRole('status').textContent).toBe('Connected');
   });
 });

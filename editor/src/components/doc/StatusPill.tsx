@@ -5,25 +5,34 @@ import type { SessionSnapshot } from '../../session/collabSession';
 type Tone = 'ok' | 'busy' | 'warn' | 'off';
 
 /** What the pill says, for editors (saved state matters) and viewers (only liveness matters). */
-export function statusView(state: SessionSnapshot, canEdit: boolean): { text: string; detail: string; tone: Tone } {
+export interface StatusView {
+  text: string;
+  /** For narrow screens, where the full sentence does not fit next to the avatars. */
+  short: string;
+  detail: string;
+  tone: Tone;
+}
+
+export function statusView(state: SessionSnapshot, canEdit: boolean): StatusView {
   const { connection, save } = state;
   const conn = describeConnection(connection);
   switch (connection.kind) {
     case 'connected':
-      if (!canEdit) return { text: 'Live', detail: 'Connected. You see changes as they happen.', tone: 'ok' };
+      if (!canEdit) return { text: 'Live', short: 'Live', detail: 'Connected. You see changes as they happen.', tone: 'ok' };
       return {
         text: describeSaveState(save),
+        short: save === 'saved' ? 'Saved' : describeSaveState(save),
         detail: save === 'saved' ? 'Everything you wrote is stored on the server.' : 'Sending your latest changes to the server.',
         tone: save === 'saved' ? 'ok' : 'busy',
       };
     case 'connecting':
-      return { text: conn.label, detail: conn.detail, tone: 'busy' };
+      return { text: conn.label, short: conn.label, detail: conn.detail, tone: 'busy' };
     case 'reconnecting':
-      return { text: conn.label, detail: conn.detail, tone: 'warn' };
+      return { text: conn.label, short: 'Reconnecting…', detail: conn.detail, tone: 'warn' };
     case 'offline':
-      return { text: canEdit ? describeSaveState('offline') : 'Offline', detail: conn.detail, tone: 'off' };
+      return { text: canEdit ? describeSaveState('offline') : 'Offline', short: 'Offline', detail: conn.detail, tone: 'off' };
     case 'closed':
-      return { text: conn.label, detail: conn.detail, tone: 'off' };
+      return { text: conn.label, short: conn.label, detail: conn.detail, tone: 'off' };
   }
 }
 
@@ -42,7 +51,12 @@ export function StatusPill({ state, canEdit }: { state: SessionSnapshot; canEdit
       data-saved={state.save}
     >
       <span className="status-pill__dot" aria-hidden="true" />
-      <span className="status-pill__text">{view.text}</span>
+      <span className="status-pill__text" data-testid="status-text">
+        {view.text}
+      </span>
+      <span className="status-pill__short" aria-hidden="true">
+        {view.short}
+      </span>
       <span className="visually-hidden" role="status" aria-live="polite">
         {describeConnection(state.connection).label}
       </span>
