@@ -1,0 +1,261 @@
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { createLogger } from '../../src/logger.js';
+import { createMetrics } from '../../src/metrics.js';
+import { decodeClientMessage, encodeAwareness, encodeAwarenessEntries, encodeSyncStep1, encodeSyncUpdate } from '../../src/protocol/messages.js';
+import type { PeerSocket } from '../../src/rooms/connection.js';
+import { RoomRegistry } from '../../src/rooms/registry.js';
+import type { DocStore } from '../../src/storage/doc-store.js';
+import { createMemoryStore } from '../../src/storage/memory-store.js';
+
+/** A socket that records what the room sends; frames are decoded as if the server were a client. */
+class FakeSocket implements PeerSocket {
+  sent: Uint8Array[] = [];
+  closedWith: { code: number; reason: string } | null = null;
+  get isOpen() {
+    return this.closedWith === null;
+  }
+  send(data: Uint8Array) {
+    this.sent.push(data);
+  }
+  close(code: number, reason: string) {
+    this.closedWith ??= { code, reason };
+  }
+  /** Sync updates/step2 payloads received, applied to a doc for inspection. */
+  docText(): string {
+    const doc = new Y.Doc();
+    for (const frame of this.sent) {
+      if (frame[0] !== 0) continue;
+      const m = decodeClientMessage(frame);
+      if (m.kind === 'sync-update' || m.kind === 'sync-step2') Y.applyUpdate(doc, m.update);
+    }
+    return doc.getText('t').toString();
+  }
+}
+
+/** Wraps a store so appends resolve only when the test says so: lets us see what happens before durability. */
+function gatedStore(inner: DocStore) {
+  const gates: (() => void)[] = [];
+  const store: DocStore = {
+    ...inner,
+    append: (id, update) =>
+      new Promise<void>((resolve, reject) => {
+        gates.push(() => inner.append(id, update).then(resolve, reject));
+      }),
+    compact: inner.compact.bind(inner),
+  };
+  return { store, openGates: () => gates.splice(0).forEach((open) => open()), pending: () => gates.length };
+}
+
+const flush = () => new Promise((resolve) => setTimeout(resolve, 5));
+
+function update(text: string, clientID: number): Uint8Array {
+  const doc = new Y.Doc();
+  doc.clientID = clientID;
+  doc.getText('t').insert(0, text);
+  return Y.encodeStateAsUpdate(doc);
+}
+
+async function setup(store: DocStore = createMemoryStore()) {
+  const now = new Date().toISOString();
+  await store.create({ id: 'doc-aaaaaaaa', createdAt: now, updatedAt: now, linkGeneration: 0 });
+  const registry = new RoomRegistry({
+    store,
+    logger: createLogger('silent'),
+    metrics: createMetrics(),
+    idleMs: 10,
+    limits: { maxDocBytes: 1 << 20, maxConnectionsPerDoc: 5, maxMessagesPerSecond: 1000, compactAfterBytes: 1 << 20 },
+  });
+  const room = await registry.acquire('doc-aaaaaaaa');
+  return { registry, room, store };
+}
+
+describe('Room with fake sockets', () => {
+  it('[D1] nothing is relayed before its append has completed', async () => {
+    const gated = gatedStore(createMemoryStore());
+    const { room } = await setup(gated.store);
+    const a = new FakeSocket();
+    const b = new FakeSocket();
+    const ca = room.join(a, { scope: 'edit', generation: 0 })!;
+    room.join(b, { scope: 'edit', generation: 0 });
+    room.receive(ca, encodeSyncUpdate(update('hi', 1)));
+    await flush();
+    expect(b.docText()).toBe('');
+    expect(gated.pending()).toBe(1);
+    gated.openGates();
+    await flush();
+    expect(b.docText()).toBe('hi');
+    // [RL1] never echoed to its sender
+    expect(a.docText()).toBe('');
+  });
+
+  it('[H3] step2 and our step1 wait for pending appends, then cover them', async () => {
+    const gated = gatedStore(createMemoryStore());
+    const { room } = await setup(gated.store);
+    const a = new FakeSocket();
+    const ca = room.join(a, { scope: 'edit', generation: 0 })!;
+    await flush(); // our join-time step1 goes out first
+    room.receive(ca, encodeSyncUpdate(update('x', 7)));
+    const before = a.sent.length;
+    room.receive(ca, encodeSyncStep1(new Uint8Array([0])));
+    await flush();
+    expect(a.sent.length).toBe(before);
+    gated.openGates();
+    await flush();
+    const replies = a.sent.slice(before).map((f) => decodeClientMessage(f));
+    expect(replies.map((r) => r.kind)).toEqual(['sync-step2', 'sync-step1']);
+    const sv = Y.decodeStateVector((replies[1] as { stateVector: Uint8Array }).stateVector);
+    expect(sv.get(7)).toBe(1);
+  });
+
+  it('[R1][R2] a view connection cannot change the document but still receives updates', async () => {
+    const { room, store } = await setup();
+    const editor = new FakeSocket();
+    const viewer = new FakeSocket();
+    const ce = room.join(editor, { scope: 'edit', generation: 0 })!;
+    const cv = room.join(viewer, { scope: 'view', generation: 0 })!;
+    room.receive(cv, encodeSyncUpdate(update('from viewer', 2)));
+    room.receive(ce, encodeSyncUpdate(update('from editor', 3)));
+    await flush();
+    expect(room.doc.getText('t').toString()).toBe('from editor');
+    expect(viewer.docText()).toBe('from editor');
+    expect(editor.docText()).toBe('');
+    expect(viewer.closedWith).toBeNull();
+    const stored = await store.load('doc-aaaaaaaa');
+    expect(stored!.log.length).toBe(1);
+  });
+
+  it('[M2] an update that does not decode is not applied, stored or relayed; the sender is closed with 1007', async () => {
+    const { room, store } = await setup();
+    const a = new FakeSocket();
+    const b = new FakeSocket();
+    const ca = room.join(a, { scope: 'edit', generation: 0 })!;
+    room.join(b, { scope: 'edit', generation: 0 });
+    const good = update('good', 4);
+    const broken = good.slice(0, good.length - 3);
+    room.receive(ca, encodeSyncUpdate(broken));
+    await flush();
+    expect(a.closedWith?.code).toBe(1007);
+    expect(room.doc.getText('t').toString()).toBe('');
+    expect((await store.load('doc-aaaaaaaa'))!.log).toHaveLength(0);
+    expect(b.docText()).toBe('');
+    expect(b.closedWith).toBeNull();
+  });
+
+  it('[A1][A2] awareness: own ids only, removed on leave', async () => {
+    const { room } = await setup();
+    const a = new FakeSocket();
+    const b = new FakeSocket();
+    const ca = room.join(a, { scope: 'edit', generation: 0 })!;
+    const cb = room.join(b, { scope: 'view', generation: 0 })!;
+    room.receive(ca, encodeAwareness(encodeAwarenessEntries([{ clientId: 10, clock: 1, state: '{"n":"a"}' }])));
+    room.receive(cb, encodeAwareness(encodeAwarenessEntries([{ clientId: 10, clock: 5, state: '{"n":"evil"}' }])));
+    room.receive(cb, encodeAwareness(encodeAwarenessEntries([{ clientId: 10, clock: 6, state: 'null' }])));
+    expect(room.awareness.getStates().get(10)).toEqual({ n: 'a' });
+    room.leave(ca);
+    expect(room.awareness.getStates().has(10)).toBe(false);
+  });
+
+  it('[L4] a connection over its message budget is closed with 1008', async () => {
+    const { room } = await setup();
+    const a = new FakeSocket();
+    const ca = room.join(a, { scope: 'edit', generation: 0 })!;
+    for (let i = 0; i < 2500 && a.isOpen; i++) room.receive(ca, new Uint8Array([3]));
+    expect(a.closedWith?.code).toBe(1008);
+  });
+
+  it('[L3] the document connection cap closes the extra socket with 1013', async () => {
+    const { room } = await setup();
+    const sockets = Array.from({ length: 6 }, () => new FakeSocket());
+    const joined = sockets.map((s) => room.join(s, { scope: 'view', generation: 0 }));
+    expect(joined.filter(Boolean)).toHaveLength(5);
+    expect(sockets[5]!.closedWith?.code).toBe(1013);
+  });
+
+  it('[D6] a failed append acknowledges nothing: sockets close with 1011 and the room is discarded', async () => {
+    const inner = createMemoryStore();
+    let fail = false;
+    const store: DocStore = {
+      ...inner,
+      append: (id, u) => (fail ? Promise.reject(Object.assign(new Error('no space'), { code: 'ENOSPC' })) : inner.append(id, u)),
+    };
+    const { room, registry } = await setup(store);
+    const a = new FakeSocket();
+    const b = new FakeSocket();
+    const ca = room.join(a, { scope: 'edit', generation: 0 })!;
+    room.join(b, { scope: 'edit', generation: 0 });
+    fail = true;
+    room.receive(ca, encodeSyncUpdate(update('lost?', 9)));
+    await flush();
+    expect(a.closedWith?.code).toBe(1011);
+    expect(b.closedWith?.code).toBe(1011);
+    expect(b.docText()).toBe('');
+    expect(registry.peek('doc-aaaaaaaa')).toBeUndefined();
+    fail = false;
+    // The next acquire loads afresh from storage, which never had the update.
+    const again = await registry.acquire('doc-aaaaaaaa');
+    expect(again).not.toBe(room);
+    expect(again.doc.getText('t').toString()).toBe('');
+  });
+});
+
+describe('RoomRegistry', () => {
+  it('[U1] concurrent acquires load once', async () => {
+    const inner = createMemoryStore();
+    let loads = 0;
+    const store: DocStore = { ...inner, load: (id) => (loads++, inner.load(id)) };
+    const now = new Date().toISOString();
+    await store.create({ id: 'doc-bbbbbbbb', createdAt: now, updatedAt: now, linkGeneration: 0 });
+    const registry = new RoomRegistry({
+      store,
+      logger: createLogger('silent'),
+      metrics: createMetrics(),
+      idleMs: 10,
+      limits: { maxDocBytes: 1 << 20, maxConnectionsPerDoc: 5, maxMessagesPerSecond: 1000, compactAfterBytes: 1 << 20 },
+    });
+    const rooms = await Promise.all(Array.from({ length: 50 }, () => registry.acquire('doc-bbbbbbbb')));
+    expect(new Set(rooms).size).toBe(1);
+    expect(loads).toBe(1);
+    expect(rooms[0]!.leases).toBe(50);
+  });
+
+  it('[U2][U3] unload writes first; an acquire during unload waits and sees everything', async () => {
+    const { registry, room, store } = await setup();
+    const a = new FakeSocket();
+    const ca = room.join(a, { scope: 'edit', generation: 0 })!;
+    room.receive(ca, encodeSyncUpdate(update('kept', 11)));
+    room.leave(ca);
+    registry.release(room);
+    await new Promise((resolve) => setTimeout(resolve, 12));
+    // Possibly mid-unload now: acquire must wait for the final write and reload.
+    const next = await registry.acquire('doc-aaaaaaaa');
+    expect(next.doc.getText('t').toString()).toBe('kept');
+    const stored = await store.load('doc-aaaaaaaa');
+    expect(stored!.snapshot).not.toBeNull();
+  });
+
+  it('[U5] a document that fails to load is refused and nothing is written', async () => {
+    const inner = createMemoryStore();
+    const writes: string[] = [];
+    const store: DocStore = {
+      ...inner,
+      load: () => Promise.reject(Object.assign(new Error('EIO'), { code: 'EIO' })),
+      append: (id, u) => (writes.push('append'), inner.append(id, u)),
+      compact: (id, s) => (writes.push('compact'), inner.compact(id, s)),
+      putMeta: (m) => (writes.push('putMeta'), inner.putMeta(m)),
+    };
+    const now = new Date().toISOString();
+    await inner.create({ id: 'doc-cccccccc', createdAt: now, updatedAt: now, linkGeneration: 0 });
+    const registry = new RoomRegistry({
+      store,
+      logger: createLogger('silent'),
+      metrics: createMetrics(),
+      idleMs: 1,
+      limits: { maxDocBytes: 1 << 20, maxConnectionsPerDoc: 5, maxMessagesPerSecond: 1000, compactAfterBytes: 1 << 20 },
+    });
+    await expect(registry.acquire('doc-cccccccc')).rejects.toThrow('EIO');
+    await expect(registry.acquire('doc-cccccccc')).rejects.toThrow('EIO');
+    expect(writes).toEqual([]);
+    expect(registry.size).toBe(0);
+  });
+});
