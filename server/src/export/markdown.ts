@@ -1,0 +1,143 @@
+/**
+ * Markdown export through Tiptap's own serializer (`@tiptap/markdown`'s MarkdownManager, which runs
+ * without an editor), registered with the document extensions so node and mark names can never drift.
+ *
+ * The stock renderers produce Markdown that reads back differently in a few cases; each override below
+ * fixes one of them and keeps everything else (lists, task items, quotes, mark nesting, text escaping)
+ * as Tiptap does it, so an import through the same library round-trips (underline aside: it is written
+ * as portable `<u>` HTML, which Tiptap's parser keeps as text).
+ */
+import {
+  getExtensionField,
+  Node as TiptapNode,
+  resolveExtensions,
+  type AnyExtension,
+  type JSONContent,
+  type MarkdownRendererHelpers,
+  type RenderContext,
+} from '@tiptap/core';
+import { MarkdownManager } from '@tiptap/markdown';
+import type { Node as PMNode } from '@tiptap/pm/model';
+import { codeFence, codeSpan, escapeHeadingEnd, escapeLineStarts, linkMarkdown } from './markdown-syntax.js';
+import { documentExtensions, documentSchema } from './schema.js';
+
+type Render = (node: JSONContent, helpers: MarkdownRendererHelpers, ctx: RenderContext) => string;
+
+/** Manager-only inline node carrying a whole code span; see `prepareInline`. Never part of the schema. */
+const CODE_SPAN = 'exportCodeSpan';
+const CodeSpan = TiptapNode.create({
+  name: CODE_SPAN,
+  inline: true,
+  group: 'inline',
+  renderMarkdown: (node) => codeSpan(String(node.attrs?.['text'] ?? '')),
+});
+
+/** Replacement renderers; `original` is the stock renderer of the same extension. */
+const overrides: Record<string, (original: Render) => Render> = {
+  // Text may start a line with `#`, `-`, `1.` … which would turn the paragraph into another block.
+  paragraph: (original) => (node, h, ctx) => escapeLineStarts(original(node, h, ctx)),
+  heading: (original) => (node, h, ctx) => escapeHeadingEnd(original(node, h, ctx)),
+  // A backslash survives editors that strip trailing spaces (the stock `  \n` does not), and it can
+  // follow another break. A heading is one line, so a break inside one has to be inline HTML.
+  hardBreak: () => (_node, _h, ctx) => (ctx.parentType === 'heading' ? '<br>' : '\\\n'),
+  // The stock fence is always ``` and breaks on code that contains ``` itself.
+  codeBlock: () => (node) =>
+    codeFence(
+      (node.content ?? []).map((child) => child.text ?? '').join(''),
+      typeof node.attrs?.['language'] === 'string' ? node.attrs['language'] : '',
+    ),
+  // Marks render around a placeholder, so these only see attributes, which is all they need.
+  link: () => (node, h) => linkMarkdown(h.renderChildren(node), exportableHref(node.attrs?.['href']), node.attrs?.['title']),
+  // `++text++` is a Tiptap-only dialect; inline HTML is what every Markdown renderer understands.
+  underline: () => (node, h) => `<u>${h.renderChildren(node)}</u>`,
+};
+
+/**
+ * The manager flattens `addExtensions` itself, so handing it the already flattened list would register
+ * StarterKit's stock children a second time, ahead of the overrides (the first handler wins). Each entry
+ * is therefore extended with no children of its own, and with its override if it has one; `extend` keeps
+ * the configured options, priority and name.
+ */
+function forManager(extension: AnyExtension): AnyExtension {
+  const override = overrides[extension.name];
+  const original = getExtensionField<Render | undefined>(extension, 'renderMarkdown');
+  return (extension as TiptapNode).extend({
+    addExtensions: () => [],
+    ...(override ? { renderMarkdown: override(original ?? (() => '')) } : {}),
+  });
+}
+
+const manager = new MarkdownManager({
+  extensions: [...resolveExtensions(documentExtensions).map(forManager), CodeSpan],
+});
+
+// Text escaping has no extension hook. Tiptap's parser reads `++x++` as underline (its own dialect), so
+// "C++ and C++" would come back underlined; escaping the first `+` of each pair keeps it text. The method
+// is internal (pinned 3.31.3); the round-trip property test fails if a new version renames it.
+const escaper = manager as unknown as { escapeMarkdownSyntax?: (text: string) => string };
+const escapeMarkdownSyntax = escaper.escapeMarkdownSyntax?.bind(manager);
+if (escapeMarkdownSyntax) escaper.escapeMarkdownSyntax = (text) => escapeMarkdownSyntax(text).replace(/\+(?=\+)/g, '\\+');
+
+/**
+ * Renders a `doc` node (with an optional title as a level-1 heading) as Markdown; '' for an empty
+ * document, otherwise ending in exactly one newline.
+ */
+export function toMarkdown(root: PMNode, title: string): string {
+  const blocks = trimEmptyParagraphs((root.toJSON() as JSONContent).content ?? []).map(prepare);
+  if (title) blocks.unshift({ type: 'heading', attrs: { level: 1 }, content: [{ type: 'text', text: title }] });
+  const markdown = manager.serialize({ type: 'doc', content: blocks }).replace(/^\n+|\s+$/g, '');
+  return markdown ? `${markdown}\n` : '';
+}
+
+/**
+ * The editor keeps an empty paragraph at the end (trailing-node plugin) and people leave blank ones at
+ * the edges; in Markdown those would only be stray blank lines or `&nbsp;` paragraphs.
+ */
+function trimEmptyParagraphs(blocks: JSONContent[]): JSONContent[] {
+  const isEmpty = (b: JSONContent | undefined): boolean => b?.type === 'paragraph' && !b.content?.length;
+  let start = 0;
+  let end = blocks.length;
+  while (start < end && isEmpty(blocks[start])) start++;
+  while (end > start && isEmpty(blocks[end - 1])) end--;
+  return blocks.slice(start, end);
+}
+
+function prepare(node: JSONContent): JSONContent {
+  if (!node.content || !node.type) return node;
+  const type = documentSchema.nodes[node.type];
+  const inline = type?.isTextblock === true && !type.spec.code;
+  return { ...node, content: inline ? prepareInline(node.content) : node.content.map(prepare) };
+}
+
+/**
+ * Two fixes that need the text itself, which mark renderers never see:
+ * - a run of `code`-marked text becomes one code-span node, so its fence can be longer than any run of
+ *   backticks inside it (the stock renderer always uses a single backtick);
+ * - trailing hard breaks are dropped: at the end of a paragraph a Markdown break is a literal `\`, and
+ *   the editor shows nothing there either.
+ */
+function prepareInline(content: JSONContent[]): JSONContent[] {
+  const out: JSONContent[] = [];
+  for (const child of content) {
+    const isCode = child.type === 'text' && child.marks?.some((m) => m.type === 'code') === true;
+    const last = out[out.length - 1];
+    if (!isCode) out.push(child);
+    else if (last?.type === CODE_SPAN) last.attrs = { text: `${String(last.attrs?.['text'])}${child.text ?? ''}` };
+    // `code` excludes every other mark in the schema, so there are none to carry over.
+    else out.push({ type: CODE_SPAN, attrs: { text: child.text ?? '' } });
+  }
+  while (out[out.length - 1]?.type === 'hardBreak') out.pop();
+  return out;
+}
+
+/**
+ * The href Tiptap's own HTML rendering would emit: the link mark's `toDOM` blanks URLs with a scheme it
+ * does not allow (`javascript:` …), and the Markdown export must not be a way around that.
+ */
+function exportableHref(href: unknown): string {
+  if (typeof href !== 'string' || href === '') return '';
+  const linkType = documentSchema.marks['link'];
+  const dom = linkType?.spec.toDOM?.(linkType.create({ href }), true);
+  const attrs = Array.isArray(dom) ? (dom[1] as Record<string, unknown> | undefined) : undefined;
+  return typeof attrs?.['href'] === 'string' ? attrs['href'] : '';
+}
