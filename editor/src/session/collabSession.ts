@@ -53,6 +53,7 @@ export class CollabSession {
       connect: false,
       params: { token: options.token },
     });
+    this.forwardOwnAwarenessOnly();
     this.provider.awareness.setLocalStateField('user', options.user);
     this.tracker = new SaveTracker(this.doc, this.provider, () => this.emit());
     this.snapshot = this.computeSnapshot();
@@ -112,6 +113,7 @@ export class CollabSession {
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
+    this.provider.awareness.off('update', this.onAwarenessUpdate);
     window.removeEventListener('online', this.onOnline);
     window.removeEventListener('offline', this.onOffline);
     window.removeEventListener('pagehide', this.onPageHide);
@@ -153,6 +155,28 @@ export class CollabSession {
   /** Tell the others we left right away instead of letting our caret linger for 30 s. */
   private readonly onPageHide = (): void => {
     removeAwarenessStates(this.provider.awareness, [this.doc.clientID], 'window unload');
+  };
+
+  /**
+   * y-websocket re-sends *every* awareness change it sees — including other people's states it just
+   * received and their timeouts — so each change echoes once per connected client. The server only
+   * accepts a connection's own client id (and logs the rest as refused). Forward only our own entry.
+   */
+  private forwardOwnAwarenessOnly(): void {
+    this.provider.awareness.off('update', this.provider._awarenessUpdateHandler);
+    this.provider.awareness.on('update', this.onAwarenessUpdate);
+  }
+
+  private readonly onAwarenessUpdate = (
+    changes: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown,
+  ): void => {
+    const self = this.doc.clientID;
+    const mine = (ids: number[]) => ids.filter((id) => id === self);
+    const own = { added: mine(changes.added), updated: mine(changes.updated), removed: mine(changes.removed) };
+    if (own.added.length + own.updated.length + own.removed.length > 0) {
+      this.provider._awarenessUpdateHandler(own, origin);
+    }
   };
 
   private markReady(): void {
