@@ -265,25 +265,15 @@ describe('exportDoc', () => {
     expect(outputs.join('')).not.toContain('unknown mark');
   });
 
-  test('exports a ~1 MB document well under a second', () => {
+  // Speed is measured by `npm run bench`, not asserted here: a timed unit test only measures the machine.
+  test('exports a ~1 MB document completely in every format', () => {
     const blocks = Array.from({ length: 600 }, () => representative.content!).flat();
     const ydoc = ydocFrom(doc(...blocks), TITLE);
     expect(Y.encodeStateAsUpdate(ydoc).length).toBeGreaterThan(1_000_000);
-
     for (const format of FORMATS) {
-      // Wall-clock time balloons when other processes share the CPU, process CPU time does not (but it
-      // counts V8's parallel GC threads on an idle machine), so the cost is the smaller of the two, best
-      // of three runs. Idle, each format takes roughly 0.2–0.5 s.
-      let cost = Infinity;
-      for (let attempt = 0; attempt < 3 && cost >= 1000; attempt++) {
-        const wall = performance.now();
-        const cpu = process.cpuUsage();
-        const { body } = exportDoc(ydoc, format);
-        const { user, system } = process.cpuUsage(cpu);
-        cost = Math.min(cost, performance.now() - wall, (user + system) / 1000);
-        expect(body.length).toBeGreaterThan(100_000);
-      }
-      expect(cost, `${format} took ${Math.round(cost)} ms`).toBeLessThan(1000);
+      const { body } = exportDoc(ydoc, format);
+      // 600 copies of the representative document, every one of them rendered.
+      expect(body.split('Heading one').length - 1, format).toBe(600);
     }
   }, 60_000);
 });
