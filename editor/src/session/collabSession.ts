@@ -26,6 +26,8 @@ export interface SessionOptions {
 
 /** How long we wait for IndexedDB before connecting anyway (it can hang in some private modes). */
 const LOCAL_LOAD_TIMEOUT_MS = 1500;
+/** With no local copy and no server, show the (empty) editor anyway after this: never a skeleton forever. */
+const READY_FALLBACK_MS = 5000;
 
 export function collabUrl(location: Pick<Location, 'protocol' | 'host'>): string {
   return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/collab`;
@@ -46,6 +48,7 @@ export class CollabSession {
   private snapshot: SessionSnapshot;
   private readonly listeners = new Set<() => void>();
   private destroyed = false;
+  private readyFallback: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly options: SessionOptions) {
     this.connection = initialConnection(typeof navigator === 'undefined' || navigator.onLine !== false);
@@ -77,6 +80,7 @@ export class CollabSession {
       // the placeholder and invite typing into what is about to be replaced by the server's version.
       if (this.doc.share.size > 0 && this.doc.getXmlFragment('default').length > 0) this.markReady();
       this.provider.connect();
+      this.readyFallback = setTimeout(() => this.markReady(), READY_FALLBACK_MS);
     });
   }
 
@@ -113,6 +117,7 @@ export class CollabSession {
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
+    clearTimeout(this.readyFallback);
     this.provider.awareness.off('update', this.onAwarenessUpdate);
     window.removeEventListener('online', this.onOnline);
     window.removeEventListener('offline', this.onOffline);

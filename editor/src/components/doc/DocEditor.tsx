@@ -18,6 +18,8 @@ interface Props {
 /** The page itself: toolbar (editors only), title, and the collaborative rich-text editor. */
 export function DocEditor({ session, user, editable, ready, title, onTitleChange }: Props) {
   const [linkRequest, setLinkRequest] = useState(0);
+  const titleRef = useRef<HTMLTextAreaElement>(null);
+  const autoFocused = useRef(false);
   const userRef = useRef(user);
   userRef.current = user;
 
@@ -50,12 +52,20 @@ export function DocEditor({ session, user, editable, ready, title, onTitleChange
     if (editor && editor.isEditable !== editable) editor.setEditable(editable);
   }, [editor, editable]);
 
+  // A brand-new document (no title, no text) starts with the cursor in the title: one click to writing.
+  useEffect(() => {
+    if (!editor || !ready || !editable || autoFocused.current) return;
+    autoFocused.current = true;
+    if (title === '' && editor.isEmpty && !editor.isFocused) titleRef.current?.focus();
+  }, [editor, ready, editable, title]);
+
   return (
     <>
       {editable && <Toolbar editor={editor} linkRequest={linkRequest} />}
       <main className="doc-canvas" id="main">
         <article className={`doc-paper${ready ? '' : ' doc-paper--loading'}`} aria-busy={!ready}>
           <TitleField
+            inputRef={titleRef}
             title={title}
             editable={editable}
             onChange={onTitleChange}

@@ -1,4 +1,4 @@
-import { useLayoutEffect, useRef } from 'react';
+import { type RefObject, useLayoutEffect, useRef } from 'react';
 import { TITLE_MAX } from '../../session/useDocTitle';
 
 interface Props {
@@ -7,21 +7,24 @@ interface Props {
   onChange: (title: string) => void;
   /** Enter moves on to the document body, like in every word processor. */
   onEnter: () => void;
+  /** Lets the page focus the title (e.g. of a brand-new document). */
+  inputRef?: RefObject<HTMLTextAreaElement | null>;
 }
 
 /**
  * The big title at the top of the page. A textarea (not an input) so long titles wrap instead of
  * scrolling sideways; it grows with its content and never holds a newline.
  */
-export function TitleField({ title, editable, onChange, onEnter }: Props) {
-  const ref = useRef<HTMLTextAreaElement>(null);
+export function TitleField({ title, editable, onChange, onEnter, inputRef }: Props) {
+  const ownRef = useRef<HTMLTextAreaElement>(null);
+  const ref = inputRef ?? ownRef;
 
   useLayoutEffect(() => {
     const el = ref.current;
     if (!el) return;
     el.style.height = 'auto';
     el.style.height = `${el.scrollHeight}px`;
-  }, [title]);
+  }, [title, ref]);
 
   if (!editable) {
     return (
