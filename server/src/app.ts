@@ -16,7 +16,8 @@ export interface AppDeps {
   registry: RoomRegistry;
   logger: Logger;
   metrics: Metrics;
-  publicUrl: string;
+  /** Base of share links; a function because with PORT=0 it is known only once listening. */
+  publicUrl: () => string;
   editorDist: string;
   maxConnections: number;
   allowedOrigins: string[];

@@ -73,7 +73,8 @@ export function loadConfig(env: Record<string, string | undefined>, argv: readon
   const c = parsed.data;
   return {
     ...c,
-    PUBLIC_URL: (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, ''),
+    // With PORT=0 the real port is known only after listening; '' tells the server to fill it in then.
+    PUBLIC_URL: (c.PUBLIC_URL ?? (c.PORT === 0 ? '' : `http://localhost:${c.PORT}`)).replace(/\/+$/, ''),
     ALLOWED_ORIGINS: c.ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
   };
 }

@@ -48,13 +48,14 @@ export async function startServer(
   });
   const sockets = new Set<WebSocket>();
   let draining = false;
+  let publicUrl = config.PUBLIC_URL;
   const app = createApp({
     key,
     store,
     registry,
     logger,
     metrics,
-    publicUrl: config.PUBLIC_URL,
+    publicUrl: () => publicUrl,
     editorDist: options.editorDist ?? DEFAULT_EDITOR_DIST,
     maxConnections: config.MAX_CONNECTIONS,
     allowedOrigins: config.ALLOWED_ORIGINS,
@@ -79,8 +80,9 @@ export async function startServer(
     server.listen(config.PORT, config.HOST, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  publicUrl ||= `http://localhost:${port}`;
   const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
-  logger.info({ port, host: config.HOST, dataDir: config.DATA_DIR, publicUrl: config.PUBLIC_URL }, 'tandem listening');
+  logger.info({ port, host: config.HOST, dataDir: config.DATA_DIR, publicUrl }, 'tandem listening');
 
   let closing: Promise<void> | undefined;
   const close = () =>

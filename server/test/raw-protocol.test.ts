@@ -3,19 +3,21 @@ import * as decoding from 'lib0/decoding';
 import type { WebSocket } from 'ws';
 import * as Y from 'yjs';
 import { encodeSyncStep1, encodeSyncUpdate } from '../src/protocol/messages.js';
-import { closed, connectClient, createDoc, rawSocket, startTestServer, synced, waitFor, type TestServer } from './support/harness.js';
+import { closed, connectClient, createDoc, rawSocket, receivedFrames, startTestServer, synced, waitFor, type TestServer } from './support/harness.js';
 
-/** Collects every frame a raw socket receives, decoded to [type, subtype, payload]. */
+/** Every frame a raw socket received since it opened, decoded to {type, sub, payload}. */
 function recorder(ws: WebSocket) {
   const frames: { type: number; sub: number; payload: Uint8Array }[] = [];
-  ws.on('message', (data: Buffer) => {
+  const decode = (data: Buffer) => {
     const d = decoding.createDecoder(new Uint8Array(data));
     const type = decoding.readVarUint(d);
     if (type === 0) {
       const sub = decoding.readVarUint(d);
       frames.push({ type, sub, payload: decoding.readVarUint8Array(d) });
     } else frames.push({ type, sub: -1, payload: decoding.readTailAsUint8Array(d) });
-  });
+  };
+  receivedFrames(ws).forEach(decode);
+  ws.on('message', decode);
   return frames;
 }
 

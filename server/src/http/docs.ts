@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import * as Y from 'yjs';
 import { z } from 'zod';
 import { signToken } from '../auth/tokens.js';
@@ -12,10 +13,12 @@ import { HttpError, badRequest } from './errors.js';
 
 export interface DocsRouteDeps extends AccessDeps {
   store: DocStore;
-  publicUrl: string;
+  publicUrl: () => string;
 }
 
 const MAX_TITLE_LENGTH = 200;
+/** Enforced while streaming (and from Content-Length up front), so a huge body is never buffered. */
+const MAX_CREATE_BODY_BYTES = 64 * 1024;
 const createBody = z.object({ title: z.string().max(MAX_TITLE_LENGTH).optional() }).strict();
 
 /** 16 random bytes, base64url: 22 URL-safe characters nobody can guess. */
@@ -32,7 +35,7 @@ export function docsRoutes(deps: DocsRouteDeps): Hono {
         signToken(deps.key, { docId: meta.id, scope, generation: meta.linkGeneration }, now),
       ),
     );
-    const base = `${deps.publicUrl}/d/${meta.id}#token=`;
+    const base = `${deps.publicUrl()}/d/${meta.id}#token=`;
     return { editUrl: base + editToken, viewUrl: base + viewToken, editToken: editToken!, viewToken: viewToken! };
   };
 
@@ -46,9 +49,15 @@ export function docsRoutes(deps: DocsRouteDeps): Hono {
     }
   };
 
-  app.post('/', async (c) => {
+  const limitBody = bodyLimit({
+    maxSize: MAX_CREATE_BODY_BYTES,
+    onError: () => {
+      throw new HttpError(413, 'too_large', 'request body too large');
+    },
+  });
+
+  app.post('/', limitBody, async (c) => {
     const raw = await c.req.text();
-    if (raw.length > 64 * 1024) throw new HttpError(413, 'too_large', 'request body too large');
     let body: unknown = {};
     if (raw.trim() !== '') {
       try {

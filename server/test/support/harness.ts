@@ -110,11 +110,23 @@ export function synced(provider: WebsocketProvider): Promise<void> {
   });
 }
 
-/** Opens a raw socket (no y-websocket client) and resolves when it is open. */
+const earlyFrames = new WeakMap<WebSocket, Buffer[]>();
+
+/** Every binary frame `ws` received since it was created, live: frames arriving with the 101 are not missed. */
+export function receivedFrames(ws: WebSocket): Buffer[] {
+  const frames = earlyFrames.get(ws);
+  if (!frames) throw new Error('not a socket from rawSocket()');
+  return frames;
+}
+
+/** Opens a raw socket (no y-websocket client) and resolves when it is open; frames are recorded from the start. */
 export function rawSocket(url: string, headers: Record<string, string> = {}): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, { headers });
     ws.binaryType = 'nodebuffer';
+    const frames: Buffer[] = [];
+    earlyFrames.set(ws, frames);
+    ws.on('message', (data: Buffer) => frames.push(data));
     ws.once('open', () => resolve(ws));
     ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
     ws.once('error', reject);
