@@ -7,6 +7,7 @@ import {
   initialConnection,
   isTerminalCloseCode,
   nextConnection,
+  shouldRecheckAccess,
 } from './connection';
 
 const run = (events: ConnectionEvent[], from: ConnectionState = initialConnection()) => events.reduce(nextConnection, from);
@@ -24,7 +25,7 @@ describe('connection state machine', () => {
 
   it('a dropped connection is "reconnecting", and connecting again recovers', () => {
     const lost = run([{ type: 'socket-connected' }, closed(1006)]);
-    expect(lost).toEqual({ kind: 'reconnecting', failures: 1, busy: false });
+    expect(lost).toEqual({ kind: 'reconnecting', failures: 1, cause: 'lost' });
     expect(run([{ type: 'socket-connecting' }, { type: 'socket-connected' }], lost)).toEqual({ kind: 'connected' });
   });
 
@@ -42,7 +43,14 @@ describe('connection state machine', () => {
 
   it('treats 1013 (too many connections) as busy and keeps retrying', () => {
     const events = Array.from({ length: UNREACHABLE_AFTER + 2 }, () => closed(1013));
-    expect(run(events)).toMatchObject({ kind: 'reconnecting', busy: true });
+    expect(run(events)).toMatchObject({ kind: 'reconnecting', cause: 'busy' });
+  });
+
+  it.each([1007, 1008, 1009])('says the server refused a change after close %i, and keeps retrying', (code) => {
+    const events = Array.from({ length: UNREACHABLE_AFTER + 2 }, () => closed(code));
+    const state = run([{ type: 'socket-connected' }, ...events]);
+    expect(state).toMatchObject({ kind: 'reconnecting', cause: 'rejected' });
+    expect(describeConnection(state).label).toMatch(/refused a change/);
   });
 
   it('treats 1001 (server shutting down) and local closes as transient', () => {
@@ -62,7 +70,7 @@ describe('connection state machine', () => {
     expect(offline).toMatchObject({ kind: 'offline', reason: 'browser' });
     // The provider noticing the dead socket does not turn "offline" into "reconnecting".
     expect(nextConnection(offline, closed(null))).toBe(offline);
-    expect(nextConnection(offline, { type: 'browser-online' })).toEqual({ kind: 'reconnecting', failures: 0, busy: false });
+    expect(nextConnection(offline, { type: 'browser-online' })).toEqual({ kind: 'reconnecting', failures: 0, cause: 'lost' });
   });
 
   it('restart only leaves a terminal close', () => {
@@ -77,6 +85,11 @@ describe('connection state machine', () => {
     expect(nextConnection(connected, { type: 'browser-online' })).toBe(connected);
   });
 
+  it('rechecks access over HTTP on the 2nd failure in a row, then every 10th', () => {
+    const hits = Array.from({ length: 31 }, (_, i) => i).filter(shouldRecheckAccess);
+    expect(hits).toEqual([2, 10, 20, 30]);
+  });
+
   it('classifies terminal close codes like y-websocket', () => {
     expect(isTerminalCloseCode(4401)).toBe(true);
     expect(isTerminalCloseCode(4499)).toBe(true);
@@ -87,8 +100,8 @@ describe('connection state machine', () => {
 
   it('describes every state', () => {
     expect(describeConnection({ kind: 'connected' }).label).toBe('Connected');
-    expect(describeConnection({ kind: 'reconnecting', failures: 1, busy: false }).label).toBe('Reconnecting…');
-    expect(describeConnection({ kind: 'reconnecting', failures: 1, busy: true }).label).toMatch(/busy/);
+    expect(describeConnection({ kind: 'reconnecting', failures: 1, cause: 'lost' }).label).toBe('Reconnecting…');
+    expect(describeConnection({ kind: 'reconnecting', failures: 1, cause: 'busy' }).label).toMatch(/busy/);
     expect(describeConnection({ kind: 'offline', reason: 'browser', failures: 0 }).detail).toMatch(/device is offline/);
     expect(describeConnection({ kind: 'offline', reason: 'unreachable', failures: 5 }).detail).toMatch(/unreachable/);
   });

@@ -16,11 +16,23 @@ export type ConnectionState =
   | { kind: 'connecting'; failures: number }
   | { kind: 'connected' }
   /** Lost (or never got) the socket; the provider is retrying with backoff. */
-  | { kind: 'reconnecting'; failures: number; busy: boolean }
+  | { kind: 'reconnecting'; failures: number; cause: RetryCause }
   /** The browser says it is offline, or the server has not answered for several attempts. */
   | { kind: 'offline'; reason: 'browser' | 'unreachable'; failures: number }
   /** The server refused us for good (revoked link, unknown document…). Needs a page-level decision. */
   | { kind: 'closed'; code: number };
+
+/**
+ * Why we are retrying: the connection dropped (`lost`), the server is full (1013), or the server closed
+ * us over something we sent (1007 malformed, 1008 rate/size limit, 1009 message too big).
+ */
+export type RetryCause = 'lost' | 'busy' | 'rejected';
+
+export function retryCause(code: number | null): RetryCause {
+  if (code === 1013) return 'busy';
+  if (code === 1007 || code === 1008 || code === 1009) return 'rejected';
+  return 'lost';
+}
 
 export type ConnectionEvent =
   | { type: 'socket-connecting' }
@@ -35,6 +47,16 @@ export type ConnectionEvent =
 
 /** Consecutive failed attempts before "reconnecting" becomes "offline" (~5 s with y-websocket's backoff). */
 export const UNREACHABLE_AFTER = 5;
+
+/**
+ * When to ask the HTTP API why the socket keeps failing. The server refuses a bad token *before* the
+ * WebSocket upgrade (HTTP 401/403/404), which the browser reports only as an anonymous failed connection;
+ * without asking, a link revoked while we were offline would look like "Reconnecting…" forever.
+ * Ask on the 2nd consecutive failure, then every 10th.
+ */
+export function shouldRecheckAccess(failures: number): boolean {
+  return failures === 2 || (failures > 0 && failures % 10 === 0);
+}
 
 /** Close codes after which reconnecting cannot help (mirrors y-websocket's 44xx rule). */
 export function isTerminalCloseCode(code: number | null): code is number {
@@ -63,16 +85,16 @@ export function nextConnection(state: ConnectionState, event: ConnectionEvent): 
       // A local close while the browser is offline is just the provider noticing; stay offline.
       if (state.kind === 'offline' && state.reason === 'browser') return state;
       const failures = state.kind === 'connected' ? 1 : failuresOf(state) + 1;
-      // 1013 "try again later": the server is up but full. Keep retrying and say so.
-      const busy = event.code === 1013;
-      if (failures >= UNREACHABLE_AFTER && !busy) return { kind: 'offline', reason: 'unreachable', failures };
-      return { kind: 'reconnecting', failures, busy };
+      // The server answering with a close code is not "unreachable": keep saying why we retry.
+      const cause = retryCause(event.code);
+      if (failures >= UNREACHABLE_AFTER && cause === 'lost') return { kind: 'offline', reason: 'unreachable', failures };
+      return { kind: 'reconnecting', failures, cause };
     }
     case 'browser-offline':
       return { kind: 'offline', reason: 'browser', failures: failuresOf(state) };
     case 'browser-online':
       return state.kind === 'offline' && state.reason === 'browser'
-        ? { kind: 'reconnecting', failures: 0, busy: false }
+        ? { kind: 'reconnecting', failures: 0, cause: 'lost' }
         : state;
     case 'restart':
       // Only a terminal close needs restarting; a live or retrying connection is left as it is (a late
@@ -89,9 +111,17 @@ export function describeConnection(state: ConnectionState): { label: string; det
     case 'connected':
       return { label: 'Connected', detail: 'Connected. Changes are shared live.' };
     case 'reconnecting':
-      return state.busy
-        ? { label: 'Server busy — retrying…', detail: 'The server is full right now. Retrying automatically.' }
-        : { label: 'Reconnecting…', detail: 'Lost the connection. Retrying automatically; your changes are kept on this device.' };
+      if (state.cause === 'busy') {
+        return { label: 'Server busy — retrying…', detail: 'The server is full right now. Retrying automatically.' };
+      }
+      if (state.cause === 'rejected') {
+        return {
+          label: 'Server refused a change — retrying…',
+          detail:
+            'The server refused a change as too large or too fast. Your text is kept on this device. If this does not clear up, undo your last big paste.',
+        };
+      }
+      return { label: 'Reconnecting…', detail: 'Lost the connection. Retrying automatically; your changes are kept on this device.' };
     case 'offline':
       return {
         label: 'Offline',

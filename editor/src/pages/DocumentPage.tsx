@@ -2,6 +2,7 @@ import { useCallback, useRef } from 'react';
 import { ErrorPage } from '../components/ErrorPage';
 import { PageLoading } from '../components/PageLoading';
 import { Workspace } from '../components/doc/Workspace';
+import { ApiError } from '../lib/api';
 import { problemFromApiError, problemFromCloseCode } from '../lib/errors';
 import type { CollabSession } from '../session/collabSession';
 import type { DocAccess } from '../session/docAccess';
@@ -38,6 +39,20 @@ export default function DocumentPage({ id, hashToken }: { id: string; hashToken:
     [fail],
   );
 
+  // The socket keeps failing with no close code to explain it. The server refuses bad tokens before the
+  // upgrade, so ask over HTTP: a revoked link or deleted document gets its page; a server that is simply
+  // down (network error) leaves the editor working offline.
+  const onConnectionTrouble = useCallback(
+    async (access: DocAccess) => {
+      try {
+        await access.recheck();
+      } catch (err) {
+        if (err instanceof ApiError && !err.isNetwork) fail(problemFromApiError(err));
+      }
+    },
+    [fail],
+  );
+
   if (phase.kind === 'loading') return <PageLoading label="Opening document…" />;
   if (phase.kind === 'error') {
     const copy = phase.offlineCopy;
@@ -51,5 +66,11 @@ export default function DocumentPage({ id, hashToken }: { id: string; hashToken:
       </ErrorPage>
     );
   }
-  return <Workspace access={phase.access} onTerminalClose={onTerminalClose} />;
+  return (
+    <Workspace
+      access={phase.access}
+      onTerminalClose={(code, access, session) => void onTerminalClose(code, access, session)}
+      onConnectionTrouble={(access) => void onConnectionTrouble(access)}
+    />
+  );
 }

@@ -2,7 +2,13 @@ import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import { removeAwarenessStates } from 'y-protocols/awareness';
-import { type ConnectionEvent, type ConnectionState, initialConnection, nextConnection } from '../lib/connection';
+import {
+  type ConnectionEvent,
+  type ConnectionState,
+  initialConnection,
+  nextConnection,
+  shouldRecheckAccess,
+} from '../lib/connection';
 import { type SaveState, computeSaveState } from '../lib/savedState';
 import type { AwarenessUser } from '../lib/presence';
 import { SaveTracker } from './saveTracker';
@@ -22,6 +28,8 @@ export interface SessionOptions {
   serverUrl?: string;
   /** Called once when the server refuses us for good (close codes 4401/4403/4404). */
   onTerminalClose: (code: number) => void;
+  /** Called when connecting keeps failing without a close code that explains why (see shouldRecheckAccess). */
+  onConnectionTrouble: () => void;
 }
 
 /** How long we wait for IndexedDB before connecting anyway (it can hang in some private modes). */
@@ -142,6 +150,8 @@ export class CollabSession {
       // The provider already stopped retrying for 44xx codes; make it explicit and let the page decide.
       this.provider.disconnect();
       this.options.onTerminalClose(this.connection.code);
+    } else if (code !== null && 'failures' in this.connection && shouldRecheckAccess(this.connection.failures)) {
+      this.options.onConnectionTrouble();
     }
   };
 

@@ -7,6 +7,7 @@ interface Options {
   token: string;
   user: AwarenessUser;
   onTerminalClose: (code: number, session: CollabSession) => void;
+  onConnectionTrouble: () => void;
 }
 
 /**
@@ -25,6 +26,7 @@ export function useCollabSession(options: Options): CollabSession | null {
       token,
       user,
       onTerminalClose: (code) => latest.current.onTerminalClose(code, created),
+      onConnectionTrouble: () => latest.current.onConnectionTrouble(),
     });
     setSession(created);
     return () => {

@@ -28,7 +28,7 @@ describe('statusView', () => {
     expect(statusView(snap({ kind: 'offline', reason: 'browser', failures: 0 }, 'offline'), true).short).toBe('Offline');
   });
   it('shows reconnecting as a warning', () => {
-    expect(statusView(snap({ kind: 'reconnecting', failures: 1, busy: false }, 'offline'), true)).toMatchObject({
+    expect(statusView(snap({ kind: 'reconnecting', failures: 1, cause: 'lost' }, 'offline'), true)).toMatchObject({
       text: 'Reconnecting…',
       tone: 'warn',
     });

@@ -16,10 +16,11 @@ const ShareDialog = lazy(() => import('./ShareDialog'));
 interface Props {
   access: DocAccess;
   onTerminalClose: (code: number, access: DocAccess, session: CollabSession) => void;
+  onConnectionTrouble: (access: DocAccess) => void;
 }
 
 /** An open document: header (title, status, people, share), toolbar and the editor itself. */
-export function Workspace({ access, onTerminalClose }: Props) {
+export function Workspace({ access, onTerminalClose, onConnectionTrouble }: Props) {
   const [identity, setIdentity] = useIdentity();
   const role = access.canEdit ? 'editor' : 'viewer';
   const user = useMemo<AwarenessUser>(() => ({ ...identity, role }), [identity, role]);
@@ -29,6 +30,7 @@ export function Workspace({ access, onTerminalClose }: Props) {
     token: access.token,
     user,
     onTerminalClose: (code, s) => onTerminalClose(code, access, s),
+    onConnectionTrouble: () => onConnectionTrouble(access),
   });
   const state = useSessionState(session);
   const people = usePresence(session?.awareness ?? null);
