@@ -68,6 +68,8 @@ export default function DocumentPage({ id, hashToken }: { id: string; hashToken:
   }
   return (
     <Workspace
+      // A new opening (another token) gets a fresh session; a link reset mutates the same access in place.
+      key={phase.access.key}
       access={phase.access}
       onTerminalClose={(code, access, session) => void onTerminalClose(code, access, session)}
       onConnectionTrouble={(access) => void onConnectionTrouble(access)}

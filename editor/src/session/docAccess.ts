@@ -7,7 +7,11 @@ import { replaceUrlQuietly } from '../lib/router';
  * The access key we currently hold for one open document. Mutable on purpose: resetting links swaps the
  * token under a live session, and the socket-close handler must see the new one (not a stale closure).
  */
+let opened = 0;
+
 export class DocAccess {
+  /** Distinguishes one opening from the next (e.g. a different token pasted into the address bar). */
+  readonly key = ++opened;
   /** Set while a link reset is in flight; a 4401 that races it must wait for the new token. */
   rotation: Promise<unknown> | null = null;
 
