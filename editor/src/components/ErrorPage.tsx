@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { type ReactNode, useEffect } from 'react';
 import type { Problem } from '../lib/errors';
 import { Icon, Logo } from './Icon';
 import { Link } from './Link';
@@ -13,6 +13,10 @@ interface Props {
 
 /** A full page that says what went wrong and what to do; never a blank page or an endless spinner. */
 export function ErrorPage({ problem, onRetry, children }: Props) {
+  useEffect(() => {
+    document.title = `${problem.title} · Tandem`;
+  }, [problem.title]);
+
   return (
     <main className="message-page" data-testid="error-page" data-problem={problem.kind}>
       <Link className="message-page__brand" href="/" aria-label="Tandem home">

@@ -24,7 +24,10 @@ export default function DocumentPage({ id, hashToken }: { id: string; hashToken:
       try {
         await access.recheck();
       } catch (err) {
-        fail(problemFromApiError(err));
+        const p = problemFromApiError(err);
+        const adopted = p.kind === 'revoked-link' ? await access.followResetFromAnotherTab() : null;
+        if (adopted) session.switchToken(adopted);
+        else fail(p);
         return;
       }
       // The link is fine (we raced a reset of our own, or the server hiccuped): reconnect, a bounded

@@ -1,6 +1,6 @@
 import { type Api, type DocInfo, type DocLinks, api as defaultApi } from '../lib/api';
 import { docHref } from '../lib/links';
-import { browserStore, updateRecent } from '../lib/recentDocs';
+import { browserStore, findRecent, updateRecent } from '../lib/recentDocs';
 import { replaceUrlQuietly } from '../lib/router';
 
 /**
@@ -44,6 +44,30 @@ export class DocAccess {
     } finally {
       if (this.rotation === pending) this.rotation = null;
     }
+  }
+
+  /**
+   * Our token was revoked — but if another tab of this browser reset the links, the recent list already
+   * holds the new token for the same kind of access. Adopt it (after checking it works) instead of
+   * showing "no longer valid" to the person who did the reset. Returns the adopted token, or null.
+   */
+  async followResetFromAnotherTab({ attempts = 5, delayMs = 400 } = {}): Promise<string | null> {
+    // The server closes our socket the moment the other tab's reset lands, usually before that tab has
+    // received the new tokens and stored them: give it a moment.
+    for (let i = 0; i < attempts; i++) {
+      if (i > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+      const recent = findRecent(browserStore(), this.id);
+      if (!recent || recent.token === this.token || recent.scope !== this.info.scope) continue;
+      try {
+        await this.api.getDoc(this.id, recent.token);
+      } catch {
+        return null;
+      }
+      this.token = recent.token;
+      replaceUrlQuietly(docHref(this.id, recent.token));
+      return recent.token;
+    }
+    return null;
   }
 
   /** Re-asks the server about this document with our current token (after a refused socket). */

@@ -42,6 +42,14 @@ export function DocEditor({ session, user, editable, ready, title, onTitleChange
           role: 'textbox',
           spellcheck: 'true',
         },
+        // Links do not navigate while you edit (a click places the cursor); Ctrl/⌘+click opens them.
+        handleClick: (_view, _pos, event) => {
+          if (!(event.metaKey || event.ctrlKey)) return false;
+          const link = event.target instanceof Element ? event.target.closest('a[href]') : null;
+          if (!link) return false;
+          window.open(link.getAttribute('href') ?? '', '_blank', 'noopener,noreferrer');
+          return true;
+        },
       },
     },
     [session],
