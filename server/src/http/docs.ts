@@ -71,14 +71,10 @@ export function docsRoutes(deps: DocsRouteDeps): Hono {
     const now = deps.now().toISOString();
     const meta: DocMeta = { id: newDocId(), createdAt: now, updatedAt: now, linkGeneration: 0 };
     await deps.store.create(meta);
-    if (parsed.data.title) {
-      const doc = new Y.Doc();
-      doc.getMap('meta').set('title', parsed.data.title);
-      await deps.store.append(meta.id, Y.encodeStateAsUpdate(doc));
-      await deps.store.flush(meta.id);
-      await deps.store.release(meta.id);
-      doc.destroy();
-    }
+    const initial = initialState(parsed.data.title);
+    await deps.store.append(meta.id, initial);
+    await deps.store.flush(meta.id);
+    await deps.store.release(meta.id);
     return c.json({ id: meta.id, ...(await links(meta)) }, 201);
   });
 
@@ -127,6 +123,22 @@ export function docsRoutes(deps: DocsRouteDeps): Hono {
   });
 
   return app;
+}
+
+/**
+ * A new document starts with one empty paragraph written by the server. Left empty, every editor that
+ * opens it would create its own first paragraph, and two people typing at once into a fresh document
+ * would end up in two paragraphs instead of one.
+ */
+function initialState(title: string | undefined): Uint8Array {
+  const doc = new Y.Doc();
+  doc.transact(() => {
+    doc.getXmlFragment('default').insert(0, [new Y.XmlElement('paragraph')]);
+    if (title) doc.getMap('meta').set('title', title);
+  });
+  const update = Y.encodeStateAsUpdate(doc);
+  doc.destroy();
+  return update;
 }
 
 function titleOf(doc: Y.Doc): string {
