@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
-import { type Plugin, defineConfig } from 'vite';
+import { type Plugin, type UserConfig, defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 
 /**
@@ -9,10 +9,14 @@ import react from '@vitejs/plugin-react';
  * ~245 KB gzipped (~210 KB brotli); a static server that can serve precompressed files (e.g. Hono's
  * `serveStatic({ precompressed: true })`) then sends the small version with zero CPU per request.
  */
-function precompress(outDir: string): Plugin {
+function precompress(): Plugin {
+  let outDir = '';
   return {
     name: 'tandem-precompress',
     apply: 'build',
+    configResolved(resolved) {
+      outDir = resolve(resolved.root, resolved.build.outDir);
+    },
     closeBundle() {
       const assets = join(outDir, 'assets');
       for (const name of readdirSync(assets)) {
@@ -33,8 +37,17 @@ function precompress(outDir: string): Plugin {
 // collaboration socket to it so the page talks to the same origin either way.
 const backend = process.env.TANDEM_BACKEND ?? 'http://127.0.0.1:3100';
 
-export default defineConfig({
-  plugins: [react(), precompress(join(import.meta.dirname, 'dist'))],
+export default defineConfig(({ command, mode }) => {
+  // A build started from a test runner (e.g. the e2e global setup under vitest) inherits NODE_ENV=test,
+  // and would then ship React's development build (twice the size, much slower) and dev JSX. A
+  // production-mode build is always a production bundle, whoever starts it. Vite reads NODE_ENV after
+  // loading this file, so setting it here is enough (and is what Vite's docs recommend).
+  if (command === 'build' && mode === 'production') process.env.NODE_ENV = 'production';
+  return config;
+});
+
+const config = {
+  plugins: [react(), precompress()],
   resolve: {
     // One Yjs (and one lib0) per page: two copies break `instanceof` checks inside Yjs.
     dedupe: ['yjs', 'lib0', 'y-protocols', '@tiptap/pm'],
@@ -75,4 +88,4 @@ export default defineConfig({
       '/collab': { target: backend, ws: true, changeOrigin: true },
     },
   },
-});
+} satisfies UserConfig;

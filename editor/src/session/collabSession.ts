@@ -37,6 +37,23 @@ const LOCAL_LOAD_TIMEOUT_MS = 1500;
 /** With no local copy and no server, show the (empty) editor anyway after this: never a skeleton forever. */
 const READY_FALLBACK_MS = 5000;
 
+/** Marks the transaction that gives a brand-new document its first paragraph. */
+export const SEED_ORIGIN = Symbol('tandem:seed');
+
+/**
+ * A brand-new document has an empty Yjs fragment; each editor shows a local-only empty paragraph. If two
+ * people then start typing at once, each of them creates *their own* paragraph and the text lands in two
+ * lines. Writing that first paragraph into the shared document as soon as we are in sync with the server
+ * makes everyone type into the same one. Only ever on a fragment that has never had content (ProseMirror
+ * never leaves a written document without a block), and never by a viewer.
+ */
+export function seedEmptyDocument(doc: Y.Doc): boolean {
+  const fragment = doc.getXmlFragment('default');
+  if (fragment.length > 0) return false;
+  doc.transact(() => fragment.insert(0, [new Y.XmlElement('paragraph')]), SEED_ORIGIN);
+  return true;
+}
+
 export function collabUrl(location: Pick<Location, 'protocol' | 'host'>): string {
   return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/collab`;
 }
@@ -156,7 +173,9 @@ export class CollabSession {
   };
 
   private readonly onSync = (synced: boolean): void => {
-    if (synced) this.markReady();
+    if (!synced) return;
+    if (this.options.user.role === 'editor') seedEmptyDocument(this.doc);
+    this.markReady();
   };
 
   private readonly onOnline = (): void => {
