@@ -20,6 +20,9 @@ export interface AppDeps {
   publicUrl: () => string;
   editorDist: string;
   maxConnections: number;
+  maxConnectionsPerIp: number;
+  maxOpenDocs: number;
+  maxBufferedBytes: number;
   allowedOrigins: string[];
   sockets: Set<WebSocket>;
   isDraining: () => boolean;

@@ -22,6 +22,12 @@ const schema = z.object({
   MAX_DOC_BYTES: int(1024, 4096 * MiB).default(128 * MiB),
   MAX_CONNECTIONS: int(1, 1_000_000).default(10_000),
   MAX_CONNECTIONS_PER_DOC: int(1, 100_000).default(250),
+  /** Sockets from one remote address (behind a proxy that is the proxy: raise it there). */
+  MAX_CONNECTIONS_PER_IP: int(1, 1_000_000).default(256),
+  /** Documents held in memory at once; opening one more is refused until others unload. */
+  MAX_OPEN_DOCS: int(1, 1_000_000).default(10_000),
+  /** Bytes queued to one socket that it has not read; past this the reader is too slow and is dropped. */
+  MAX_BUFFERED_BYTES: int(64 * 1024, 4096 * MiB).default(256 * MiB),
   /** Sustained messages per second one connection may send; bursts up to twice that are allowed. */
   MAX_MESSAGES_PER_SECOND: int(1, 1_000_000).default(500),
   /** How long a room with no connections stays in memory before its final write and unload. */

@@ -1,4 +1,5 @@
 import { createAdaptorServer } from '@hono/node-server';
+import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -39,6 +40,7 @@ export async function startServer(
     logger,
     metrics,
     idleMs: config.ROOM_IDLE_MS,
+    maxOpenDocs: config.MAX_OPEN_DOCS,
     limits: {
       maxDocBytes: config.MAX_DOC_BYTES,
       maxConnectionsPerDoc: config.MAX_CONNECTIONS_PER_DOC,
@@ -58,6 +60,9 @@ export async function startServer(
     publicUrl: () => publicUrl,
     editorDist: options.editorDist ?? DEFAULT_EDITOR_DIST,
     maxConnections: config.MAX_CONNECTIONS,
+    maxConnectionsPerIp: config.MAX_CONNECTIONS_PER_IP,
+    maxOpenDocs: config.MAX_OPEN_DOCS,
+    maxBufferedBytes: config.MAX_BUFFERED_BYTES,
     allowedOrigins: config.ALLOWED_ORIGINS,
     sockets,
     isDraining: () => draining,
@@ -65,7 +70,10 @@ export async function startServer(
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.MAX_MESSAGE_BYTES, perMessageDeflate: false });
   wss.on('wsClientError', (error) => logger.warn({ err: error.message }, 'rejected a malformed websocket handshake'));
-  const server = createAdaptorServer({ fetch: app.fetch, hostname: config.HOST, websocket: { server: wss } });
+  const server = createAdaptorServer({ fetch: app.fetch, hostname: config.HOST, websocket: { server: wss } }) as HttpServer;
+  // Slow or stalled HTTP requests (and upgrade handshakes) must not hold sockets open indefinitely.
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
   // A socket-level error (e.g. a frame over maxPayload) is answered by ws with a close code; just log it.
   wss.on('connection', (ws) => {
     ws.on('error', (error) => {
@@ -108,7 +116,7 @@ export async function startServer(
       );
       await registry.closeAll();
       await store.close();
-      (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+      server.closeAllConnections();
       logger.info('tandem stopped');
     })());
 

@@ -6,7 +6,7 @@ import type { Metrics } from '../metrics.js';
 import { CloseCode } from '../protocol/close-codes.js';
 import type { Connection } from '../rooms/connection.js';
 import type { Room } from '../rooms/room.js';
-import type { RoomRegistry } from '../rooms/registry.js';
+import { CapacityError, type RoomRegistry } from '../rooms/registry.js';
 import { authorize, type AccessDeps } from '../http/access.js';
 import { HttpError } from '../http/errors.js';
 import { wrapSocket } from './socket.js';
@@ -16,6 +16,9 @@ export interface CollabDeps extends AccessDeps {
   logger: Logger;
   metrics: Metrics;
   maxConnections: number;
+  maxConnectionsPerIp: number;
+  maxOpenDocs: number;
+  maxBufferedBytes: number;
   allowedOrigins: string[];
   isDraining: () => boolean;
   /** Every open collaboration socket, for keep-alive pings and shutdown. */
@@ -27,6 +30,11 @@ export interface CollabDeps extends AccessDeps {
  * so an unauthorised client never holds a socket. Messages that arrive while the room loads are queued.
  */
 export function collabHandler(deps: CollabDeps) {
+  const perIp = new Map<string, number>();
+  const trip = (limit: string, message: string, extra: object = {}) => {
+    deps.metrics.limitTrips.inc({ limit });
+    deps.logger.warn(extra, message);
+  };
   return async (c: Context, next: () => Promise<void>) => {
     if (deps.isDraining()) throw new HttpError(503, 'draining', 'server is shutting down');
     const origin = c.req.header('origin');
@@ -36,9 +44,17 @@ export function collabHandler(deps: CollabDeps) {
     }
     const { meta, claims } = await authorize(c, deps, 'view');
     if (deps.sockets.size >= deps.maxConnections) {
-      deps.metrics.limitTrips.inc({ limit: 'connections' });
-      deps.logger.warn({ limit: deps.maxConnections }, 'server connection limit reached');
+      trip('connections', 'server connection limit reached', { limit: deps.maxConnections });
       throw new HttpError(503, 'too_many_connections', 'too many connections');
+    }
+    const ip = remoteAddress(c);
+    if ((perIp.get(ip) ?? 0) >= deps.maxConnectionsPerIp) {
+      trip('connections_per_ip', 'per-address connection limit reached', { ip, limit: deps.maxConnectionsPerIp });
+      throw new HttpError(503, 'too_many_connections', 'too many connections from this address');
+    }
+    if (!deps.registry.peek(meta.id) && deps.registry.size >= deps.maxOpenDocs) {
+      trip('open_documents', 'open document limit reached', { limit: deps.maxOpenDocs });
+      throw new HttpError(503, 'too_many_documents', 'too many documents open, try again later');
     }
     const log = deps.logger.child({ doc: meta.id });
     const upgrade = upgradeWebSocket(() => {
@@ -51,8 +67,11 @@ export function collabHandler(deps: CollabDeps) {
         onOpen(_event, ws) {
           const raw = ws.raw as WebSocket;
           deps.sockets.add(raw);
+          perIp.set(ip, (perIp.get(ip) ?? 0) + 1);
           deps.metrics.connections.set(deps.sockets.size);
-          const socket = wrapSocket(raw);
+          const socket = wrapSocket(raw, deps.maxBufferedBytes, () =>
+            trip('buffered_bytes', 'dropping a socket that stopped reading', { limit: deps.maxBufferedBytes }),
+          );
           if (claims.expiresAt !== undefined) {
             // [R4] A token that expires mid-session ends the session.
             const ms = Math.max(0, claims.expiresAt * 1000 - deps.now().getTime());
@@ -73,6 +92,10 @@ export function collabHandler(deps: CollabDeps) {
               for (const frame of queued.splice(0)) room.receive(conn, frame);
             },
             (error: unknown) => {
+              if (error instanceof CapacityError) {
+                trip('open_documents', 'open document limit reached', { limit: deps.maxOpenDocs });
+                return socket.close(CloseCode.TryAgainLater, 'too many documents open, try again later');
+              }
               log.error({ err: error }, 'document could not be opened');
               deps.metrics.errors.inc({ kind: 'load' });
               socket.close(CloseCode.InternalError, 'document could not be opened');
@@ -91,7 +114,11 @@ export function collabHandler(deps: CollabDeps) {
         onClose(_event, ws) {
           closed = true;
           clearTimeout(expiryTimer);
-          deps.sockets.delete(ws.raw as WebSocket);
+          if (deps.sockets.delete(ws.raw as WebSocket)) {
+            const left = (perIp.get(ip) ?? 1) - 1;
+            if (left > 0) perIp.set(ip, left);
+            else perIp.delete(ip);
+          }
           deps.metrics.connections.set(deps.sockets.size);
           if (room) {
             if (conn) room.leave(conn);
@@ -102,4 +129,10 @@ export function collabHandler(deps: CollabDeps) {
     });
     return upgrade(c, next);
   };
+}
+
+/** The peer's address as the TCP socket reports it (a reverse proxy's, behind one). */
+function remoteAddress(c: Context): string {
+  const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
+  return incoming?.socket?.remoteAddress ?? 'unknown';
 }

@@ -1,11 +1,19 @@
 import type { WebSocket } from 'ws';
 import type { PeerSocket } from '../rooms/connection.js';
 
-/** Adapts a `ws` socket to the room's three-method `PeerSocket`. */
-export function wrapSocket(ws: WebSocket): PeerSocket {
+/**
+ * Adapts a `ws` socket to the room's three-method `PeerSocket`. A peer that stops reading would make us
+ * queue its messages forever; once `maxBufferedBytes` are waiting it is cut off instead [L5].
+ */
+export function wrapSocket(ws: WebSocket, maxBufferedBytes: number, onSlowReader: () => void): PeerSocket {
   return {
     send(data) {
+      if (ws.readyState !== ws.OPEN) return;
       ws.send(data, { binary: true });
+      if (ws.bufferedAmount > maxBufferedBytes) {
+        onSlowReader();
+        ws.terminate();
+      }
     },
     close(code, reason) {
       if (ws.readyState === ws.CLOSED || ws.readyState === ws.CLOSING) return;

@@ -4,6 +4,13 @@ import { Room, type RoomDeps } from './room.js';
 export interface RegistryOptions extends RoomDeps {
   /** How long a room with no leases stays loaded before its final write and unload. */
   idleMs: number;
+  /** Rooms in memory (and loading) at once; beyond it `acquire` rejects with CapacityError [L6]. */
+  maxOpenDocs?: number;
+}
+
+/** Too many documents are open to load another one now. */
+export class CapacityError extends Error {
+  override name = 'CapacityError';
 }
 
 /**
@@ -58,6 +65,8 @@ export class RoomRegistry {
       }
       let loading = this.loading.get(id);
       if (!loading) {
+        const max = this.options.maxOpenDocs ?? Infinity;
+        if (this.rooms.size + this.loading.size >= max) throw new CapacityError('too many documents open');
         loading = this.load(id);
         this.loading.set(id, loading);
         const forget = () => this.loading.delete(id);
