@@ -23,6 +23,15 @@ export function useWorld() {
       world.people.push(person);
       return Object.assign(new DocPage(person.page), { person });
     },
+    /** Alice and Bob, each in their own browser, both on a fresh document's edit link. */
+    async aliceAndBob() {
+      const doc = await world.createDoc();
+      const alice = await world.person('Alice');
+      const bob = await world.person('Bob');
+      await alice.open(doc.editUrl);
+      await bob.open(doc.editUrl);
+      return { doc, alice, bob };
+    },
     /** A fresh document made through the API, as another app or script would. */
     async createDoc(): Promise<{ id: string; editUrl: string; viewUrl: string }> {
       const res = await fetch(`${world.app.url}/api/docs`, { method: 'POST' });

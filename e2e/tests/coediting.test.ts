@@ -32,11 +32,7 @@ describe('two people co-editing', () => {
   });
 
   it("2. Bob sees Alice's caret with her name; it and her presence go when she closes the tab", async () => {
-    const doc = await world.createDoc();
-    const alice = await world.person('Alice');
-    const bob = await world.person('Bob');
-    await alice.open(doc.editUrl);
-    await bob.open(doc.editUrl);
+    const { alice, bob } = await world.aliceAndBob();
     await alice.focusEnd();
     await alice.type('Hello from Alice');
     await expect.poll(() => bob.caretNames(), { timeout: SETTLE_MS }).toContain('Alice');
@@ -55,11 +51,7 @@ describe('two people co-editing', () => {
   });
 
   it('8. Undo in Bob\'s window undoes only Bob\'s typing', async () => {
-    const doc = await world.createDoc();
-    const alice = await world.person('Alice');
-    const bob = await world.person('Bob');
-    await alice.open(doc.editUrl);
-    await bob.open(doc.editUrl);
+    const { alice, bob } = await world.aliceAndBob();
     await alice.focusEnd();
     await alice.type('Alice line');
     await converged([alice, bob], (t) => t.includes('Alice line'));

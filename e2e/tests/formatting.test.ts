@@ -6,11 +6,7 @@ const world = useWorld();
 
 describe('formatting and structure', () => {
   it('4. headings, lists, bold, links and code blocks typed by Alice appear identically for Bob and in Markdown', async () => {
-    const doc = await world.createDoc();
-    const alice = await world.person('Alice');
-    const bob = await world.person('Bob');
-    await alice.open(doc.editUrl);
-    await bob.open(doc.editUrl);
+    const { doc, alice, bob } = await world.aliceAndBob();
     const kb = alice.page.keyboard;
     await alice.focusEnd();
     // Markdown-style input rules and shortcuts, as people type them.

@@ -29,11 +29,7 @@ describe('nothing is lost', () => {
   });
 
   it('6. Bob goes offline and keeps typing, Alice types too; back online both converge and nothing is lost', async () => {
-    const doc = await world.createDoc();
-    const alice = await world.person('Alice');
-    const bob = await world.person('Bob');
-    await alice.open(doc.editUrl);
-    await bob.open(doc.editUrl);
+    const { doc, alice, bob } = await world.aliceAndBob();
     await alice.focusEnd();
     await alice.type('Shared start.');
     await converged([alice, bob], (t) => t.includes('Shared start.'));

@@ -56,16 +56,21 @@ function update(text: string, clientID: number): Uint8Array {
   return Y.encodeStateAsUpdate(doc);
 }
 
-async function setup(store: DocStore = createMemoryStore()) {
+/** A registry over `store` holding one fresh document `id`. */
+async function registryWithDoc(store: DocStore, id: string, idleMs = 10): Promise<RoomRegistry> {
   const now = new Date().toISOString();
-  await store.create({ id: 'doc-aaaaaaaa', createdAt: now, updatedAt: now, linkGeneration: 0 });
-  const registry = new RoomRegistry({
+  await store.create({ id, createdAt: now, updatedAt: now, linkGeneration: 0 });
+  return new RoomRegistry({
     store,
     logger: createLogger('silent'),
     metrics: createMetrics(),
-    idleMs: 10,
+    idleMs,
     limits: { maxDocBytes: 1 << 20, maxConnectionsPerDoc: 5, maxMessagesPerSecond: 1000, compactAfterBytes: 1 << 20 },
   });
+}
+
+async function setup(store: DocStore = createMemoryStore()) {
+  const registry = await registryWithDoc(store, 'doc-aaaaaaaa');
   const room = await registry.acquire('doc-aaaaaaaa');
   return { registry, room, store };
 }
@@ -204,15 +209,7 @@ describe('RoomRegistry', () => {
     const inner = createMemoryStore();
     let loads = 0;
     const store: DocStore = { ...inner, load: (id) => (loads++, inner.load(id)) };
-    const now = new Date().toISOString();
-    await store.create({ id: 'doc-bbbbbbbb', createdAt: now, updatedAt: now, linkGeneration: 0 });
-    const registry = new RoomRegistry({
-      store,
-      logger: createLogger('silent'),
-      metrics: createMetrics(),
-      idleMs: 10,
-      limits: { maxDocBytes: 1 << 20, maxConnectionsPerDoc: 5, maxMessagesPerSecond: 1000, compactAfterBytes: 1 << 20 },
-    });
+    const registry = await registryWithDoc(store, 'doc-bbbbbbbb');
     const rooms = await Promise.all(Array.from({ length: 50 }, () => registry.acquire('doc-bbbbbbbb')));
     expect(new Set(rooms).size).toBe(1);
     expect(loads).toBe(1);
@@ -244,15 +241,7 @@ describe('RoomRegistry', () => {
       compact: (id, s) => (writes.push('compact'), inner.compact(id, s)),
       putMeta: (m) => (writes.push('putMeta'), inner.putMeta(m)),
     };
-    const now = new Date().toISOString();
-    await inner.create({ id: 'doc-cccccccc', createdAt: now, updatedAt: now, linkGeneration: 0 });
-    const registry = new RoomRegistry({
-      store,
-      logger: createLogger('silent'),
-      metrics: createMetrics(),
-      idleMs: 1,
-      limits: { maxDocBytes: 1 << 20, maxConnectionsPerDoc: 5, maxMessagesPerSecond: 1000, compactAfterBytes: 1 << 20 },
-    });
+    const registry = await registryWithDoc(store, 'doc-cccccccc', 1);
     await expect(registry.acquire('doc-cccccccc')).rejects.toThrow('EIO');
     await expect(registry.acquire('doc-cccccccc')).rejects.toThrow('EIO');
     expect(writes).toEqual([]);
