@@ -42,15 +42,22 @@ export const SEED_ORIGIN = Symbol('tandem:seed');
 
 /**
  * A brand-new document has an empty Yjs fragment; each editor shows a local-only empty paragraph. If two
- * people then start typing at once, each of them creates *their own* paragraph and the text lands in two
- * lines. Writing that first paragraph into the shared document as soon as we are in sync with the server
- * makes everyone type into the same one. Only ever on a fragment that has never had content (ProseMirror
- * never leaves a written document without a block), and never by a viewer.
+ * people then start typing, each creates *their own* paragraph and the text lands on two lines. Writing
+ * that first paragraph into the shared document as soon as we are in sync with the server makes everyone
+ * type into the same one. Only ever on a fragment that has never had content (ProseMirror never leaves a
+ * written document without a block), and never by a viewer.
+ *
+ * The paragraph holds an empty Y.XmlText so a cursor in it has a text to anchor to. (Known upstream
+ * limitation, @tiptap/y-tiptap 3.0.9: if two people type their very first letters into the same *empty*
+ * paragraph within the same instant, a letter or two can land out of place; both windows still converge.
+ * Once a paragraph has text, simultaneous typing in it is clean.)
  */
 export function seedEmptyDocument(doc: Y.Doc): boolean {
   const fragment = doc.getXmlFragment('default');
   if (fragment.length > 0) return false;
-  doc.transact(() => fragment.insert(0, [new Y.XmlElement('paragraph')]), SEED_ORIGIN);
+  const paragraph = new Y.XmlElement('paragraph');
+  paragraph.insert(0, [new Y.XmlText()]);
+  doc.transact(() => fragment.insert(0, [paragraph]), SEED_ORIGIN);
   return true;
 }
 

@@ -7,6 +7,10 @@ describe('seedEmptyDocument', () => {
     const doc = new Y.Doc();
     expect(seedEmptyDocument(doc)).toBe(true);
     expect(doc.getXmlFragment('default').toJSON()).toBe('<paragraph></paragraph>');
+    // …holding one empty text, so concurrent first letters land in the same Y.XmlText.
+    const paragraph = doc.getXmlFragment('default').get(0) as Y.XmlElement;
+    expect(paragraph.length).toBe(1);
+    expect(paragraph.get(0)).toBeInstanceOf(Y.XmlText);
   });
 
   it('leaves a document with content alone', () => {
