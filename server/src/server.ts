@@ -1,6 +1,7 @@
 import { createAdaptorServer } from '@hono/node-server';
-import type { Server as HttpServer } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { createApp } from './app.js';
@@ -26,12 +27,27 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** HTTP timeouts [L8]. Not configuration: only tests shorten them. */
+export interface HttpTimeouts {
+  /** The whole request head must arrive within this. */
+  headersMs: number;
+  /** The whole request (head and body) must arrive within this. */
+  requestMs: number;
+  /** How often Node checks the two above; a stalled request is cut off at most this much late. */
+  checkIntervalMs: number;
+}
+
+const DEFAULT_HTTP_TIMEOUTS: HttpTimeouts = { headersMs: 10_000, requestMs: 30_000, checkIntervalMs: 1_000 };
+
+export interface StartOptions {
+  editorDist?: string;
+  store?: DocStore;
+  /** Internal (tests only): shorter HTTP timeouts than the [L8] defaults. */
+  httpTimeouts?: Partial<HttpTimeouts>;
+}
+
 /** Builds everything from a validated config and starts listening. */
-export async function startServer(
-  config: Config,
-  logger: Logger,
-  options: { editorDist?: string; store?: DocStore } = {},
-): Promise<RunningServer> {
+export async function startServer(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningServer> {
   const key = await resolveSecret(config.SECRET, config.DATA_DIR);
   const metrics = createMetrics();
   const store = options.store ?? (await createFileStore({ dataDir: config.DATA_DIR, fsyncIntervalMs: config.FSYNC_INTERVAL_MS, logger }));
@@ -69,16 +85,54 @@ export async function startServer(
     now: () => new Date(),
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.MAX_MESSAGE_BYTES, perMessageDeflate: false });
-  wss.on('wsClientError', (error) => logger.warn({ err: error.message }, 'rejected a malformed websocket handshake'));
-  const server = createAdaptorServer({ fetch: app.fetch, hostname: config.HOST, websocket: { server: wss } }) as HttpServer;
-  // Slow or stalled HTTP requests (and upgrade handshakes) must not hold sockets open indefinitely.
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
-  // A socket-level error (e.g. a frame over maxPayload) is answered by ws with a close code; just log it.
+  const trip = (limit: string, message: string, extra: object = {}) => {
+    metrics.limitTrips.inc({ limit });
+    logger.warn({ limit, ...extra }, message);
+  };
+  // [H1] With a 'wsClientError' listener ws leaves the socket to us: answer like ws would, then close it.
+  wss.on('wsClientError', (error, socket) => {
+    metrics.errors.inc({ kind: 'malformed_handshake' });
+    logger.warn({ err: error.message }, 'rejected a malformed websocket handshake');
+    refuseSocket(socket, 400);
+  });
+  // [L8] Node checks these timeouts only every `connectionsCheckingInterval` (30 s by default), so a stalled
+  // request head could otherwise hold its socket for up to 40 s instead of 10.
+  const timeouts = { ...DEFAULT_HTTP_TIMEOUTS, ...options.httpTimeouts };
+  const server = createAdaptorServer({
+    fetch: app.fetch,
+    hostname: config.HOST,
+    websocket: { server: wss },
+    serverOptions: {
+      headersTimeout: timeouts.headersMs,
+      requestTimeout: timeouts.requestMs,
+      connectionsCheckingInterval: timeouts.checkIntervalMs,
+    },
+  }) as HttpServer;
+  // [L8] A 'clientError' listener replaces Node's own answer (408, 431, 400), so give the same answer, and count
+  // the limits that tripped.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    const status = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+    if (status === 408) trip('request_timeout', 'cut off a request that did not arrive in time');
+    else if (status === 431) trip('header_size', 'refused a request with oversized headers');
+    const inFlight = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+    if (socket.writable && !inFlight?.headersSent && error.code !== 'ECONNRESET') refuseSocket(socket, status);
+    else socket.destroy();
+  });
+  guardUpgrades(server, wss, (status) => {
+    if (status === 431) trip('header_count', 'refused an upgrade with more headers than the server reads');
+    else metrics.errors.inc({ kind: 'malformed_handshake' });
+  });
+  // A socket-level error (e.g. a frame over maxPayload) is answered by ws with a close code; count and log it.
   wss.on('connection', (ws) => {
-    ws.on('error', (error) => {
-      metrics.errors.inc({ kind: error.message.includes('Max payload') ? 'too_big' : 'socket' });
-      logger.warn({ err: error.message }, 'socket error');
+    ws.on('error', (error: Error & { code?: string }) => {
+      if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+        // [L1] ws closes the socket with 1009.
+        trip('message_size', 'closed a socket that sent a message over MAX_MESSAGE_BYTES', { max: config.MAX_MESSAGE_BYTES });
+        metrics.errors.inc({ kind: 'too_big' });
+        return;
+      }
+      metrics.errors.inc({ kind: 'socket' });
+      logger.warn({ err: error.message, code: error.code }, 'socket error');
     });
   });
   const stopKeepAlive = startKeepAlive(sockets, config.PING_INTERVAL_MS);
@@ -121,4 +175,51 @@ export async function startServer(
     })());
 
   return { url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, port, registry, store, close };
+}
+
+/** A WebSocket handshake from a browser carries about 15 headers; a proxy adds a few. */
+const MAX_UPGRADE_HEADERS = 100;
+
+/** Answers a socket that will not become a WebSocket with a bare HTTP status, then closes it for good. */
+function refuseSocket(socket: Duplex, status: number): void {
+  if (socket.destroyed) return;
+  // Like ws's abortHandshake: destroy once the answer is flushed, so a peer that keeps its half of the
+  // connection open (the server's sockets allow half-open) cannot keep the socket alive.
+  socket.once('finish', () => socket.destroy());
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+/**
+ * [H1] No socket is held before authentication. Node hands every request carrying `Connection: Upgrade` to
+ * the 'upgrade' listener and then applies no timeout to it, so the adapter's listener is wrapped:
+ * - an upgrade to anything but `websocket` is ignored by the adapter and would stay open forever: answer 400;
+ * - a request with more headers than Node reads (`maxHeadersCount`; in practice about 1000) has the extra ones
+ *   silently dropped, which may hide its Upgrade or Sec-WebSocket-Key header (the handshake of ws
+ *   CVE-2024-37890): upgrades with more than MAX_UPGRADE_HEADERS headers, far above what browsers and
+ *   proxies send and far below where Node starts dropping, are answered 431;
+ * - the adapter refuses (401/403/404/503) with `socket.end()` only, leaving a half-open peer connected:
+ *   destroy every socket that ws did not take once its answer is flushed.
+ * The adapter's listener must stay the only one: it answers refusals only when `listenerCount('upgrade')` is 1.
+ */
+function guardUpgrades(server: HttpServer, wss: WebSocketServer, onRefused: (status: number) => void): void {
+  type UpgradeListener = (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
+  const listeners = server.listeners('upgrade') as UpgradeListener[];
+  if (listeners.length !== 1) throw new Error(`expected one upgrade listener, found ${listeners.length}`);
+  const route = listeners[0]!;
+  const taken = new WeakSet<object>();
+  wss.on('connection', (_ws, request: IncomingMessage) => taken.add(request.socket));
+  server.removeAllListeners('upgrade');
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const status =
+      request.rawHeaders.length / 2 > MAX_UPGRADE_HEADERS ? 431 : request.headers.upgrade?.toLowerCase() !== 'websocket' ? 400 : 0;
+    if (status !== 0) {
+      socket.on('error', () => undefined);
+      onRefused(status);
+      return refuseSocket(socket, status);
+    }
+    socket.once('finish', () => {
+      if (!taken.has(socket)) socket.destroy();
+    });
+    route.call(server, request, socket, head);
+  });
 }

@@ -39,7 +39,7 @@ export function collabHandler(deps: CollabDeps) {
     if (deps.isDraining()) throw new HttpError(503, 'draining', 'server is shutting down');
     const origin = c.req.header('origin');
     if (deps.allowedOrigins.length > 0 && (!origin || !deps.allowedOrigins.includes(origin))) {
-      deps.metrics.limitTrips.inc({ limit: 'origin' });
+      trip('origin', 'refused a socket from an origin not in ALLOWED_ORIGINS', { origin: origin?.slice(0, 200) });
       throw new HttpError(403, 'origin_not_allowed', 'origin not allowed');
     }
     const { meta, claims } = await authorize(c, deps, 'view');
