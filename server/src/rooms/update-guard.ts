@@ -1,0 +1,60 @@
+import * as Y from 'yjs';
+
+/**
+ * [M2] The check an untrusted update passes before it may touch a room's document.
+ *
+ * `Y.decodeUpdate` reads the whole update (a truncated or garbled one throws), but Yjs's integration then
+ * trusts what it decoded. A few shapes that the decoder accepts make `Y.applyUpdate` throw halfway, after it
+ * has already integrated part of the update (seen with randomly mutated updates: an item whose origin is a
+ * later change of its own client, a zero-length delete range). Yjs never produces these shapes, so they are
+ * refused here, before the document is touched — cheaply, on the structs the decoder already built.
+ *
+ * Only the V1 encoding is ever decoded (it is what y-websocket sends). The V2 decoder's run-length readers
+ * repeat their last value forever once their input runs out, so a few bytes can declare billions of structs
+ * (yjs#687); in V1 every struct consumes at least one byte, so work stays proportional to the frame size.
+ */
+export function checkUpdate(update: Uint8Array): string | null {
+  let decoded: ReturnType<typeof Y.decodeUpdate>;
+  try {
+    decoded = Y.decodeUpdate(update);
+  } catch {
+    return 'update does not decode';
+  }
+  for (const struct of decoded.structs) {
+    const { client, clock } = struct.id;
+    if (!(struct.length > 0) || clock + struct.length > Number.MAX_SAFE_INTEGER) return 'update has an empty or overlong struct';
+    if (struct instanceof Y.Item) {
+      const parent = struct.parent instanceof Y.ID ? struct.parent : null;
+      for (const ref of [struct.origin, struct.rightOrigin, parent]) {
+        // An item can only refer to changes that existed when it was made: its own client's are older.
+        if (ref && ref.client === client && ref.clock >= clock) return 'update refers to a later change of its own client';
+      }
+    }
+  }
+  for (const ranges of decoded.ds.clients.values()) {
+    for (const { clock, len } of ranges) {
+      if (!(len > 0) || clock + len > Number.MAX_SAFE_INTEGER) return 'update has an empty or overlong delete range';
+    }
+  }
+  return null;
+}
+
+/**
+ * Bytes of updates the document holds back because they depend on changes it has not seen
+ * (`store.pendingStructs`, `store.pendingDs`). Yjs keeps them in memory and re-merges all of them on every
+ * later update that is also incomplete, so their size must stay small [L9].
+ */
+export function pendingBytes(doc: Y.Doc): number {
+  const { pendingStructs, pendingDs } = doc.store;
+  return (pendingStructs?.update.byteLength ?? 0) + (pendingDs?.byteLength ?? 0);
+}
+
+/**
+ * Forgets the held-back updates. They were never integrated, so never stored, relayed or counted in the
+ * state vector the server reports (H3): whoever sent them still has them and resends them in the sync
+ * step2 of its next connection.
+ */
+export function dropPending(doc: Y.Doc): void {
+  doc.store.pendingStructs = null;
+  doc.store.pendingDs = null;
+}
