@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono, type Context } from 'hono';
@@ -12,10 +12,13 @@ const PLACEHOLDER = `<!doctype html><html lang="en"><meta charset="utf-8"><title
 export function staticRoutes(editorDist: string): Hono {
   const app = new Hono();
   const indexPath = join(editorDist, 'index.html');
-  let index: string | undefined;
+  // Re-read when the file changes: a rebuilt editor must not leave pages pointing at deleted assets.
+  let cached: { mtimeMs: number; html: string } | undefined;
   const page = async () => {
-    if (index === undefined && existsSync(indexPath)) index = await readFile(indexPath, 'utf8');
-    return index ?? PLACEHOLDER;
+    const stats = await stat(indexPath).catch(() => undefined);
+    if (!stats) return PLACEHOLDER;
+    if (cached?.mtimeMs !== stats.mtimeMs) cached = { mtimeMs: stats.mtimeMs, html: await readFile(indexPath, 'utf8') };
+    return cached.html;
   };
   const html = async (c: Context) => {
     c.header('Cache-Control', 'no-cache');
@@ -30,6 +33,8 @@ export function staticRoutes(editorDist: string): Hono {
     '/assets/*',
     serveStatic({
       root: editorDist,
+      // The build writes .br/.gz beside each asset; serve them to browsers that accept them.
+      precompressed: true,
       onFound: (_path, c) => {
         c.header('Cache-Control', 'public, max-age=31536000, immutable');
       },
