@@ -133,7 +133,10 @@ export function docsRoutes(deps: DocsRouteDeps): Hono {
 function initialState(title: string | undefined): Uint8Array {
   const doc = new Y.Doc();
   doc.transact(() => {
-    doc.getXmlFragment('default').insert(0, [new Y.XmlElement('paragraph')]);
+    // With an empty text inside, so a cursor in it has a text to anchor to (as the editor's own seed).
+    const paragraph = new Y.XmlElement('paragraph');
+    paragraph.insert(0, [new Y.XmlText()]);
+    doc.getXmlFragment('default').insert(0, [paragraph]);
     if (title) doc.getMap('meta').set('title', title);
   });
   const update = Y.encodeStateAsUpdate(doc);
