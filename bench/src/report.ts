@@ -1,0 +1,116 @@
+import type { ServerKind } from './servers.js';
+import { SERVER_LABEL } from './servers.js';
+
+export const ORDER: ServerKind[] = ['tandem', 'ywss', 'hocus', 'relay'];
+/** The Yjs peers the ratios are taken against (the relay is the physical floor, not a Yjs server). */
+export const PEERS: ServerKind[] = ['ywss', 'hocus'];
+export const COLORS: Record<ServerKind | 'floor', string> = {
+  tandem: '#2563eb',
+  ywss: '#f59e0b',
+  hocus: '#10b981',
+  relay: '#9ca3af',
+  floor: '#6b7280',
+};
+
+export interface Metric<R> {
+  label: string;
+  unit: string;
+  better: 'lower' | 'higher' | 'none';
+  get: (r: R) => number;
+  digits?: number;
+}
+
+export interface Table {
+  title: string;
+  note?: string;
+  columns: ServerKind[];
+  rows: { label: string; unit: string; cells: { value: number; ratio: number; text: string }[] }[];
+}
+
+export function fmt(value: number, digits = 1): string {
+  if (!Number.isFinite(value)) return '—';
+  const abs = Math.abs(value);
+  if (abs >= 10_000) return Math.round(value).toLocaleString('en-US');
+  if (abs >= 100) return value.toFixed(0);
+  if (abs >= 10) return value.toFixed(Math.min(digits, 1));
+  return value.toFixed(Math.max(digits, 2));
+}
+
+/** Builds a table: one column per server, each cell the value and its ratio to the best Yjs peer. */
+export function buildTable<R>(title: string, results: Partial<Record<ServerKind, R>>, metrics: Metric<R>[], note?: string): Table {
+  const columns = ORDER.filter((k) => results[k] !== undefined);
+  const rows = metrics.map((m) => {
+    const peerValues = PEERS.map((k) => (results[k] ? m.get(results[k]!) : NaN)).filter((v) => Number.isFinite(v));
+    const best = m.better === 'lower' ? Math.min(...peerValues) : Math.max(...peerValues);
+    const cells = columns.map((k) => {
+      const value = m.get(results[k]!);
+      const ratio = m.better === 'none' || !Number.isFinite(best) || best === 0 ? NaN : value / best;
+      const text = `${fmt(value, m.digits)}${Number.isFinite(ratio) && Number.isFinite(value) ? ` (${ratio.toFixed(2)}×)` : ''}`;
+      return { value, ratio, text };
+    });
+    return { label: m.label, unit: m.unit, cells };
+  });
+  return { title, note, columns, rows };
+}
+
+export function tableToText(t: Table): string {
+  const header = ['', ...t.columns.map((k) => SERVER_LABEL[k])];
+  const body = t.rows.map((r) => [`${r.label}${r.unit ? ` (${r.unit})` : ''}`, ...r.cells.map((c) => c.text)]);
+  const widths = header.map((_, i) => Math.max(...[header, ...body].map((row) => row[i]!.length)));
+  const line = (row: string[]) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
+  return [`\n${t.title}`, line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...body.map(line), ...(t.note ? [t.note] : [])].join('\n');
+}
+
+export function tableToMarkdown(t: Table): string {
+  const header = `| | ${t.columns.map((k) => SERVER_LABEL[k]).join(' | ')} |`;
+  const sep = `| --- | ${t.columns.map(() => '---:').join(' | ')} |`;
+  const body = t.rows.map((r) => `| ${r.label}${r.unit ? ` (${r.unit})` : ''} | ${r.cells.map((c) => c.text).join(' | ')} |`);
+  return [header, sep, ...body].join('\n');
+}
+
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+export interface BarGroup {
+  label: string;
+  bars: { key: ServerKind | 'floor'; label: string; value: number; note?: string }[];
+}
+
+/** A plain horizontal grouped bar chart as SVG (no library): one row per bar, groups separated. */
+export function barChart(title: string, unit: string, groups: BarGroup[], better: 'lower' | 'higher'): string {
+  const width = 760;
+  const labelW = 170;
+  const valueW = 150;
+  const barH = 16;
+  const gap = 4;
+  const groupGap = 14;
+  const top = 44;
+  const plotW = width - labelW - valueW - 20;
+  const max = Math.max(...groups.flatMap((g) => g.bars.map((b) => (Number.isFinite(b.value) ? b.value : 0))), 1e-9);
+  let y = top;
+  const parts: string[] = [];
+  for (const g of groups) {
+    if (g.label) {
+      parts.push(`<text x="10" y="${y + 11}" font-weight="bold" font-size="12">${esc(g.label)}</text>`);
+      y += 18;
+    }
+    for (const b of g.bars) {
+      const w = Number.isFinite(b.value) ? Math.max(1, (b.value / max) * plotW) : 0;
+      parts.push(`<text x="${labelW - 8}" y="${y + 12}" text-anchor="end" font-size="12">${esc(b.label)}</text>`);
+      if (w > 0) parts.push(`<rect x="${labelW}" y="${y}" width="${w.toFixed(1)}" height="${barH}" fill="${COLORS[b.key]}" rx="2"/>`);
+      const valueText = Number.isFinite(b.value) ? `${fmt(b.value)} ${unit}${b.note ? ` ${b.note}` : ''}` : 'n/a';
+      parts.push(`<text x="${(labelW + w + 6).toFixed(1)}" y="${y + 12}" font-size="12">${esc(valueText)}</text>`);
+      y += barH + gap;
+    }
+    y += groupGap;
+  }
+  const height = y + 6;
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, -apple-system, Segoe UI, sans-serif">`,
+    `<rect width="100%" height="100%" fill="#ffffff"/>`,
+    `<text x="10" y="20" font-size="15" font-weight="bold">${esc(title)}</text>`,
+    `<text x="10" y="36" font-size="11" fill="#555">${better === 'lower' ? 'shorter is better' : 'longer is better'}</text>`,
+    ...parts,
+    `</svg>`,
+    '',
+  ].join('\n');
+}

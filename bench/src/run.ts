@@ -1,0 +1,422 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, getPriority, setPriority, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { barChart, buildTable, fmt, ORDER, PEERS, tableToMarkdown, tableToText, type BarGroup, type Metric, type Table } from './report.js';
+import * as S from './scenarios.js';
+import { BENCH_DIR, REPO_ROOT, SERVER_LABEL, tandemMain, type ServerKind } from './servers.js';
+import { summarizeProfiles } from './profile.js';
+import { machineBusySeconds } from './proc.js';
+
+/**
+ * `npm run bench [-- --quick] [--scenarios=fanout,hot,conns,history,churn] [--servers=tandem,ywss,hocus,relay] [--profile]`
+ *
+ * Starts every server as its own process on 127.0.0.1, drives it from separate load processes, prints one
+ * table per scenario (every server side by side, ratios to the best Yjs peer), writes bench/results/latest.json
+ * and — for a full run of everything — docs/benchmarks.md with SVG charts. Exits non-zero when any scenario
+ * fails to converge or errors.
+ */
+
+const SCENARIOS = ['fanout', 'hot', 'conns', 'history', 'churn'] as const;
+type Scenario = (typeof SCENARIOS)[number];
+
+// Options come as arguments, or — when the root script \`npm run bench -w bench\` is given \`-- --quick\` and npm takes
+// them as its own config — as the \`npm_config_*\` variables npm exports to the script.
+const args = process.argv.slice(2);
+const npmConfig = (name: string) => process.env[`npm_config_${name.replace(/-/g, '_')}`];
+const flag = (name: string) => args.includes(`--${name}`) || npmConfig(name) === 'true';
+const option = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? npmConfig(name);
+const quick = flag('quick');
+// --priority=-10 (root) runs the servers and clients at a higher scheduling priority than other work on the
+// machine (children inherit it): on a shared machine it keeps other processes from disturbing the numbers.
+const priority = option('priority');
+if (priority !== undefined) setPriority(Number(priority));
+const profile = flag('profile');
+const only = (option('scenarios')?.split(',') ?? [...SCENARIOS]) as Scenario[];
+const servers = (option('servers')?.split(',') ?? ORDER) as ServerKind[];
+for (const s of only) if (!SCENARIOS.includes(s)) throw new Error(`unknown scenario ${s}`);
+for (const s of servers) if (!ORDER.includes(s)) throw new Error(`unknown server ${s}`);
+const complete = !quick && !profile && only.length === SCENARIOS.length && servers.length === ORDER.length;
+
+const tracePath = process.env.BENCH_TRACE ?? join(REPO_ROOT, '../shared/data/editing-traces/automerge-paper.json.gz');
+if (only.includes('history') && !existsSync(tracePath)) throw new Error(`editing trace not found at ${tracePath} (set BENCH_TRACE)`);
+
+const runDir = mkdtempSync(join(tmpdir(), 'tandem-bench-'));
+const resultsDir = join(BENCH_DIR, 'results');
+mkdirSync(resultsDir, { recursive: true });
+const profileDir = profile ? join(resultsDir, 'profiles') : undefined;
+if (profileDir) rmSync(profileDir, { recursive: true, force: true });
+const cfg = S.makeConfig(quick, runDir, tracePath);
+cfg.profileDir = profileDir;
+
+const startedAt = Date.now();
+const elapsed = () => `${((Date.now() - startedAt) / 1000).toFixed(0)}s`;
+const say = (s: string) => process.stdout.write(`[${elapsed()}] ${s}\n`);
+
+const results: {
+  fanout: Partial<Record<ServerKind, S.FanoutResult>>;
+  hot: Record<number, Partial<Record<ServerKind, S.HotResult>>>;
+  conns: Partial<Record<ServerKind, S.ConnsResult>>;
+  history: Partial<Record<ServerKind, S.HistoryResult>>;
+  churn: Partial<Record<ServerKind, S.ChurnResult>>;
+} = { fanout: {}, hot: {}, conns: {}, history: {}, churn: {} };
+
+async function attempt<T>(scenario: string, kind: ServerKind, fn: () => Promise<T>): Promise<T | undefined> {
+  say(`${scenario}: ${SERVER_LABEL[kind]}…`);
+  try {
+    return await fn();
+  } catch (error) {
+    S.failures.push({ scenario, server: kind, message: (error as Error).message });
+    process.stderr.write(`\x1b[31m✗ ${scenario} / ${kind}: ${(error as Error).stack}\x1b[0m\n`);
+    return undefined;
+  }
+}
+
+tandemMain(); // build first if needed, so no scenario pays for it
+
+/** Other processes' CPU over `ms` (cores): the benchmark wants a quiet machine. */
+async function machineNoise(ms: number): Promise<number> {
+  const a = machineBusySeconds();
+  await new Promise((r) => setTimeout(r, ms));
+  return (machineBusySeconds() - a) / (ms / 1000);
+}
+{
+  const waitMin = Number(option('wait-quiet') ?? 0);
+  const deadline = Date.now() + waitMin * 60_000;
+  let noise = await machineNoise(2000);
+  while (noise > 0.3 && Date.now() < deadline) {
+    say(`machine busy (${noise.toFixed(2)} cores used by other processes); waiting for it to quiet down…`);
+    noise = await machineNoise(10_000);
+  }
+  if (noise > 0.3) say(`⚠ other processes are using ${noise.toFixed(2)} cores: results will be disturbed (see "other processes" rows; --wait-quiet=MINUTES waits)`);
+}
+const order = servers.filter((k) => ORDER.includes(k));
+for (const scenario of only) {
+  if (scenario === 'fanout') for (const k of order) { const r = await attempt('fanout', k, () => S.fanout(cfg, k)); if (r) results.fanout[k] = r; }
+  if (scenario === 'hot') {
+    for (const size of cfg.hot.sizes) results.hot[size] = {};
+    for (const k of order) {
+      const rs = await attempt('hot', k, () => S.hot(cfg, k));
+      for (const r of rs ?? []) results.hot[r.clients]![k] = r;
+    }
+  }
+  if (scenario === 'conns') for (const k of order) { const r = await attempt('conns', k, () => S.conns(cfg, k)); if (r) results.conns[k] = r; }
+  if (scenario === 'history') for (const k of order) { const r = await attempt('history', k, () => S.history(cfg, k)); if (r) results.history[k] = r; }
+  if (scenario === 'churn') for (const k of order) { const r = await attempt('churn', k, () => S.churn(cfg, k)); if (r) results.churn[k] = r; }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Tables
+// ---------------------------------------------------------------------------------------------------------------
+
+const loadNote = (rs: Partial<Record<ServerKind, { load: { cpu: number; loopP99: number }; otherCores: number }>>) => {
+  const hot = Object.entries(rs).filter(([, r]) => r && r.load.cpu > 0.9);
+  const noisy = Object.entries(rs).filter(([, r]) => r && r.otherCores > 0.2);
+  return [
+    hot.length
+      ? `⚠ load generator saturated (a load process used > 90 % of a core) for: ${hot.map(([k, r]) => `${SERVER_LABEL[k as ServerKind]} ${(r!.load.cpu * 100).toFixed(0)} %`).join(', ')} — those numbers are bounded by the clients, not only the server.`
+      : 'Load generator not saturated (every load process < 90 % of a core).',
+    noisy.length
+      ? `⚠ other processes on the machine used CPU during: ${noisy.map(([k, r]) => `${SERVER_LABEL[k as ServerKind]} ${r!.otherCores.toFixed(2)} cores`).join(', ')} — those numbers are disturbed.`
+      : '',
+  ].filter(Boolean).join(' ');
+};
+const otherRow = <R extends { otherCores: number }>(): Metric<R> => ({ label: 'other processes on the machine', unit: 'cores', better: 'none', get: (r) => r.otherCores });
+const loadRow = <R extends { load: { cpu: number } }>(): Metric<R> => ({ label: 'load generator CPU, busiest process', unit: '% of a core', better: 'none', get: (r) => r.load.cpu * 100, digits: 0 });
+const okRow = <R extends { converged: boolean }>(): Metric<R> => ({ label: 'converged', unit: '1 = yes', better: 'none', get: (r) => (r.converged ? 1 : 0), digits: 0 });
+
+const tables: Record<string, Table> = {};
+if (Object.keys(results.fanout).length) {
+  tables.fanout = buildTable(
+    `1. Fan-out — ${cfg.fanout.docs} documents × ${cfg.fanout.clientsPerDoc} clients, ${cfg.fanout.rateHz} keystrokes/s each + a cursor update per keystroke`,
+    results.fanout,
+    [
+      { label: 'latency p50', unit: 'ms', better: 'lower', get: (r) => r.p50 },
+      { label: 'latency p95', unit: 'ms', better: 'lower', get: (r) => r.p95 },
+      { label: 'latency p99', unit: 'ms', better: 'lower', get: (r) => r.p99 },
+      { label: 'latency max', unit: 'ms', better: 'lower', get: (r) => r.max },
+      { label: 'server CPU', unit: '% of a core', better: 'lower', get: (r) => r.serverCpu * 100 },
+      { label: 'server RSS, peak', unit: 'MB', better: 'lower', get: (r) => r.rssPeakMB },
+      { label: 'deliveries measured', unit: '', better: 'none', get: (r) => r.deliveries, digits: 0 },
+      loadRow(),
+      otherRow(),
+      okRow(),
+    ],
+    loadNote(results.fanout),
+  );
+}
+for (const [size, rs] of Object.entries(results.hot)) {
+  if (!Object.keys(rs).length) continue;
+  tables[`hot-${size}`] = buildTable(
+    `2. Hot document — ${size} clients in one document, each with ≤ ${cfg.hot.window} unacknowledged edits in flight`,
+    rs,
+    [
+      { label: 'delivered edits/s', unit: '', better: 'higher', get: (r) => r.editsPerSec },
+      { label: 'deliveries/s (edit × receiver)', unit: '', better: 'higher', get: (r) => r.deliveriesPerSec },
+      { label: 'messages/s received by clients', unit: '', better: 'none', get: (r) => r.messagesPerSec },
+      { label: 'latency p50', unit: 'ms', better: 'lower', get: (r) => r.p50 },
+      { label: 'latency p99', unit: 'ms', better: 'lower', get: (r) => r.p99 },
+      { label: 'server CPU', unit: '% of a core', better: 'none', get: (r) => r.serverCpu * 100 },
+      { label: 'server RSS, peak', unit: 'MB', better: 'lower', get: (r) => r.rssPeakMB },
+      loadRow(),
+      otherRow(),
+      okRow(),
+    ],
+    loadNote(rs),
+  );
+}
+if (Object.keys(results.conns).length) {
+  tables.conns = buildTable(
+    `3. Idle connections — ${cfg.conns.connections.toLocaleString('en-US')} sockets, ${cfg.conns.perDoc} per document, each synced`,
+    results.conns,
+    [
+      { label: 'memory per connection', unit: 'KB (RSS delta / connections)', better: 'lower', get: (r) => r.kbPerConn },
+      { label: 'RSS before → after', unit: 'MB after', better: 'lower', get: (r) => r.rssAfterMB },
+      { label: 'time to accept and sync all', unit: 's', better: 'lower', get: (r) => r.acceptSec },
+      { label: 'server CPU to accept', unit: 's', better: 'lower', get: (r) => r.cpuSec },
+      { label: 'server CPU per connection', unit: 'µs', better: 'lower', get: (r) => r.cpuUsPerConn },
+      loadRow(),
+      otherRow(),
+      okRow(),
+    ],
+    loadNote(results.conns),
+  );
+}
+if (Object.keys(results.history).length) {
+  tables.history = buildTable(
+    `4. Real history — automerge-paper trace, ${fmt(Object.values(results.history)[0]!.edits, 0)} edits, one per message; then restart and a fresh client's full sync`,
+    results.history,
+    [
+      { label: 'intake', unit: 'edits/s', better: 'higher', get: (r) => r.intakeEditsPerSec },
+      { label: 'replay time', unit: 's', better: 'lower', get: (r) => r.intakeSec },
+      { label: 'server CPU during replay', unit: '% of a core', better: 'none', get: (r) => r.serverCpu * 100 },
+      { label: 'server RSS, peak', unit: 'MB', better: 'lower', get: (r) => r.rssPeakMB },
+      { label: 'cold full sync after restart (median)', unit: 'ms', better: 'lower', get: (r) => r.coldSyncMs },
+      { label: '… of which until the step2 frame arrived', unit: 'ms', better: 'lower', get: (r) => r.coldStep2Ms },
+      { label: 'Yjs floor: decode + encode, cold process', unit: 'ms', better: 'none', get: (r) => r.floorColdMs },
+      { label: 'Yjs floor: decode + encode, warm', unit: 'ms', better: 'none', get: (r) => r.floorWarmMs },
+      { label: 'cold sync / cold Yjs floor', unit: '×', better: 'lower', get: (r) => r.coldSyncMs / r.floorColdMs },
+      { label: 'on disk after shutdown', unit: 'KB', better: 'none', get: (r) => r.diskBytes / 1024 },
+      loadRow(),
+      otherRow(),
+      okRow(),
+    ],
+    loadNote(results.history),
+  );
+}
+if (Object.keys(results.churn).length) {
+  tables.churn = buildTable(
+    `5. Churn — open, edit (${cfg.churn.edits} keystrokes), close ${cfg.churn.docs.toLocaleString('en-US')} documents, ${cfg.churn.concurrency} at a time`,
+    results.churn,
+    [
+      { label: 'RSS before', unit: 'MB', better: 'none', get: (r) => r.rssBeforeMB },
+      { label: 'RSS after (all closed)', unit: 'MB', better: 'lower', get: (r) => r.rssAfterMB },
+      { label: 'RSS growth', unit: '%', better: 'none', get: (r) => r.growth * 100 },
+      { label: 'RSS peak during churn', unit: 'MB', better: 'lower', get: (r) => r.rssPeakMB },
+      { label: 'documents still open after', unit: '', better: 'none', get: (r) => r.openAfter, digits: 0 },
+      { label: 'churn time', unit: 's', better: 'lower', get: (r) => r.churnSec },
+      loadRow(),
+      otherRow(),
+      okRow(),
+    ],
+    loadNote(results.churn),
+  );
+}
+for (const t of Object.values(tables)) process.stdout.write(`${tableToText(t)}\n`);
+
+// ---------------------------------------------------------------------------------------------------------------
+// Targets
+// ---------------------------------------------------------------------------------------------------------------
+
+interface Target {
+  name: string;
+  met: boolean | null;
+  detail: string;
+}
+const targets: Target[] = [];
+const T = (name: string, met: boolean | null, detail: string) => targets.push({ name, met, detail });
+const bestPeer = <R>(rs: Partial<Record<ServerKind, R>>, get: (r: R) => number, better: 'lower' | 'higher') => {
+  const vals = PEERS.filter((k) => rs[k]).map((k) => ({ k, v: get(rs[k]!) }));
+  vals.sort((a, b) => (better === 'lower' ? a.v - b.v : b.v - a.v));
+  return vals[0];
+};
+{
+  const t = results.fanout.tandem;
+  const y = results.fanout.ywss;
+  if (t && y) {
+    T('Fan-out p99 ≤ @y/websocket-server', t.p99 <= y.p99, `${fmt(t.p99)} ms vs ${fmt(y.p99)} ms (${(t.p99 / y.p99).toFixed(2)}×)`);
+    T('Fan-out server CPU ≤ 1.0× @y/websocket-server', t.serverCpu <= y.serverCpu, `${fmt(t.serverCpu * 100)} % vs ${fmt(y.serverCpu * 100)} % of a core (${(t.serverCpu / y.serverCpu).toFixed(2)}×)`);
+  }
+  for (const size of [10, 50]) {
+    const rs = results.hot[size];
+    const tt = rs?.tandem;
+    if (!rs || !tt) continue;
+    const be = bestPeer(rs, (r) => r.editsPerSec, 'higher');
+    const bl = bestPeer(rs, (r) => r.p99, 'lower');
+    if (be) T(`Hot document, ${size} clients: delivered edits/s ≥ 1.5× best peer`, tt.editsPerSec >= 1.5 * be.v, `${fmt(tt.editsPerSec)} vs ${SERVER_LABEL[be.k]} ${fmt(be.v)} (${(tt.editsPerSec / be.v).toFixed(2)}×)`);
+    if (bl) T(`Hot document, ${size} clients: p99 ≤ best peer`, tt.p99 <= bl.v, `${fmt(tt.p99)} ms vs ${SERVER_LABEL[bl.k]} ${fmt(bl.v)} ms (${(tt.p99 / bl.v).toFixed(2)}×)`);
+    T(`Hot document, ${size} clients: every client converged`, tt.converged, tt.converged ? 'yes' : 'NO');
+  }
+  const ct = results.conns.tandem;
+  const cr = results.conns.relay;
+  if (ct && cr) T(`Connections: ≤ raw ws + 4 KB per idle connection at ${cfg.conns.connections.toLocaleString('en-US')}`, ct.kbPerConn <= cr.kbPerConn + 4, `${fmt(ct.kbPerConn)} KB vs ${fmt(cr.kbPerConn)} KB + 4`);
+  const ht = results.history.tandem;
+  const hy = results.history.ywss;
+  if (ht && hy) T('Real history: intake ≥ 2× @y/websocket-server', ht.intakeEditsPerSec >= 2 * hy.intakeEditsPerSec, `${fmt(ht.intakeEditsPerSec)} vs ${fmt(hy.intakeEditsPerSec)} edits/s (${(ht.intakeEditsPerSec / hy.intakeEditsPerSec).toFixed(2)}×)`);
+  if (ht) T('Real history: cold full sync ≤ 1.5× Yjs decode+encode', ht.coldSyncMs <= 1.5 * ht.floorColdMs, `${fmt(ht.coldSyncMs)} ms vs ${fmt(ht.floorColdMs)} ms cold floor (${(ht.coldSyncMs / ht.floorColdMs).toFixed(2)}×; warm floor ${fmt(ht.floorWarmMs)} ms)`);
+  const cht = results.churn.tandem;
+  if (cht) T('Churn: RSS back within 10 % of baseline', cht.growth <= 0.1, `${fmt(cht.rssBeforeMB)} MB → ${fmt(cht.rssAfterMB)} MB (${cht.growth >= 0 ? '+' : ''}${(cht.growth * 100).toFixed(1)} %)`);
+}
+process.stdout.write('\nTargets (Tandem):\n');
+for (const t of targets) process.stdout.write(`  ${t.met ? '\x1b[32m✓ met   ' : '\x1b[33m✗ missed'}\x1b[0m  ${t.name}: ${t.detail}\n`);
+
+// ---------------------------------------------------------------------------------------------------------------
+// JSON + Markdown
+// ---------------------------------------------------------------------------------------------------------------
+
+const git = (...a: string[]) => {
+  try {
+    return execFileSync('git', a, { cwd: REPO_ROOT }).toString().trim();
+  } catch {
+    return '';
+  }
+};
+const version = (pkg: string) => {
+  try {
+    return (JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return '?';
+  }
+};
+const meta = {
+  date: new Date().toISOString(),
+  quick,
+  durationSec: (Date.now() - startedAt) / 1000,
+  priority: getPriority(),
+  machine: { cpus: cpus().length, model: cpus()[0]?.model ?? '?', memGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: process.platform },
+  git: { commit: git('rev-parse', '--short', 'HEAD'), serverDirty: git('status', '--porcelain', '--', 'server/src') !== '' },
+  /** A build other than server/dist (TANDEM_MAIN), labelled by TANDEM_COMMIT. */
+  tandem: process.env.TANDEM_MAIN ? { main: process.env.TANDEM_MAIN, commit: process.env.TANDEM_COMMIT ?? '?' } : null,
+  versions: { yjs: version('yjs'), ws: version('ws'), '@y/websocket-server': version('@y/websocket-server'), '@hocuspocus/server': version('@hocuspocus/server') },
+  config: { ...cfg, runDir: undefined },
+};
+const failures = S.failures;
+writeFileSync(join(resultsDir, 'latest.json'), `${JSON.stringify({ meta, results, targets, failures }, null, 2)}\n`);
+say(`wrote ${join(resultsDir, 'latest.json')}`);
+
+if (profileDir) {
+  const summary = summarizeProfiles(profileDir);
+  writeFileSync(join(resultsDir, 'profile.txt'), summary);
+  process.stdout.write(`\n${summary}\n`);
+  say(`wrote ${join(resultsDir, 'profile.txt')}`);
+}
+
+const charts: Record<string, string> = {};
+const bars = <R>(rs: Partial<Record<ServerKind, R>>, get: (r: R) => number) =>
+  ORDER.filter((k) => rs[k]).map((k) => ({ key: k, label: SERVER_LABEL[k], value: get(rs[k]!) }));
+if (tables.fanout) {
+  charts.fanout = barChart('Fan-out: edit latency (20 docs × 5 clients)', 'ms', [
+    { label: 'p50', bars: bars(results.fanout, (r) => r.p50) },
+    { label: 'p99', bars: bars(results.fanout, (r) => r.p99) },
+    { label: 'server CPU (% of a core)', bars: bars(results.fanout, (r) => r.serverCpu * 100) },
+  ], 'lower');
+}
+if (Object.keys(results.hot).length) {
+  charts.hot = barChart('Hot document: delivered edits/s', 'edits/s', Object.entries(results.hot).map(([size, rs]) => ({ label: `${size} clients`, bars: bars(rs, (r) => r.editsPerSec) })), 'higher');
+  charts['hot-latency'] = barChart('Hot document: p99 latency', 'ms', Object.entries(results.hot).map(([size, rs]) => ({ label: `${size} clients`, bars: bars(rs, (r) => r.p99) })), 'lower');
+}
+if (tables.conns) charts.conns = barChart(`Memory per idle connection (${cfg.conns.connections.toLocaleString('en-US')} sockets)`, 'KB', [{ label: '', bars: bars(results.conns, (r) => r.kbPerConn) }], 'lower');
+if (tables.history) {
+  charts['history-intake'] = barChart('Real history: intake, one edit per message', 'edits/s', [{ label: '', bars: bars(results.history, (r) => r.intakeEditsPerSec) }], 'higher');
+  const ht = results.history.tandem ?? Object.values(results.history)[0]!;
+  const groups: BarGroup[] = [
+    {
+      label: '',
+      bars: [
+        ...bars(results.history, (r) => r.coldSyncMs).filter((b) => b.key !== 'relay'),
+        { key: 'floor', label: 'Yjs decode+encode (cold)', value: ht.floorColdMs },
+        { key: 'floor', label: 'Yjs decode+encode (warm)', value: ht.floorWarmMs },
+      ],
+    },
+  ];
+  charts['history-cold'] = barChart('Cold full sync after restart vs Yjs alone', 'ms', groups, 'lower');
+}
+if (tables.churn) {
+  charts.churn = barChart(`Churn: RSS before and after ${cfg.churn.docs.toLocaleString('en-US')} documents opened and closed`, 'MB', [
+    { label: 'before', bars: bars(results.churn, (r) => r.rssBeforeMB) },
+    { label: 'after', bars: bars(results.churn, (r) => r.rssAfterMB) },
+  ], 'lower');
+}
+
+const docsDir = join(REPO_ROOT, 'docs');
+const mdPath = complete ? join(docsDir, 'benchmarks.md') : join(resultsDir, 'report.md');
+const svgDir = complete ? docsDir : resultsDir;
+for (const [name, svg] of Object.entries(charts)) writeFileSync(join(svgDir, `bench-${name}.svg`), svg);
+const img = (name: string) => (charts[name] ? `![${name}](bench-${name}.svg)\n\n` : '');
+const section = (key: string, text: string, chartNames: string[]) =>
+  tables[key] ? `## ${tables[key]!.title}\n\n${text}\n\n${chartNames.map(img).join('')}${tableToMarkdown(tables[key]!)}\n\n${tables[key]!.note ?? ''}\n\n` : '';
+const analysisPath = join(BENCH_DIR, 'ANALYSIS.md');
+const analysis = existsSync(analysisPath) ? readFileSync(analysisPath, 'utf8') : '';
+const env = (scenario: string) => {
+  const e = S.TANDEM_ENV[scenario] ?? {};
+  return Object.keys(e).length ? Object.entries(e).map(([k, v]) => `\`${k}=${v}\``).join(', ') : 'defaults';
+};
+
+const md = `# Benchmarks
+
+Tandem against its peers on one small machine, in one run of \`npm run bench\`${quick ? ' (quick mode: smaller counts, shorter runs)' : ''}.
+Generated ${meta.date.slice(0, 16).replace('T', ' ')} UTC in ${fmt(meta.durationSec / 60)} min; Tandem ${meta.tandem ? `built from commit \`${meta.tandem.commit}\`` : `from server/dist at commit \`${meta.git.commit}\`${meta.git.serverDirty ? ' (server/src had uncommitted changes)' : ''}`}${meta.priority !== 0 ? `, bench processes at nice ${meta.priority} (\`--priority\`) on a machine shared with other work` : ''},
+on ${meta.machine.cpus} × ${meta.machine.model}, ${meta.machine.memGiB} GiB, Node ${meta.machine.node}; yjs ${meta.versions.yjs},
+@y/websocket-server ${meta.versions['@y/websocket-server']}, @hocuspocus/server ${meta.versions['@hocuspocus/server']}, ws ${meta.versions.ws}.
+Every number is from the same run, same clients, same machine; cells read \`value (ratio to the best Yjs peer)\`, the best of
+@y/websocket-server and Hocuspocus. The raw relay is the physical floor (it parses nothing).
+
+## Targets
+
+| target | met | Tandem vs reference |
+| --- | :---: | --- |
+${targets.map((t) => `| ${t.name} | ${t.met ? '✅' : '❌'} | ${t.detail} |`).join('\n')}
+${failures.length ? `\n**Failures in this run:**\n\n${failures.map((f) => `- ${f.scenario} / ${SERVER_LABEL[f.server]}: ${f.message}`).join('\n')}\n` : ''}
+## How it is measured
+
+- **Servers**, each its own process on 127.0.0.1, fresh for every scenario (one process serves the three hot-document sizes, a new document each):
+  Tandem exactly as \`npm start\` runs it (\`node server/dist/main.js\`, persistence on, \`FSYNC_INTERVAL_MS\` at its
+  default 1000 — every update appended to its log before it is relayed); @y/websocket-server ${meta.versions['@y/websocket-server']}
+  (\`setupWSConnection\` on a \`ws\` server, with the simplest \`setPersistence\` file hooks: read on open, full state written when
+  the last client leaves); Hocuspocus ${meta.versions['@hocuspocus/server']} (no extensions, default configuration — updates of
+  one tick merged into one broadcast — with \`onLoadDocument\`/\`onStoreDocument\` file hooks, debounced 2 s by default); and a
+  ~40-line raw \`ws\` relay that forwards every frame to the other sockets of the same path.
+- **Clients** are real Yjs documents in separate load processes (\`node\` workers, many clients each), speaking each
+  server's own wire format (y-websocket; Hocuspocus's document-name-prefixed frames with its auth step). An edit inserts a
+  character into a \`Y.Text\` and, in the same transaction, pushes \`[client, seq, sentAt]\` to a \`Y.Array\`; latency is
+  taken at the end of the receiver's transaction that integrated it (read from the new structs, so the clients' cost does
+  not grow with the document). All processes share one clock
+  (\`performance.timeOrigin + performance.now()\`).
+- **Convergence** is checked at the end of every scenario: every client of a document must hold the same text, state
+  vector and every edit sent, and a fresh client must receive the same from the server; a mismatch fails the run
+  (non-zero exit).
+- **CPU and memory** of servers come from \`/proc/<pid>/stat\` and \`/proc/<pid>/status\` (VmRSS, sampled every 100 ms);
+  each load process reports its own CPU and event-loop delay, and a saturated generator is flagged under its table.
+- **Limits raised for Tandem** (environment only, behaviour and durability unchanged): fan-out ${env('fanout')}; hot
+  document ${env('hot')}; connections ${env('conns')}; real history ${env('history')}; churn ${env('churn')}.
+
+${section('fanout', 'Every client types 5 characters per second and moves its cursor (an awareness update) with every keystroke; the first ' + cfg.fanout.warmupMs / 1000 + ' s are not recorded. Latency is send → integrated by each of the other 4 clients.', ['fanout'])}${Object.keys(results.hot)
+  .map((size) =>
+    section(
+      `hot-${size}`,
+      size === String(cfg.hot.sizes[0])
+        ? `Every client keeps at most ${cfg.hot.window} of its own edits unacknowledged and sends another as soon as one is acknowledged. An edit is acknowledged when the next client of the document (a ring, inside the same load process) has integrated it — the same rule for every server, whether or not it echoes edits back to their sender. "Delivered edits/s" counts acknowledged edits; every client must hold every edit at the end.`
+        : '',
+      size === String(cfg.hot.sizes[0]) ? ['hot', 'hot-latency'] : [],
+    ),
+  )
+  .join('')}${section('conns', `Sockets open ${cfg.conns.perDoc} per document from two load processes (${cfg.conns.concurrency} handshakes in flight each), each completing the sync handshake; memory is the server's RSS after minus before, divided by the number of sockets. Tandem's documents are created through its API first (before the baseline), the peers' are created on first connection.`, ['conns'])}${section('history', `The automerge-paper editing trace (\`shared/data/editing-traces/\`, CC BY 4.0, Martin Kleppmann / Joseph Gentle) (a LaTeX paper typed keystroke by keystroke) is replayed into a \`Y.Text\` by one writer, one transaction per message, with at most ${cfg.history.window} edits in flight (acknowledged by a second client on its own socket); intake = edits ÷ time until that observer holds the final text. Then every client leaves, the server writes the document out its own way and is stopped (SIGTERM), restarted on the same data, and a fresh client (a new \`Y.Doc\` in a load process whose Yjs is already warmed up, so the time is the server's) is timed from opening its socket to holding the full text — ${cfg.history.coldRuns} restart(s), median. The floor is Yjs alone on the same document state: \`Y.applyUpdate\` into a fresh \`Y.Doc\` plus \`Y.encodeStateAsUpdate\`, first run in a fresh process (cold, like a restarted server) and warmed up.`, ['history-intake', 'history-cold'])}${section('churn', `Each document is opened by one client that sets its user, types ${cfg.churn.edits} characters with a cursor update each, and closes; then the run waits until the server reports no open document and ${cfg.churn.settleMs / 1000} s more (V8 shrinks its heap a few seconds after activity stops) before reading RSS; the baseline is read the same way. A warm-up round of 20 documents comes before the baseline. A sample of documents is reopened afterwards: every edit must still be there.`, ['churn'])}${analysis}`;
+writeFileSync(mdPath, md);
+say(`wrote ${mdPath}${complete ? '' : ' (docs/benchmarks.md is written only by a full run of every scenario and server)'}`);
+
+rmSync(runDir, { recursive: true, force: true });
+if (failures.length > 0) {
+  process.stderr.write(`\n\x1b[31m${failures.length} failure(s):\n${failures.map((f) => `  ${f.scenario} / ${f.server}: ${f.message}`).join('\n')}\x1b[0m\n`);
+  process.exit(1);
+}
+say('done');

@@ -1,0 +1,566 @@
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ClientSpec } from './client.js';
+import { rssBytes } from './proc.js';
+import { startServer, type ServerHandle, type ServerKind } from './servers.js';
+import { Histogram, median, sleep, waitFor, type HistogramJSON } from './util.js';
+import type { Digest, LoadStats } from './worker.js';
+import { LoadWorker } from './workers.js';
+
+export interface BenchConfig {
+  quick: boolean;
+  runDir: string;
+  tracePath: string;
+  profileDir?: string;
+  /** Pause before reading memory, so freed memory and pending writes have settled. */
+  settleMs: number;
+  fanout: { docs: number; clientsPerDoc: number; rateHz: number; durationMs: number; warmupMs: number; workers: number };
+  hot: { sizes: number[]; window: number; durationMs: number; warmupMs: number };
+  conns: { connections: number; perDoc: number; workers: number; concurrency: number };
+  history: { limit: number; window: number; coldRuns: number };
+  churn: { docs: number; concurrency: number; edits: number; settleMs: number };
+}
+
+export function makeConfig(quick: boolean, runDir: string, tracePath: string): BenchConfig {
+  return {
+    quick,
+    runDir,
+    tracePath,
+    settleMs: quick ? 500 : 1_500,
+    fanout: { docs: 20, clientsPerDoc: 5, rateHz: 5, durationMs: quick ? 4_000 : 30_000, warmupMs: quick ? 1_000 : 3_000, workers: 2 },
+    hot: { sizes: [2, 10, 50], window: 8, durationMs: quick ? 2_000 : 12_000, warmupMs: quick ? 500 : 2_000 },
+    conns: { connections: quick ? 1_000 : 10_000, perDoc: 5, workers: 2, concurrency: 100 },
+    history: { limit: quick ? 20_000 : Infinity, window: 512, coldRuns: quick ? 1 : 3 },
+    churn: { docs: quick ? 100 : 1_000, concurrency: 20, edits: 20, settleMs: quick ? 2_000 : 12_000 },
+  };
+}
+
+/** Limits raised per scenario, for every run of Tandem in it (the peers have no such limits). */
+export const TANDEM_ENV: Record<string, Record<string, string>> = {
+  // 20 docs × 5 clients, 10 messages/s each: within every default.
+  fanout: {},
+  // Clients send as fast as the window allows: far beyond 500 messages/s per connection.
+  hot: { MAX_MESSAGES_PER_SECOND: '1000000' },
+  // 10,000 sockets from one address: above the default server cap (10,000, exactly at the edge) and any
+  // per-address cap.
+  conns: { MAX_CONNECTIONS: '20000', MAX_CONNECTIONS_PER_IP: '20000' },
+  // One writer replays ~260k edits as fast as the window allows.
+  history: { MAX_MESSAGES_PER_SECOND: '1000000' },
+  churn: {},
+};
+
+export interface Failure {
+  scenario: string;
+  server: ServerKind;
+  message: string;
+}
+
+export const failures: Failure[] = [];
+
+function fail(scenario: string, server: ServerKind, message: string): void {
+  failures.push({ scenario, server, message });
+  process.stderr.write(`\n\x1b[31m✗ ${scenario} / ${server}: ${message}\x1b[0m\n`);
+}
+
+let serial = 0;
+async function start(cfg: BenchConfig, scenario: string, kind: ServerKind, dataDir?: string): Promise<ServerHandle> {
+  const dir = dataDir ?? join(cfg.runDir, `${scenario}-${kind}-${++serial}`);
+  const profile = cfg.profileDir && kind === 'tandem' ? join(cfg.profileDir, scenario) : undefined;
+  if (profile) mkdirSync(profile, { recursive: true });
+  return startServer(kind, { dataDir: dir, env: kind === 'tandem' ? TANDEM_ENV[scenario] : {}, cpuProfDir: profile });
+}
+
+/** Splits `items` into `n` contiguous groups. */
+function split<T>(items: T[], n: number): T[][] {
+  const out: T[][] = Array.from({ length: n }, () => []);
+  items.forEach((item, i) => out[Math.floor((i * n) / items.length)]!.push(item));
+  return out.filter((g) => g.length > 0);
+}
+
+interface Drained {
+  complete: boolean;
+  digests: Record<string, Digest[]>;
+  hist: HistogramJSON;
+  deliveries: number;
+  frames: number;
+  lost: number;
+  unsynced: number;
+}
+
+/** Every client of a document must hold the same content and every edit sent; a fresh client too. */
+function checkConvergence(
+  scenario: string,
+  kind: ServerKind,
+  drained: Drained[],
+  expected: Record<string, number>,
+  fresh: Record<string, Digest> | null,
+): boolean {
+  let ok = true;
+  const byDoc: Record<string, Digest[]> = {};
+  for (const d of drained) for (const [doc, list] of Object.entries(d.digests)) (byDoc[doc] ??= []).push(...list);
+  for (const [doc, list] of Object.entries(byDoc)) {
+    const want = expected[doc] ?? 0;
+    const first = list[0]!;
+    const bad = list.find((d) => d.text !== first.text || d.sv !== first.sv || d.marks !== want);
+    if (bad) {
+      fail(scenario, kind, `document ${doc} did not converge: ${JSON.stringify(first)} vs ${JSON.stringify(bad)}, expected ${want} edits`);
+      ok = false;
+      break;
+    }
+    const f = fresh?.[doc];
+    if (fresh && (!f || f.text !== first.text || f.marks !== want)) {
+      fail(scenario, kind, `a fresh client of ${doc} got ${JSON.stringify(f)}, the editors hold ${JSON.stringify(first)}`);
+      ok = false;
+      break;
+    }
+  }
+  const lost = drained.reduce((s, d) => s + d.lost + d.unsynced, 0);
+  if (lost > 0) {
+    fail(scenario, kind, `${lost} clients lost their connection or never synced`);
+    ok = false;
+  }
+  return ok;
+}
+
+export interface LoadSummary extends LoadStats {
+  /** Cores used by all load processes together. */
+  total: number;
+}
+
+function worstLoad(stats: LoadStats[]): LoadSummary {
+  return { cpu: Math.max(...stats.map((s) => s.cpu)), loopP99: Math.max(...stats.map((s) => s.loopP99)), total: stats.reduce((a, s) => a + s.cpu, 0) };
+}
+
+/** Cores used by processes other than the server and the load generator during the window (noise). */
+function background(win: { machineCores: number; cores: number }, load: LoadSummary): number {
+  return Math.max(0, win.machineCores - win.cores - load.total);
+}
+
+function warnCheck(scenario: string, server: ServerHandle): string[] {
+  const warnings = server.warnings();
+  if (warnings.length > 0) process.stderr.write(`  ${server.kind} logged ${warnings.length} warnings, first: ${warnings[0]!.slice(0, 300)}\n`);
+  return warnings.slice(0, 3);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// 1. Fan-out
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface FanoutResult {
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  deliveries: number;
+  serverCpu: number;
+  rssPeakMB: number;
+  load: LoadSummary;
+  /** Cores other processes on the machine used meanwhile: > 0.2 means the numbers are disturbed. */
+  otherCores: number;
+  converged: boolean;
+  warnings: string[];
+}
+
+export async function fanout(cfg: BenchConfig, kind: ServerKind): Promise<FanoutResult> {
+  const c = cfg.fanout;
+  const server = await start(cfg, 'fanout', kind);
+  const workers: LoadWorker[] = [];
+  try {
+    const docs = await server.createDocs(c.docs, 'fan');
+    const specs: ClientSpec[] = docs.flatMap((d, i) =>
+      Array.from({ length: c.clientsPerDoc }, (_, j) => ({ ...d, cnum: i * c.clientsPerDoc + j + 1 })),
+    );
+    const groups = split(specs, c.workers);
+    for (let i = 0; i < groups.length; i++) workers.push(new LoadWorker(`fanout-load-${i}`));
+    const connected = await Promise.all(
+      workers.map((w, i) => w.call({ cmd: 'connect', target: server.target, clients: groups[i]!, awareness: true, concurrency: 50, timeoutMs: 20_000 }, 60_000)),
+    );
+    for (const r of connected) if (r.failures > 0) throw new Error(`${r.failures} clients failed to connect: ${r.firstFailure}`);
+    await sleep(500);
+    server.sampler.mark();
+    const stopped = await Promise.all(
+      workers.map((w) => w.call({ cmd: 'fanout', rateHz: c.rateHz, durationMs: c.durationMs, warmupMs: c.warmupMs }, c.durationMs + 30_000)),
+    );
+    const win = server.sampler.window();
+    const expected: Record<string, number> = {};
+    for (const s of stopped) for (const [doc, n] of Object.entries(s.sent as Record<string, number>)) expected[doc] = (expected[doc] ?? 0) + n;
+    const drained: Drained[] = await Promise.all(workers.map((w) => w.call({ cmd: 'drain', expected, timeoutMs: 20_000 }, 40_000)));
+    const fresh = kind === 'relay' ? null : await verify(workers[0]!, server, docs);
+    const hist = new Histogram();
+    for (const d of drained) hist.merge(d.hist);
+    return {
+      p50: hist.quantile(0.5),
+      p95: hist.quantile(0.95),
+      p99: hist.quantile(0.99),
+      max: hist.maxMs,
+      deliveries: hist.count,
+      serverCpu: win.cores,
+      rssPeakMB: win.peakRss / 2 ** 20,
+      load: worstLoad(stopped.map((s) => s.load)),
+      otherCores: background(win, worstLoad(stopped.map((s) => s.load))),
+      converged: checkConvergence('fanout', kind, drained, expected, fresh),
+      warnings: warnCheck('fanout', server),
+    };
+  } finally {
+    await Promise.all(workers.map((w) => w.close()));
+    await server.stop();
+  }
+}
+
+async function verify(worker: LoadWorker, server: ServerHandle, docs: ClientSpec[]): Promise<Record<string, Digest>> {
+  const r = await worker.call({ cmd: 'verify', target: server.target, docs: docs.map((d) => ({ ...d, cnum: 0 })), timeoutMs: 20_000 }, 120_000);
+  return r.digests as Record<string, Digest>;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// 2. Hot document
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface HotResult {
+  clients: number;
+  editsPerSec: number;
+  deliveriesPerSec: number;
+  messagesPerSec: number;
+  p50: number;
+  p99: number;
+  serverCpu: number;
+  rssPeakMB: number;
+  load: LoadSummary;
+  /** Cores other processes on the machine used meanwhile: > 0.2 means the numbers are disturbed. */
+  otherCores: number;
+  converged: boolean;
+  warnings: string[];
+}
+
+/** One server process for all sizes (a fresh document per size), so quick mode fits its time budget. */
+export async function hot(cfg: BenchConfig, kind: ServerKind): Promise<HotResult[]> {
+  const server = await start(cfg, 'hot', kind);
+  try {
+    const out: HotResult[] = [];
+    for (const size of cfg.hot.sizes) out.push(await hotSize(cfg, server, size));
+    return out;
+  } finally {
+    await server.stop();
+  }
+}
+
+async function hotSize(cfg: BenchConfig, server: ServerHandle, size: number): Promise<HotResult> {
+  const c = cfg.hot;
+  const kind = server.kind;
+  const workers: LoadWorker[] = [];
+  try {
+    const [doc] = await server.createDocs(1, `hot${size}`);
+    const specs = Array.from({ length: size }, (_, j) => ({ ...doc!, cnum: j + 1 }));
+    // Two load processes (each ring needs ≥ 2 clients per process, so 2 clients share one).
+    const groups = split(specs, size >= 4 ? 2 : 1);
+    for (let i = 0; i < groups.length; i++) workers.push(new LoadWorker(`hot-load-${i}`));
+    const connected = await Promise.all(
+      workers.map((w, i) => w.call({ cmd: 'connect', target: server.target, clients: groups[i]!, awareness: false, concurrency: 50, timeoutMs: 20_000 }, 60_000)),
+    );
+    for (const r of connected) if (r.failures > 0) throw new Error(`${r.failures} clients failed to connect: ${r.firstFailure}`);
+    await sleep(300);
+    server.sampler.mark();
+    const stopped = await Promise.all(
+      workers.map((w) => w.call({ cmd: 'hot', window: c.window, durationMs: c.durationMs, warmupMs: c.warmupMs }, c.durationMs + 30_000)),
+    );
+    const win = server.sampler.window();
+    const expected: Record<string, number> = {};
+    for (const s of stopped) for (const [d, n] of Object.entries(s.sent as Record<string, number>)) expected[d] = (expected[d] ?? 0) + n;
+    const drained: Drained[] = await Promise.all(workers.map((w) => w.call({ cmd: 'drain', expected, timeoutMs: 60_000 }, 90_000)));
+    const fresh = kind === 'relay' ? null : await verify(workers[0]!, server, [doc!]);
+    const hist = new Histogram();
+    for (const d of drained) hist.merge(d.hist);
+    const secs = (c.durationMs - c.warmupMs) / 1000;
+    const load = worstLoad(stopped.map((s) => s.load));
+    return {
+      clients: size,
+      editsPerSec: stopped.reduce((s, r) => s + r.acked, 0) / secs,
+      deliveriesPerSec: hist.count / secs,
+      messagesPerSec: drained.reduce((s, d) => s + d.frames, 0) / secs,
+      p50: hist.quantile(0.5),
+      p99: hist.quantile(0.99),
+      serverCpu: win.cores,
+      rssPeakMB: win.peakRss / 2 ** 20,
+      load,
+      otherCores: background(win, load),
+      converged: checkConvergence(`hot-${size}`, kind, drained, expected, fresh),
+      warnings: warnCheck('hot', server),
+    };
+  } finally {
+    await Promise.all(workers.map((w) => w.close()));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// 3. Idle connections
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface ConnsResult {
+  connections: number;
+  kbPerConn: number;
+  rssBeforeMB: number;
+  rssAfterMB: number;
+  acceptSec: number;
+  cpuSec: number;
+  cpuUsPerConn: number;
+  connectP99: number;
+  load: LoadSummary;
+  /** Cores other processes on the machine used meanwhile: > 0.2 means the numbers are disturbed. */
+  otherCores: number;
+  converged: boolean;
+  warnings: string[];
+}
+
+export async function conns(cfg: BenchConfig, kind: ServerKind): Promise<ConnsResult> {
+  const c = cfg.conns;
+  const server = await start(cfg, 'conns', kind);
+  const workers: LoadWorker[] = [];
+  try {
+    const docs = await server.createDocs(c.connections / c.perDoc, 'idle');
+    const specs = docs.flatMap((d, i) => Array.from({ length: c.perDoc }, (_, j) => ({ ...d, cnum: i * c.perDoc + j + 1 })));
+    const groups = split(specs, c.workers);
+    for (let i = 0; i < groups.length; i++) workers.push(new LoadWorker(`conns-load-${i}`));
+    await Promise.all(workers.map((w) => w.call({ cmd: 'drain', expected: {}, timeoutMs: 0 }, 10_000))); // workers up
+    await sleep(cfg.settleMs);
+    const rssBefore = rssBytes(server.pid);
+    server.sampler.mark();
+    const connected = await Promise.all(
+      workers.map((w, i) => w.call({ cmd: 'connect', target: server.target, clients: groups[i]!, awareness: false, concurrency: c.concurrency, timeoutMs: 60_000 }, 180_000)),
+    );
+    const win = server.sampler.window();
+    const acceptSec = Math.max(...connected.map((r) => r.ms)) / 1000;
+    const failed = connected.reduce((s, r) => s + r.failures, 0);
+    if (failed > 0) fail('conns', kind, `${failed} connections failed: ${connected.find((r) => r.failures)?.firstFailure}`);
+    await sleep(cfg.settleMs + 500);
+    const stats = await server.stats();
+    const rssAfter = rssBytes(server.pid);
+    if (stats && Number.isFinite(stats.connections) && stats.connections !== c.connections) {
+      fail('conns', kind, `server reports ${stats.connections} connections, expected ${c.connections}`);
+    }
+    const drained: Drained[] = await Promise.all(workers.map((w) => w.call({ cmd: 'drain', expected: {}, timeoutMs: 5_000 }, 30_000)));
+    return {
+      connections: c.connections,
+      kbPerConn: (rssAfter - rssBefore) / 1024 / c.connections,
+      rssBeforeMB: rssBefore / 2 ** 20,
+      rssAfterMB: rssAfter / 2 ** 20,
+      acceptSec,
+      cpuSec: win.cpuSeconds,
+      cpuUsPerConn: (win.cpuSeconds * 1e6) / c.connections,
+      connectP99: Math.max(...connected.map((r) => r.p99)),
+      load: worstLoad(connected.map((r) => r.load)),
+      otherCores: background(win, worstLoad(connected.map((r) => r.load))),
+      converged: failed === 0 && checkConvergence('conns', kind, drained, {}, null),
+      warnings: warnCheck('conns', server),
+    };
+  } finally {
+    await Promise.all(workers.map((w) => w.close()));
+    await server.stop();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// 4. Real history
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface HistoryResult {
+  edits: number;
+  intakeEditsPerSec: number;
+  intakeSec: number;
+  serverCpu: number;
+  rssPeakMB: number;
+  stateBytes: number;
+  /** Fresh client's full sync after a restart (median of runs), ms; NaN for the relay. */
+  coldSyncMs: number;
+  coldSyncRuns: number[];
+  /** Server part: from opening the socket until the server's step2 frame arrived (median). */
+  coldStep2Ms: number;
+  /** Yjs alone: applyUpdate into a fresh doc + encodeStateAsUpdate, first run in a fresh process (median). */
+  floorColdMs: number;
+  /** Same, warmed up (median of later runs). */
+  floorWarmMs: number;
+  diskBytes: number;
+  load: LoadSummary;
+  /** Cores other processes on the machine used meanwhile: > 0.2 means the numbers are disturbed. */
+  otherCores: number;
+  converged: boolean;
+  warnings: string[];
+}
+
+function dirBytes(dir: string): number {
+  let total = 0;
+  const visit = (p: string) => {
+    const st = statSync(p);
+    if (st.isDirectory()) for (const e of readdirSync(p)) visit(join(p, e));
+    else total += st.size;
+  };
+  if (existsSync(dir)) visit(dir);
+  return total;
+}
+
+export async function history(cfg: BenchConfig, kind: ServerKind): Promise<HistoryResult> {
+  const c = cfg.history;
+  const dataDir = join(cfg.runDir, `history-${kind}-${++serial}`);
+  let server = await start(cfg, 'history', kind, dataDir);
+  const statePath = join(cfg.runDir, `history-${kind}.state`);
+  let worker = new LoadWorker('history-load');
+  let doc: ClientSpec;
+  let traced: any;
+  let win;
+  try {
+    [doc] = (await server.createDocs(1, 'paper')) as [ClientSpec];
+    server.sampler.mark();
+    traced = await worker.call(
+      { cmd: 'trace', target: server.target, doc, tracePath: cfg.tracePath, limit: Number.isFinite(c.limit) ? c.limit : 1e9, window: c.window, timeoutMs: 240_000, statePath },
+      300_000,
+    );
+    win = server.sampler.window();
+    if (!traced.converged) fail('history', kind, traced.timedOut ? 'replay timed out' : 'observer/writer text differs from the trace');
+  } finally {
+    await worker.close();
+  }
+  const warnings = warnCheck('history', server);
+  const result: HistoryResult = {
+    edits: traced.edits,
+    intakeEditsPerSec: traced.edits / (traced.ms / 1000),
+    intakeSec: traced.ms / 1000,
+    serverCpu: win.cores,
+    rssPeakMB: win.peakRss / 2 ** 20,
+    stateBytes: traced.stateBytes,
+    coldSyncMs: NaN,
+    coldSyncRuns: [],
+    coldStep2Ms: NaN,
+    floorColdMs: NaN,
+    floorWarmMs: NaN,
+    diskBytes: NaN,
+    load: worstLoad([traced.load]),
+    otherCores: background(win!, worstLoad([traced.load])),
+    converged: traced.converged,
+    warnings,
+  };
+  if (kind === 'relay') {
+    await server.stop();
+    return result;
+  }
+  // Let the server write the document out the way it does when its last client leaves, then stop it.
+  await waitFor(async () => ((await server.stats())?.docs ?? 0) === 0, 60_000, `${kind} to unload the document`, 100).catch((e) =>
+    fail('history', kind, (e as Error).message),
+  );
+  const code = await server.stop(60_000);
+  if (code !== 0 && kind === 'tandem') fail('history', kind, `server exited with ${code} on SIGTERM`);
+  result.diskBytes = dirBytes(dataDir);
+  const step2: number[] = [];
+  for (let run = 0; run < c.coldRuns; run++) {
+    server = await start(cfg, 'history', kind, dataDir);
+    worker = new LoadWorker('history-cold');
+    try {
+      const r = await worker.call(
+        { cmd: 'coldsync', target: server.target, doc: doc!, expectLength: traced.expectLength, expectHash: traced.expectHash, timeoutMs: 60_000, warmStatePath: statePath },
+        90_000,
+      );
+      if (!r.ok) fail('history', kind, `fresh client after restart did not receive the full document`);
+      result.coldSyncRuns.push(r.ms);
+      step2.push(r.step2Ms);
+    } finally {
+      await worker.close();
+      await server.stop(60_000);
+    }
+  }
+  result.coldSyncMs = median(result.coldSyncRuns);
+  result.coldStep2Ms = median(step2);
+  const cold: number[] = [];
+  const warm: number[] = [];
+  for (let run = 0; run < c.coldRuns; run++) {
+    const w = new LoadWorker('floor');
+    try {
+      const r = await w.call({ cmd: 'floor', statePath, repeats: 7 }, 60_000);
+      cold.push(r.cold);
+      warm.push(r.warm);
+    } finally {
+      await w.close();
+    }
+  }
+  result.floorColdMs = median(cold);
+  result.floorWarmMs = median(warm);
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// 5. Churn
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface ChurnResult {
+  docs: number;
+  rssBeforeMB: number;
+  rssAfterMB: number;
+  rssPeakMB: number;
+  growth: number;
+  openAfter: number;
+  churnSec: number;
+  serverCpu: number;
+  load: LoadSummary;
+  /** Cores other processes on the machine used meanwhile: > 0.2 means the numbers are disturbed. */
+  otherCores: number;
+  converged: boolean;
+  warnings: string[];
+}
+
+export async function churn(cfg: BenchConfig, kind: ServerKind): Promise<ChurnResult> {
+  const c = cfg.churn;
+  const server = await start(cfg, 'churn', kind);
+  const worker = new LoadWorker('churn-load');
+  const unloaded = () =>
+    waitFor(async () => ((await server.stats())?.docs ?? 0) === 0, 30_000, `${kind} to unload every document`, 100).catch((e) =>
+      fail('churn', kind, (e as Error).message),
+    );
+  try {
+    const warmup = await server.createDocs(20, 'warm');
+    const docs = await server.createDocs(c.docs, 'churn');
+    // Warm the JIT and the allocator with a short round first, then take the baseline.
+    await worker.call({ cmd: 'churn', target: server.target, docs: warmup.map((d, i) => ({ ...d, cnum: i + 1 })), concurrency: c.concurrency, edits: c.edits, timeoutMs: 20_000 }, 60_000);
+    await unloaded();
+    await sleep(c.settleMs);
+    const before = rssBytes(server.pid);
+    server.sampler.mark();
+    const r = await worker.call(
+      { cmd: 'churn', target: server.target, docs: docs.map((d, i) => ({ ...d, cnum: i + 100 })), concurrency: c.concurrency, edits: c.edits, timeoutMs: 20_000 },
+      600_000,
+    );
+    const win = server.sampler.window();
+    if (r.failures > 0) fail('churn', kind, `${r.failures} documents failed: ${r.firstFailure}`);
+    await unloaded();
+    // V8's memory reducer shrinks the heap a few seconds after activity stops: give it that chance.
+    await sleep(c.settleMs);
+    const after = rssBytes(server.pid);
+    const openAfter = (await server.stats())?.docs ?? NaN;
+    let converged = r.failures === 0;
+    if (kind !== 'relay') {
+      // What was typed survived the unload: a fresh client of a sample of documents sees every edit.
+      const sample = docs.filter((_, i) => i % Math.ceil(docs.length / 20) === 0);
+      const fresh = await verify(worker, server, sample);
+      for (const d of sample) {
+        if (fresh[d.doc]?.marks !== c.edits) {
+          fail('churn', kind, `document ${d.doc} reopened with ${fresh[d.doc]?.marks} of ${c.edits} edits`);
+          converged = false;
+          break;
+        }
+      }
+    }
+    return {
+      docs: c.docs,
+      rssBeforeMB: before / 2 ** 20,
+      rssAfterMB: after / 2 ** 20,
+      rssPeakMB: win.peakRss / 2 ** 20,
+      growth: after / before - 1,
+      openAfter,
+      churnSec: r.ms / 1000,
+      serverCpu: win.cores,
+      load: worstLoad([r.load]),
+      otherCores: background(win, worstLoad([r.load])),
+      converged,
+      warnings: warnCheck('churn', server),
+    };
+  } finally {
+    await worker.close();
+    await server.stop();
+  }
+}
