@@ -125,8 +125,8 @@ export async function startServer(config: Config, logger: Logger, options: Start
   // A socket-level error (e.g. a frame over maxPayload) is answered by ws with a close code; count and log it.
   wss.on('connection', (ws) => {
     ws.on('error', (error: Error & { code?: string }) => {
-      if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
-        // [L1] ws closes the socket with 1009.
+      if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' || error.code === 'WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH') {
+        // [L1] A message (or one frame's declared length) over the limit: ws closes the socket with 1009.
         trip('message_size', 'closed a socket that sent a message over MAX_MESSAGE_BYTES', { max: config.MAX_MESSAGE_BYTES });
         metrics.errors.inc({ kind: 'too_big' });
         return;

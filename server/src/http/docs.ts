@@ -4,6 +4,8 @@ import { bodyLimit } from 'hono/body-limit';
 import * as Y from 'yjs';
 import { z } from 'zod';
 import { signToken } from '../auth/tokens.js';
+import type { Metrics } from '../metrics.js';
+import { CapacityError } from '../rooms/registry.js';
 import type { Room } from '../rooms/room.js';
 import type { DocMeta, DocStore } from '../storage/doc-store.js';
 import { CloseCode } from '../protocol/close-codes.js';
@@ -13,6 +15,7 @@ import { HttpError, badRequest } from './errors.js';
 
 export interface DocsRouteDeps extends AccessDeps {
   store: DocStore;
+  metrics: Metrics;
   publicUrl: () => string;
 }
 
@@ -41,7 +44,12 @@ export function docsRoutes(deps: DocsRouteDeps): Hono {
 
   /** Runs `fn` on the open document, loading it for the duration if nobody has it open. */
   const withRoom = async <T>(id: string, fn: (room: Room) => T): Promise<T> => {
-    const room = await deps.registry.acquire(id);
+    const room = await deps.registry.acquire(id).catch((error: unknown) => {
+      // [L6] A full server refuses HTTP readers as it refuses sockets: 503, not an internal error.
+      if (!(error instanceof CapacityError)) throw error;
+      deps.metrics.limitTrips.inc({ limit: 'open_documents' });
+      throw new HttpError(503, 'too_many_documents', 'too many documents open, try again later');
+    });
     try {
       return fn(room);
     } finally {

@@ -16,7 +16,7 @@ import {
 } from '../protocol/messages.js';
 import { AwarenessGuard } from './awareness-guard.js';
 import { Connection, type ConnectionAccess, type PeerSocket } from './connection.js';
-import { checkUpdate, dropPending, pendingBytes } from './update-guard.js';
+import { checkUpdate, dropPending, encodeIntegratedState, pendingBytes } from './update-guard.js';
 
 /**
  * [L9] Most bytes of held-back updates (waiting for changes the server lacks) a document keeps. Yjs re-merges
@@ -159,7 +159,7 @@ export class Room {
   private answerStep1(conn: Connection, stateVector: Uint8Array): void {
     let diff: Uint8Array;
     try {
-      diff = Y.encodeStateAsUpdate(this.doc, stateVector);
+      diff = encodeIntegratedState(this.doc, stateVector);
     } catch {
       throw new ProtocolError('malformed state vector');
     }
@@ -251,7 +251,7 @@ export class Room {
     try {
       let snapshotBytes = 0;
       await this.deps.store.compact(this.id, () => {
-        const snapshot = Y.encodeStateAsUpdate(this.doc);
+        const snapshot = encodeIntegratedState(this.doc);
         snapshotBytes = snapshot.byteLength;
         return snapshot;
       });

@@ -6,8 +6,10 @@ import * as Y from 'yjs';
  * `Y.decodeUpdate` reads the whole update (a truncated or garbled one throws), but Yjs's integration then
  * trusts what it decoded. A few shapes that the decoder accepts make `Y.applyUpdate` throw halfway, after it
  * has already integrated part of the update (seen with randomly mutated updates: an item whose origin is a
- * later change of its own client, a zero-length delete range). Yjs never produces these shapes, so they are
- * refused here, before the document is touched — cheaply, on the structs the decoder already built.
+ * later change of its own client, a zero-length delete range), and an item whose left and right origins are
+ * the same character is placed differently depending on what arrived before it, so a reload or a late
+ * joiner would disagree with the live document. Yjs never produces these shapes, so they are refused here,
+ * before the document is touched — cheaply, on the structs the decoder already built.
  *
  * Only the V1 encoding is ever decoded (it is what y-websocket sends). The V2 decoder's run-length readers
  * repeat their last value forever once their input runs out, so a few bytes can declare billions of structs
@@ -28,6 +30,10 @@ export function checkUpdate(update: Uint8Array): string | null {
       for (const ref of [struct.origin, struct.rightOrigin, parent]) {
         // An item can only refer to changes that existed when it was made: its own client's are older.
         if (ref && ref.client === client && ref.clock >= clock) return 'update refers to a later change of its own client';
+      }
+      const { origin, rightOrigin } = struct;
+      if (origin && rightOrigin && origin.client === rightOrigin.client && origin.clock === rightOrigin.clock) {
+        return 'update has an item between a character and itself';
       }
     }
   }
@@ -57,4 +63,22 @@ export function pendingBytes(doc: Y.Doc): number {
 export function dropPending(doc: Y.Doc): void {
   doc.store.pendingStructs = null;
   doc.store.pendingDs = null;
+}
+
+/**
+ * The document as the server integrated it, for sync step2 and snapshots. `Y.encodeStateAsUpdate` also
+ * merges in the held-back updates, which the server never integrated, stored or acknowledged; a crafted one
+ * reusing clocks of integrated changes would then come back differently from a snapshot than it is in
+ * memory. Leaving them out keeps what the server sends and stores equal to what it holds [M2].
+ */
+export function encodeIntegratedState(doc: Y.Doc, stateVector?: Uint8Array): Uint8Array {
+  const { pendingStructs, pendingDs } = doc.store;
+  doc.store.pendingStructs = null;
+  doc.store.pendingDs = null;
+  try {
+    return Y.encodeStateAsUpdate(doc, stateVector);
+  } finally {
+    doc.store.pendingStructs = pendingStructs;
+    doc.store.pendingDs = pendingDs;
+  }
 }
