@@ -1,0 +1,400 @@
+/**
+ * Helpers for the hostile-client tests: a real server with a captured log and test-only options, raw TCP
+ * sockets speaking hand-written HTTP and RFC 6455 frames, a light y-websocket client, an event-loop probe,
+ * and file hashes. Nothing here mocks the server.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import * as decoding from 'lib0/decoding';
+import { WebSocket } from 'ws';
+import * as Y from 'yjs';
+import { loadConfig, type Config } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import { encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate } from '../../src/protocol/messages.js';
+import { startServer, type RunningServer, type StartOptions } from '../../src/server.js';
+import type { DocStore } from '../../src/storage/doc-store.js';
+import { waitFor } from '../support/harness.js';
+
+export { metric } from '../integration/support.js';
+
+export interface HostileServer extends RunningServer {
+  dataDir: string;
+  wsUrl: string;
+  config: Config;
+  /** Every log line at `warn` and above, parsed. */
+  logs: { level: number; msg: string; [key: string]: unknown }[];
+  dispose(): Promise<void>;
+}
+
+/**
+ * Like the harness's startTestServer, plus: the log is captured, and `store`/`httpTimeouts` can be given
+ * (a store builder receives the data dir, so tests can hand in a file store with failing I/O).
+ */
+export async function startHostileServer(
+  env: Record<string, string> = {},
+  options: { store?: (dataDir: string) => DocStore; httpTimeouts?: StartOptions['httpTimeouts']; dataDir?: string } = {},
+): Promise<HostileServer> {
+  const dir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'tandem-hostile-')));
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: dir,
+    LOG_LEVEL: 'warn',
+    ROOM_IDLE_MS: '50',
+    FSYNC_INTERVAL_MS: '50',
+    ...env,
+  });
+  const logs: HostileServer['logs'] = [];
+  const logger = createLogger(config.LOG_LEVEL, {
+    write(line: string) {
+      logs.push(JSON.parse(line) as HostileServer['logs'][number]);
+    },
+  });
+  const editorDist = join(dir, 'no-editor');
+  await mkdir(editorDist, { recursive: true });
+  const server = await startServer(config, logger, {
+    editorDist,
+    ...(options.store ? { store: options.store(dir) } : {}),
+    ...(options.httpTimeouts ? { httpTimeouts: options.httpTimeouts } : {}),
+  });
+  return {
+    ...server,
+    dataDir: dir,
+    config,
+    logs,
+    wsUrl: server.url.replace(/^http/, 'ws') + '/collab',
+    async dispose() {
+      await server.close();
+      if (!options.dataDir) await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Runs `fn` against a fresh server and always disposes it. */
+export async function withServer<T>(
+  env: Record<string, string>,
+  fn: (server: HostileServer) => Promise<T>,
+  options: Parameters<typeof startHostileServer>[1] = {},
+): Promise<T> {
+  const server = await startHostileServer(env, options);
+  try {
+    return await fn(server);
+  } finally {
+    await server.dispose();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------- raw TCP
+
+export interface RawTcp {
+  socket: Socket;
+  /** Everything received so far. */
+  received(): Buffer;
+  /** Resolves once the connection is fully closed (either side). */
+  closed: Promise<void>;
+  isClosed(): boolean;
+}
+
+/**
+ * A plain TCP connection to the server. `allowHalfOpen` keeps our side open after the server's FIN, as a
+ * hostile peer would, so tests can check the server really lets go of the socket.
+ */
+export function tcp(port: number, options: { allowHalfOpen?: boolean } = {}): Promise<RawTcp> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ port, host: '127.0.0.1', allowHalfOpen: options.allowHalfOpen ?? false });
+    const chunks: Buffer[] = [];
+    let isClosed = false;
+    const closed = new Promise<void>((done) =>
+      socket.once('close', () => {
+        isClosed = true;
+        done();
+      }),
+    );
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('error', () => undefined);
+    socket.once('connect', () =>
+      resolve({ socket, received: () => Buffer.concat(chunks), closed, isClosed: () => isClosed }),
+    );
+    socket.once('error', reject);
+  });
+}
+
+/** The HTTP status line's code in what `conn` received, or 0 before one arrived. */
+export function statusOf(conn: RawTcp): number {
+  const match = /^HTTP\/1\.1 (\d{3})/.exec(conn.received().toString('latin1'));
+  return match ? Number(match[1]) : 0;
+}
+
+/**
+ * Resolves once the server has let go of the connection: after its FIN we keep writing; a socket the server
+ * destroyed answers with a reset (EPIPE/ECONNRESET), and Node then closes ours. Bounded.
+ */
+export async function expectServerLetGo(conn: RawTcp, what: string, timeoutMs = 3000): Promise<void> {
+  await waitFor(
+    () => {
+      if (!conn.isClosed() && conn.socket.writable) conn.socket.write('x');
+      return conn.isClosed();
+    },
+    `server closes the connection: ${what}`,
+    timeoutMs,
+  );
+}
+
+export const UPGRADE_HEADERS: Record<string, string> = {
+  Connection: 'Upgrade',
+  Upgrade: 'websocket',
+  'Sec-WebSocket-Version': '13',
+  'Sec-WebSocket-Key': Buffer.from('0123456789abcdef').toString('base64'),
+};
+
+/** An HTTP/1.1 request head written by hand (nothing normalised). */
+export function requestHead(path: string, headers: Record<string, string> | [string, string][], method = 'GET'): string {
+  const pairs = Array.isArray(headers) ? headers : Object.entries(headers);
+  return `${method} ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n${pairs.map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`;
+}
+
+// ------------------------------------------------------------------------------- RFC 6455 frames, by hand
+
+export const Opcode = { Continuation: 0x0, Text: 0x1, Binary: 0x2, Close: 0x8, Ping: 0x9, Pong: 0xa } as const;
+
+/**
+ * One client frame (RFC 6455 §5.2). Clients must mask; `mask: false` breaks that rule on purpose.
+ * `declaredLength` announces a payload length other than the real one (a lie the server must survive).
+ */
+export function frame(
+  opcode: number,
+  payload: Uint8Array = new Uint8Array(),
+  options: { fin?: boolean; mask?: boolean; rsv?: number; declaredLength?: bigint } = {},
+): Buffer {
+  const { fin = true, mask = true, rsv = 0 } = options;
+  const length = options.declaredLength ?? BigInt(payload.byteLength);
+  const head: number[] = [(fin ? 0x80 : 0) | ((rsv & 0x7) << 4) | (opcode & 0xf)];
+  const maskBit = mask ? 0x80 : 0;
+  let ext = Buffer.alloc(0);
+  if (length < 126n) head.push(maskBit | Number(length));
+  else if (length < 65536n) {
+    head.push(maskBit | 126);
+    ext = Buffer.alloc(2);
+    ext.writeUInt16BE(Number(length));
+  } else {
+    head.push(maskBit | 127);
+    ext = Buffer.alloc(8);
+    ext.writeBigUInt64BE(length);
+  }
+  if (!mask) return Buffer.concat([Buffer.from(head), ext, payload]);
+  const key = randomBytes(4);
+  const masked = Buffer.from(payload);
+  for (let i = 0; i < masked.length; i++) masked[i]! ^= key[i % 4]!;
+  return Buffer.concat([Buffer.from(head), ext, key, masked]);
+}
+
+/** A close frame's payload: code and reason. */
+export function closePayload(code: number, reason = ''): Buffer {
+  const out = Buffer.alloc(2 + Buffer.byteLength(reason));
+  out.writeUInt16BE(code);
+  out.write(reason, 2);
+  return out;
+}
+
+export interface ServerFrame {
+  opcode: number;
+  fin: boolean;
+  payload: Buffer;
+}
+
+/** Splits unmasked server frames out of a byte stream (after the HTTP head). Stops at an incomplete frame. */
+export function parseServerFrames(bytes: Buffer): ServerFrame[] {
+  const frames: ServerFrame[] = [];
+  let at = 0;
+  while (at + 2 <= bytes.length) {
+    const b0 = bytes[at]!;
+    const b1 = bytes[at + 1]!;
+    let length = b1 & 0x7f;
+    let offset = at + 2;
+    if (length === 126) {
+      if (offset + 2 > bytes.length) break;
+      length = bytes.readUInt16BE(offset);
+      offset += 2;
+    } else if (length === 127) {
+      if (offset + 8 > bytes.length) break;
+      length = Number(bytes.readBigUInt64BE(offset));
+      offset += 8;
+    }
+    if (offset + length > bytes.length) break;
+    frames.push({ opcode: b0 & 0xf, fin: (b0 & 0x80) !== 0, payload: bytes.subarray(offset, offset + length) });
+    at = offset + length;
+  }
+  return frames;
+}
+
+/** A WebSocket opened by hand over raw TCP: we write frames ourselves and read the server's. */
+export interface RawWs extends RawTcp {
+  /** Server frames received after the 101. */
+  frames(): ServerFrame[];
+  /** The code of the server's close frame, once it sent one. */
+  closeCode(): number | undefined;
+  send(bytes: Buffer): void;
+}
+
+/** Performs the upgrade over raw TCP; rejects unless the server answers 101. */
+export async function rawUpgrade(port: number, path: string, headers: Record<string, string> = {}): Promise<RawWs> {
+  const conn = await tcp(port);
+  conn.socket.write(requestHead(path, { ...UPGRADE_HEADERS, ...headers }));
+  await waitFor(() => conn.received().includes('\r\n\r\n'), 'upgrade answer', 5000);
+  const status = statusOf(conn);
+  if (status !== 101) throw new Error(`upgrade refused: ${status}`);
+  const body = () => {
+    const all = conn.received();
+    return all.subarray(all.indexOf('\r\n\r\n') + 4);
+  };
+  const frames = () => parseServerFrames(body());
+  return {
+    ...conn,
+    frames,
+    closeCode() {
+      const close = frames().find((f) => f.opcode === Opcode.Close);
+      return close && close.payload.length >= 2 ? close.payload.readUInt16BE(0) : undefined;
+    },
+    send(bytes) {
+      conn.socket.write(bytes);
+    },
+  };
+}
+
+/** y-websocket messages among a raw socket's frames: `[type, sub]` and payload. */
+export function syncMessages(frames: ServerFrame[]): { type: number; sub: number; payload: Uint8Array }[] {
+  return frames
+    .filter((f) => f.opcode === Opcode.Binary)
+    .map((f) => {
+      const d = decoding.createDecoder(new Uint8Array(f.payload));
+      const type = decoding.readVarUint(d);
+      if (type !== 0) return { type, sub: -1, payload: decoding.readTailAsUint8Array(d) };
+      const sub = decoding.readVarUint(d);
+      return { type, sub, payload: decoding.readVarUint8Array(d) };
+    });
+}
+
+// ------------------------------------------------------------------------- a light y-websocket client
+
+/**
+ * The sync half of y-websocket, without awareness or timers: cheap enough to run hundreds at once. It
+ * answers the server's step1 with a step2, applies what the server sends, and sends its own changes.
+ */
+export class LightClient {
+  readonly doc = new Y.Doc();
+  ws: WebSocket | null = null;
+  connects = 0;
+  private readonly remote = Symbol('remote');
+
+  constructor(private readonly url: string) {
+    this.doc.on('update', (update: Uint8Array, origin: unknown) => {
+      if (origin !== this.remote && this.ws?.readyState === WebSocket.OPEN) this.ws.send(encodeSyncUpdate(update));
+    });
+  }
+
+  /** Connects and resolves once the server's first message (its step1) has been answered. */
+  connect(): Promise<void> {
+    this.connects++;
+    const ws = new WebSocket(this.url);
+    ws.binaryType = 'nodebuffer';
+    this.ws = ws;
+    return new Promise((resolve, reject) => {
+      ws.once('error', reject);
+      ws.once('close', (code) => reject(new Error(`closed ${code} before joining`)));
+      ws.on('message', (data: Buffer) => {
+        const d = decoding.createDecoder(new Uint8Array(data));
+        if (decoding.readVarUint(d) !== 0) return;
+        const sub = decoding.readVarUint(d);
+        const payload = decoding.readVarUint8Array(d);
+        if (sub === 0) {
+          ws.send(encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, payload)));
+          resolve();
+        } else Y.applyUpdate(this.doc, payload, this.remote);
+      });
+      ws.once('open', () => ws.send(encodeSyncStep1(Y.encodeStateVector(this.doc))));
+    });
+  }
+
+  disconnect(): Promise<void> {
+    const ws = this.ws;
+    this.ws = null;
+    if (!ws || ws.readyState === WebSocket.CLOSED) return Promise.resolve();
+    return new Promise((resolve) => {
+      ws.once('close', () => resolve());
+      ws.close();
+    });
+  }
+
+  get text(): string {
+    return this.doc.getText('t').toString();
+  }
+}
+
+// ---------------------------------------------------------------------------------- event loop, files
+
+/**
+ * Measures how long the event loop of this process (which runs the in-process server) was blocked at most,
+ * with perf_hooks' histogram (10 ms resolution).
+ */
+export function eventLoopProbe(): { stop(): number } {
+  const histogram = monitorEventLoopDelay({ resolution: 10 });
+  histogram.enable();
+  return {
+    stop() {
+      histogram.disable();
+      return histogram.max / 1e6;
+    },
+  };
+}
+
+/**
+ * Times every message a room handles (`receive` runs synchronously: decode, checks, apply), so a block can be
+ * pinned on the server rather than on a GC pause or this test's own work. Behaviour is unchanged.
+ */
+export function timeReceives(room: { receive: (...args: never[]) => void }): { stop(): number } {
+  const original = room.receive;
+  let max = 0;
+  room.receive = function (this: unknown, ...args: never[]) {
+    const started = performance.now();
+    try {
+      original.apply(this, args);
+    } finally {
+      max = Math.max(max, performance.now() - started);
+    }
+  };
+  return {
+    stop() {
+      room.receive = original;
+      return max;
+    },
+  };
+}
+
+/** sha256 of every file under `dir`, by relative path. */
+export async function hashTree(dir: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  const walk = async (at: string): Promise<void> => {
+    for (const entry of await readdir(at, { withFileTypes: true })) {
+      const full = join(at, entry.name);
+      if (entry.isDirectory()) await walk(full);
+      else out[relative(dir, full)] = createHash('sha256').update(await readFile(full)).digest('hex');
+    }
+  };
+  await walk(dir);
+  return out;
+}
+
+/** Text of `t` in a document rebuilt from what the store holds. */
+export async function storedText(store: DocStore, id: string): Promise<string> {
+  const stored = await store.load(id);
+  const doc = new Y.Doc();
+  Y.transact(doc, () => {
+    if (stored?.snapshot) Y.applyUpdate(doc, stored.snapshot);
+    stored?.log.forEach((u) => Y.applyUpdate(doc, u));
+  });
+  return doc.getText('t').toString();
+}
