@@ -10,13 +10,13 @@ export class AwarenessGuard {
   private readonly owners = new Map<number, Connection>();
 
   /** The entries `conn` may apply; claims unowned ids for it. */
-  filter(conn: Connection, entries: readonly AwarenessEntry[]): { allowed: AwarenessEntry[]; refused: number[] } {
+  filter(conn: Connection, entries: readonly AwarenessEntry[]): { allowed: AwarenessEntry[]; refused: AwarenessEntry[] } {
     const allowed: AwarenessEntry[] = [];
-    const refused: number[] = [];
+    const refused: AwarenessEntry[] = [];
     for (const entry of entries) {
       const owner = this.owners.get(entry.clientId);
       if (owner && owner !== conn) {
-        refused.push(entry.clientId);
+        refused.push(entry);
         continue;
       }
       if (!owner) {

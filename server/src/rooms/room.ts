@@ -223,9 +223,13 @@ export class Room {
   /** [A1] A connection may set or remove only the awareness client ids it introduced. */
   private applyAwareness(conn: Connection, update: Uint8Array): void {
     const { allowed, refused } = this.guard.filter(conn, decodeAwarenessUpdate(update));
-    if (refused.length > 0) {
+    // The stock client re-broadcasts every awareness change it receives, others' included: such echoes
+    // carry a clock we already have and change nothing. Only a newer clock is an attempt worth reporting.
+    const attempts = refused.filter((entry) => entry.clock > (this.awareness.meta.get(entry.clientId)?.clock ?? 0));
+    if (attempts.length > 0) {
       this.deps.metrics.limitTrips.inc({ limit: 'awareness_ownership' });
-      this.log.warn({ conn: conn.id, refused }, 'refused awareness changes for client ids owned by another connection');
+      const ids = attempts.map((entry) => entry.clientId);
+      this.log.warn({ conn: conn.id, refused: ids }, 'refused awareness changes for client ids owned by another connection');
     }
     if (allowed.length > 0) awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(allowed), conn);
   }
