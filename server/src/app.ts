@@ -23,6 +23,9 @@ export interface AppDeps {
   maxConnectionsPerIp: number;
   maxOpenDocs: number;
   maxBufferedBytes: number;
+  /** [L4] What a socket may send before its document is open: messages and bytes held until it is. */
+  maxQueuedMessages: number;
+  maxQueuedBytes: number;
   allowedOrigins: string[];
   sockets: Set<WebSocket>;
   isDraining: () => boolean;

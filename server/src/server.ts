@@ -79,6 +79,9 @@ export async function startServer(config: Config, logger: Logger, options: Start
     maxConnectionsPerIp: config.MAX_CONNECTIONS_PER_IP,
     maxOpenDocs: config.MAX_OPEN_DOCS,
     maxBufferedBytes: config.MAX_BUFFERED_BYTES,
+    // One burst of the rate limit [L4], and two full-size messages (a sync step2 plus change).
+    maxQueuedMessages: 2 * config.MAX_MESSAGES_PER_SECOND,
+    maxQueuedBytes: 2 * config.MAX_MESSAGE_BYTES,
     allowedOrigins: config.ALLOWED_ORIGINS,
     sockets,
     isDraining: () => draining,

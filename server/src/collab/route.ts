@@ -19,6 +19,8 @@ export interface CollabDeps extends AccessDeps {
   maxConnectionsPerIp: number;
   maxOpenDocs: number;
   maxBufferedBytes: number;
+  maxQueuedMessages: number;
+  maxQueuedBytes: number;
   allowedOrigins: string[];
   isDraining: () => boolean;
   /** Every open collaboration socket, for keep-alive pings and shutdown. */
@@ -63,6 +65,8 @@ export function collabHandler(deps: CollabDeps) {
       let closed = false;
       let expiryTimer: NodeJS.Timeout | undefined;
       const queued: Uint8Array[] = [];
+      let queuedBytes = 0;
+      let flooded = false;
       return {
         onOpen(_event, ws) {
           const raw = ws.raw as WebSocket;
@@ -108,8 +112,18 @@ export function collabHandler(deps: CollabDeps) {
             return ws.close(CloseCode.UnsupportedData, 'binary frames only');
           }
           const frame = new Uint8Array(event.data as ArrayBuffer);
-          if (room && conn) room.receive(conn, frame);
-          else queued.push(frame);
+          if (room && conn) return room.receive(conn, frame);
+          if (closed || flooded) return;
+          // [L4] Until the document is open, messages wait here, outside the room's rate limit: hold no more
+          // than one burst, so a slow load cannot be used to pile up memory.
+          queuedBytes += frame.byteLength;
+          if (queued.length >= deps.maxQueuedMessages || queuedBytes > deps.maxQueuedBytes) {
+            queued.length = 0;
+            flooded = true;
+            trip('message_rate', 'too much sent before the document was open', { messages: deps.maxQueuedMessages, bytes: deps.maxQueuedBytes });
+            return ws.close(CloseCode.PolicyViolation, 'message rate limit exceeded');
+          }
+          queued.push(frame);
         },
         onClose(_event, ws) {
           closed = true;
