@@ -48,7 +48,7 @@ describe('forged tokens [R5][H1]', () => {
     }],
   ];
 
-  it.each(forgeries)('%s: 401 on every route and before the upgrade; no socket is held', async (_name, forge) => {
+  it.each(forgeries)('[R5][H1] %s: 401 on every route and before the upgrade; no socket is held', async (_name, forge) => {
     const token = await forge();
     const bearer = { headers: { authorization: `Bearer ${token}` } };
     for (const path of [`/api/docs/${doc.id}`, `/api/docs/${doc.id}/links`, `/api/docs/${doc.id}/export`]) {

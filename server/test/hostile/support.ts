@@ -97,6 +97,8 @@ export interface RawTcp {
   /** Resolves once the connection is fully closed (either side). */
   closed: Promise<void>;
   isClosed(): boolean;
+  /** True once the server ended its side (FIN). */
+  isEnded(): boolean;
 }
 
 /**
@@ -108,6 +110,8 @@ export function tcp(port: number, options: { allowHalfOpen?: boolean } = {}): Pr
     const socket = connect({ port, host: '127.0.0.1', allowHalfOpen: options.allowHalfOpen ?? false });
     const chunks: Buffer[] = [];
     let isClosed = false;
+    let isEnded = false;
+    socket.on('end', () => (isEnded = true));
     const closed = new Promise<void>((done) =>
       socket.once('close', () => {
         isClosed = true;
@@ -117,7 +121,7 @@ export function tcp(port: number, options: { allowHalfOpen?: boolean } = {}): Pr
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     socket.on('error', () => undefined);
     socket.once('connect', () =>
-      resolve({ socket, received: () => Buffer.concat(chunks), closed, isClosed: () => isClosed }),
+      resolve({ socket, received: () => Buffer.concat(chunks), closed, isClosed: () => isClosed, isEnded: () => isEnded }),
     );
     socket.once('error', reject);
   });
@@ -130,13 +134,14 @@ export function statusOf(conn: RawTcp): number {
 }
 
 /**
- * Resolves once the server has let go of the connection: after its FIN we keep writing; a socket the server
- * destroyed answers with a reset (EPIPE/ECONNRESET), and Node then closes ours. Bounded.
+ * Resolves once the server has let go of the connection: after its FIN we keep writing (a half-open peer
+ * would); a socket the server destroyed answers with a reset (EPIPE/ECONNRESET), and Node then closes ours.
+ * Nothing is written before the FIN, so the request under test is not disturbed. Bounded.
  */
 export async function expectServerLetGo(conn: RawTcp, what: string, timeoutMs = 3000): Promise<void> {
   await waitFor(
     () => {
-      if (!conn.isClosed() && conn.socket.writable) conn.socket.write('x');
+      if (conn.isEnded() && !conn.isClosed() && conn.socket.writable) conn.socket.write('x');
       return conn.isClosed();
     },
     `server closes the connection: ${what}`,

@@ -198,7 +198,7 @@ describe('crafted updates from public Yjs incidents [M1][M2]', () => {
     ],
   ];
 
-  it.each(cases)('%s → %s, nothing stored or relayed, peers unaffected', async (_name, expected, update) => {
+  it.each(cases)('[M1][M2] %s → %s, nothing stored or relayed, peers unaffected', async (_name, expected, update) => {
     const { id, editToken } = await createDoc(server.url);
     const url = `${server.wsUrl}/${id}?token=${editToken}`;
     const bystander = connectClient(server.wsUrl, id, editToken);
