@@ -119,3 +119,40 @@ for (let i = 0; i < 50_000; i++) {
   }
 }
 console.log(JSON.stringify(counts));
+
+// The check must never refuse what Yjs itself produces: random editing sessions (text with formatting,
+// XML, maps, arrays, undo, syncs between three replicas), their diffs and a merge of everything.
+let produced = 0;
+let refusedValid = 0;
+const check = (update) => {
+  produced++;
+  if (checkUpdate(update) !== null) refusedValid++;
+};
+for (let round = 0; round < 30; round++) {
+  const replicas = [new Y.Doc(), new Y.Doc(), new Y.Doc()];
+  const undo = new Y.UndoManager(replicas[0].getText('t'));
+  replicas.forEach((d) => d.on('update', check));
+  for (let step = 0; step < 300; step++) {
+    const d = replicas[Math.floor(Math.random() * 3)];
+    const t = d.getText('t');
+    const r = Math.floor(Math.random() * 9);
+    if (r === 0) t.insert(Math.floor(Math.random() * (t.length + 1)), 'abc', Math.random() < 0.5 ? { bold: true } : undefined);
+    else if (r === 1 && t.length) t.delete(Math.floor(Math.random() * t.length), 1 + Math.floor(Math.random() * 3));
+    else if (r === 2 && t.length > 2) t.format(Math.floor(Math.random() * (t.length - 1)), 2, { italic: Math.random() < 0.5 ? true : null });
+    else if (r === 3) {
+      const el = new Y.XmlElement('p');
+      el.insert(0, [new Y.XmlText('x')]);
+      d.getXmlFragment('default').insert(0, [el]);
+    } else if (r === 4 && d.getXmlFragment('default').length) d.getXmlFragment('default').delete(0, 1);
+    else if (r === 5) d.getMap('m').set(`k${step % 5}`, Math.random() < 0.5 ? { n: step } : new Y.Map());
+    else if (r === 6) d.getArray('a').insert(0, [step, 'x', new Uint8Array([1])]);
+    else if (r === 7) undo.undo();
+    else {
+      const [a, b] = [replicas[Math.floor(Math.random() * 3)], replicas[Math.floor(Math.random() * 3)]];
+      Y.applyUpdate(b, Y.encodeStateAsUpdate(a, Y.encodeStateVector(b)));
+    }
+  }
+  for (const a of replicas) for (const b of replicas) check(Y.encodeStateAsUpdate(a, Y.encodeStateVector(b)));
+  check(Y.mergeUpdates(replicas.map((d) => Y.encodeStateAsUpdate(d))));
+}
+console.log(JSON.stringify({ validUpdatesChecked: produced, validUpdatesRefused: refusedValid }));
