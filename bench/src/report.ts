@@ -18,6 +18,8 @@ export interface Metric<R> {
   better: 'lower' | 'higher' | 'none';
   get: (r: R) => number;
   digits?: number;
+  /** Custom cell text (no ratio). */
+  text?: (value: number) => string;
 }
 
 export interface Table {
@@ -45,7 +47,7 @@ export function buildTable<R>(title: string, results: Partial<Record<ServerKind,
     const cells = columns.map((k) => {
       const value = m.get(results[k]!);
       const ratio = m.better === 'none' || !Number.isFinite(best) || best === 0 ? NaN : value / best;
-      const text = `${fmt(value, m.digits)}${Number.isFinite(ratio) && Number.isFinite(value) ? ` (${ratio.toFixed(2)}×)` : ''}`;
+      const text = m.text ? m.text(value) : `${fmt(value, m.digits)}${Number.isFinite(ratio) && Number.isFinite(value) ? ` (${ratio.toFixed(2)}×)` : ''}`;
       return { value, ratio, text };
     });
     return { label: m.label, unit: m.unit, cells };

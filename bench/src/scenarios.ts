@@ -27,8 +27,8 @@ export function makeConfig(quick: boolean, runDir: string, tracePath: string): B
     runDir,
     tracePath,
     settleMs: quick ? 500 : 1_500,
-    fanout: { docs: 20, clientsPerDoc: 5, rateHz: 5, durationMs: quick ? 4_000 : 30_000, warmupMs: quick ? 1_000 : 3_000, workers: 2 },
-    hot: { sizes: [2, 10, 50], window: 8, durationMs: quick ? 2_000 : 12_000, warmupMs: quick ? 500 : 2_000 },
+    fanout: { docs: 20, clientsPerDoc: 5, rateHz: 5, durationMs: quick ? 4_000 : 20_000, warmupMs: quick ? 1_000 : 2_000, workers: 2 },
+    hot: { sizes: [2, 10, 50], window: 8, durationMs: quick ? 2_000 : 10_000, warmupMs: quick ? 500 : 1_500 },
     conns: { connections: quick ? 1_000 : 10_000, perDoc: 5, workers: 2, concurrency: 100 },
     history: { limit: quick ? 20_000 : Infinity, window: 512, coldRuns: quick ? 1 : 3 },
     churn: { docs: quick ? 100 : 1_000, concurrency: 20, edits: 20, settleMs: quick ? 2_000 : 12_000 },
@@ -298,6 +298,8 @@ async function hotSize(cfg: BenchConfig, server: ServerHandle, size: number): Pr
 export interface ConnsResult {
   connections: number;
   kbPerConn: number;
+  /** JS heap delta per connection (Tandem only, from its /metrics). */
+  heapKbPerConn: number;
   rssBeforeMB: number;
   rssAfterMB: number;
   acceptSec: number;
@@ -322,6 +324,7 @@ export async function conns(cfg: BenchConfig, kind: ServerKind): Promise<ConnsRe
     for (let i = 0; i < groups.length; i++) workers.push(new LoadWorker(`conns-load-${i}`));
     await Promise.all(workers.map((w) => w.call({ cmd: 'drain', expected: {}, timeoutMs: 0 }, 10_000))); // workers up
     await sleep(cfg.settleMs);
+    const heapBefore = (await server.stats())?.heapUsed ?? NaN;
     const rssBefore = rssBytes(server.pid);
     server.sampler.mark();
     const connected = await Promise.all(
@@ -341,6 +344,7 @@ export async function conns(cfg: BenchConfig, kind: ServerKind): Promise<ConnsRe
     return {
       connections: c.connections,
       kbPerConn: (rssAfter - rssBefore) / 1024 / c.connections,
+      heapKbPerConn: ((stats?.heapUsed ?? NaN) - heapBefore) / 1024 / c.connections,
       rssBeforeMB: rssBefore / 2 ** 20,
       rssAfterMB: rssAfter / 2 ** 20,
       acceptSec,
@@ -494,6 +498,9 @@ export interface ChurnResult {
   rssAfterMB: number;
   rssPeakMB: number;
   growth: number;
+  /** JS heap in use before/after (Tandem only, from its /metrics): separates a leak from RSS the allocator keeps. */
+  heapBeforeMB: number;
+  heapAfterMB: number;
   openAfter: number;
   churnSec: number;
   serverCpu: number;
@@ -519,6 +526,7 @@ export async function churn(cfg: BenchConfig, kind: ServerKind): Promise<ChurnRe
     await worker.call({ cmd: 'churn', target: server.target, docs: warmup.map((d, i) => ({ ...d, cnum: i + 1 })), concurrency: c.concurrency, edits: c.edits, timeoutMs: 20_000 }, 60_000);
     await unloaded();
     await sleep(c.settleMs);
+    const heapBefore = (await server.stats())?.heapUsed ?? NaN;
     const before = rssBytes(server.pid);
     server.sampler.mark();
     const r = await worker.call(
@@ -531,7 +539,8 @@ export async function churn(cfg: BenchConfig, kind: ServerKind): Promise<ChurnRe
     // V8's memory reducer shrinks the heap a few seconds after activity stops: give it that chance.
     await sleep(c.settleMs);
     const after = rssBytes(server.pid);
-    const openAfter = (await server.stats())?.docs ?? NaN;
+    const statsAfter = await server.stats();
+    const openAfter = statsAfter?.docs ?? NaN;
     let converged = r.failures === 0;
     if (kind !== 'relay') {
       // What was typed survived the unload: a fresh client of a sample of documents sees every edit.
@@ -551,6 +560,8 @@ export async function churn(cfg: BenchConfig, kind: ServerKind): Promise<ChurnRe
       rssAfterMB: after / 2 ** 20,
       rssPeakMB: win.peakRss / 2 ** 20,
       growth: after / before - 1,
+      heapBeforeMB: heapBefore / 2 ** 20,
+      heapAfterMB: (statsAfter?.heapUsed ?? NaN) / 2 ** 20,
       openAfter,
       churnSec: r.ms / 1000,
       serverCpu: win.cores,

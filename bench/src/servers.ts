@@ -67,7 +67,7 @@ export interface ServerHandle {
   /** Documents to use: created through the API for Tandem, fresh names for the others. */
   createDocs(n: number, prefix: string): Promise<ClientSpec[]>;
   /** Open documents / connections as the server reports them (null when it cannot say). */
-  stats(): Promise<{ docs: number; connections: number } | null>;
+  stats(): Promise<{ docs: number; connections: number; heapUsed?: number } | null>;
   /** Graceful stop (SIGTERM), then SIGKILL after `graceMs`. */
   stop(graceMs?: number): Promise<number | null>;
   /** Lines at warn level or above in the server's log (Tandem's pino JSON) — limit trips show up here. */
@@ -88,6 +88,8 @@ export async function startServer(kind: ServerKind, options: StartOptions): Prom
   const logPath = join(options.dataDir, `..`, `${kind}-${port}.log`);
   const log = openSync(logPath, 'a');
   const nodeArgs = options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : [];
+  // Diagnostics only (e.g. --heapsnapshot-signal=SIGUSR2); never set for measured runs.
+  if (kind === 'tandem' && process.env.BENCH_TANDEM_NODE_ARGS) nodeArgs.push(...process.env.BENCH_TANDEM_NODE_ARGS.split(' '));
   let script: string;
   if (kind === 'tandem') script = tandemMain();
   else script = join(BENCH_DIR, 'dist/servers', `${kind}.js`);
@@ -113,7 +115,11 @@ export async function startServer(kind: ServerKind, options: StartOptions): Prom
       if (kind !== 'tandem') return (await res.json()) as { docs: number; connections: number };
       const text = await res.text();
       const metric = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
-      return { docs: metric('tandem_open_documents'), connections: metric('tandem_connections') };
+      return {
+        docs: metric('tandem_open_documents'),
+        connections: metric('tandem_connections'),
+        heapUsed: metric('tandem_process_nodejs_heap_size_used_bytes'),
+      };
     } catch {
       return null;
     }
