@@ -1,5 +1,5 @@
 /** Small file-system helpers for the file store: durable writes, directory fsync, a mutex. */
-import { constants as fsConstants } from 'node:fs';
+import { constants as fsConstants, writevSync } from 'node:fs';
 import { open, readFile, rename, type FileHandle } from 'node:fs/promises';
 
 /**
@@ -13,8 +13,19 @@ export interface StoreIo {
   datasync(file: { handle: FileHandle; path: string }): Promise<void>;
 }
 
+/**
+ * Appends up to this size are written with one synchronous syscall. [D1] needs the bytes in the OS before a
+ * relay, and a page-cache append of a few hundred bytes is faster than handing it to the thread pool and
+ * coming back through a wake-up and several promise hops (profiled: 12–19 % of the event loop). Larger
+ * writes (snapshots, huge pastes) keep the pool, so a throttled disk cannot stall the loop for long.
+ */
+const SYNC_WRITE_MAX_BYTES = 64 * 1024;
+
 export const defaultIo: StoreIo = {
   async writev(file, buffers, position) {
+    let size = 0;
+    for (const buffer of buffers) size += buffer.length;
+    if (size <= SYNC_WRITE_MAX_BYTES) return writevSync(file.handle.fd, buffers, position);
     const { bytesWritten } = await file.handle.writev(buffers, position);
     return bytesWritten;
   },

@@ -94,6 +94,59 @@ describe('Room with fake sockets', () => {
     expect(a.docText()).toBe('');
   });
 
+  it('[RL1] the updates of one append batch reach each peer as one merged frame, never with its own', async () => {
+    const gated = gatedStore(createMemoryStore());
+    const { room } = await setup(gated.store);
+    const [a, b, c] = [new FakeSocket(), new FakeSocket(), new FakeSocket()];
+    const ca = room.join(a, { scope: 'edit', generation: 0 })!;
+    const cb = room.join(b, { scope: 'edit', generation: 0 })!;
+    room.join(c, { scope: 'edit', generation: 0 });
+    await flush();
+    const sentBefore = [a, b, c].map((s) => s.sent.length);
+    room.receive(ca, encodeSyncUpdate(update('A1', 11)));
+    room.receive(cb, encodeSyncUpdate(update('B', 12)));
+    room.receive(ca, encodeSyncUpdate(update('A2', 13)));
+    expect(gated.pending()).toBe(3);
+    gated.openGates();
+    await flush();
+    const relayed = [a, b, c].map((s, i) => s.sent.slice(sentBefore[i]).map((f) => decodeClientMessage(f)));
+    for (const frames of relayed) expect(frames.map((f) => f.kind)).toEqual(['sync-update']);
+    const clientsIn = (frames: ReturnType<typeof decodeClientMessage>[]) => {
+      const doc = new Y.Doc();
+      Y.applyUpdate(doc, (frames[0] as { update: Uint8Array }).update);
+      return [...Y.decodeStateVector(Y.encodeStateVector(doc)).keys()].sort();
+    };
+    expect(clientsIn(relayed[0]!)).toEqual([12]);
+    expect(clientsIn(relayed[1]!)).toEqual([11, 13]);
+    expect(clientsIn(relayed[2]!)).toEqual([11, 12, 13]);
+  });
+
+  it('[H3] a newcomer with nothing gets the stored snapshot as it is while the document is unchanged', async () => {
+    const store = createMemoryStore();
+    const registry = await registryWithDoc(store, 'doc-bbbbbbbb');
+    await store.append('doc-bbbbbbbb', update('saved', 21));
+    let snapshot: Uint8Array | null = null;
+    await store.compact('doc-bbbbbbbb', () => {
+      const doc = new Y.Doc();
+      Y.applyUpdate(doc, update('saved', 21));
+      return (snapshot = Y.encodeStateAsUpdate(doc));
+    });
+    const room = await registry.acquire('doc-bbbbbbbb');
+    const a = new FakeSocket();
+    const ca = room.join(a, { scope: 'edit', generation: 0 })!;
+    room.receive(ca, encodeSyncStep1(new Uint8Array([0])));
+    await flush();
+    const step2 = a.sent.map((f) => decodeClientMessage(f)).find((m) => m.kind === 'sync-step2') as { update: Uint8Array };
+    expect(Buffer.from(step2.update).equals(Buffer.from(snapshot!))).toBe(true);
+    // Once the document changes, the answer is encoded from the live document again.
+    room.receive(ca, encodeSyncUpdate(update('!', 22)));
+    const b = new FakeSocket();
+    const cb = room.join(b, { scope: 'edit', generation: 0 })!;
+    room.receive(cb, encodeSyncStep1(new Uint8Array([0])));
+    await flush();
+    expect(b.docText()).toBe('saved!');
+  });
+
   it('[H3] step2 and our step1 wait for pending appends, then cover them', async () => {
     const gated = gatedStore(createMemoryStore());
     const { room } = await setup(gated.store);
