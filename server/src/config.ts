@@ -37,6 +37,12 @@ const schema = z.object({
   PING_INTERVAL_MS: int(100, 600_000).default(30_000),
   /** Comma-separated allowed `Origin`s for sockets; empty allows any (tokens are what protect documents). */
   ALLOWED_ORIGINS: z.string().default(''),
+  /** PostgreSQL connection string: documents live there instead of DATA_DIR (required for several instances). */
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  /** Most pooled PostgreSQL connections per instance. */
+  DATABASE_POOL_SIZE: int(1, 1000).default(10),
+  /** Redis connection string: instances relay updates and presence to each other through it. */
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
 });
 
 export type Config = Omit<z.infer<typeof schema>, 'PUBLIC_URL' | 'ALLOWED_ORIGINS'> & {
@@ -77,6 +83,10 @@ export function loadConfig(env: Record<string, string | undefined>, argv: readon
     throw new ConfigError(`${String(issue.path[0])}: ${issue.message}`);
   }
   const c = parsed.data;
+  if (c.REDIS_URL && !c.DATABASE_URL) {
+    // Remote updates are not stored again by the instances that receive them: they must share one store.
+    throw new ConfigError('REDIS_URL: needs DATABASE_URL too, so that every instance reads and writes the same documents');
+  }
   return {
     ...c,
     // With PORT=0 the real port is known only after listening; '' tells the server to fill it in then.

@@ -29,7 +29,7 @@ export function createMetrics() {
     }),
     errors: new Counter({
       name: 'tandem_errors_total',
-      help: 'Errors, by kind (malformed, storage, internal)',
+      help: 'Errors, by kind (malformed, storage, cluster, internal)',
       labelNames: ['kind'] as const,
       ...opts,
     }),
@@ -46,6 +46,18 @@ export function createMetrics() {
     }),
     loads: new Counter({ name: 'tandem_document_loads_total', help: 'Documents loaded from storage', ...opts }),
     unloads: new Counter({ name: 'tandem_document_unloads_total', help: 'Documents unloaded', ...opts }),
+    clusterMessages: new Counter({
+      name: 'tandem_cluster_messages_total',
+      help: 'Messages exchanged with other instances through Redis, by direction and kind',
+      labelNames: ['direction', 'kind'] as const,
+      ...opts,
+    }),
+    clusterPublishFailures: new Counter({
+      name: 'tandem_cluster_publish_failures_total',
+      help: 'Messages that could not be published to Redis (repaired by a sync round later)',
+      ...opts,
+    }),
+    clusterReady: new Gauge({ name: 'tandem_cluster_ready', help: '1 while both Redis connections are up (cluster mode)', ...opts }),
   };
 }
 

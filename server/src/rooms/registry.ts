@@ -1,3 +1,5 @@
+import { DocLink } from '../cluster/doc-link.js';
+import type { ClusterBus } from '../cluster/redis-bus.js';
 import { UnknownDocError, type DocMeta } from '../storage/doc-store.js';
 import { Room, type RoomDeps } from './room.js';
 
@@ -6,6 +8,8 @@ export interface RegistryOptions extends RoomDeps {
   idleMs: number;
   /** Rooms in memory (and loading) at once; beyond it `acquire` rejects with CapacityError [L6]. */
   maxOpenDocs?: number;
+  /** Cluster mode: the bus to the other instances sharing the store. */
+  cluster?: ClusterBus;
 }
 
 /** Too many documents are open to load another one now. */
@@ -92,13 +96,33 @@ export class RoomRegistry {
     const { store, metrics } = this.options;
     const meta = await store.getMeta(id);
     if (!meta) throw new UnknownDocError(id);
-    const room = await Room.load(id, meta, this.options);
+    const room = await this.loadLinked(id, meta);
     room.onFailed = () => this.discard(room);
     this.rooms.set(id, room);
     metrics.loads.inc();
     metrics.openDocuments.set(this.rooms.size);
     // A room nobody leases (the acquirer went away meanwhile) must not stay forever.
     this.scheduleIdle(room);
+  }
+
+  /**
+   * [CL2] In cluster mode the document's channel is subscribed before storage is read, so nothing another
+   * instance appends and publishes meanwhile is missed; the link then asks the holders for anything newer.
+   */
+  private async loadLinked(id: string, meta: DocMeta): Promise<Room> {
+    const { cluster } = this.options;
+    if (!cluster) return Room.load(id, meta, this.options);
+    const link = await DocLink.open(cluster, id);
+    let room: Room;
+    try {
+      room = await Room.load(id, meta, this.options);
+    } catch (error) {
+      link.close();
+      throw error;
+    }
+    room.attachUplink(link);
+    link.attach(room);
+    return room;
   }
 
   private scheduleIdle(room: Room): void {

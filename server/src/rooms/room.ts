@@ -32,6 +32,16 @@ export interface RoomLimits {
   compactAfterBytes: number;
 }
 
+/** Origin of updates and awareness that other instances sent (cluster mode): durable already, never re-sent. */
+const REMOTE = Symbol('another instance');
+
+/** How a room reaches the other instances holding the same document (cluster mode); see cluster/doc-link.ts. */
+export interface RoomUplink {
+  publishUpdate(update: Uint8Array): void;
+  publishAwareness(update: Uint8Array): void;
+  close(): void;
+}
+
 export interface RoomDeps {
   store: DocStore;
   logger: Logger;
@@ -65,6 +75,7 @@ export class Room {
    * document being encoded again — the larger half of a cold sync's server time.
    */
   private pristineState: Uint8Array | null = null;
+  private uplink: RoomUplink | null = null;
 
   private constructor(
     readonly id: string,
@@ -210,6 +221,11 @@ export class Room {
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
     const started = performance.now();
     this.pristineState = null;
+    if (origin === REMOTE) {
+      // [CL1] Another instance appended it to the shared store before publishing it: relay only.
+      this.approxBytes += update.byteLength;
+      return this.queueRelay(update, REMOTE);
+    }
     this.logBytes += update.byteLength;
     this.approxBytes += update.byteLength;
     this.meta = { ...this.meta, updatedAt: new Date().toISOString() };
@@ -230,8 +246,62 @@ export class Room {
   ): void => {
     const changed = [...added, ...updated, ...removed];
     if (changed.length === 0) return;
-    this.broadcast(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed)), origin);
+    const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
+    this.broadcast(encodeAwareness(update), origin);
+    if (origin instanceof Connection) this.uplink?.publishAwareness(update);
   };
+
+  /** Cluster mode: from now on, local changes are published and remote ones arrive through the methods below. */
+  attachUplink(uplink: RoomUplink): void {
+    this.uplink = uplink;
+  }
+
+  /** [CL1] An update another instance made durable: apply it and relay it to our peers; nothing is stored. */
+  applyRemoteUpdate(update: Uint8Array): void {
+    if (this.failed) return;
+    try {
+      Y.applyUpdate(this.doc, update, REMOTE);
+    } catch (error) {
+      this.deps.metrics.errors.inc({ kind: 'cluster' });
+      this.log.warn({ err: (error as Error).message }, 'ignoring an update from another instance that does not apply');
+    }
+  }
+
+  /** Awareness of another instance's peers. Their removal comes from that instance, or from the 30 s timeout [A3]. */
+  applyRemoteAwareness(update: Uint8Array): void {
+    if (this.failed) return;
+    try {
+      awarenessProtocol.applyAwarenessUpdate(this.awareness, update, REMOTE);
+    } catch (error) {
+      this.deps.metrics.errors.inc({ kind: 'cluster' });
+      this.log.warn({ err: (error as Error).message }, 'ignoring malformed awareness from another instance');
+    }
+  }
+
+  stateVector(): Uint8Array {
+    return Y.encodeStateVector(this.doc);
+  }
+
+  /**
+   * What a replica at `stateVector` lacks, computed now and handed over once every append issued so far is
+   * durable (so another instance never receives something a crash here could still lose); null if nothing.
+   */
+  durableDiff(stateVector: Uint8Array): Promise<Uint8Array | null> {
+    let diff: Uint8Array | null;
+    try {
+      diff = encodeIntegratedState(this.doc, stateVector);
+    } catch {
+      return Promise.resolve(null);
+    }
+    return this.lastWrite.then(() => (this.failed ? null : diff));
+  }
+
+  /** The awareness states this instance's own peers introduced, encoded; null when there are none. */
+  localAwareness(): Uint8Array | null {
+    const states = this.awareness.getStates();
+    const ids = [...this.connections].flatMap((conn) => [...conn.clientIds]).filter((id) => states.has(id));
+    return ids.length > 0 ? awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids) : null;
+  }
 
   /**
    * The appends of one group-commit batch settle in the same run of microtasks, so relaying from a microtask
@@ -248,6 +318,10 @@ export class Room {
     const batch = this.relayQueue;
     this.relayQueue = [];
     if (this.failed || batch.length === 0) return;
+    if (this.uplink) {
+      const local = batch.filter((item) => item.origin !== REMOTE).map((item) => item.update);
+      if (local.length > 0) this.uplink.publishUpdate(local.length === 1 ? local[0]! : Y.mergeUpdates(local));
+    }
     if (batch.length === 1) return this.broadcast(encodeSyncUpdate(batch[0]!.update), batch[0]!.origin);
     // [RL1] nothing goes back to its sender: an author gets the batch without its own updates.
     const authors = new Set(batch.map((item) => item.origin));
@@ -338,6 +412,8 @@ export class Room {
 
   /** [U2] Final write: waits for pending appends, compacts, releases storage. Call with no connections. */
   async close(): Promise<void> {
+    this.uplink?.close();
+    this.uplink = null;
     await this.lastWrite;
     await this.compaction;
     if (!this.failed) {

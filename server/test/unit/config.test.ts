@@ -26,6 +26,10 @@ describe('configuration', () => {
     [{ SECRET: 'short' }, /^SECRET: /],
     [{ PUBLIC_URL: 'ftp://x' }, /^PUBLIC_URL: /],
     [{ MAX_MESSAGE_BYTES: '-1' }, /^MAX_MESSAGE_BYTES: /],
+    [{ DATABASE_URL: 'mysql://db/x' }, /^DATABASE_URL: /],
+    [{ REDIS_URL: 'http://cache:6379' }, /^REDIS_URL: /],
+    // Instances relaying to each other must share one store.
+    [{ REDIS_URL: 'redis://127.0.0.1:6379' }, /^REDIS_URL: needs DATABASE_URL/],
   ])('an invalid value stops start-up with one line naming the variable: %o', (env, pattern) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     try {
