@@ -6,6 +6,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
-    globalSetup: ['test/support/global-setup.ts'],
+    // PostgreSQL first: it starts in the background while the build runs.
+    globalSetup: ['test/support/postgres-global.ts', 'test/support/global-setup.ts'],
   },
 });

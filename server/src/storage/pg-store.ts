@@ -1,0 +1,307 @@
+/**
+ * The PostgreSQL `DocStore`: several server instances may share one database (rules PG1–PG6 in SPEC.md).
+ *
+ * Tables (pg-schema.ts): `docs(id, meta, snapshot)` and the log `doc_updates(doc_id, seq, data)`, created
+ * idempotently when the store opens (and again by the first operation if that failed).
+ *
+ * Appends (pg-append-queue.ts) are group-committed across documents: one multi-row INSERT per batch, and an
+ * append resolves only once its batch committed — stronger than the file store's "written to the OS".
+ * While the database is away, batches are retried with backoff instead of failing, up to a bound on queued
+ * bytes; `healthy` is false meanwhile, so a readiness probe can take the instance out of rotation while its
+ * sockets stay open.
+ *
+ * Compaction (pg-compaction.ts) merges the stored snapshot, the log rows it removes and the caller's state
+ * under a per-document row lock, so instances that do not see each other's updates still compact safely.
+ *
+ * Loads read the snapshot and the log in one statement, i.e. from one MVCC snapshot: a compaction committing
+ * in between cannot make a load miss rows (old snapshot, rows already folded away).
+ *
+ * Every id is checked with `assertValidDocId` before it reaches a statement, and every value travels as a
+ * bind parameter; only the validated schema name is spliced into SQL (D7).
+ */
+import pg from 'pg';
+import {
+  assertValidDocId,
+  DocExistsError,
+  StoreClosedError,
+  UnknownDocError,
+  type DocMeta,
+  type DocStore,
+  type StoredDoc,
+} from './doc-store.js';
+import { PgAppendQueue, type QueuedAppend } from './pg-append-queue.js';
+import { compactPgDoc } from './pg-compaction.js';
+import { DEFAULT_RETRY, isTransientPgError, isUniqueViolation, type RetryPolicy } from './pg-errors.js';
+import { PgHealth } from './pg-health.js';
+import { ensurePgSchema, pgTables } from './pg-schema.js';
+import { silentLogger, type StoreLogger } from './recovery.js';
+
+export { AppendQueueFullError } from './pg-append-queue.js';
+
+export interface PgStoreOptions {
+  /** A libpq-style connection string, e.g. postgresql://user:secret@db:5432/tandem. */
+  databaseUrl: string;
+  /** pino-compatible; silent when omitted. */
+  logger?: StoreLogger;
+  pool?: {
+    /** Connections at most (default 10). */
+    max?: number;
+    /** How long to wait for a new connection before counting the database as unreachable (default 5000). */
+    connectionTimeoutMs?: number;
+  };
+  /** Extra time an append waits for others to share its commit; 0 (default) = the next event-loop turn. */
+  groupCommitMs?: number;
+  /** Schema holding the tables (default "tandem"); created if missing. Lower-case letters, digits, `_`. */
+  schema?: string;
+  /** Bytes of appends that may wait for the database at once (default 64 MiB); beyond, appends reject. */
+  maxQueuedBytes?: number;
+  /** Backoff between retries while the database is away (default 100 ms doubling to 5 s). */
+  retry?: Partial<RetryPolicy>;
+  /** How long close() keeps retrying queued appends against an absent database before rejecting them (default 10 s). */
+  closeTimeoutMs?: number;
+}
+
+export interface PgDocStore extends DocStore {
+  /** Resolves once the tables exist; rejects with the reason they could not be created. Call at startup. */
+  ready(): Promise<void>;
+  /**
+   * For readiness probes, without a query: false until the tables exist, while the database is unreachable
+   * (appends are being retried) and after close().
+   */
+  readonly healthy: boolean;
+  /** Asks the database now (`SELECT 1`, at most 2 s), updates `healthy` and returns it. */
+  health(): Promise<boolean>;
+  /** Bytes of appends accepted but not yet committed (they count against `maxQueuedBytes`). */
+  readonly queuedBytes: number;
+}
+
+const DEFAULT_POOL_MAX = 10;
+const DEFAULT_MAX_QUEUED_BYTES = 64 * 1024 * 1024;
+/** Keeps one INSERT's parameters (hex-encoded inside the array literal) to a few MiB. */
+const MAX_BATCH_BYTES = 4 * 1024 * 1024;
+const MAX_BATCH_ROWS = 5_000;
+const HEALTH_CHECK_TIMEOUT_MS = 2_000;
+
+/** node-postgres hands out Buffers; the store's callers get plain Uint8Arrays (a view, no copy). */
+function plainBytes(data: Buffer): Uint8Array {
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
+export function createPgStore(options: PgStoreOptions): PgDocStore {
+  const tables = pgTables(options.schema ?? 'tandem');
+  const logger = options.logger ?? silentLogger;
+  const retry: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
+  const pool = new pg.Pool({
+    connectionString: options.databaseUrl,
+    max: options.pool?.max ?? DEFAULT_POOL_MAX,
+    connectionTimeoutMillis: options.pool?.connectionTimeoutMs ?? 5_000,
+    keepAlive: true,
+    application_name: 'tandem',
+  });
+  let schemaReady: Promise<void> | null = null;
+  let schemaCreated = false;
+  let closed: Promise<void> | null = null;
+  const running = new Set<Promise<unknown>>();
+
+  // The probe also finishes creating the tables if that failed, so a store opened while the database was
+  // down becomes healthy by itself once it answers.
+  const health = new PgHealth(
+    async () => {
+      await pool.query('SELECT 1');
+      if (!schemaCreated) await ensureSchema();
+    },
+    retry,
+    logger,
+  );
+  // An idle pooled connection that dies (server restart, failover) is reported here; without a listener
+  // the pool would throw it as an uncaught error and take the process down.
+  pool.on('error', (err) => health.failed(err));
+
+  /** Creates the tables once; a failure is forgotten, so the next operation tries again. */
+  function ensureSchema(): Promise<void> {
+    schemaReady ??= ensurePgSchema(pool, tables).then(
+      () => {
+        schemaCreated = true;
+      },
+      (err: unknown) => {
+        schemaReady = null;
+        throw err;
+      },
+    );
+    return schemaReady;
+  }
+
+  /** Refuses work after close() and ids that are not document ids — before anything reaches the database. */
+  function admit(id: string | undefined): void {
+    if (closed) throw new StoreClosedError();
+    if (id !== undefined) assertValidDocId(id);
+  }
+
+  /** A database operation on `id`: admitted, run once the tables exist; unreachability is reported. */
+  function operation<T>(id: string, work: () => Promise<T>): Promise<T> {
+    try {
+      admit(id);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const done = (async () => {
+      try {
+        await ensureSchema();
+        return await work();
+      } catch (err) {
+        if (isTransientPgError(err)) health.failed(err);
+        throw err;
+      }
+    })();
+    running.add(done);
+    const forget = (): void => void running.delete(done);
+    done.then(forget, forget);
+    return done;
+  }
+
+  /** Waits for this store's appends (of `id`, or all) to settle; needs no database round trip of its own. */
+  async function appendsSettled(id: string | undefined): Promise<void> {
+    admit(id);
+    await queue.settled(id);
+  }
+
+  async function writeBatch(rows: readonly QueuedAppend[]): Promise<readonly (Error | null)[]> {
+    await ensureSchema();
+    // The EXISTS filter turns appends to unknown documents into missing rows instead of failing the whole
+    // batch; ORDER BY ord makes the serial follow call order within the batch.
+    const result = await pool.query<{ doc_id: string }>(
+      `INSERT INTO ${tables.updates} (doc_id, data)
+       SELECT u.doc_id, u.data
+         FROM unnest($1::text[], $2::bytea[]) WITH ORDINALITY AS u(doc_id, data, ord)
+        WHERE EXISTS (SELECT 1 FROM ${tables.docs} d WHERE d.id = u.doc_id)
+        ORDER BY u.ord
+       RETURNING doc_id`,
+      [rows.map((row) => row.docId), rows.map((row) => row.data)],
+    );
+    const written = new Set(result.rows.map((row) => row.doc_id));
+    return rows.map((row) => (written.has(row.docId) ? null : new UnknownDocError(row.docId)));
+  }
+
+  const queue = new PgAppendQueue({
+    write: writeBatch,
+    isTransient: isTransientPgError,
+    retry,
+    maxQueuedBytes: options.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES,
+    maxBatchBytes: MAX_BATCH_BYTES,
+    maxBatchRows: MAX_BATCH_ROWS,
+    groupCommitMs: Math.max(0, options.groupCommitMs ?? 0),
+    onTransientFailure(err, attempt) {
+      health.failed(err);
+      if (attempt === 0) {
+        logger.warn({ err, queuedBytes: queue.queuedBytes }, 'PostgreSQL append failed; retrying until the database answers');
+      }
+    },
+    onCommit: () => health.succeeded(),
+  });
+
+  // Start creating the tables now; callers that care await ready(), the others find out on first use.
+  ensureSchema().catch((err: unknown) => {
+    if (isTransientPgError(err)) health.failed(err);
+    else logger.error({ err }, 'PostgreSQL store could not create its tables');
+  });
+
+  function isHealthy(): boolean {
+    return !closed && schemaCreated && health.isReachable && !queue.retrying;
+  }
+
+  return {
+    ready: () => (closed ? Promise.reject(new StoreClosedError()) : ensureSchema()),
+
+    get healthy() {
+      return isHealthy();
+    },
+
+    async health() {
+      if (closed) return false;
+      await health.check(HEALTH_CHECK_TIMEOUT_MS);
+      return isHealthy();
+    },
+
+    get queuedBytes() {
+      return queue.queuedBytes;
+    },
+
+    create: (meta: DocMeta) =>
+      operation(meta.id, async () => {
+        try {
+          await pool.query(`INSERT INTO ${tables.docs} (id, meta) VALUES ($1, $2::jsonb)`, [meta.id, JSON.stringify(meta)]);
+        } catch (err) {
+          if (isUniqueViolation(err)) throw new DocExistsError(meta.id);
+          throw err;
+        }
+      }),
+
+    getMeta: (id: string) =>
+      operation(id, async () => {
+        const result = await pool.query<{ meta: DocMeta }>(`SELECT meta FROM ${tables.docs} WHERE id = $1`, [id]);
+        return result.rows[0]?.meta ?? null;
+      }),
+
+    putMeta: (meta: DocMeta) =>
+      operation(meta.id, async () => {
+        const result = await pool.query(`UPDATE ${tables.docs} SET meta = $2::jsonb WHERE id = $1`, [
+          meta.id,
+          JSON.stringify(meta),
+        ]);
+        if (result.rowCount === 0) throw new UnknownDocError(meta.id);
+      }),
+
+    load: (id: string) =>
+      operation(id, async (): Promise<StoredDoc | null> => {
+        // Reflect every append this store accepted before the load, as the file store does.
+        await queue.settled(id);
+        const result = await pool.query<{ part: number; data: Buffer | null }>(
+          `SELECT 0 AS part, NULL::bigint AS seq, snapshot AS data FROM ${tables.docs} WHERE id = $1
+           UNION ALL
+           SELECT 1, seq, data FROM ${tables.updates} WHERE doc_id = $1
+           ORDER BY part, seq`,
+          [id],
+        );
+        const [head, ...rows] = result.rows;
+        if (!head || head.part !== 0) return null;
+        const log = rows.map((row) => plainBytes(row.data!));
+        return {
+          snapshot: head.data && plainBytes(head.data),
+          log,
+          logBytes: log.reduce((sum, data) => sum + data.byteLength, 0),
+        };
+      }),
+
+    append(id: string, update: Uint8Array) {
+      try {
+        admit(id);
+        if (update.byteLength === 0) throw new RangeError('cannot append an empty update');
+      } catch (err) {
+        return Promise.reject(err);
+      }
+      // A copy: the caller may reuse its buffer before the batch is sent.
+      return queue.push(id, Buffer.from(update));
+    },
+
+    compact: (id: string, snapshot: () => Uint8Array) =>
+      operation(id, async () => {
+        await compactPgDoc(pool, tables, id, snapshot);
+      }),
+
+    // Appends resolve only once committed, so flushing is waiting for those still queued.
+    flush: (id?: string) => appendsSettled(id),
+
+    // Nothing is held open per document: releasing is flushing.
+    release: (id: string) => appendsSettled(id),
+
+    close() {
+      closed ??= (async () => {
+        await queue.drain(options.closeTimeoutMs ?? 10_000);
+        await Promise.allSettled([...running]);
+        health.stop();
+        await pool.end();
+      })();
+      return closed;
+    },
+  };
+}
