@@ -29,6 +29,8 @@ export interface AppDeps {
   allowedOrigins: string[];
   sockets: Set<WebSocket>;
   isDraining: () => boolean;
+  /** [CL3] The engines this instance depends on, each true while reachable (empty in the embedded setup). */
+  readiness: () => Record<string, boolean>;
   now: () => Date;
 }
 

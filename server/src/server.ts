@@ -13,7 +13,8 @@ import { CloseCode } from './protocol/close-codes.js';
 import { RoomRegistry } from './rooms/registry.js';
 import { resolveSecret } from './secret.js';
 import type { DocStore } from './storage/doc-store.js';
-import { createFileStore } from './storage/file-store.js';
+import { openConfiguredStore } from './storage/open-store.js';
+import { createRedisBus, type ClusterBus } from './cluster/redis-bus.js';
 
 const DEFAULT_EDITOR_DIST = fileURLToPath(new URL('../../editor/dist', import.meta.url));
 
@@ -50,8 +51,15 @@ export interface StartOptions {
 export async function startServer(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningServer> {
   const key = await resolveSecret(config.SECRET, config.DATA_DIR);
   const metrics = createMetrics();
-  const store = options.store ?? (await createFileStore({ dataDir: config.DATA_DIR, fsyncIntervalMs: config.FSYNC_INTERVAL_MS, logger }));
+  const configured = options.store
+    ? { store: options.store, kind: 'file' as const, healthy: () => true }
+    : await openConfiguredStore(config, logger);
+  const { store } = configured;
+  const cluster: ClusterBus | undefined = config.REDIS_URL
+    ? await createRedisBus({ url: config.REDIS_URL, logger, metrics })
+    : undefined;
   const registry = new RoomRegistry({
+    cluster,
     store,
     logger,
     metrics,
@@ -85,6 +93,10 @@ export async function startServer(config: Config, logger: Logger, options: Start
     allowedOrigins: config.ALLOWED_ORIGINS,
     sockets,
     isDraining: () => draining,
+    readiness: () => ({
+      ...(configured.kind === 'postgres' ? { database: configured.healthy() } : {}),
+      ...(cluster ? { redis: cluster.ready } : {}),
+    }),
     now: () => new Date(),
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.MAX_MESSAGE_BYTES, perMessageDeflate: false });
@@ -172,6 +184,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
         ),
       );
       await registry.closeAll();
+      await cluster?.close();
       await store.close();
       server.closeAllConnections();
       logger.info('tandem stopped');

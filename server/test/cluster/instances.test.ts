@@ -1,0 +1,153 @@
+/**
+ * Several instances behind no sticky balancer [CL1–CL4]: real child processes, real PostgreSQL and Redis,
+ * the stock y-websocket client.
+ */
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectClient, createDoc, synced, waitFor } from '../support/harness.js';
+import { startBalancer } from '../support/balancer.js';
+import { stopChild } from '../integration/support.js';
+import { startCluster, type TestCluster } from './support.js';
+
+type Client = ReturnType<typeof connectClient>;
+
+const texts = (clients: Client[]) => clients.map((c) => c.text.toString());
+const converged = (clients: Client[]) => new Set(texts(clients)).size === 1;
+
+/** A fresh client's view of the document: what the store and the instance hold, not what clients kept. */
+async function freshView(wsUrl: string, docId: string, token: string): Promise<string> {
+  const probe = connectClient(wsUrl, docId, token);
+  await synced(probe.provider);
+  const text = probe.text.toString();
+  probe.destroy();
+  return text;
+}
+
+describe('three instances sharing PostgreSQL and Redis', () => {
+  let cluster: TestCluster;
+  beforeAll(async () => {
+    cluster = await startCluster(3);
+  }, 60_000);
+  afterAll(async () => {
+    await cluster?.cleanup();
+  }, 30_000);
+
+  it('[CL1] clients spread over the instances make random concurrent edits; all converge and nothing is lost', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ client: fc.nat(5), at: fc.nat(), word: fc.stringMatching(/^[a-z]{1,4}$/) }), { minLength: 5, maxLength: 40 }),
+        async (edits) => {
+          const doc = await createDoc(cluster.instances[0]!.url);
+          const clients = Array.from({ length: 6 }, (_, i) =>
+            connectClient(cluster.instances[i % 3]!.wsUrl, doc.id, doc.editToken),
+          );
+          try {
+            await Promise.all(clients.map((c) => synced(c.provider)));
+            edits.forEach((edit, n) => {
+              const text = clients[edit.client]!.text;
+              // A unique marker per edit, inserted between whole markers, so "nothing lost" is checkable word by word.
+              const current = text.toString();
+              const boundaries = [0, ...[...current].flatMap((ch, i) => (ch === '>' ? [i + 1] : []))];
+              text.insert(boundaries[edit.at % boundaries.length]!, `<${n}${edit.word}>`);
+            });
+            await waitFor(() => converged(clients), 'all six clients converge', 15_000);
+            const final = clients[0]!.text.toString();
+            edits.forEach((edit, n) => expect(final).toContain(`<${n}${edit.word}>`));
+            for (const instance of cluster.instances) {
+              await waitFor(async () => (await freshView(instance.wsUrl, doc.id, doc.viewToken)) === final, 'a fresh reader on every instance', 10_000);
+            }
+          } finally {
+            clients.forEach((c) => c.destroy());
+          }
+        },
+      ),
+      { numRuns: 4 },
+    );
+  }, 120_000);
+
+  it('[CL2] a client joining on an instance that never opened the document gets edits and cursors from the others', async () => {
+    const fresh = await cluster.addInstance();
+    const doc = await createDoc(cluster.instances[0]!.url);
+    const a = connectClient(cluster.instances[0]!.wsUrl, doc.id, doc.editToken);
+    const b = connectClient(cluster.instances[1]!.wsUrl, doc.id, doc.editToken);
+    try {
+      await Promise.all([synced(a.provider), synced(b.provider)]);
+      a.text.insert(0, 'from A. ');
+      b.text.insert(0, 'from B. ');
+      a.provider.awareness.setLocalStateField('user', { name: 'Ana' });
+      await waitFor(() => converged([a, b]) && a.text.length === 16, 'A and B converge');
+      const late = connectClient(fresh.wsUrl, doc.id, doc.editToken);
+      try {
+        await synced(late.provider);
+        await waitFor(() => late.text.toString() === a.text.toString(), 'the late joiner has every edit');
+        await waitFor(() => late.provider.awareness.getStates().get(a.doc.clientID)?.user?.name === 'Ana', 'and sees Ana’s presence');
+        late.text.insert(late.text.length, 'late.');
+        await waitFor(() => converged([a, b, late]) && a.text.toString().endsWith('late.'), 'its edit reaches the others');
+      } finally {
+        late.destroy();
+      }
+    } finally {
+      a.destroy();
+      b.destroy();
+    }
+  }, 60_000);
+
+  it('[CL3] Redis restarted mid-session: each side keeps working, /healthz says not ready, then all converge', async () => {
+    const [one, two] = cluster.instances;
+    const doc = await createDoc(one!.url);
+    const a = connectClient(one!.wsUrl, doc.id, doc.editToken);
+    const b = connectClient(two!.wsUrl, doc.id, doc.editToken);
+    const a2 = connectClient(one!.wsUrl, doc.id, doc.editToken);
+    try {
+      await Promise.all([a, b, a2].map((c) => synced(c.provider)));
+      a.text.insert(0, 'before.');
+      await waitFor(() => converged([a, b, a2]) && b.text.length === 7, 'converged before the outage');
+      await cluster.redis.stop();
+      await waitFor(async () => (await fetch(`${one!.url}/healthz`)).status === 503, 'instance reports not ready', 10_000);
+      const health = (await (await fetch(`${one!.url}/healthz`)).json()) as { status: string; redis?: boolean };
+      expect(health).toMatchObject({ status: 'not_ready', redis: false });
+      a.text.insert(a.text.length, ' A-during.');
+      b.text.insert(0, 'B-during. ');
+      // Peers on the same instance still edit together.
+      await waitFor(() => a2.text.toString().includes('A-during'), 'same-instance peer still served');
+      // The outage is real: nothing crosses between the instances meanwhile.
+      expect(b.text.toString()).not.toContain('A-during');
+      expect(a.text.toString()).not.toContain('B-during');
+      await cluster.redis.start();
+      await waitFor(async () => (await fetch(`${one!.url}/healthz`)).status === 200, 'ready again', 20_000);
+      await waitFor(() => converged([a, b, a2]) && a.text.toString().includes('B-during') && b.text.toString().includes('A-during'), 'both sides converge after the outage', 20_000);
+      b.text.insert(0, 'after. ');
+      await waitFor(() => a.text.toString().startsWith('after. '), 'live relay works again');
+    } finally {
+      [a, b, a2].forEach((c) => c.destroy());
+    }
+  }, 90_000);
+
+  it('[CL4] SIGKILL one instance mid-edit: its clients reconnect through the balancer; nothing any peer saw is lost', async () => {
+    const victim = cluster.instances[2]!;
+    const balancer = await startBalancer(cluster.instances.map((i) => i.port));
+    const doc = await createDoc(cluster.instances[0]!.url);
+    const clients = Array.from({ length: 6 }, () => connectClient(balancer.wsUrl, doc.id, doc.editToken));
+    try {
+      await Promise.all(clients.map((c) => synced(c.provider)));
+      // Everyone types continuously while the victim dies.
+      let n = 0;
+      const typing = setInterval(() => {
+        for (const c of clients) c.text.insert(c.text.length, `[${n++}]`);
+      }, 20);
+      await waitFor(() => n > 120, 'some edits flowed', 10_000);
+      await stopChild(victim);
+      balancer.backends = balancer.backends.filter((port) => port !== victim.port);
+      await waitFor(() => n > 360, 'editing goes on', 15_000);
+      clearInterval(typing);
+      await waitFor(() => clients.every((c) => c.provider.wsconnected), 'every client is connected again', 15_000);
+      await waitFor(() => converged(clients), 'all clients converge', 20_000);
+      const final = clients[0]!.text.toString();
+      for (let i = 0; i < n; i++) expect(final).toContain(`[${i}]`);
+      await waitFor(async () => (await freshView(balancer.wsUrl, doc.id, doc.viewToken)) === final, 'a fresh reader sees everything', 10_000);
+    } finally {
+      clients.forEach((c) => c.destroy());
+      await balancer.close();
+    }
+  }, 90_000);
+});
