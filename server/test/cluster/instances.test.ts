@@ -6,7 +6,9 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectClient, createDoc, synced, waitFor } from '../support/harness.js';
 import { startBalancer } from '../support/balancer.js';
-import { stopChild } from '../integration/support.js';
+import { Redis } from 'ioredis';
+import { encodeClusterMessage } from '../../src/cluster/wire.js';
+import { metric, stopChild } from '../integration/support.js';
 import { startCluster, type TestCluster } from './support.js';
 
 type Client = ReturnType<typeof connectClient>;
@@ -122,6 +124,29 @@ describe('three instances sharing PostgreSQL and Redis', () => {
       [a, b, a2].forEach((c) => c.destroy());
     }
   }, 90_000);
+
+  it('[CL1] garbage on a document channel is ignored and counted; the instances keep relaying', async () => {
+    const doc = await createDoc(cluster.instances[0]!.url);
+    const a = connectClient(cluster.instances[0]!.wsUrl, doc.id, doc.editToken);
+    const b = connectClient(cluster.instances[1]!.wsUrl, doc.id, doc.editToken);
+    const intruder = new Redis(cluster.redis.url);
+    try {
+      await Promise.all([synced(a.provider), synced(b.provider)]);
+      const errorsBefore = await metric(cluster.instances[1]!.url, 'tandem_errors_total', 'kind="cluster"');
+      const channel = `tandem:doc:${doc.id}`;
+      await intruder.publish(channel, Buffer.from([1, 2, 3]));
+      // Well framed, but the update inside is not a Yjs update.
+      await intruder.publish(channel, Buffer.from(encodeClusterMessage({ kind: 'update', from: 'intruder', update: new Uint8Array([200, 1, 2, 3]) })));
+      await intruder.publish(channel, Buffer.from(encodeClusterMessage({ kind: 'awareness', from: 'intruder', update: new Uint8Array([5]) })));
+      await waitFor(async () => (await metric(cluster.instances[1]!.url, 'tandem_errors_total', 'kind="cluster"')) >= errorsBefore + 3, 'each bad message counted', 10_000);
+      a.text.insert(0, 'still fine');
+      await waitFor(() => b.text.toString() === 'still fine', 'relaying goes on');
+    } finally {
+      intruder.disconnect();
+      a.destroy();
+      b.destroy();
+    }
+  });
 
   it('[CL4] SIGKILL one instance mid-edit: its clients reconnect through the balancer; nothing any peer saw is lost', async () => {
     const victim = cluster.instances[2]!;
