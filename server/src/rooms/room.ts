@@ -76,10 +76,12 @@ export class Room {
    */
   private pristineState: Uint8Array | null = null;
   private uplink: RoomUplink | null = null;
+  /** When the document last changed (ms), until `meta` is next read: a timestamp per update, not an ISO string. */
+  private changedAt: number | null = null;
 
   private constructor(
     readonly id: string,
-    public meta: DocMeta,
+    private storedMeta: DocMeta,
     private readonly deps: RoomDeps,
     stored: { snapshotBytes: number; logBytes: number },
   ) {
@@ -90,6 +92,19 @@ export class Room {
     this.awareness.setLocalState(null);
     this.doc.on('update', this.onDocUpdate);
     this.awareness.on('update', this.onAwarenessUpdate);
+  }
+
+  /** The document's metadata, `updatedAt` included. */
+  get meta(): DocMeta {
+    if (this.changedAt !== null) {
+      this.storedMeta = { ...this.storedMeta, updatedAt: new Date(this.changedAt).toISOString() };
+      this.changedAt = null;
+    }
+    return this.storedMeta;
+  }
+
+  set meta(meta: DocMeta) {
+    this.storedMeta = meta;
   }
 
   /** Loads a document from storage [U1]; rejects when unknown or unreadable, leaving storage untouched. */
@@ -228,7 +243,7 @@ export class Room {
     }
     this.logBytes += update.byteLength;
     this.approxBytes += update.byteLength;
-    this.meta = { ...this.meta, updatedAt: new Date().toISOString() };
+    this.changedAt = Date.now();
     const written = this.deps.store.append(this.id, update);
     this.lastWrite = written.then(
       () => {
@@ -339,7 +354,8 @@ export class Room {
 
   /** [A1] A connection may set or remove only the awareness client ids it introduced. */
   private applyAwareness(conn: Connection, update: Uint8Array): void {
-    const { allowed, refused } = this.guard.filter(conn, decodeAwarenessUpdate(update));
+    const entries = decodeAwarenessUpdate(update);
+    const { allowed, refused } = this.guard.filter(conn, entries);
     // The stock client re-broadcasts every awareness change it receives, others' included: such echoes
     // carry a clock we already have and change nothing. Only a newer clock is an attempt worth reporting.
     const attempts = refused.filter((entry) => entry.clock > (this.awareness.meta.get(entry.clientId)?.clock ?? 0));
@@ -348,7 +364,10 @@ export class Room {
       const ids = attempts.map((entry) => entry.clientId);
       this.log.warn({ conn: conn.id, refused: ids }, 'refused awareness changes for client ids owned by another connection');
     }
-    if (allowed.length > 0) awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(allowed), conn);
+    if (allowed.length === 0) return;
+    // The usual case, everything allowed: apply the bytes as received rather than re-encoding them.
+    const permitted = allowed.length === entries.length ? update : encodeAwarenessEntries(allowed);
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, permitted, conn);
   }
 
   /** Runs `fn` once every append issued so far has completed. */
