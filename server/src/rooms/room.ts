@@ -122,7 +122,9 @@ export class Room {
       for (const update of stored.log) Y.applyUpdate(room.doc, update);
     });
     room.doc.on('update', room.onDocUpdate);
-    if (stored.snapshot && stored.log.length === 0) room.pristineState = stored.snapshot;
+    // Only a snapshot Yjs integrated entirely: held-back changes are never sent on [M2].
+    const holdsBack = room.doc.store.pendingStructs !== null || room.doc.store.pendingDs !== null;
+    if (stored.snapshot && stored.log.length === 0 && !holdsBack) room.pristineState = stored.snapshot;
     return room;
   }
 
