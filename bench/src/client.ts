@@ -33,6 +33,8 @@ export interface ClientSpec {
   token?: string;
   /** Stable client number, used in marks. */
   cnum: number;
+  /** Connect to this port instead of the target's (the "instances" scenario: one of several Tandem instances). */
+  port?: number;
 }
 
 export type Mark = [cnum: number, seq: number, sentAt: number];
@@ -40,7 +42,7 @@ export type Mark = [cnum: number, seq: number, sentAt: number];
 const HOCUS = { Sync: 0, Awareness: 1, Auth: 2, QueryAwareness: 3, SyncReply: 4, Stateless: 5, Close: 7, SyncStatus: 8 };
 
 export function clientUrl(target: Target, spec: ClientSpec): string {
-  const base = `ws://127.0.0.1:${target.port}`;
+  const base = `ws://127.0.0.1:${spec.port ?? target.port}`;
   if (target.tandem) return `${base}/collab/${spec.doc}?token=${encodeURIComponent(spec.token ?? '')}`;
   if (target.proto === 'hocus') return `${base}/`;
   return `${base}/${spec.doc}`;

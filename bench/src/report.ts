@@ -25,7 +25,9 @@ export interface Metric<R> {
 export interface Table {
   title: string;
   note?: string;
-  columns: ServerKind[];
+  columns: string[];
+  /** Column headers (the servers' names, or the columns' labels of a `buildColumnTable`). */
+  labels: string[];
   rows: { label: string; unit: string; cells: { value: number; ratio: number; text: string }[] }[];
 }
 
@@ -52,11 +54,36 @@ export function buildTable<R>(title: string, results: Partial<Record<ServerKind,
     });
     return { label: m.label, unit: m.unit, cells };
   });
-  return { title, note, columns, rows };
+  return { title, note, columns, labels: columns.map((k) => SERVER_LABEL[k]), rows };
+}
+
+/**
+ * A table over arbitrary columns (not servers): each cell the value and its ratio to the `reference` column's
+ * value — e.g. Tandem on 1, 2 and 3 instances, ratios to 1 instance.
+ */
+export function buildColumnTable<R>(
+  title: string,
+  columns: { key: string; label: string; result: R }[],
+  reference: string,
+  metrics: Metric<R>[],
+  note?: string,
+): Table {
+  const ref = columns.find((c) => c.key === reference)?.result;
+  const rows = metrics.map((m) => {
+    const base = ref === undefined ? NaN : m.get(ref);
+    const cells = columns.map((c) => {
+      const value = m.get(c.result);
+      const ratio = m.better === 'none' || !Number.isFinite(base) || base === 0 ? NaN : value / base;
+      const text = m.text ? m.text(value) : `${fmt(value, m.digits)}${Number.isFinite(ratio) && Number.isFinite(value) ? ` (${ratio.toFixed(2)}×)` : ''}`;
+      return { value, ratio, text };
+    });
+    return { label: m.label, unit: m.unit, cells };
+  });
+  return { title, note, columns: columns.map((c) => c.key), labels: columns.map((c) => c.label), rows };
 }
 
 export function tableToText(t: Table): string {
-  const header = ['', ...t.columns.map((k) => SERVER_LABEL[k])];
+  const header = ['', ...t.labels];
   const body = t.rows.map((r) => [`${r.label}${r.unit ? ` (${r.unit})` : ''}`, ...r.cells.map((c) => c.text)]);
   const widths = header.map((_, i) => Math.max(...[header, ...body].map((row) => row[i]!.length)));
   const line = (row: string[]) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
@@ -64,7 +91,7 @@ export function tableToText(t: Table): string {
 }
 
 export function tableToMarkdown(t: Table): string {
-  const header = `| | ${t.columns.map((k) => SERVER_LABEL[k]).join(' | ')} |`;
+  const header = `| | ${t.labels.join(' | ')} |`;
   const sep = `| --- | ${t.columns.map(() => '---:').join(' | ')} |`;
   const body = t.rows.map((r) => `| ${r.label}${r.unit ? ` (${r.unit})` : ''} | ${r.cells.map((c) => c.text).join(' | ')} |`);
   return [header, sep, ...body].join('\n');
@@ -74,7 +101,7 @@ const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replac
 
 export interface BarGroup {
   label: string;
-  bars: { key: ServerKind | 'floor'; label: string; value: number; note?: string }[];
+  bars: { key: ServerKind | 'floor'; label: string; value: number; note?: string; /** Overrides the key's colour. */ color?: string }[];
 }
 
 /** A plain horizontal grouped bar chart as SVG (no library): one row per bar, groups separated. */
@@ -98,7 +125,7 @@ export function barChart(title: string, unit: string, groups: BarGroup[], better
     for (const b of g.bars) {
       const w = Number.isFinite(b.value) ? Math.max(1, (b.value / max) * plotW) : 0;
       parts.push(`<text x="${labelW - 8}" y="${y + 12}" text-anchor="end" font-size="12">${esc(b.label)}</text>`);
-      if (w > 0) parts.push(`<rect x="${labelW}" y="${y}" width="${w.toFixed(1)}" height="${barH}" fill="${COLORS[b.key]}" rx="2"/>`);
+      if (w > 0) parts.push(`<rect x="${labelW}" y="${y}" width="${w.toFixed(1)}" height="${barH}" fill="${b.color ?? COLORS[b.key]}" rx="2"/>`);
       const valueText = Number.isFinite(b.value) ? `${fmt(b.value)} ${unit}${b.note ? ` ${b.note}` : ''}` : 'n/a';
       parts.push(`<text x="${(labelW + w + 6).toFixed(1)}" y="${y + 12}" font-size="12">${esc(valueText)}</text>`);
       y += barH + gap;

@@ -2,14 +2,14 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, getPriority, setPriority, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { barChart, buildTable, fmt, ORDER, PEERS, tableToMarkdown, tableToText, type BarGroup, type Metric, type Table } from './report.js';
+import { barChart, buildColumnTable, buildTable, fmt, ORDER, PEERS, tableToMarkdown, tableToText, type BarGroup, type Metric, type Table } from './report.js';
 import * as S from './scenarios.js';
 import { BENCH_DIR, REPO_ROOT, SERVER_LABEL, tandemMain, type ServerKind } from './servers.js';
 import { summarizeProfiles } from './profile.js';
 import { machineBusySeconds } from './proc.js';
 
 /**
- * `npm run bench [-- --quick] [--scenarios=fanout,hot,conns,history,churn] [--servers=tandem,ywss,hocus,relay] [--profile]`
+ * `npm run bench [-- --quick] [--scenarios=fanout,hot,conns,history,churn,instances] [--servers=tandem,ywss,hocus,relay] [--profile]`
  *
  * Starts every server as its own process on 127.0.0.1, drives it from separate load processes, prints one
  * table per scenario (every server side by side, ratios to the best Yjs peer), writes bench/results/latest.json
@@ -17,7 +17,7 @@ import { machineBusySeconds } from './proc.js';
  * fails to converge or errors.
  */
 
-const SCENARIOS = ['fanout', 'hot', 'conns', 'history', 'churn'] as const;
+const SCENARIOS = ['fanout', 'hot', 'conns', 'history', 'churn', 'instances'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 // Options come as arguments, or — when the root script \`npm run bench -w bench\` is given \`-- --quick\` and npm takes
@@ -59,7 +59,9 @@ const results: {
   conns: Partial<Record<ServerKind, S.ConnsResult>>;
   history: Partial<Record<ServerKind, S.HistoryResult>>;
   churn: Partial<Record<ServerKind, S.ChurnResult>>;
-} = { fanout: {}, hot: {}, conns: {}, history: {}, churn: {} };
+  /** Tandem only: 'file' (one instance, file store) and '1', '2', '3' instances on PostgreSQL + Redis. */
+  instances: Record<string, S.InstancesResult>;
+} = { fanout: {}, hot: {}, conns: {}, history: {}, churn: {}, instances: {} };
 
 async function attempt<T>(scenario: string, kind: ServerKind, fn: () => Promise<T>): Promise<T | undefined> {
   say(`${scenario}: ${SERVER_LABEL[kind]}…`);
@@ -118,6 +120,8 @@ for (const scenario of only) {
   if (scenario === 'conns') for (const k of order) { const r = await attempt('conns', k, () => S.conns(cfg, k)); if (r) results.conns[k] = r; }
   if (scenario === 'history') for (const k of order) { const r = await attempt('history', k, () => S.history(cfg, k)); if (r) results.history[k] = r; }
   if (scenario === 'churn') for (const k of order) { const r = await attempt('churn', k, () => S.churn(cfg, k)); if (r) results.churn[k] = r; }
+  // Tandem against itself: only the number of instances changes.
+  if (scenario === 'instances' && order.includes('tandem')) results.instances = await S.instances(cfg, say);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -240,6 +244,43 @@ if (Object.keys(results.churn).length) {
     loadNote(results.churn),
   );
 }
+const instanceColumns = [
+  ...(results.instances.file ? [{ key: 'file', label: '1 instance, file store', result: results.instances.file }] : []),
+  ...cfg.instances.counts
+    .filter((n) => results.instances[String(n)])
+    .map((n) => ({ key: String(n), label: `${n} instance${n > 1 ? 's' : ''}`, result: results.instances[String(n)]! })),
+];
+if (instanceColumns.length) {
+  const c = cfg.instances;
+  const rs = instanceColumns.map((col) => col.result);
+  const hotLoad = rs.filter((r) => r.hot.load.cpu > 0.9 || r.paced.load.cpu > 0.9);
+  const noisy = rs.filter((r) => r.hot.otherCores > 0.2 || r.paced.otherCores > 0.2);
+  tables.instances = buildColumnTable(
+    `6. Several instances — one document, ${c.clients} clients spread round-robin over 1, 2 and 3 Tandem instances on one PostgreSQL + Redis`,
+    instanceColumns,
+    '1',
+    [
+      { label: `paced (${c.rateHz} keystrokes/s each + cursor): cross-instance latency p50`, unit: 'ms', better: 'lower', get: (r) => r.paced.p50 },
+      { label: '… p99', unit: 'ms', better: 'lower', get: (r) => r.paced.p99 },
+      { label: '… same-instance latency p50', unit: 'ms', better: 'none', get: (r) => r.paced.sameP50 },
+      { label: '… instances CPU, together', unit: '% of a core', better: 'lower', get: (r) => r.paced.serverCpu * 100 },
+      { label: '… Redis + PostgreSQL CPU', unit: '% of a core', better: 'lower', get: (r) => r.paced.backingCpu * 100 },
+      { label: `hot (≤ ${c.window} unacknowledged edits each): delivered edits/s`, unit: '', better: 'higher', get: (r) => r.hot.editsPerSec },
+      { label: '… cross-instance latency p50', unit: 'ms', better: 'lower', get: (r) => r.hot.p50 },
+      { label: '… p99', unit: 'ms', better: 'lower', get: (r) => r.hot.p99 },
+      { label: '… instances CPU, together', unit: '% of a core', better: 'none', get: (r) => r.hot.serverCpu * 100 },
+      { label: '… Redis + PostgreSQL CPU', unit: '% of a core', better: 'none', get: (r) => r.hot.backingCpu * 100 },
+      { label: 'load generator CPU, busiest process', unit: '% of a core', better: 'none', get: (r) => Math.max(r.paced.load.cpu, r.hot.load.cpu) * 100, digits: 0 },
+      { label: 'other processes on the machine', unit: 'cores', better: 'none', get: (r) => Math.max(r.paced.otherCores, r.hot.otherCores) },
+      { label: 'converged (every client, a fresh client on every instance)', unit: '', better: 'none', get: (r) => (r.paced.converged && r.hot.converged ? 1 : 0), text: (v) => (v ? 'yes' : 'NO') },
+    ],
+    [
+      'Ratios are to 1 instance on PostgreSQL + Redis. With one instance every delivery is same-instance; with more, latency counts only deliveries whose sender and receiver are on different instances.',
+      hotLoad.length ? '⚠ load generator saturated (a load process used > 90 % of a core) in some runs — those numbers are bounded by the clients, not only the servers.' : 'Load generator not saturated (every load process < 90 % of a core).',
+      noisy.length ? '⚠ other processes on the machine used CPU during some runs — those numbers are disturbed.' : '',
+    ].filter(Boolean).join(' '),
+  );
+}
 for (const t of Object.values(tables)) process.stdout.write(`${tableToText(t)}\n`);
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -359,6 +400,16 @@ if (tables.history) {
   ];
   charts['history-cold'] = barChart('Cold full sync after restart vs Yjs alone', 'ms', groups, 'lower');
 }
+if (tables.instances) {
+  const ib = (get: (r: S.InstancesResult) => number) =>
+    instanceColumns.map((col) => ({ key: 'tandem' as const, label: col.label, value: get(col.result), color: col.key === 'file' ? '#93c5fd' : undefined }));
+  charts['instances-latency'] = barChart(`Several instances: cross-instance edit latency (${cfg.instances.clients} clients, one document)`, 'ms', [
+    { label: `paced, p50`, bars: ib((r) => r.paced.p50) },
+    { label: `paced, p99`, bars: ib((r) => r.paced.p99) },
+    { label: `hot document, p99`, bars: ib((r) => r.hot.p99) },
+  ], 'lower');
+  charts['instances-throughput'] = barChart(`Several instances: hot document, delivered edits/s (${cfg.instances.clients} clients)`, 'edits/s', [{ label: '', bars: ib((r) => r.hot.editsPerSec) }], 'higher');
+}
 if (tables.churn) {
   charts.churn = barChart(`Churn: RSS before and after ${cfg.churn.docs.toLocaleString('en-US')} documents opened and closed`, 'MB', [
     { label: 'before', bars: bars(results.churn, (r) => r.rssBeforeMB) },
@@ -418,7 +469,7 @@ ${failures.length ? `\n**Failures in this run:**\n\n${failures.map((f) => `- ${f
 - **CPU and memory** of servers come from \`/proc/<pid>/stat\` and \`/proc/<pid>/status\` (VmRSS, sampled every 100 ms);
   each load process reports its own CPU and event-loop delay, and a saturated generator is flagged under its table.
 - **Limits raised for Tandem** (environment only, behaviour and durability unchanged): fan-out ${env('fanout')}; hot
-  document ${env('hot')}; connections ${env('conns')}; real history ${env('history')}; churn ${env('churn')}.
+  document ${env('hot')}; connections ${env('conns')}; real history ${env('history')}; churn ${env('churn')}; several instances ${env('instances')}.
 
 ${section('fanout', 'Every client types 5 characters per second and moves its cursor (an awareness update) with every keystroke; the first ' + cfg.fanout.warmupMs / 1000 + ' s are not recorded. Latency is send → integrated by each of the other 4 clients.', ['fanout'])}${Object.keys(results.hot)
   .map((size) =>
@@ -430,7 +481,7 @@ ${section('fanout', 'Every client types 5 characters per second and moves its cu
       size === String(cfg.hot.sizes[0]) ? ['hot', 'hot-latency'] : [],
     ),
   )
-  .join('')}${section('conns', `Sockets open ${cfg.conns.perDoc} per document from two load processes (${cfg.conns.concurrency} handshakes in flight each), each completing the sync handshake; memory is the server's RSS after minus before, divided by the number of sockets. Tandem's documents are created through its API first (before the baseline), the peers' are created on first connection.`, ['conns'])}${section('history', `The automerge-paper editing trace (\`shared/data/editing-traces/\`, CC BY 4.0, Martin Kleppmann / Joseph Gentle) (a LaTeX paper typed keystroke by keystroke) is replayed into a \`Y.Text\` by one writer, one transaction per message, with at most ${cfg.history.window} edits in flight (acknowledged by a second client on its own socket); intake = edits ÷ time until that observer holds the final text. Then every client leaves, the server writes the document out its own way and is stopped (SIGTERM), restarted on the same data, and a fresh client (a new \`Y.Doc\` in a load process whose Yjs is already warmed up, so the time is the server's) is timed from opening its socket to holding the full text — ${cfg.history.coldRuns} restart(s), median. The floor is Yjs alone on the same document state: \`Y.applyUpdate\` into a fresh \`Y.Doc\` plus \`Y.encodeStateAsUpdate\`, first run in a fresh process (cold, like a restarted server) and warmed up.`, ['history-intake', 'history-cold'])}${section('churn', `Each document is opened by one client that sets its user, types ${cfg.churn.edits} characters with a cursor update each, and closes; then the run waits until the server reports no open document and ${cfg.churn.settleMs / 1000} s more (V8 shrinks its heap a few seconds after activity stops) before reading RSS; the baseline is read the same way. A warm-up round of 20 documents comes before the baseline. A sample of documents is reopened afterwards: every edit must still be there.`, ['churn'])}${analysis}`;
+  .join('')}${section('conns', `Sockets open ${cfg.conns.perDoc} per document from two load processes (${cfg.conns.concurrency} handshakes in flight each), each completing the sync handshake; memory is the server's RSS after minus before, divided by the number of sockets. Tandem's documents are created through its API first (before the baseline), the peers' are created on first connection.`, ['conns'])}${section('history', `The automerge-paper editing trace (\`shared/data/editing-traces/\`, CC BY 4.0, Martin Kleppmann / Joseph Gentle) (a LaTeX paper typed keystroke by keystroke) is replayed into a \`Y.Text\` by one writer, one transaction per message, with at most ${cfg.history.window} edits in flight (acknowledged by a second client on its own socket); intake = edits ÷ time until that observer holds the final text. Then every client leaves, the server writes the document out its own way and is stopped (SIGTERM), restarted on the same data, and a fresh client (a new \`Y.Doc\` in a load process whose Yjs is already warmed up, so the time is the server's) is timed from opening its socket to holding the full text — ${cfg.history.coldRuns} restart(s), median. The floor is Yjs alone on the same document state: \`Y.applyUpdate\` into a fresh \`Y.Doc\` plus \`Y.encodeStateAsUpdate\`, first run in a fresh process (cold, like a restarted server) and warmed up.`, ['history-intake', 'history-cold'])}${section('churn', `Each document is opened by one client that sets its user, types ${cfg.churn.edits} characters with a cursor update each, and closes; then the run waits until the server reports no open document and ${cfg.churn.settleMs / 1000} s more (V8 shrinks its heap a few seconds after activity stops) before reading RSS; the baseline is read the same way. A warm-up round of 20 documents comes before the baseline. A sample of documents is reopened afterwards: every edit must still be there.`, ['churn'])}${section('instances', `The same document served by 1, 2 and 3 Tandem instances (each \`node server/dist/main.js\` on 127.0.0.1, all with the same \`DATABASE_URL\`, \`REDIS_URL\` and \`SECRET\`; the 1-instance column on PostgreSQL + Redis too, so only the number of instances changes). One redis-server and one PostgreSQL (default durability: fsync, synchronous commit) are started for the scenario on free loopback ports; every configuration gets a fresh database. Client *i* connects straight to instance *i* mod *n* (no balancer). Paced: ${cfg.instances.clients} clients type ${cfg.instances.rateHz} characters per second each with a cursor update per keystroke, ${(cfg.instances.pacedMs - cfg.instances.pacedWarmupMs) / 1000} s measured. Hot: the hot-document load (≤ ${cfg.instances.window} unacknowledged edits per client, ${(cfg.instances.hotMs - cfg.instances.hotWarmupMs) / 1000} s measured) with the clients arranged so every acknowledging pair sits on different instances — delivered edits/s is cross-instance throughput. At the end every client must hold every edit and a fresh client on every instance must receive the same document.${cfg.instances.fileReference ? ' The first column is one instance on the embedded file store, for reference.' : ''}`, ['instances-latency', 'instances-throughput'])}${analysis}`;
 writeFileSync(mdPath, md);
 say(`wrote ${mdPath}${complete ? '' : ' (docs/benchmarks.md is written only by a full run of every scenario and server)'}`);
 

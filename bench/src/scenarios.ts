@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ClientSpec } from './client.js';
+import { startPostgres, startRedis, TreeSampler, type BenchPostgres, type BenchRedis } from './backing.js';
 import { rssBytes } from './proc.js';
 import { startServer, type ServerHandle, type ServerKind } from './servers.js';
 import { Histogram, median, sleep, waitFor, type HistogramJSON } from './util.js';
@@ -19,6 +21,18 @@ export interface BenchConfig {
   conns: { connections: number; perDoc: number; workers: number; concurrency: number };
   history: { limit: number; window: number; coldRuns: number };
   churn: { docs: number; concurrency: number; edits: number; settleMs: number };
+  instances: {
+    counts: number[];
+    /** Also run one instance on the embedded file store (no PostgreSQL, no Redis) as a reference column. */
+    fileReference: boolean;
+    clients: number;
+    rateHz: number;
+    pacedMs: number;
+    pacedWarmupMs: number;
+    window: number;
+    hotMs: number;
+    hotWarmupMs: number;
+  };
 }
 
 export function makeConfig(quick: boolean, runDir: string, tracePath: string): BenchConfig {
@@ -32,6 +46,18 @@ export function makeConfig(quick: boolean, runDir: string, tracePath: string): B
     conns: { connections: quick ? 1_000 : 10_000, perDoc: 5, workers: 2, concurrency: 100 },
     history: { limit: quick ? 20_000 : Infinity, window: 512, coldRuns: quick ? 1 : 3 },
     churn: { docs: quick ? 100 : 1_000, concurrency: 20, edits: 20, settleMs: quick ? 2_000 : 12_000 },
+    instances: {
+      counts: [1, 2, 3],
+      // Quick mode keeps the scenario to ~30 s: no file-store reference column there.
+      fileReference: !quick,
+      clients: 10,
+      rateHz: 5,
+      pacedMs: quick ? 2_000 : 12_000,
+      pacedWarmupMs: quick ? 500 : 2_000,
+      window: 8,
+      hotMs: quick ? 1_500 : 10_000,
+      hotWarmupMs: quick ? 500 : 1_500,
+    },
   };
 }
 
@@ -47,6 +73,8 @@ export const TANDEM_ENV: Record<string, Record<string, string>> = {
   // One writer replays ~260k edits as fast as the window allows.
   history: { MAX_MESSAGES_PER_SECOND: '1000000' },
   churn: {},
+  // The hot-document half sends as fast as the window allows.
+  instances: { MAX_MESSAGES_PER_SECOND: '1000000' },
 };
 
 export interface Failure {
@@ -81,6 +109,8 @@ interface Drained {
   complete: boolean;
   digests: Record<string, Digest[]>;
   hist: HistogramJSON;
+  histCross: HistogramJSON;
+  histSame: HistogramJSON;
   deliveries: number;
   frames: number;
   lost: number;
@@ -574,4 +604,217 @@ export async function churn(cfg: BenchConfig, kind: ServerKind): Promise<ChurnRe
     await worker.close();
     await server.stop();
   }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// 6. Several instances
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface InstancesPhase {
+  /** Sender and receiver on different instances; with one instance, every delivery. */
+  p50: number;
+  p99: number;
+  /** Sender and receiver on the same instance (NaN when no two clients share one). */
+  sameP50: number;
+  deliveries: number;
+  /** Hot load only: acknowledged (delivered) edits per second. */
+  editsPerSec: number;
+  /** CPU of all instances together. */
+  serverCpu: number;
+  /** CPU of redis-server and PostgreSQL (postmaster and backends); NaN on the file store. */
+  backingCpu: number;
+  load: LoadSummary;
+  otherCores: number;
+  converged: boolean;
+}
+
+export interface InstancesResult {
+  instances: number;
+  store: 'file' | 'postgres';
+  paced: InstancesPhase;
+  hot: InstancesPhase;
+  warnings: string[];
+}
+
+/**
+ * Splits clients 1…N (client c on instance (c − 1) mod n) into two load processes so that every hot-document
+ * ring — each client's edits acknowledged by the next client of its process — pairs clients on different
+ * instances: inside a run of consecutive client numbers neighbours always differ, and the pair that closes
+ * the ring (last → first) differs when (length − 1) is not a multiple of n.
+ */
+function ringGroups<T>(specs: T[], n: number): T[][] {
+  const N = specs.length;
+  let best = Math.floor(N / 2);
+  if (n > 1) {
+    const fits = (len: number) => len >= 2 && (len - 1) % n !== 0;
+    const candidates = Array.from({ length: N - 3 }, (_, i) => i + 2).filter((a) => fits(a) && fits(N - a));
+    candidates.sort((a, b) => Math.abs(2 * a - N) - Math.abs(2 * b - N));
+    if (candidates.length) best = candidates[0]!;
+  }
+  return [specs.slice(0, best), specs.slice(best)];
+}
+
+async function instancesPhase(
+  cfg: BenchConfig,
+  scenario: string,
+  mode: 'paced' | 'hot',
+  servers: ServerHandle[],
+  backing: TreeSampler | null,
+): Promise<InstancesPhase> {
+  const c = cfg.instances;
+  const n = servers.length;
+  const workers: LoadWorker[] = [];
+  const label = `${scenario} ${mode}`;
+  try {
+    const [doc] = await servers[0]!.createDocs(1, `inst-${mode}`);
+    const instanceOf: Record<number, number> = {};
+    const specs: ClientSpec[] = Array.from({ length: c.clients }, (_, i) => {
+      const cnum = i + 1;
+      instanceOf[cnum] = i % n;
+      return { ...doc!, cnum, port: servers[i % n]!.target.port };
+    });
+    const groups = mode === 'hot' ? ringGroups(specs, n) : split(specs, 2);
+    for (let i = 0; i < groups.length; i++) workers.push(new LoadWorker(`instances-${mode}-load-${i}`));
+    const connected = await Promise.all(
+      workers.map((w, i) =>
+        w.call({ cmd: 'connect', target: servers[0]!.target, clients: groups[i]!, awareness: mode === 'paced', concurrency: 50, timeoutMs: 20_000, instanceOf }, 60_000),
+      ),
+    );
+    for (const r of connected) if (r.failures > 0) throw new Error(`${r.failures} clients failed to connect: ${r.firstFailure}`);
+    await sleep(300);
+    for (const s of servers) s.sampler.mark();
+    backing?.mark();
+    const durationMs = mode === 'hot' ? c.hotMs : c.pacedMs;
+    const warmupMs = mode === 'hot' ? c.hotWarmupMs : c.pacedWarmupMs;
+    const stopped = await Promise.all(
+      workers.map((w) =>
+        w.call(mode === 'hot' ? { cmd: 'hot', window: c.window, durationMs, warmupMs } : { cmd: 'fanout', rateHz: c.rateHz, durationMs, warmupMs }, durationMs + 30_000),
+      ),
+    );
+    const wins = servers.map((s) => s.sampler.window());
+    const back = backing?.window();
+    const expected: Record<string, number> = {};
+    for (const s of stopped) for (const [d, k] of Object.entries(s.sent as Record<string, number>)) expected[d] = (expected[d] ?? 0) + k;
+    const drained: Drained[] = await Promise.all(workers.map((w) => w.call({ cmd: 'drain', expected, timeoutMs: 60_000 }, 90_000)));
+    // What every instance serves a fresh client must be what the editors converged to.
+    const fresh: Record<string, Digest>[] = [];
+    for (const s of servers) fresh.push(await verify(workers[0]!, s, [{ ...doc!, port: s.target.port }]));
+    let converged = checkConvergence(label, 'tandem', drained, expected, fresh[0]!);
+    for (let i = 1; i < n && converged; i++) {
+      const a = fresh[0]![doc!.doc];
+      const b = fresh[i]![doc!.doc];
+      if (!a || !b || a.text !== b.text || a.marks !== b.marks || a.sv !== b.sv) {
+        fail(label, 'tandem', `instance ${i + 1} serves ${JSON.stringify(b)}, instance 1 serves ${JSON.stringify(a)}`);
+        converged = false;
+      }
+    }
+    const all = new Histogram();
+    const cross = new Histogram();
+    const same = new Histogram();
+    for (const d of drained) {
+      all.merge(d.hist);
+      cross.merge(d.histCross);
+      same.merge(d.histSame);
+    }
+    const measured = n > 1 ? cross : all;
+    const secs = (durationMs - warmupMs) / 1000;
+    const load = worstLoad(stopped.map((s) => s.load));
+    const serverCpu = wins.reduce((sum, w) => sum + w.cores, 0);
+    const backingCpu = back?.cores ?? NaN;
+    return {
+      p50: measured.quantile(0.5),
+      p99: measured.quantile(0.99),
+      sameP50: n > 1 ? same.quantile(0.5) : all.quantile(0.5),
+      deliveries: measured.count,
+      editsPerSec: mode === 'hot' ? stopped.reduce((sum, r) => sum + r.acked, 0) / secs : NaN,
+      serverCpu,
+      backingCpu,
+      load,
+      otherCores: Math.max(0, wins[0]!.machineCores - serverCpu - (Number.isFinite(backingCpu) ? backingCpu : 0) - load.total),
+      converged,
+    };
+  } finally {
+    await Promise.all(workers.map((w) => w.close()));
+  }
+}
+
+/** One configuration: `n` instances, on PostgreSQL + Redis (a fresh database) or, for the reference, the file store. */
+async function instancesRun(
+  cfg: BenchConfig,
+  n: number,
+  backing: { redis: BenchRedis; pg: BenchPostgres; secret: string; sampler: TreeSampler } | null,
+): Promise<InstancesResult> {
+  const store = backing ? 'postgres' : 'file';
+  const scenario = `instances-${n}${backing ? '' : '-file'}`;
+  const env: Record<string, string> = { ...TANDEM_ENV.instances };
+  if (backing) {
+    env.DATABASE_URL = await backing.pg.createDatabase(`bench_${n}_instances_${++serial}`);
+    env.REDIS_URL = backing.redis.url;
+    env.SECRET = backing.secret;
+  } else {
+    // Empty means unset to Tandem: the embedded file store, whatever the bench's own environment says.
+    env.DATABASE_URL = '';
+    env.REDIS_URL = '';
+  }
+  const servers: ServerHandle[] = [];
+  try {
+    const startOne = (i: number) => startServer('tandem', { dataDir: join(cfg.runDir, `${scenario}-${i}-${++serial}`), env });
+    // The first creates the schema, then the others start together and find it.
+    servers.push(await startOne(0));
+    const rest = await Promise.allSettled(Array.from({ length: n - 1 }, (_, i) => startOne(i + 1)));
+    for (const r of rest) if (r.status === 'fulfilled') servers.push(r.value);
+    for (const r of rest) if (r.status === 'rejected') throw r.reason;
+    const paced = await instancesPhase(cfg, scenario, 'paced', servers, backing?.sampler ?? null);
+    const hot = await instancesPhase(cfg, scenario, 'hot', servers, backing?.sampler ?? null);
+    return { instances: n, store, paced, hot, warnings: servers.flatMap((s) => warnCheck(scenario, s)).slice(0, 3) };
+  } finally {
+    await Promise.all(servers.map((s) => s.stop()));
+  }
+}
+
+/**
+ * The same document served by 1, 2 and 3 Tandem instances sharing one PostgreSQL and one Redis (started here,
+ * once, on free loopback ports), clients spread round-robin over the instances; optionally one instance on
+ * the file store first, as a reference. A failed configuration is recorded and the next one still runs.
+ */
+export async function instances(cfg: BenchConfig, say: (s: string) => void): Promise<Record<string, InstancesResult>> {
+  const c = cfg.instances;
+  const out: Record<string, InstancesResult> = {};
+  const attempt = async (key: string, fn: () => Promise<InstancesResult>) => {
+    say(`instances: ${key}…`);
+    try {
+      out[key] = await fn();
+    } catch (error) {
+      fail(`instances-${key}`, 'tandem', (error as Error).message);
+    }
+  };
+  if (c.fileReference) await attempt('file', () => instancesRun(cfg, 1, null));
+  const started = await Promise.allSettled([startRedis(), startPostgres()]);
+  if (started[0].status === 'rejected' || started[1].status === 'rejected') {
+    if (started[0].status === 'fulfilled') await started[0].value.stop();
+    if (started[1].status === 'fulfilled') await started[1].value.destroy();
+    const reason = started[0].status === 'rejected' ? started[0].reason : (started[1] as PromiseRejectedResult).reason;
+    fail('instances', 'tandem', `could not start Redis and PostgreSQL: ${(reason as Error).message}`);
+    return out;
+  }
+  const redis = started[0].value;
+  const pg = started[1].value;
+  // Interrupted (Ctrl-C): PostgreSQL runs detached from us, so stop it and Redis before exiting.
+  const onSignal = (signal: NodeJS.Signals) => {
+    redis.stopSync();
+    pg.destroySync();
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    const sampler = new TreeSampler(() => [redis.pid, pg.pid()]);
+    const backing = { redis, pg, secret: randomBytes(32).toString('hex'), sampler };
+    for (const n of c.counts) await attempt(String(n), () => instancesRun(cfg, n, backing));
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await Promise.all([redis.stop(), pg.destroy()]);
+  }
+  return out;
 }

@@ -11,7 +11,16 @@ import { Histogram, now, pool, sha1, sleep } from './util.js';
  */
 
 export type Command =
-  | { cmd: 'connect'; target: Target; clients: ClientSpec[]; awareness: boolean; concurrency: number; timeoutMs: number }
+  | {
+      cmd: 'connect';
+      target: Target;
+      clients: ClientSpec[];
+      awareness: boolean;
+      concurrency: number;
+      timeoutMs: number;
+      /** Client number → the server instance it is connected to (every client of the run, in any process): latency is then also recorded split into cross-instance and same-instance deliveries. */
+      instanceOf?: Record<number, number>;
+    }
   | { cmd: 'fanout'; rateHz: number; durationMs: number; warmupMs: number }
   | { cmd: 'hot'; window: number; durationMs: number; warmupMs: number }
   | { cmd: 'drain'; expected: Record<string, number>; timeoutMs: number }
@@ -37,6 +46,9 @@ export interface LoadStats {
 
 let clients: BenchClient[] = [];
 const hist = new Histogram();
+/** With `instanceOf`: deliveries whose sender and receiver are on different instances, and on the same one. */
+const histCross = new Histogram();
+const histSame = new Histogram();
 let deliveries = 0;
 let lost = 0;
 const loop = monitorEventLoopDelay({ resolution: 5 });
@@ -66,6 +78,8 @@ async function connect(c: Extract<Command, { cmd: 'connect' }>): Promise<void> {
     if (sentAt >= recordFrom && sentAt <= recordUntil) {
       hist.record(at - sentAt);
       deliveries++;
+      const instanceOf = c.instanceOf;
+      if (instanceOf) (instanceOf[mark[0]] === instanceOf[receiver.spec.cnum] ? histSame : histCross).record(at - sentAt);
     }
     ackHook?.(mark, at, receiver);
   };
@@ -230,6 +244,8 @@ async function drain(c: Extract<Command, { cmd: 'drain' }>): Promise<void> {
     complete: done(),
     digests,
     hist: hist.toJSON(),
+    histCross: histCross.toJSON(),
+    histSame: histSame.toJSON(),
     deliveries,
     frames: framesAtEnd - framesAtWarm,
     lost,
