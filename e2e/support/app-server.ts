@@ -31,7 +31,8 @@ export interface AppServer {
   logs(): string;
 }
 
-export async function startApp(): Promise<AppServer> {
+/** `env` adds settings, e.g. DATABASE_URL, REDIS_URL and a shared SECRET for several instances. */
+export async function startApp(env: Record<string, string> = {}): Promise<AppServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'tandem-e2e-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -40,7 +41,7 @@ export async function startApp(): Promise<AppServer> {
 
   const launch = async () => {
     child = spawn(process.execPath, [MAIN], {
-      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, PUBLIC_URL: url, LOG_LEVEL: 'warn' },
+      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, PUBLIC_URL: url, LOG_LEVEL: 'warn', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
