@@ -1,6 +1,7 @@
 import { DocLink } from '../cluster/doc-link.js';
 import type { ClusterBus } from '../cluster/redis-bus.js';
 import { UnknownDocError, type DocMeta } from '../storage/doc-store.js';
+import { MemoryReturn } from './memory-return.js';
 import { Room, type RoomDeps } from './room.js';
 
 export interface RegistryOptions extends RoomDeps {
@@ -27,8 +28,14 @@ export class RoomRegistry {
   private readonly loading = new Map<string, Promise<void>>();
   private readonly unloading = new Map<string, Promise<void>>();
   private readonly idleTimers = new Map<Room, NodeJS.Timeout>();
+  private readonly memoryReturn: MemoryReturn;
 
-  constructor(private readonly options: RegistryOptions) {}
+  constructor(private readonly options: RegistryOptions) {
+    this.memoryReturn = new MemoryReturn(options.logger, {
+      roomIdleMs: options.idleMs,
+      isEmpty: () => this.rooms.size === 0 && this.loading.size === 0,
+    });
+  }
 
   /** Number of documents in memory. */
   get size(): number {
@@ -88,6 +95,7 @@ export class RoomRegistry {
 
   /** Unloads every room (shutdown): final writes included. Callers close the sockets first. */
   async closeAll(): Promise<void> {
+    this.memoryReturn.stop();
     await Promise.all([...this.rooms.values()].map((room) => this.unload(room)));
     await Promise.all([...this.unloading.values()]);
   }
@@ -101,6 +109,7 @@ export class RoomRegistry {
     this.rooms.set(id, room);
     metrics.loads.inc();
     metrics.openDocuments.set(this.rooms.size);
+    this.memoryReturn.loaded(this.rooms.size);
     // A room nobody leases (the acquirer went away meanwhile) must not stay forever.
     this.scheduleIdle(room);
   }
@@ -155,6 +164,7 @@ export class RoomRegistry {
         this.unloading.delete(room.id);
         this.options.metrics.unloads.inc();
         this.options.metrics.openDocuments.set(this.rooms.size);
+        this.memoryReturn.unloaded(this.rooms.size);
       });
     this.unloading.set(room.id, done);
     return done;

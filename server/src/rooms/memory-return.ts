@@ -1,0 +1,113 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import type { Logger } from '../logger.js';
+
+/**
+ * Gives memory back after documents close.
+ *
+ * Measured (bench churn: 1,000 documents opened, edited and closed, 20 at a time): afterwards the live heap
+ * is back at its baseline, but V8 runs no full collection while the process is quiet, so the dead rooms'
+ * old-space pages stay mapped and RSS stays ~40 % above where it started for as long as nothing else
+ * allocates. Collecting at the right moments returns it (RSS back to its baseline, and a lower peak):
+ *
+ * - When the last open document unloads, nobody is in a room: a full collection pauses no one, and the
+ *   live heap is at its smallest, so it is cheap (milliseconds).
+ * - On a server that is never empty, after a wave: once many documents have unloaded and open ones have
+ *   fallen to a quarter of their peak, collect once when unloading has paused — but never on a big live
+ *   heap (a forced collection stops the event loop for time proportional to it), and at most once a minute.
+ */
+
+/** Wait this long for the server to stay empty before collecting. */
+const EMPTY_QUIET_MS = 1_000;
+const EMPTY_MIN_INTERVAL_MS = 2_000;
+/** Unloads since the last collection before a wave is worth collecting. */
+const WAVE_MIN_UNLOADS = 100;
+/** A wave has passed when open documents have fallen to this fraction of their peak. */
+const WAVE_OPEN_FRACTION = 0.25;
+/** Wait this long after the last unload (plus the rooms' idle time) so a wave is collected once, when it is over. */
+const WAVE_QUIET_MS = 1_000;
+const WAVE_MIN_INTERVAL_MS = 60_000;
+/** Above this live heap a forced collection would pause every peer too long; V8 will get to it itself. */
+const WAVE_MAX_HEAP_BYTES = 256 * 1024 * 1024;
+
+/** V8's collector as a function, enabled at run time so that `node server/dist/main.js` needs no flag. */
+function exposeCollector(): (() => void) | null {
+  const existing = (globalThis as { gc?: () => void }).gc;
+  if (existing) return existing;
+  try {
+    setFlagsFromString('--expose-gc');
+    return runInNewContext('gc') as () => void;
+  } catch {
+    return null;
+  }
+}
+
+export interface MemoryReturnOptions {
+  roomIdleMs: number;
+  /** True while no document is open or loading. */
+  isEmpty: () => boolean;
+  /** Tests inject a spy; production uses V8's collector. */
+  collect?: () => void;
+}
+
+export class MemoryReturn {
+  private unloads = 0;
+  private peakOpen = 0;
+  private lastCollection = Number.NEGATIVE_INFINITY;
+  private timer: NodeJS.Timeout | null = null;
+  private readonly collect: (() => void) | null;
+
+  constructor(
+    private readonly logger: Logger,
+    private readonly options: MemoryReturnOptions,
+  ) {
+    this.collect = options.collect ?? exposeCollector();
+  }
+
+  /** A document opened; `open` is how many are open now. */
+  loaded(open: number): void {
+    this.peakOpen = Math.max(this.peakOpen, open);
+  }
+
+  /** A document unloaded; `open` is how many are left. */
+  unloaded(open: number): void {
+    this.unloads++;
+    this.cancel();
+    if (!this.collect) return;
+    if (this.options.isEmpty()) {
+      this.schedule(EMPTY_QUIET_MS, () => this.options.isEmpty() && this.run('empty', EMPTY_MIN_INTERVAL_MS));
+    } else if (this.unloads >= WAVE_MIN_UNLOADS && open <= this.peakOpen * WAVE_OPEN_FRACTION) {
+      this.schedule(this.options.roomIdleMs + WAVE_QUIET_MS, () => {
+        if (process.memoryUsage().heapUsed <= WAVE_MAX_HEAP_BYTES) this.run('wave', WAVE_MIN_INTERVAL_MS);
+      });
+    }
+  }
+
+  stop(): void {
+    this.cancel();
+  }
+
+  private schedule(ms: number, fn: () => void): void {
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      fn();
+    }, ms);
+    this.timer.unref();
+  }
+
+  private cancel(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private run(reason: 'empty' | 'wave', minIntervalMs: number): void {
+    const now = Date.now();
+    if (now - this.lastCollection < minIntervalMs) return;
+    const started = performance.now();
+    this.collect!();
+    this.lastCollection = now;
+    this.logger.debug({ reason, unloads: this.unloads, ms: Math.round(performance.now() - started) }, 'returned memory after documents closed');
+    this.unloads = 0;
+    this.peakOpen = 0;
+  }
+}
