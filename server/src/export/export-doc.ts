@@ -8,7 +8,7 @@ import { toHtml } from './html.js';
 import { toMarkdown } from './markdown.js';
 import { readDoc } from './read-doc.js';
 
-export type ExportFormat = 'markdown' | 'html' | 'json' | 'text';
+import { FORMATS, type ExportFormat } from './formats.js';
 
 export interface ExportResult {
   contentType: string;
@@ -17,16 +17,7 @@ export interface ExportResult {
   extension: string;
 }
 
-const FORMATS: Readonly<Record<ExportFormat, { contentType: string; extension: string }>> = {
-  markdown: { contentType: 'text/markdown; charset=utf-8', extension: 'md' },
-  html: { contentType: 'text/html; charset=utf-8', extension: 'html' },
-  json: { contentType: 'application/json; charset=utf-8', extension: 'json' },
-  text: { contentType: 'text/plain; charset=utf-8', extension: 'txt' },
-};
-
-export function isExportFormat(s: unknown): s is ExportFormat {
-  return typeof s === 'string' && Object.hasOwn(FORMATS, s);
-}
+export { isExportFormat, type ExportFormat } from './formats.js';
 
 /** Never modifies `doc`. Throws only if the document is structurally unreadable. */
 export function exportDoc(doc: Y.Doc, format: ExportFormat): ExportResult {

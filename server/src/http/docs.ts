@@ -9,7 +9,7 @@ import { CapacityError } from '../rooms/registry.js';
 import type { Room } from '../rooms/room.js';
 import type { DocMeta, DocStore } from '../storage/doc-store.js';
 import { CloseCode } from '../protocol/close-codes.js';
-import { exportDoc, isExportFormat } from '../export/export-doc.js';
+import { isExportFormat } from '../export/formats.js';
 import { authorize, type AccessDeps } from './access.js';
 import { HttpError, badRequest } from './errors.js';
 
@@ -120,6 +120,8 @@ export function docsRoutes(deps: DocsRouteDeps): Hono {
     const format = c.req.query('format') ?? 'markdown';
     if (!isExportFormat(format)) throw badRequest('format must be one of markdown, html, json, text');
     const { meta } = await authorize(c, deps, 'view');
+    // Tiptap, ProseMirror and a DOM for HTML output weigh ~50 MB of heap: loaded on the first export only.
+    const { exportDoc } = await import('../export/export-doc.js');
     const { result, title } = await withRoom(meta.id, (room) => ({
       result: exportDoc(room.doc, format),
       title: titleOf(room.doc),
