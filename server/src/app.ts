@@ -1,17 +1,19 @@
-import { Hono } from 'hono';
-import type { WebSocket } from 'ws';
+import { Hono, type MiddlewareHandler } from 'hono';
+import type { TokenKey, TokenVerifier } from './auth/tokens.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import type { RoomRegistry } from './rooms/registry.js';
 import type { DocStore } from './storage/doc-store.js';
-import { collabHandler } from './collab/route.js';
 import { docsRoutes } from './http/docs.js';
 import { HttpError, toErrorResponse } from './http/errors.js';
 import { opsRoutes } from './http/ops.js';
 import { staticRoutes } from './http/static.js';
 
 export interface AppDeps {
-  key: Uint8Array;
+  /** Signs share links. */
+  key: TokenKey;
+  /** Verifies them (with the same key). */
+  tokens: TokenVerifier;
   store: DocStore;
   registry: RoomRegistry;
   logger: Logger;
@@ -19,15 +21,8 @@ export interface AppDeps {
   /** Base of share links; a function because with PORT=0 it is known only once listening. */
   publicUrl: () => string;
   editorDist: string;
-  maxConnections: number;
-  maxConnectionsPerIp: number;
-  maxOpenDocs: number;
-  maxBufferedBytes: number;
-  /** [L4] What a socket may send before its document is open: messages and bytes held until it is. */
-  maxQueuedMessages: number;
-  maxQueuedBytes: number;
-  allowedOrigins: string[];
-  sockets: Set<WebSocket>;
+  /** `GET /collab/:id` as plain HTTP (the collaboration route's checks; sockets are upgraded by server.ts). */
+  collab: MiddlewareHandler;
   isDraining: () => boolean;
   /** [CL3] The engines this instance depends on, each true while reachable (empty in the embedded setup). */
   readiness: () => Record<string, boolean>;
@@ -48,7 +43,7 @@ export function createApp(deps: AppDeps): Hono {
     c.header('X-Content-Type-Options', 'nosniff');
   });
   app.route('/api/docs', docsRoutes(deps));
-  app.get('/collab/:id', collabHandler(deps));
+  app.get('/collab/:id', deps.collab);
   app.route('/', opsRoutes(deps));
   app.route('/', staticRoutes(deps.editorDist));
   app.notFound((c) => {

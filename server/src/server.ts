@@ -1,11 +1,13 @@
 import { createAdaptorServer } from '@hono/node-server';
-import { STATUS_CODES, type IncomingMessage, type Server as HttpServer } from 'node:http';
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { createApp } from './app.js';
-import { startKeepAlive } from './collab/socket.js';
+import { importTokenKey, TokenVerifier } from './auth/tokens.js';
+import { collabRoute, type CollabRoute } from './collab/route.js';
+import { refuseSocket, startKeepAlive } from './collab/socket.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
@@ -49,7 +51,9 @@ export interface StartOptions {
 
 /** Builds everything from a validated config and starts listening. */
 export async function startServer(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningServer> {
-  const key = await resolveSecret(config.SECRET, config.DATA_DIR);
+  // Imported once: no signature check or mint imports the secret again.
+  const key = await importTokenKey(await resolveSecret(config.SECRET, config.DATA_DIR));
+  const tokens = new TokenVerifier(key);
   const metrics = createMetrics();
   const configured = options.store
     ? { store: options.store, kind: 'file' as const, healthy: () => true }
@@ -75,14 +79,15 @@ export async function startServer(config: Config, logger: Logger, options: Start
   const sockets = new Set<WebSocket>();
   let draining = false;
   let publicUrl = config.PUBLIC_URL;
-  const app = createApp({
-    key,
-    store,
+  // `sockets` tracks the open sockets: ws need not keep its own set (and a close listener per socket).
+  const wss = new WebSocketServer({ noServer: true, clientTracking: false, maxPayload: config.MAX_MESSAGE_BYTES, perMessageDeflate: false });
+  const now = () => new Date();
+  const collab = collabRoute({
+    tokens,
     registry,
     logger,
     metrics,
-    publicUrl: () => publicUrl,
-    editorDist: options.editorDist ?? DEFAULT_EDITOR_DIST,
+    wss,
     maxConnections: config.MAX_CONNECTIONS,
     maxConnectionsPerIp: config.MAX_CONNECTIONS_PER_IP,
     maxOpenDocs: config.MAX_OPEN_DOCS,
@@ -93,13 +98,25 @@ export async function startServer(config: Config, logger: Logger, options: Start
     allowedOrigins: config.ALLOWED_ORIGINS,
     sockets,
     isDraining: () => draining,
+    now,
+  });
+  const app = createApp({
+    key,
+    tokens,
+    store,
+    registry,
+    logger,
+    metrics,
+    publicUrl: () => publicUrl,
+    editorDist: options.editorDist ?? DEFAULT_EDITOR_DIST,
+    collab: collab.handler,
+    isDraining: () => draining,
     readiness: () => ({
       ...(configured.kind === 'postgres' ? { database: configured.healthy() } : {}),
       ...(cluster ? { redis: cluster.ready } : {}),
     }),
-    now: () => new Date(),
+    now,
   });
-  const wss = new WebSocketServer({ noServer: true, maxPayload: config.MAX_MESSAGE_BYTES, perMessageDeflate: false });
   const trip = (limit: string, message: string, extra: object = {}) => {
     metrics.limitTrips.inc({ limit });
     logger.warn({ limit, ...extra }, message);
@@ -133,23 +150,23 @@ export async function startServer(config: Config, logger: Logger, options: Start
     if (socket.writable && !inFlight?.headersSent && error.code !== 'ECONNRESET') refuseSocket(socket, status);
     else socket.destroy();
   });
-  guardUpgrades(server, wss, (status) => {
+  guardUpgrades(server, collab, (status) => {
     if (status === 431) trip('header_count', 'refused an upgrade with more headers than the server reads');
     else metrics.errors.inc({ kind: 'malformed_handshake' });
   });
   // A socket-level error (e.g. a frame over maxPayload) is answered by ws with a close code; count and log it.
-  wss.on('connection', (ws) => {
-    ws.on('error', (error: Error & { code?: string }) => {
-      if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' || error.code === 'WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH') {
-        // [L1] A message (or one frame's declared length) over the limit: ws closes the socket with 1009.
-        trip('message_size', 'closed a socket that sent a message over MAX_MESSAGE_BYTES', { max: config.MAX_MESSAGE_BYTES });
-        metrics.errors.inc({ kind: 'too_big' });
-        return;
-      }
-      metrics.errors.inc({ kind: 'socket' });
-      logger.warn({ err: error.message, code: error.code }, 'socket error');
-    });
-  });
+  // One listener shared by every socket.
+  const onSocketError = (error: Error & { code?: string }) => {
+    if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' || error.code === 'WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH') {
+      // [L1] A message (or one frame's declared length) over the limit: ws closes the socket with 1009.
+      trip('message_size', 'closed a socket that sent a message over MAX_MESSAGE_BYTES', { max: config.MAX_MESSAGE_BYTES });
+      metrics.errors.inc({ kind: 'too_big' });
+      return;
+    }
+    metrics.errors.inc({ kind: 'socket' });
+    logger.warn({ err: error.message, code: error.code }, 'socket error');
+  };
+  wss.on('connection', (ws) => ws.on('error', onSocketError));
   const stopKeepAlive = startKeepAlive(sockets, config.PING_INTERVAL_MS);
 
   await new Promise<void>((resolve, reject) => {
@@ -196,34 +213,26 @@ export async function startServer(config: Config, logger: Logger, options: Start
 /** A WebSocket handshake from a browser carries about 15 headers; a proxy adds a few. */
 const MAX_UPGRADE_HEADERS = 100;
 
-/** Answers a socket that will not become a WebSocket with a bare HTTP status, then closes it for good. */
-function refuseSocket(socket: Duplex, status: number): void {
-  if (socket.destroyed) return;
-  // Like ws's abortHandshake: destroy once the answer is flushed, so a peer that keeps its half of the
-  // connection open (the server's sockets allow half-open) cannot keep the socket alive.
-  socket.once('finish', () => socket.destroy());
-  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-}
-
 /**
  * [H1] No socket is held before authentication. Node hands every request carrying `Connection: Upgrade` to
- * the 'upgrade' listener and then applies no timeout to it, so the adapter's listener is wrapped:
- * - an upgrade to anything but `websocket` is ignored by the adapter and would stay open forever: answer 400;
+ * the 'upgrade' listener and then applies no timeout to it, so this listener answers every one:
+ * - an upgrade to anything but `websocket` is ignored by the Hono adapter and would stay open forever: 400;
  * - a request with more headers than Node reads (`maxHeadersCount`; in practice about 1000) has the extra ones
  *   silently dropped, which may hide its Upgrade or Sec-WebSocket-Key header (the handshake of ws
  *   CVE-2024-37890): upgrades with more than MAX_UPGRADE_HEADERS headers, far above what browsers and
  *   proxies send and far below where Node starts dropping, are answered 431;
- * - the adapter refuses (401/403/404/503) with `socket.end()` only, leaving a half-open peer connected:
- *   destroy every socket that ws did not take once its answer is flushed.
+ * - `GET /collab/<id>` is checked and upgraded by the collaboration route itself, which closes every socket
+ *   it refuses;
+ * - anything else goes to the Hono adapter's listener, which answers with the app's status and never upgrades
+ *   (no route uses its WebSocket helper), and leaves a half-open peer connected: the socket is destroyed once
+ *   that answer is flushed.
  * The adapter's listener must stay the only one: it answers refusals only when `listenerCount('upgrade')` is 1.
  */
-function guardUpgrades(server: HttpServer, wss: WebSocketServer, onRefused: (status: number) => void): void {
+function guardUpgrades(server: HttpServer, collab: CollabRoute, onRefused: (status: number) => void): void {
   type UpgradeListener = (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
   const listeners = server.listeners('upgrade') as UpgradeListener[];
   if (listeners.length !== 1) throw new Error(`expected one upgrade listener, found ${listeners.length}`);
   const route = listeners[0]!;
-  const taken = new WeakSet<object>();
-  wss.on('connection', (_ws, request: IncomingMessage) => taken.add(request.socket));
   server.removeAllListeners('upgrade');
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const status =
@@ -233,9 +242,8 @@ function guardUpgrades(server: HttpServer, wss: WebSocketServer, onRefused: (sta
       onRefused(status);
       return refuseSocket(socket, status);
     }
-    socket.once('finish', () => {
-      if (!taken.has(socket)) socket.destroy();
-    });
+    if (collab.upgrade(request, socket, head)) return;
+    socket.once('finish', () => socket.destroy());
     route.call(server, request, socket, head);
   });
 }

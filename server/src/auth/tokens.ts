@@ -38,9 +38,20 @@ export class TokenError extends Error {
   }
 }
 
+/**
+ * The HMAC key: the raw secret, or (what the server uses) the same secret imported once as a WebCrypto
+ * key, so no signature check or mint imports it again.
+ */
+export type TokenKey = Uint8Array | CryptoKey;
+
+/** Imports the secret once as an HMAC-SHA-256 key for `signToken`, `verifyToken` and `TokenVerifier`. */
+export function importTokenKey(secret: Uint8Array): Promise<CryptoKey> {
+  return crypto.subtle.importKey('raw', new Uint8Array(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+}
+
 /** Mints a token for one document and scope. */
 export async function signToken(
-  key: Uint8Array,
+  key: TokenKey,
   claims: TokenClaims,
   now: Date = new Date(),
 ): Promise<string> {
@@ -52,7 +63,7 @@ export async function signToken(
 }
 
 /** Checks signature, algorithm, expiry and claim shapes; says nothing yet about which document. */
-export async function verifyToken(key: Uint8Array, token: string | undefined, now: Date): Promise<TokenClaims> {
+export async function verifyToken(key: TokenKey, token: string | undefined, now: Date): Promise<TokenClaims> {
   if (!token) throw new TokenError('token_missing', 'a token is required');
   try {
     const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'], currentDate: now });
@@ -73,6 +84,48 @@ export async function verifyToken(key: Uint8Array, token: string | undefined, no
     if (error instanceof TokenError) throw error;
     if (error instanceof joseErrors.JWTExpired) throw new TokenError('token_expired', 'the link has expired');
     throw new TokenError('token_invalid', 'the token is not valid');
+  }
+}
+
+/** Tokens longer than this (ours are ~200 characters) are verified every time, never remembered. */
+const MAX_REMEMBERED_TOKEN_LENGTH = 1024;
+
+/**
+ * `verifyToken` with a bounded memory of tokens that verified: the sockets of one share link (every tab
+ * opening it, every reconnect) pay for one signature check, and concurrent arrivals share the one in
+ * flight. Only the signature and claim shapes are remembered; expiry is judged on every call against the
+ * clock passed in [R4], and which document and link generation the claims open is left to `checkAccess`
+ * against the document's current metadata [R3]. Tokens that fail are forgotten as soon as they fail.
+ */
+export class TokenVerifier {
+  /** Least recently used first. */
+  private readonly remembered = new Map<string, Promise<TokenClaims>>();
+
+  constructor(
+    readonly key: TokenKey,
+    private readonly capacity = 1024,
+  ) {}
+
+  async verify(token: string | undefined, now: Date): Promise<TokenClaims> {
+    if (!token || token.length > MAX_REMEMBERED_TOKEN_LENGTH) return verifyToken(this.key, token, now);
+    let verified = this.remembered.get(token);
+    if (verified) {
+      this.remembered.delete(token);
+    } else {
+      const pending = verifyToken(this.key, token, now).then((claims) => Object.freeze(claims));
+      pending.catch(() => {
+        if (this.remembered.get(token) === pending) this.remembered.delete(token);
+      });
+      verified = pending;
+      if (this.remembered.size >= this.capacity) this.remembered.delete(this.remembered.keys().next().value!);
+    }
+    this.remembered.set(token, verified);
+    const claims = await verified;
+    // The same check jose makes (`exp` at or before now, in whole seconds), against this call's clock.
+    if (claims.expiresAt !== undefined && claims.expiresAt <= Math.floor(now.getTime() / 1000)) {
+      throw new TokenError('token_expired', 'the link has expired');
+    }
+    return claims;
   }
 }
 

@@ -1,28 +1,58 @@
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import type { PeerSocket } from '../rooms/connection.js';
 
 /**
- * Adapts a `ws` socket to the room's three-method `PeerSocket`. A peer that stops reading would make us
- * queue its messages forever; once `maxBufferedBytes` are waiting it is cut off instead [L5].
+ * Answers a socket that will not become a WebSocket with an HTTP status (and a JSON body, when given), then
+ * closes it for good [H1]. Like ws's abortHandshake it destroys the socket once the answer is flushed, so a
+ * peer that keeps its half of the connection open (the server's sockets allow half-open) cannot keep it alive.
  */
+export function refuseSocket(socket: Duplex, status: number, body?: object): void {
+  if (socket.destroyed) return;
+  const json = body === undefined ? '' : JSON.stringify(body);
+  const type = body === undefined ? '' : 'Content-Type: application/json\r\nX-Content-Type-Options: nosniff\r\n';
+  socket.once('finish', () => socket.destroy());
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\n${type}Content-Length: ${Buffer.byteLength(json)}\r\n\r\n${json}`,
+  );
+}
+
+/**
+ * Adapts a `ws` socket to the room's three-method `PeerSocket`. A peer that stops reading would make us
+ * queue its messages forever; once `maxBufferedBytes` are waiting it is cut off instead [L5]. A class, not
+ * closures: one small object per open socket.
+ */
+class WsPeer implements PeerSocket {
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly maxBufferedBytes: number,
+    private readonly onSlowReader: () => void,
+  ) {}
+
+  send(data: Uint8Array): void {
+    const { ws } = this;
+    if (ws.readyState !== ws.OPEN) return;
+    ws.send(data, { binary: true });
+    if (ws.bufferedAmount > this.maxBufferedBytes) {
+      this.onSlowReader();
+      ws.terminate();
+    }
+  }
+
+  close(code: number, reason: string): void {
+    const { ws } = this;
+    if (ws.readyState === ws.CLOSED || ws.readyState === ws.CLOSING) return;
+    ws.close(code, reason);
+  }
+
+  get isOpen(): boolean {
+    return this.ws.readyState === this.ws.OPEN;
+  }
+}
+
 export function wrapSocket(ws: WebSocket, maxBufferedBytes: number, onSlowReader: () => void): PeerSocket {
-  return {
-    send(data) {
-      if (ws.readyState !== ws.OPEN) return;
-      ws.send(data, { binary: true });
-      if (ws.bufferedAmount > maxBufferedBytes) {
-        onSlowReader();
-        ws.terminate();
-      }
-    },
-    close(code, reason) {
-      if (ws.readyState === ws.CLOSED || ws.readyState === ws.CLOSING) return;
-      ws.close(code, reason);
-    },
-    get isOpen() {
-      return ws.readyState === ws.OPEN;
-    },
-  };
+  return new WsPeer(ws, maxBufferedBytes, onSlowReader);
 }
 
 /**
@@ -32,12 +62,16 @@ export function wrapSocket(ws: WebSocket, maxBufferedBytes: number, onSlowReader
 export function startKeepAlive(sockets: Set<WebSocket>, intervalMs: number): () => void {
   const alive = new WeakSet<WebSocket>();
   const seen = new WeakSet<WebSocket>();
+  // One listener for every socket (ws calls it with the socket as `this`).
+  const onPong = function (this: WebSocket) {
+    alive.add(this);
+  };
   const timer = setInterval(() => {
     for (const ws of sockets) {
       if (!seen.has(ws)) {
         seen.add(ws);
         alive.add(ws);
-        ws.on('pong', () => alive.add(ws));
+        ws.on('pong', onPong);
       }
       if (!alive.has(ws)) {
         ws.terminate();

@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import * as Y from 'yjs';
 import { z } from 'zod';
-import { signToken } from '../auth/tokens.js';
+import { signToken, type TokenKey } from '../auth/tokens.js';
 import type { Metrics } from '../metrics.js';
 import { CapacityError } from '../rooms/registry.js';
 import type { Room } from '../rooms/room.js';
@@ -14,6 +14,8 @@ import { authorize, type AccessDeps } from './access.js';
 import { HttpError, badRequest } from './errors.js';
 
 export interface DocsRouteDeps extends AccessDeps {
+  /** Signs share links. */
+  key: TokenKey;
   store: DocStore;
   metrics: Metrics;
   publicUrl: () => string;
@@ -42,9 +44,12 @@ export function docsRoutes(deps: DocsRouteDeps): Hono {
     return { editUrl: base + editToken, viewUrl: base + viewToken, editToken: editToken!, viewToken: viewToken! };
   };
 
-  /** Runs `fn` on the open document, loading it for the duration if nobody has it open. */
-  const withRoom = async <T>(id: string, fn: (room: Room) => T): Promise<T> => {
-    const room = await deps.registry.acquire(id).catch((error: unknown) => {
+  /**
+   * Runs `fn` on the open document, loading it for the duration if nobody has it open. `meta`, what
+   * `authorize` read, spares the load reading it again.
+   */
+  const withRoom = async <T>(id: string, fn: (room: Room) => T, meta?: DocMeta): Promise<T> => {
+    const room = await deps.registry.acquire(id, meta).catch((error: unknown) => {
       // [L6] A full server refuses HTTP readers as it refuses sockets: 503, not an internal error.
       if (!(error instanceof CapacityError)) throw error;
       deps.metrics.limitTrips.inc({ limit: 'open_documents' });
@@ -88,7 +93,7 @@ export function docsRoutes(deps: DocsRouteDeps): Hono {
 
   app.get('/:id', async (c) => {
     const { meta, claims } = await authorize(c, deps, 'view');
-    const title = await withRoom(meta.id, (room) => titleOf(room.doc));
+    const title = await withRoom(meta.id, (room) => titleOf(room.doc), meta);
     const current = (await deps.registry.getMeta(meta.id)) ?? meta;
     return c.json({
       id: meta.id,

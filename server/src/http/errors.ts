@@ -17,10 +17,23 @@ export const badRequest = (message: string) => new HttpError(400, 'bad_request',
 export const unknownDocument = () => new HttpError(404, 'unknown_document', 'no such document');
 export const invalidDocId = () => new HttpError(400, 'invalid_id', 'not a valid document id');
 
+/** The JSON body and status every refusal is answered with (HTTP routes and socket upgrades alike). */
+export interface ErrorAnswer {
+  status: HttpError['status'];
+  body: { error: string; code: string };
+}
+
+/** Typed errors keep their status; anything else is reported to `onUnexpected` and becomes a 500. */
+export function toErrorAnswer(error: unknown, onUnexpected: (error: unknown) => void): ErrorAnswer {
+  if (error instanceof HttpError || error instanceof TokenError) {
+    return { status: error.status, body: { error: error.message, code: error.code } };
+  }
+  onUnexpected(error);
+  return { status: 500, body: { error: 'internal error', code: 'internal' } };
+}
+
 /** The app's single error boundary: typed errors keep their status; anything else is a logged 500. */
 export function toErrorResponse(error: unknown, c: Context, onUnexpected: (error: unknown) => void): Response {
-  if (error instanceof HttpError) return c.json({ error: error.message, code: error.code }, error.status);
-  if (error instanceof TokenError) return c.json({ error: error.message, code: error.code }, error.status);
-  onUnexpected(error);
-  return c.json({ error: 'internal error', code: 'internal' }, 500);
+  const { status, body } = toErrorAnswer(error, onUnexpected);
+  return c.json(body, status);
 }

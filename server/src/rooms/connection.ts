@@ -15,6 +15,9 @@ export interface ConnectionAccess {
 
 let nextConnectionId = 1;
 
+/** The default clock, shared by every connection. */
+const monotonicNow = () => performance.now();
+
 /** One socket in one room: its access, the awareness client ids it introduced, its message budget. */
 export class Connection {
   readonly id = `c${nextConnectionId++}`;
@@ -27,7 +30,7 @@ export class Connection {
     readonly socket: PeerSocket,
     readonly access: ConnectionAccess,
     private readonly messagesPerSecond: number,
-    private readonly now: () => number = () => performance.now(),
+    private readonly now: () => number = monotonicNow,
   ) {
     this.tokens = messagesPerSecond * 2;
     this.lastRefill = now();

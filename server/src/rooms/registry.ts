@@ -26,6 +26,14 @@ export class CapacityError extends Error {
 export class RoomRegistry {
   private readonly rooms = new Map<string, Room>();
   private readonly loading = new Map<string, Promise<void>>();
+  /** The metadata each pending load opens its room with (read once per load, shared with `getMeta`). */
+  private readonly loadingMeta = new Map<string, Promise<DocMeta | null>>();
+  /**
+   * Bumped when metadata may have changed in storage (`putMeta` starts and ends, an unload's final write ends):
+   * a meta `getMeta` read from storage at the current value can open a room without being read again.
+   */
+  private metaEpoch = 0;
+  private readonly metaReadAt = new WeakMap<DocMeta, number>();
   private readonly unloading = new Map<string, Promise<void>>();
   private readonly idleTimers = new Map<Room, NodeJS.Timeout>();
   private readonly memoryReturn: MemoryReturn;
@@ -48,20 +56,36 @@ export class RoomRegistry {
     return room && !room.isFailed ? room : undefined;
   }
 
-  /** The document's metadata: from memory when open, else from storage. */
+  /** The document's metadata: from memory when open, from its pending load while loading, else from storage. */
   async getMeta(id: string): Promise<DocMeta | null> {
-    return this.peek(id)?.meta ?? (await this.options.store.getMeta(id));
+    const known = this.peek(id)?.meta ?? this.loadingMeta.get(id);
+    if (known) return known;
+    const epoch = this.metaEpoch;
+    const meta = await this.options.store.getMeta(id);
+    if (meta) this.metaReadAt.set(meta, epoch);
+    return meta;
   }
 
   /** Saves new metadata, keeping an open room's copy in step so its final write does not undo it. */
   async putMeta(meta: DocMeta): Promise<void> {
     const room = this.peek(meta.id);
     if (room) room.meta = { ...meta, updatedAt: room.meta.updatedAt };
-    await this.options.store.putMeta(room ? room.meta : meta);
+    // A load under way opened with the old metadata: readers go to storage meanwhile.
+    this.loadingMeta.delete(meta.id);
+    this.metaEpoch++;
+    try {
+      await this.options.store.putMeta(room ? room.meta : meta);
+    } finally {
+      this.metaEpoch++;
+    }
   }
 
-  /** Takes a lease on the document's room, loading it if needed. Rejects with UnknownDocError. */
-  async acquire(id: string): Promise<Room> {
+  /**
+   * Takes a lease on the document's room, loading it if needed. Rejects with UnknownDocError. `meta`, when
+   * the caller has it from `getMeta`: a load uses it instead of reading storage again if nothing may have
+   * changed it since (no `putMeta`, no unload finished).
+   */
+  async acquire(id: string, meta?: DocMeta): Promise<Room> {
     for (;;) {
       const unloading = this.unloading.get(id);
       if (unloading) {
@@ -78,9 +102,15 @@ export class RoomRegistry {
       if (!loading) {
         const max = this.options.maxOpenDocs ?? Infinity;
         if (this.rooms.size + this.loading.size >= max) throw new CapacityError('too many documents open');
-        loading = this.load(id);
+        const fresh = meta?.id === id && this.metaReadAt.get(meta) === this.metaEpoch;
+        const metaRead = fresh ? Promise.resolve(meta) : this.options.store.getMeta(id);
+        loading = this.load(id, metaRead);
         this.loading.set(id, loading);
-        const forget = () => this.loading.delete(id);
+        this.loadingMeta.set(id, metaRead);
+        const forget = () => {
+          this.loading.delete(id);
+          this.loadingMeta.delete(id);
+        };
         loading.then(forget, forget);
       }
       await loading;
@@ -100,9 +130,9 @@ export class RoomRegistry {
     await Promise.all([...this.unloading.values()]);
   }
 
-  private async load(id: string): Promise<void> {
-    const { store, metrics } = this.options;
-    const meta = await store.getMeta(id);
+  private async load(id: string, metaRead: Promise<DocMeta | null>): Promise<void> {
+    const { metrics } = this.options;
+    const meta = await metaRead;
     if (!meta) throw new UnknownDocError(id);
     const room = await this.loadLinked(id, meta);
     room.onFailed = () => this.discard(room);
@@ -160,6 +190,7 @@ export class RoomRegistry {
       .close()
       .catch((error: unknown) => this.options.logger.error({ doc: room.id, err: error }, 'unload failed'))
       .finally(() => {
+        this.metaEpoch++;
         if (this.rooms.get(room.id) === room) this.rooms.delete(room.id);
         this.unloading.delete(room.id);
         this.options.metrics.unloads.inc();

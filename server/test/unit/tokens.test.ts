@@ -1,6 +1,6 @@
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { TokenError, checkAccess, signToken, verifyToken } from '../../src/auth/tokens.js';
+import { TokenError, TokenVerifier, checkAccess, importTokenKey, signToken, verifyToken } from '../../src/auth/tokens.js';
 
 const key = new TextEncoder().encode('k'.repeat(40));
 const otherKey = new TextEncoder().encode('o'.repeat(40));
@@ -65,5 +65,93 @@ describe('share-link tokens', () => {
     expect(code(() => checkAccess(view, doc, 'edit'))).toBe('forbidden:403');
     expect(code(() => checkAccess(old, doc, 'view'))).toBe('token_revoked:401');
     expect(code(() => checkAccess(other, doc, 'view'))).toBe('wrong_document:403');
+  });
+});
+
+describe('TokenVerifier (the server\'s key imported once, verified tokens remembered)', () => {
+  it('[R5] a key imported once signs and verifies the same tokens as the raw secret', async () => {
+    const imported = await importTokenKey(key);
+    const fromRaw = await signToken(key, { docId: doc.id, scope: 'edit', generation: 2 }, now);
+    const fromImported = await signToken(imported, { docId: doc.id, scope: 'edit', generation: 2 }, now);
+    expect(fromImported).toBe(fromRaw);
+    expect(await verifyToken(imported, fromRaw, now)).toEqual({ docId: doc.id, scope: 'edit', generation: 2 });
+    expect(await codeOf(verifyToken(await importTokenKey(otherKey), fromRaw, now))).toBe('token_invalid');
+  });
+
+  it('[R5] refuses exactly what verifyToken refuses, however often the same forgery is tried', async () => {
+    const verifier = new TokenVerifier(await importTokenKey(key));
+    const good = await signToken(key, { docId: doc.id, scope: 'view', generation: 2 }, now);
+    const [h, , s] = good.split('.');
+    const forgeries = [
+      `${h}.${Buffer.from(JSON.stringify({ doc: doc.id, scope: 'edit', gen: 2 })).toString('base64url')}.${s}`,
+      await signToken(otherKey, { docId: doc.id, scope: 'edit', generation: 2 }, now),
+      new UnsecuredJWT({ doc: doc.id, scope: 'edit', gen: 2 }).encode(),
+      await new SignJWT({ doc: doc.id, scope: 'edit', gen: 2 }).setProtectedHeader({ alg: 'HS512' }).sign(key),
+      await new SignJWT({ doc: doc.id, gen: 2 }).setProtectedHeader({ alg: 'HS256' }).sign(key),
+      await new SignJWT({ doc: doc.id, scope: 'edit', gen: 2, exp: 'soon' as unknown as number }).setProtectedHeader({ alg: 'HS256' }).sign(key),
+      'not.a.jwt',
+      `${good}x`,
+      `${good}.`,
+    ];
+    for (let round = 0; round < 3; round++) {
+      expect(await verifier.verify(good, now)).toEqual({ docId: doc.id, scope: 'view', generation: 2 });
+      expect(await codeOf(verifier.verify(undefined, now))).toBe('token_missing');
+      expect(await codeOf(verifier.verify('', now))).toBe('token_missing');
+      for (const forged of forgeries) {
+        expect(await codeOf(verifier.verify(forged, now)), forged).toBe(await codeOf(verifyToken(key, forged, now)));
+        expect(await codeOf(verifier.verify(forged, now)), forged).toBe('token_invalid');
+      }
+      // The same forgeries at once (sharing a check in flight) fail the same way.
+      const codes = await Promise.all(forgeries.map((forged) => codeOf(verifier.verify(forged, now))));
+      expect(codes).toEqual(forgeries.map(() => 'token_invalid'));
+    }
+  });
+
+  it('[R4] a remembered token still expires against the clock of each call; a failed one is not remembered', async () => {
+    const verifier = new TokenVerifier(key);
+    const expiresAt = Math.floor(now.getTime() / 1000) + 60;
+    const token = await signToken(key, { docId: doc.id, scope: 'edit', generation: 2, expiresAt }, now);
+    const at = (seconds: number) => new Date(now.getTime() + seconds * 1000);
+    // Concurrent first checks share one verification and all succeed.
+    const first = await Promise.all(Array.from({ length: 5 }, () => verifier.verify(token, now)));
+    expect(first.every((claims) => claims.expiresAt === expiresAt)).toBe(true);
+    expect((await verifier.verify(token, at(59))).expiresAt).toBe(expiresAt);
+    // jose's rule: expired from `exp` itself on (whole seconds).
+    expect(await codeOf(verifier.verify(token, at(60)))).toBe('token_expired');
+    expect(await codeOf(verifyToken(key, token, at(60)))).toBe('token_expired');
+    expect(await codeOf(verifier.verify(token, at(3600)))).toBe('token_expired');
+    // An injected clock may go back: the remembered signature check is reused, the expiry is judged again.
+    expect((await verifier.verify(token, at(1))).scope).toBe('edit');
+
+    // Verified first when already expired: refused, and not remembered as good for an earlier clock either.
+    const late = new TokenVerifier(key);
+    expect(await codeOf(late.verify(token, at(61)))).toBe('token_expired');
+    expect((await late.verify(token, now)).expiresAt).toBe(expiresAt);
+  });
+
+  it('[R3] remembered claims are checked against the document\'s current generation every time', async () => {
+    const verifier = new TokenVerifier(key);
+    const token = await signToken(key, { docId: doc.id, scope: 'edit', generation: 2 }, now);
+    const claims = await verifier.verify(token, now);
+    expect(() => checkAccess(claims, doc, 'edit')).not.toThrow();
+    const again = await verifier.verify(token, now);
+    expect(again).toBe(claims);
+    expect(Object.isFrozen(again)).toBe(true);
+    expect(() => checkAccess(again, { ...doc, linkGeneration: 3 }, 'view')).toThrow(TokenError);
+  });
+
+  it('stays bounded: past its capacity the least recently used token is verified again, and still verifies', async () => {
+    const verifier = new TokenVerifier(key, 3);
+    const tokens = await Promise.all(
+      Array.from({ length: 5 }, (_, i) => signToken(key, { docId: `doc${i}AAAAAAAAA`, scope: 'view', generation: i }, now)),
+    );
+    for (const token of tokens) await verifier.verify(token, now);
+    expect((verifier as unknown as { remembered: Map<string, unknown> }).remembered.size).toBe(3);
+    for (const [i, token] of tokens.entries()) expect((await verifier.verify(token, now)).generation).toBe(i);
+    expect((verifier as unknown as { remembered: Map<string, unknown> }).remembered.size).toBe(3);
+    // Tokens longer than any we mint are checked every time and never kept.
+    const long = `${tokens[0]}${'A'.repeat(2000)}`;
+    expect(await codeOf(verifier.verify(long, now))).toBe('token_invalid');
+    expect((verifier as unknown as { remembered: Map<string, unknown> }).remembered.has(long)).toBe(false);
   });
 });
