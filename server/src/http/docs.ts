@@ -146,7 +146,7 @@ export function docsRoutes(deps: DocsRouteDeps): Hono {
  * would end up in two paragraphs instead of one.
  */
 function initialState(title: string | undefined): Uint8Array {
-  const doc = new Y.Doc();
+  const doc = new Y.Doc({ guid: 'initial' }); // a fixed guid: no random uuid per created document
   doc.transact(() => {
     // With an empty text inside, so a cursor in it has a text to anchor to (as the editor's own seed).
     const paragraph = new Y.XmlElement('paragraph');

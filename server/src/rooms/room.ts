@@ -54,8 +54,8 @@ export interface RoomDeps {
  * server/SPEC.md. The room never touches a socket library: it sees `PeerSocket`s.
  */
 export class Room {
-  readonly doc = new Y.Doc();
-  readonly awareness = new awarenessProtocol.Awareness(this.doc);
+  readonly doc: Y.Doc;
+  readonly awareness: awarenessProtocol.Awareness;
   readonly connections = new Set<Connection>();
   /** Leases held by sockets and HTTP readers; the registry unloads the room when they reach zero. */
   leases = 0;
@@ -85,6 +85,9 @@ export class Room {
     private readonly deps: RoomDeps,
     stored: { snapshotBytes: number; logBytes: number },
   ) {
+    // The document id as guid: Yjs would otherwise draw a random uuid (31 getRandomValues calls) per room.
+    this.doc = new Y.Doc({ guid: id });
+    this.awareness = new awarenessProtocol.Awareness(this.doc);
     this.log = deps.logger.child({ doc: id });
     this.logBytes = stored.logBytes;
     this.approxBytes = stored.snapshotBytes + stored.logBytes;
