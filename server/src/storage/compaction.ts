@@ -29,6 +29,8 @@ export interface DocLogState {
   file: { handle: FileHandle; path: string } | null;
   /** Written but not yet fdatasync'ed. */
   dirty: boolean;
+  /** The periodic fdatasync in flight beside appends, if any: whoever closes `file` waits for it first. */
+  syncing?: Promise<void> | null;
 }
 
 export interface CompactionContext {

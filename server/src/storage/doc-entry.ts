@@ -99,7 +99,7 @@ export class DocEntry {
       const file = await this.ensureLogFile(state);
       const start = state.size;
       try {
-        const written = await writeAll(io, file, records.flatMap(encodeRecord), start);
+        const written = await writeAll(io, file, records.flatMap(encodeRecord), start, { mayBlock: !state.syncing });
         if (fsyncIntervalMs === 0) await io.datasync(file);
         state.size = start + written;
       } catch (err) {
@@ -119,9 +119,41 @@ export class DocEntry {
     });
   }
 
+  /**
+   * The periodic fsync (group commit). It runs beside appends, not under the lock, so appends never wait for
+   * the disk; writes made meanwhile mark the log dirty again for the next round. Whoever closes or rotates
+   * the log handle (all under the lock) waits for it first.
+   */
+  async syncInBackground(): Promise<void> {
+    const state = this.state;
+    if (!state?.file || !state.dirty) return this.ctx.unmarkDirty(this);
+    // One at a time: the next round, scheduled once this one is done, picks up what it did not cover.
+    if (state.syncing) {
+      void state.syncing.then(() => this.ctx.markDirty(this));
+      return;
+    }
+    this.ctx.unmarkDirty(this);
+    state.dirty = false;
+    const run = this.ctx.io.datasync(state.file);
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    state.syncing = settled;
+    try {
+      await run;
+    } catch (err) {
+      state.dirty = true;
+      throw err;
+    } finally {
+      if (state.syncing === settled) state.syncing = null;
+    }
+  }
+
   /** fdatasyncs the current log if it has unsynced writes. Needs the lock. */
   async syncLog(): Promise<void> {
     const state = this.state;
+    if (state?.syncing) await state.syncing;
     this.ctx.unmarkDirty(this);
     if (!state?.file || !state.dirty) return;
     state.dirty = false;
@@ -146,6 +178,7 @@ export class DocEntry {
   async closeState(sync: boolean): Promise<void> {
     const state = this.state;
     if (!state) return;
+    if (state.syncing) await state.syncing;
     try {
       if (sync) await this.syncLog();
     } finally {

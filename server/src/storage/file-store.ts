@@ -101,7 +101,7 @@ export function createFileStore(options: FileStoreOptions): DocStore {
   function syncDirty(): void {
     fsyncTimer = null;
     for (const entry of [...dirty]) {
-      entry.lock.run(() => entry.syncLog()).catch((err: unknown) => {
+      entry.syncInBackground().catch((err: unknown) => {
         logger.error({ docId: entry.id, err }, 'fsync of document log failed');
       });
     }
