@@ -99,7 +99,7 @@ export class DocEntry {
       const file = await this.ensureLogFile(state);
       const start = state.size;
       try {
-        const written = await writeAll(io, file, records.flatMap(encodeRecord), start, { mayBlock: !state.syncing });
+        const written = await writeAll(io, file, records.flatMap(encodeRecord), start);
         if (fsyncIntervalMs === 0) await io.datasync(file);
         state.size = start + written;
       } catch (err) {

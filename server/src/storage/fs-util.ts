@@ -7,11 +7,8 @@ import { open, readFile, rename, type FileHandle } from 'node:fs/promises';
  * to inject ENOSPC/EIO, partial writes, or fsync failures without touching the real disk's permissions.
  */
 export interface StoreIo {
-  /**
-   * Writes `buffers` at `position`; may write fewer bytes than asked (the caller loops). `mayBlock: false`
-   * means an fdatasync of this file is in flight, and a write must not run on the event loop.
-   */
-  writev(file: { handle: FileHandle; path: string }, buffers: Buffer[], position: number, options?: { mayBlock: boolean }): Promise<number>;
+  /** Writes `buffers` at `position`; may write fewer bytes than asked (the caller loops). */
+  writev(file: { handle: FileHandle; path: string }, buffers: Buffer[], position: number): Promise<number>;
   /** fdatasync. */
   datasync(file: { handle: FileHandle; path: string }): Promise<void>;
 }
@@ -25,12 +22,12 @@ export interface StoreIo {
 const SYNC_WRITE_MAX_BYTES = 64 * 1024;
 
 export const defaultIo: StoreIo = {
-  async writev(file, buffers, position, options) {
+  async writev(file, buffers, position) {
     let size = 0;
     for (const buffer of buffers) size += buffer.length;
-    // While the file is being fdatasync'ed, a write to the page under writeback can wait for the disk
-    // (stable pages): measured as 20 ms fan-out p99 tails. Then the write goes to the pool.
-    if (size <= SYNC_WRITE_MAX_BYTES && options?.mayBlock !== false) return writevSync(file.handle.fd, buffers, position);
+    // Also while the periodic fdatasync of this file runs: measured, handing those writes to the pool put
+    // them behind the other documents' fdatasyncs (fan-out p95 4.6 → 7.5 ms, p99 13 → 14–20 ms).
+    if (size <= SYNC_WRITE_MAX_BYTES) return writevSync(file.handle.fd, buffers, position);
     const { bytesWritten } = await file.handle.writev(buffers, position);
     return bytesWritten;
   },
@@ -59,12 +56,11 @@ export async function writeAll(
   file: { handle: FileHandle; path: string },
   buffers: Buffer[],
   position: number,
-  options?: { mayBlock: boolean },
 ): Promise<number> {
   const total = buffers.reduce((sum, b) => sum + b.length, 0);
   let written = 0;
   while (written < total) {
-    const n = await io.writev(file, skipBytes(buffers, written), position + written, options);
+    const n = await io.writev(file, skipBytes(buffers, written), position + written);
     if (!(n > 0)) throw Object.assign(new Error(`short write to ${file.path}`), { code: 'EIO' });
     written += n;
   }
