@@ -94,7 +94,7 @@ describe('Room with fake sockets', () => {
     expect(a.docText()).toBe('');
   });
 
-  it('[RL1] the updates of one append batch reach each peer as one merged frame, never with its own', async () => {
+  it('[RL1] the updates of one append batch reach each peer as one merged frame (authors get theirs back inside it)', async () => {
     const gated = gatedStore(createMemoryStore());
     const { room } = await setup(gated.store);
     const [a, b, c] = [new FakeSocket(), new FakeSocket(), new FakeSocket()];
@@ -116,9 +116,16 @@ describe('Room with fake sockets', () => {
       Y.applyUpdate(doc, (frames[0] as { update: Uint8Array }).update);
       return [...Y.decodeStateVector(Y.encodeStateVector(doc)).keys()].sort();
     };
-    expect(clientsIn(relayed[0]!)).toEqual([12]);
-    expect(clientsIn(relayed[1]!)).toEqual([11, 13]);
-    expect(clientsIn(relayed[2]!)).toEqual([11, 12, 13]);
+    for (const frames of relayed) expect(clientsIn(frames)).toEqual([11, 12, 13]);
+    // A batch from one author alone still skips that author.
+    const sentAgain = [a, b, c].map((s) => s.sent.length);
+    room.receive(ca, encodeSyncUpdate(update('A3', 14)));
+    room.receive(ca, encodeSyncUpdate(update('A4', 15)));
+    gated.openGates();
+    await flush();
+    expect(a.sent.length).toBe(sentAgain[0]);
+    expect(b.sent.length).toBe(sentAgain[1]! + 1);
+    expect(c.sent.length).toBe(sentAgain[2]! + 1);
   });
 
   it('[H3] a newcomer with nothing gets the stored snapshot as it is while the document is unchanged', async () => {
