@@ -23,7 +23,8 @@ export class Connection {
   readonly id = `c${nextConnectionId++}`;
   /** Awareness client ids this connection introduced; only it may change or remove them. */
   readonly clientIds = new Set<number>();
-  private tokens: number;
+  /** [L4] How many messages this connection may send right now; refills at `messagesPerSecond`. */
+  private messageBudget: number;
   private lastRefill: number;
 
   constructor(
@@ -32,7 +33,7 @@ export class Connection {
     private readonly messagesPerSecond: number,
     private readonly now: () => number = monotonicNow,
   ) {
-    this.tokens = messagesPerSecond * 2;
+    this.messageBudget = messagesPerSecond * 2;
     this.lastRefill = now();
   }
 
@@ -44,10 +45,10 @@ export class Connection {
   takeMessageBudget(): boolean {
     const now = this.now();
     const capacity = this.messagesPerSecond * 2;
-    this.tokens = Math.min(capacity, this.tokens + ((now - this.lastRefill) / 1000) * this.messagesPerSecond);
+    this.messageBudget = Math.min(capacity, this.messageBudget + ((now - this.lastRefill) / 1000) * this.messagesPerSecond);
     this.lastRefill = now;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
+    if (this.messageBudget < 1) return false;
+    this.messageBudget -= 1;
     return true;
   }
 }
