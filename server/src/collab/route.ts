@@ -4,6 +4,7 @@ import type { Context, Next } from 'hono';
 import type { RawData, WebSocket, WebSocketServer } from 'ws';
 import type { TokenClaims } from '../auth/tokens.js';
 import type { Logger } from '../logger.js';
+import { reportLimitTrip } from '../limits.js';
 import type { Metrics } from '../metrics.js';
 import { CloseCode } from '../protocol/close-codes.js';
 import type { Connection } from '../rooms/connection.js';
@@ -68,11 +69,8 @@ const ignoreError = () => undefined;
  */
 export function collabRoute(deps: CollabDeps): CollabRoute {
   const perIp = new Map<string, number>();
-  const trip = (limit: string, message: string, extra: object = {}) => {
-    deps.metrics.limitTrips.inc({ limit });
-    deps.logger.warn(extra, message);
-  };
-  const onSlowReader = () => trip('buffered_bytes', 'dropping a socket that stopped reading', { limit: deps.maxBufferedBytes });
+  const trip = (limit: string, message: string, extra?: object) => reportLimitTrip(deps, limit, message, extra);
+  const onSlowReader = () => trip('buffered_bytes', 'dropping a socket that stopped reading', { max: deps.maxBufferedBytes });
 
   /** [H1] The checks, in order: draining, origin, id and token, connection caps, open documents. */
   const admit = async (id: string, token: string | undefined, origin: string | undefined, ip: string): Promise<Admission> => {
@@ -83,15 +81,15 @@ export function collabRoute(deps: CollabDeps): CollabRoute {
     }
     const { meta, claims } = await authorizeToken(deps, id, token, 'view');
     if (deps.sockets.size >= deps.maxConnections) {
-      trip('connections', 'server connection limit reached', { limit: deps.maxConnections });
+      trip('connections', 'server connection limit reached', { max: deps.maxConnections });
       throw new HttpError(503, 'too_many_connections', 'too many connections');
     }
     if ((perIp.get(ip) ?? 0) >= deps.maxConnectionsPerIp) {
-      trip('connections_per_ip', 'per-address connection limit reached', { ip, limit: deps.maxConnectionsPerIp });
+      trip('connections_per_ip', 'per-address connection limit reached', { ip, max: deps.maxConnectionsPerIp });
       throw new HttpError(503, 'too_many_connections', 'too many connections from this address');
     }
     if (!deps.registry.peek(meta.id) && deps.registry.size >= deps.maxOpenDocs) {
-      trip('open_documents', 'open document limit reached', { limit: deps.maxOpenDocs });
+      trip('open_documents', 'open document limit reached', { max: deps.maxOpenDocs });
       throw new HttpError(503, 'too_many_documents', 'too many documents open, try again later');
     }
     return { meta, claims, ip };
@@ -114,7 +112,7 @@ export function collabRoute(deps: CollabDeps): CollabRoute {
     }
     // The peer gave up while it was checked.
     if (socket.destroyed) return;
-    // A handshake ws finds malformed (key, version) is answered 400 through 'wsClientError' (server.ts).
+    // A handshake ws finds malformed (key, version) is answered 400 through 'wsClientError' (transport/ws-guards.ts).
     deps.wss.handleUpgrade(request, socket, head, (ws) => {
       socket.off('error', ignoreError);
       deps.wss.emit('connection', ws, request);
@@ -161,7 +159,7 @@ export function collabRoute(deps: CollabDeps): CollabRoute {
       },
       (error: unknown) => {
         if (error instanceof CapacityError) {
-          trip('open_documents', 'open document limit reached', { limit: deps.maxOpenDocs });
+          trip('open_documents', 'open document limit reached', { max: deps.maxOpenDocs });
           return socket.close(CloseCode.TryAgainLater, 'too many documents open, try again later');
         }
         deps.logger.error({ doc: id, err: error }, 'document could not be opened');

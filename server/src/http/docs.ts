@@ -4,6 +4,8 @@ import { bodyLimit } from 'hono/body-limit';
 import * as Y from 'yjs';
 import { z } from 'zod';
 import { signToken, type TokenKey } from '../auth/tokens.js';
+import { reportLimitTrip } from '../limits.js';
+import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { CapacityError } from '../rooms/registry.js';
 import type { Room } from '../rooms/room.js';
@@ -18,6 +20,7 @@ export interface DocsRouteDeps extends AccessDeps {
   key: TokenKey;
   store: DocStore;
   metrics: Metrics;
+  logger: Logger;
   publicUrl: () => string;
 }
 
@@ -52,7 +55,7 @@ export function docsRoutes(deps: DocsRouteDeps): Hono {
     const room = await deps.registry.acquire(id, meta).catch((error: unknown) => {
       // [L6] A full server refuses HTTP readers as it refuses sockets: 503, not an internal error.
       if (!(error instanceof CapacityError)) throw error;
-      deps.metrics.limitTrips.inc({ limit: 'open_documents' });
+      reportLimitTrip(deps, 'open_documents', 'open document limit reached');
       throw new HttpError(503, 'too_many_documents', 'too many documents open, try again later');
     });
     try {

@@ -1,7 +1,6 @@
 import { DocLink } from '../cluster/doc-link.js';
 import type { ClusterBus } from '../cluster/redis-bus.js';
 import { UnknownDocError, type DocMeta } from '../storage/doc-store.js';
-import { MemoryReturn } from './memory-return.js';
 import { Room, type RoomDeps } from './room.js';
 
 export interface RegistryOptions extends RoomDeps {
@@ -16,6 +15,12 @@ export interface RegistryOptions extends RoomDeps {
 /** Too many documents are open to load another one now. */
 export class CapacityError extends Error {
   override name = 'CapacityError';
+}
+
+/** What the registry reports as documents come and go; `open` is how many are in memory afterwards. */
+export interface RegistryEvents {
+  loaded: (open: number) => void;
+  unloaded: (open: number) => void;
 }
 
 /**
@@ -36,18 +41,30 @@ export class RoomRegistry {
   private readonly metaReadAt = new WeakMap<DocMeta, number>();
   private readonly unloading = new Map<string, Promise<void>>();
   private readonly idleTimers = new Map<Room, NodeJS.Timeout>();
-  private readonly memoryReturn: MemoryReturn;
+  private readonly listeners: { [E in keyof RegistryEvents]: Set<RegistryEvents[E]> } = {
+    loaded: new Set(),
+    unloaded: new Set(),
+  };
 
-  constructor(private readonly options: RegistryOptions) {
-    this.memoryReturn = new MemoryReturn(options.logger, {
-      roomIdleMs: options.idleMs,
-      isEmpty: () => this.rooms.size === 0 && this.loading.size === 0,
-    });
-  }
+  constructor(private readonly options: RegistryOptions) {}
 
   /** Number of documents in memory. */
   get size(): number {
     return this.rooms.size;
+  }
+
+  /** True while no document is in memory or loading. */
+  get isEmpty(): boolean {
+    return this.rooms.size === 0 && this.loading.size === 0;
+  }
+
+  /**
+   * Calls `listener` each time a document has loaded or unloaded (for process-wide concerns such as
+   * returning memory; rooms know nothing of them). Returns the function that removes it.
+   */
+  on<E extends keyof RegistryEvents>(event: E, listener: RegistryEvents[E]): () => void {
+    this.listeners[event].add(listener);
+    return () => this.listeners[event].delete(listener);
   }
 
   /** The open room for `id`, if any (no lease taken). */
@@ -125,7 +142,6 @@ export class RoomRegistry {
 
   /** Unloads every room (shutdown): final writes included. Callers close the sockets first. */
   async closeAll(): Promise<void> {
-    this.memoryReturn.stop();
     await Promise.all([...this.rooms.values()].map((room) => this.unload(room)));
     await Promise.all([...this.unloading.values()]);
   }
@@ -139,7 +155,7 @@ export class RoomRegistry {
     this.rooms.set(id, room);
     metrics.loads.inc();
     metrics.openDocuments.set(this.rooms.size);
-    this.memoryReturn.loaded(this.rooms.size);
+    for (const listener of this.listeners.loaded) listener(this.rooms.size);
     // A room nobody leases (the acquirer went away meanwhile) must not stay forever.
     this.scheduleIdle(room);
   }
@@ -195,7 +211,7 @@ export class RoomRegistry {
         this.unloading.delete(room.id);
         this.options.metrics.unloads.inc();
         this.options.metrics.openDocuments.set(this.rooms.size);
-        this.memoryReturn.unloaded(this.rooms.size);
+        for (const listener of this.listeners.unloaded) listener(this.rooms.size);
       });
     this.unloading.set(room.id, done);
     return done;

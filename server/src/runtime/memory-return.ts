@@ -50,6 +50,10 @@ export interface MemoryReturnOptions {
   collect?: () => void;
 }
 
+/**
+ * [U4] Process-wide, not a room concern: told by the registry's 'loaded' and 'unloaded' events (wired in
+ * server.ts) how many documents are open, it runs a full collection when the server empties or a wave passes.
+ */
 export class MemoryReturn {
   private unloads = 0;
   private peakOpen = 0;

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../../src/logger.js';
-import { MemoryReturn } from '../../src/rooms/memory-return.js';
+import { MemoryReturn } from '../../src/runtime/memory-return.js';
 
 /** A registry stand-in: counts open documents and reports them as they load and unload. */
 function setup() {
