@@ -24,7 +24,10 @@ export type TokenErrorCode =
   | 'wrong_document'
   | 'forbidden';
 
-/** Why a token does not grant access; `status` is the HTTP status it maps to. */
+/**
+ * Why a token does not grant access, as a code: each boundary maps it to its own answer (the HTTP status of
+ * a request or an upgrade is chosen in `http/errors.ts`).
+ */
 export class TokenError extends Error {
   override name = 'TokenError';
   constructor(
@@ -32,9 +35,6 @@ export class TokenError extends Error {
     message: string,
   ) {
     super(message);
-  }
-  get status(): 401 | 403 {
-    return this.code === 'wrong_document' || this.code === 'forbidden' ? 403 : 401;
   }
 }
 
@@ -130,6 +130,15 @@ export class TokenVerifier {
 }
 
 /**
+ * [R3] The link-generation rule: a grant (a token's claims, or what an open connection was granted) is valid
+ * only at the document's current link generation; rotating the links bumps it. Checked when access is
+ * decided (`checkAccess`), when a socket's room has loaded, and when links rotate (`RoomRegistry.rotateLinks`).
+ */
+export function isCurrentGeneration(grant: { generation: number }, doc: { linkGeneration: number }): boolean {
+  return grant.generation === doc.linkGeneration;
+}
+
+/**
  * Whether verified claims open `docId` (at its current link generation) with at least `required` scope.
  * Edit implies view.
  */
@@ -139,7 +148,7 @@ export function checkAccess(
   required: Scope,
 ): void {
   if (claims.docId !== doc.id) throw new TokenError('wrong_document', 'the token is for another document');
-  if (claims.generation !== doc.linkGeneration) {
+  if (!isCurrentGeneration(claims, doc)) {
     throw new TokenError('token_revoked', 'this link is no longer valid');
   }
   if (required === 'edit' && claims.scope !== 'edit') {

@@ -2,7 +2,8 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Context, Next } from 'hono';
 import type { RawData, WebSocket, WebSocketServer } from 'ws';
-import type { TokenClaims } from '../auth/tokens.js';
+import { authorize, bearerToken, type AuthorizeDeps } from '../auth/authorize.js';
+import { isCurrentGeneration, type TokenClaims } from '../auth/tokens.js';
 import type { Logger } from '../logger.js';
 import { reportLimitTrip } from '../limits.js';
 import type { Metrics } from '../metrics.js';
@@ -11,11 +12,11 @@ import type { Connection } from '../rooms/connection.js';
 import type { Room } from '../rooms/room.js';
 import { CapacityError, type RoomRegistry } from '../rooms/registry.js';
 import type { DocMeta } from '../storage/doc-store.js';
-import { authorizeToken, bearerToken, tokenFrom, type AccessDeps } from '../http/access.js';
+import { tokenFrom } from '../http/access.js';
 import { HttpError, toErrorAnswer } from '../http/errors.js';
 import { refuseSocket, wrapSocket } from './socket.js';
 
-export interface CollabDeps extends AccessDeps {
+export interface CollabDeps extends AuthorizeDeps {
   registry: RoomRegistry;
   logger: Logger;
   metrics: Metrics;
@@ -79,7 +80,7 @@ export function collabRoute(deps: CollabDeps): CollabRoute {
       trip('origin', 'refused a socket from an origin not in ALLOWED_ORIGINS', { origin: origin?.slice(0, 200) });
       throw new HttpError(403, 'origin_not_allowed', 'origin not allowed');
     }
-    const { meta, claims } = await authorizeToken(deps, id, token, 'view');
+    const { meta, claims } = await authorize(deps, id, token, 'view');
     if (deps.sockets.size >= deps.maxConnections) {
       trip('connections', 'server connection limit reached', { max: deps.maxConnections });
       throw new HttpError(503, 'too_many_connections', 'too many connections');
@@ -149,7 +150,7 @@ export function collabRoute(deps: CollabDeps): CollabRoute {
         conn = room.join(socket, { scope, generation });
         if (!conn) return;
         // Rotation may have happened while the room loaded.
-        if (room.meta.linkGeneration !== generation) {
+        if (!isCurrentGeneration(claims, room.meta)) {
           return socket.close(CloseCode.TokenRevoked, 'link reset');
         }
         deps.logger.debug({ doc: id, conn: conn.id, scope }, 'connected');

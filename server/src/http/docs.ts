@@ -3,22 +3,23 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import * as Y from 'yjs';
 import { z } from 'zod';
+import type { AuthorizeDeps } from '../auth/authorize.js';
 import { signToken, type TokenKey } from '../auth/tokens.js';
 import { reportLimitTrip } from '../limits.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
-import { CapacityError } from '../rooms/registry.js';
+import { CapacityError, type RoomRegistry } from '../rooms/registry.js';
 import type { Room } from '../rooms/room.js';
 import type { DocMeta, DocStore } from '../storage/doc-store.js';
-import { CloseCode } from '../protocol/close-codes.js';
 import { isExportFormat } from '../export/formats.js';
-import { authorize, type AccessDeps } from './access.js';
+import { authorizeRequest } from './access.js';
 import { HttpError, badRequest } from './errors.js';
 
-export interface DocsRouteDeps extends AccessDeps {
+export interface DocsRouteDeps extends AuthorizeDeps {
   /** Signs share links. */
   key: TokenKey;
   store: DocStore;
+  registry: RoomRegistry;
   metrics: Metrics;
   logger: Logger;
   publicUrl: () => string;
@@ -49,7 +50,7 @@ export function docsRoutes(deps: DocsRouteDeps): Hono {
 
   /**
    * Runs `fn` on the open document, loading it for the duration if nobody has it open. `meta`, what
-   * `authorize` read, spares the load reading it again.
+   * `authorizeRequest` read, spares the load reading it again.
    */
   const withRoom = async <T>(id: string, fn: (room: Room) => T, meta?: DocMeta): Promise<T> => {
     const room = await deps.registry.acquire(id, meta).catch((error: unknown) => {
@@ -95,7 +96,7 @@ export function docsRoutes(deps: DocsRouteDeps): Hono {
   });
 
   app.get('/:id', async (c) => {
-    const { meta, claims } = await authorize(c, deps, 'view');
+    const { meta, claims } = await authorizeRequest(c, deps, 'view');
     const title = await withRoom(meta.id, (room) => titleOf(room.doc), meta);
     const current = (await deps.registry.getMeta(meta.id)) ?? meta;
     return c.json({
@@ -109,25 +110,20 @@ export function docsRoutes(deps: DocsRouteDeps): Hono {
   });
 
   app.get('/:id/links', async (c) => {
-    const { meta } = await authorize(c, deps, 'edit');
+    const { meta } = await authorizeRequest(c, deps, 'edit');
     return c.json(await links(meta));
   });
 
   app.post('/:id/links/rotate', async (c) => {
-    const { meta } = await authorize(c, deps, 'edit');
-    const next: DocMeta = { ...meta, linkGeneration: meta.linkGeneration + 1 };
-    await deps.registry.putMeta(next);
+    const { meta } = await authorizeRequest(c, deps, 'edit');
     // Old tokens stop working now, including on sockets already open [R3].
-    deps.registry
-      .peek(meta.id)
-      ?.closeConnections((conn) => conn.access.generation !== next.linkGeneration, CloseCode.TokenRevoked, 'link reset');
-    return c.json(await links(next));
+    return c.json(await links(await deps.registry.rotateLinks(meta)));
   });
 
   app.get('/:id/export', async (c) => {
     const format = c.req.query('format') ?? 'markdown';
     if (!isExportFormat(format)) throw badRequest('format must be one of markdown, html, json, text');
-    const { meta } = await authorize(c, deps, 'view');
+    const { meta } = await authorizeRequest(c, deps, 'view');
     // Tiptap, ProseMirror and a DOM for HTML output weigh ~50 MB of heap: loaded on the first export only.
     const { exportDoc } = await import('../export/export-doc.js');
     const { result, title } = await withRoom(meta.id, (room) => ({

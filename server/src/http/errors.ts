@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
-import { TokenError } from '../auth/tokens.js';
+import { AccessError, type AccessErrorCode } from '../auth/authorize.js';
+import { TokenError, type TokenErrorCode } from '../auth/tokens.js';
 
 /** A failure with an HTTP status and a stable machine-readable code; turned into JSON in one place. */
 export class HttpError extends Error {
@@ -14,8 +15,21 @@ export class HttpError extends Error {
 }
 
 export const badRequest = (message: string) => new HttpError(400, 'bad_request', message);
-export const unknownDocument = () => new HttpError(404, 'unknown_document', 'no such document');
-export const invalidDocId = () => new HttpError(400, 'invalid_id', 'not a valid document id');
+
+/**
+ * [H1] The status each authorization refusal is answered with, before an upgrade as over HTTP: a bad id 400,
+ * a missing/invalid/expired/revoked token 401, a token for another document or scope 403, an unknown document 404.
+ */
+const ACCESS_STATUS: Record<AccessErrorCode | TokenErrorCode, 400 | 401 | 403 | 404> = {
+  invalid_id: 400,
+  unknown_document: 404,
+  token_missing: 401,
+  token_invalid: 401,
+  token_expired: 401,
+  token_revoked: 401,
+  wrong_document: 403,
+  forbidden: 403,
+};
 
 /** The JSON body and status every refusal is answered with (HTTP routes and socket upgrades alike). */
 export interface ErrorAnswer {
@@ -23,10 +37,14 @@ export interface ErrorAnswer {
   body: { error: string; code: string };
 }
 
-/** Typed errors keep their status; anything else is reported to `onUnexpected` and becomes a 500. */
+/**
+ * Typed errors keep their status (authorization refusals get theirs from their code); anything else is reported
+ * to `onUnexpected` and becomes a 500.
+ */
 export function toErrorAnswer(error: unknown, onUnexpected: (error: unknown) => void): ErrorAnswer {
-  if (error instanceof HttpError || error instanceof TokenError) {
-    return { status: error.status, body: { error: error.message, code: error.code } };
+  if (error instanceof HttpError) return { status: error.status, body: { error: error.message, code: error.code } };
+  if (error instanceof AccessError || error instanceof TokenError) {
+    return { status: ACCESS_STATUS[error.code], body: { error: error.message, code: error.code } };
   }
   onUnexpected(error);
   return { status: 500, body: { error: 'internal error', code: 'internal' } };

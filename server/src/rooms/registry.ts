@@ -1,5 +1,7 @@
+import { isCurrentGeneration } from '../auth/tokens.js';
 import { DocLink } from '../cluster/doc-link.js';
 import type { ClusterBus } from '../cluster/redis-bus.js';
+import { CloseCode } from '../protocol/close-codes.js';
 import { UnknownDocError, type DocMeta } from '../storage/doc-store.js';
 import { Room, type RoomDeps } from './room.js';
 
@@ -95,6 +97,18 @@ export class RoomRegistry {
     } finally {
       this.metaEpoch++;
     }
+  }
+
+  /**
+   * [R3] Resets the document's share links: saves `current` (its metadata as the caller read it) with the
+   * next link generation, then closes the open sockets whose tokens are of an older one (4401), so old
+   * tokens stop working now, on sockets already open too. Returns the new metadata.
+   */
+  async rotateLinks(current: DocMeta): Promise<DocMeta> {
+    const next: DocMeta = { ...current, linkGeneration: current.linkGeneration + 1 };
+    await this.putMeta(next);
+    this.peek(next.id)?.closeConnections((conn) => !isCurrentGeneration(conn.access, next), CloseCode.TokenRevoked, 'link reset');
+    return next;
   }
 
   /**

@@ -1,6 +1,7 @@
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { TokenError, TokenVerifier, checkAccess, importTokenKey, signToken, verifyToken } from '../../src/auth/tokens.js';
+import { toErrorAnswer } from '../../src/http/errors.js';
 
 const key = new TextEncoder().encode('k'.repeat(40));
 const otherKey = new TextEncoder().encode('o'.repeat(40));
@@ -59,7 +60,8 @@ describe('share-link tokens', () => {
         fn();
         return 'ok';
       } catch (error) {
-        return (error as TokenError).code + ':' + (error as TokenError).status;
+        // The status is the HTTP boundary's mapping of the code (requests and upgrades alike).
+        return (error as TokenError).code + ':' + toErrorAnswer(error, () => undefined).status;
       }
     };
     expect(code(() => checkAccess(view, doc, 'edit'))).toBe('forbidden:403');
