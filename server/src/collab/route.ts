@@ -1,20 +1,17 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Context, Next } from 'hono';
-import type { RawData, WebSocket, WebSocketServer } from 'ws';
+import type { WebSocket, WebSocketServer } from 'ws';
 import { authorize, bearerToken, type AuthorizeDeps } from '../auth/authorize.js';
-import { isCurrentGeneration, type TokenClaims } from '../auth/tokens.js';
-import type { Logger } from '../logger.js';
 import { reportLimitTrip } from '../limits.js';
+import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
-import { CloseCode } from '../protocol/close-codes.js';
-import type { Connection } from '../rooms/connection.js';
-import type { Room } from '../rooms/room.js';
-import { CapacityError, type RoomRegistry } from '../rooms/registry.js';
-import type { DocMeta } from '../storage/doc-store.js';
+import type { RoomRegistry } from '../rooms/registry.js';
 import { tokenFrom } from '../http/access.js';
 import { HttpError, toErrorAnswer } from '../http/errors.js';
-import { refuseSocket, wrapSocket } from './socket.js';
+import { AddressLimiter } from './address-limiter.js';
+import { CollabSocket, type Admission, type CollabSocketDeps } from './collab-socket.js';
+import { refuseSocket } from './socket.js';
 
 export interface CollabDeps extends AuthorizeDeps {
   registry: RoomRegistry;
@@ -48,13 +45,6 @@ export interface CollabRoute {
   handler(c: Context, next: Next): Promise<void>;
 }
 
-/** What a socket keeps from its handshake: the document's id and metadata, the claims, the peer's address. */
-interface Admission {
-  meta: DocMeta;
-  claims: TokenClaims;
-  ip: string;
-}
-
 /** The request target sockets are accepted on: `/collab/<id>` as clients write it, with an optional query. */
 const SOCKET_TARGET = /^\/collab\/([A-Za-z0-9_-]+)(?:\?([^#]*))?$/;
 
@@ -62,16 +52,20 @@ const ignoreError = () => undefined;
 
 /**
  * `/collab/:id` — [H1] everything that can be refused is refused before the upgrade (400/401/403/404/503),
- * so an unauthorised client never holds a socket. Messages that arrive while the room loads are queued.
+ * so an unauthorised client never holds a socket. An admitted socket is a `CollabSocket` until it closes.
  *
  * Upgrades are taken straight from the HTTP server's 'upgrade' event, not through Hono: an open socket then
  * keeps only what it needs (the WebSocket, its room and connection, the claims), not the upgrade request,
  * a Hono context or URL objects.
  */
 export function collabRoute(deps: CollabDeps): CollabRoute {
-  const perIp = new Map<string, number>();
+  const addresses = new AddressLimiter(deps.maxConnectionsPerIp);
   const trip = (limit: string, message: string, extra?: object) => reportLimitTrip(deps, limit, message, extra);
-  const onSlowReader = () => trip('buffered_bytes', 'dropping a socket that stopped reading', { max: deps.maxBufferedBytes });
+  const socketDeps: CollabSocketDeps = {
+    ...deps,
+    addresses,
+    onSlowReader: () => trip('buffered_bytes', 'dropping a socket that stopped reading', { max: deps.maxBufferedBytes }),
+  };
 
   /** [H1] The checks, in order: draining, origin, id and token, connection caps, open documents. */
   const admit = async (id: string, token: string | undefined, origin: string | undefined, ip: string): Promise<Admission> => {
@@ -85,7 +79,7 @@ export function collabRoute(deps: CollabDeps): CollabRoute {
       trip('connections', 'server connection limit reached', { max: deps.maxConnections });
       throw new HttpError(503, 'too_many_connections', 'too many connections');
     }
-    if ((perIp.get(ip) ?? 0) >= deps.maxConnectionsPerIp) {
+    if (addresses.isFull(ip)) {
       trip('connections_per_ip', 'per-address connection limit reached', { ip, max: deps.maxConnectionsPerIp });
       throw new HttpError(503, 'too_many_connections', 'too many connections from this address');
     }
@@ -117,91 +111,7 @@ export function collabRoute(deps: CollabDeps): CollabRoute {
     deps.wss.handleUpgrade(request, socket, head, (ws) => {
       socket.off('error', ignoreError);
       deps.wss.emit('connection', ws, request);
-      open(ws, admission);
-    });
-  };
-
-  /** One admitted socket, from the upgrade to its close. */
-  const open = (ws: WebSocket, { meta, claims, ip }: Admission) => {
-    const id = meta.id;
-    deps.sockets.add(ws);
-    perIp.set(ip, (perIp.get(ip) ?? 0) + 1);
-    deps.metrics.connections.set(deps.sockets.size);
-    const socket = wrapSocket(ws, deps.maxBufferedBytes, onSlowReader);
-    let room: Room | undefined;
-    let conn: Connection | null = null;
-    let closed = false;
-    let expiryTimer: NodeJS.Timeout | undefined;
-    /** Frames that arrived before the document was open (created on the first one). */
-    let queued: Uint8Array[] | undefined;
-    let queuedBytes = 0;
-    let flooded = false;
-    if (claims.expiresAt !== undefined) {
-      // [R4] A token that expires mid-session ends the session.
-      const ms = Math.max(0, claims.expiresAt * 1000 - deps.now().getTime());
-      expiryTimer = setTimeout(() => socket.close(CloseCode.TokenRevoked, 'token expired'), Math.min(ms, 2 ** 31 - 1));
-      expiryTimer.unref();
-    }
-    const { scope, generation } = claims;
-    deps.registry.acquire(id, meta).then(
-      (acquired) => {
-        if (closed) return deps.registry.release(acquired);
-        room = acquired;
-        conn = room.join(socket, { scope, generation });
-        if (!conn) return;
-        // Rotation may have happened while the room loaded.
-        if (!isCurrentGeneration(claims, room.meta)) {
-          return socket.close(CloseCode.TokenRevoked, 'link reset');
-        }
-        deps.logger.debug({ doc: id, conn: conn.id, scope }, 'connected');
-        const early = queued;
-        queued = undefined;
-        if (early) for (const frame of early) room.receive(conn, frame);
-      },
-      (error: unknown) => {
-        if (error instanceof CapacityError) {
-          trip('open_documents', 'open document limit reached', { max: deps.maxOpenDocs });
-          return socket.close(CloseCode.TryAgainLater, 'too many documents open, try again later');
-        }
-        deps.logger.error({ doc: id, err: error }, 'document could not be opened');
-        deps.metrics.errors.inc({ kind: 'load' });
-        socket.close(CloseCode.InternalError, 'document could not be opened');
-      },
-    );
-    ws.on('message', (data: RawData, isBinary: boolean) => {
-      if (!isBinary) {
-        deps.metrics.errors.inc({ kind: 'malformed' });
-        return ws.close(CloseCode.UnsupportedData, 'binary frames only');
-      }
-      const frame = ownFrame(data);
-      if (room && conn) return room.receive(conn, frame);
-      if (closed || flooded) return;
-      // [L4] Until the document is open, messages wait here, outside the room's rate limit: hold no more
-      // than one burst, so a slow load cannot be used to pile up memory.
-      queued ??= [];
-      queuedBytes += frame.byteLength;
-      if (queued.length >= deps.maxQueuedMessages || queuedBytes > deps.maxQueuedBytes) {
-        queued = undefined;
-        flooded = true;
-        trip('message_rate', 'too much sent before the document was open', { messages: deps.maxQueuedMessages, bytes: deps.maxQueuedBytes });
-        return ws.close(CloseCode.PolicyViolation, 'message rate limit exceeded');
-      }
-      queued.push(frame);
-    });
-    ws.on('close', () => {
-      closed = true;
-      queued = undefined;
-      clearTimeout(expiryTimer);
-      if (deps.sockets.delete(ws)) {
-        const left = (perIp.get(ip) ?? 1) - 1;
-        if (left > 0) perIp.set(ip, left);
-        else perIp.delete(ip);
-      }
-      deps.metrics.connections.set(deps.sockets.size);
-      if (room) {
-        if (conn) room.leave(conn);
-        deps.registry.release(room);
-      }
+      CollabSocket.open(ws, admission, socketDeps);
     });
   };
 
@@ -222,15 +132,6 @@ export function collabRoute(deps: CollabDeps): CollabRoute {
       await next();
     },
   };
-}
-
-/**
- * The frame as a plain `Uint8Array` of its own: ws hands out views into the socket's read buffers, which
- * must not be kept alive (or aliased) by frames queued or retained downstream.
- */
-function ownFrame(data: RawData): Uint8Array {
-  if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data));
-  return new Uint8Array(data instanceof ArrayBuffer ? data.slice(0) : data);
 }
 
 /** The peer's address as the TCP socket reports it (a reverse proxy's, behind one). */
