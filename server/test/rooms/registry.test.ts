@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
 import { createMetrics } from '../../src/metrics.js';
+import type { PeerSocket } from '../../src/rooms/connection.js';
 import { RoomRegistry } from '../../src/rooms/registry.js';
 import type { DocMeta, DocStore } from '../../src/storage/doc-store.js';
 import { createMemoryStore } from '../../src/storage/memory-store.js';
@@ -132,5 +133,68 @@ describe('RoomRegistry metadata reads', () => {
     await expect(acquired).rejects.toThrow('EIO');
     expect((await registry.getMeta(ID))?.id).toBe(ID);
     expect(state.metaReads).toBe(2);
+  });
+});
+
+/** A socket that only records how it was closed. */
+function closingSocket(): PeerSocket & { closedWith: number | null } {
+  return {
+    closedWith: null,
+    get isOpen() {
+      return this.closedWith === null;
+    },
+    send() {},
+    close(code) {
+      this.closedWith ??= code;
+    },
+  };
+}
+
+describe('RoomRegistry link rotation and events', () => {
+  it('[R3] rotateLinks saves the next generation and closes the open sockets of older ones with 4401', async () => {
+    const { store, inner, state, release } = await countingStore();
+    const registry = registryOver(store);
+    const meta = (await registry.getMeta(ID))!;
+    const room = await registry.acquire(ID, meta);
+    const old = closingSocket();
+    room.join(old, { scope: 'edit', generation: 0 });
+    state.holdPutMeta = true;
+    const rotating = registry.rotateLinks(meta);
+    // A socket holding a new link joins while the metadata is being written: it stays.
+    const fresh = closingSocket();
+    room.join(fresh, { scope: 'view', generation: 1 });
+    state.holdPutMeta = false;
+    release();
+    const next = await rotating;
+    expect(next.linkGeneration).toBe(1);
+    expect((await inner.getMeta(ID))!.linkGeneration).toBe(1);
+    expect(room.meta.linkGeneration).toBe(1);
+    expect(old.closedWith).toBe(4401);
+    expect(fresh.closedWith).toBeNull();
+    registry.release(room);
+    await registry.closeAll();
+    // A document nobody has open is rotated in storage alone.
+    expect((await registryOver(store).rotateLinks(next)).linkGeneration).toBe(2);
+    expect((await inner.getMeta(ID))!.linkGeneration).toBe(2);
+  });
+
+  it('[U4] reports each load and unload with the open count, and whether nothing is open or loading', async () => {
+    const { store } = await countingStore();
+    const registry = registryOver(store, 1);
+    const events: string[] = [];
+    registry.on('loaded', (open) => events.push(`loaded ${open}`));
+    const off = registry.on('unloaded', (open) => events.push(`unloaded ${open}`));
+    expect(registry.isEmpty).toBe(true);
+    const acquiring = registry.acquire(ID);
+    expect(registry.isEmpty).toBe(false);
+    const room = await acquiring;
+    registry.release(room);
+    for (let i = 0; i < 200 && events.length < 2; i++) await tick();
+    expect(events).toEqual(['loaded 1', 'unloaded 0']);
+    expect(registry.isEmpty).toBe(true);
+    off();
+    registry.release(await registry.acquire(ID));
+    await registry.closeAll();
+    expect(events).toEqual(['loaded 1', 'unloaded 0', 'loaded 1']);
   });
 });
