@@ -22,6 +22,7 @@ export interface MetaSource {
   getMeta(id: string): Promise<DocMeta | null>;
 }
 
+/** What deciding access needs: the token verifier, the documents' metadata and the clock. */
 export interface AuthorizeDeps {
   /** Verifies share-link tokens with the server's key (and remembers the ones that verified). */
   tokens: TokenVerifier;

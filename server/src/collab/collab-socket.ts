@@ -18,6 +18,7 @@ export interface Admission {
   ip: string;
 }
 
+/** What every socket shares: the registry, reporting, the server's socket counts and the [L4]/[L5] limits. */
 export interface CollabSocketDeps {
   registry: RoomRegistry;
   logger: Logger;
