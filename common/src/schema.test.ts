@@ -1,10 +1,13 @@
 /**
- * Pins the document schema. The editor builds its schema from the same extension list; when either side
- * changes a node, mark or attribute, this test (and its twin in the editor, if any) has to change too, so
- * the drift is a conscious decision rather than content silently dropped by exports.
+ * Pins the document schema: the one extension list the editor edits with and the server exports with.
+ * Changing a node, mark or attribute means changing this test too, so the change is a conscious decision
+ * (old documents hold the old shape) rather than content silently dropped by exports.
  */
+import { getSchema } from '@tiptap/core';
 import { describe, expect, test } from 'vitest';
-import { documentSchema } from '../../src/export/schema.js';
+import { documentExtensions, type ViewBehaviour } from './schema.js';
+
+const documentSchema = getSchema(documentExtensions());
 
 const defaults = (attrs: Record<string, { default?: unknown }> | undefined) =>
   Object.fromEntries(Object.entries(attrs ?? {}).map(([name, spec]) => [name, spec.default]));
@@ -61,3 +64,24 @@ describe('documentSchema', () => {
     expect(documentSchema.nodes['listItem']?.spec.content).toBe('paragraph block*');
   });
 });
+
+describe('documentExtensions(view)', () => {
+  // What the editor passes (see editor/src/editor/extensions.ts); any view behaviour must leave the schema alone.
+  const editorView: ViewBehaviour = {
+    undoRedo: false,
+    link: { openOnClick: false, autolink: true, defaultProtocol: 'https' },
+    trailingNode: {},
+  };
+  const specOf = (view?: ViewBehaviour) => {
+    const schema = getSchema(documentExtensions(view));
+    const describe = (types: Record<string, { spec: object }>) =>
+      Object.fromEntries(Object.entries(types).map(([name, type]) => [name, JSON.stringify(type.spec, (_, v: unknown) => (typeof v === 'function' ? 'fn' : v))]));
+    return { nodes: describe(schema.nodes), marks: describe(schema.marks) };
+  };
+
+  test('a live view’s behaviour (links, history, trailing node, cursors) yields the same schema as headless', () => {
+    expect(specOf(editorView)).toEqual(specOf());
+    expect(specOf({})).toEqual(specOf());
+  });
+});
+

@@ -1,0 +1,11 @@
+/**
+ * What the server and the editor agree on, in one place. This entry point is light (Yjs only): the API's
+ * zod schemas are `@tandem/common/api`, the Tiptap document schema `@tandem/common/schema`, so the server
+ * loads Tiptap only for its first export and the editor never bundles zod.
+ */
+export { CloseCode } from './close-codes.js';
+export { EXPORT_FORMATS, type ExportFormat, isExportFormat } from './export-formats.js';
+export { DOC_ID_PATTERN, isValidDocId } from './ids.js';
+export { CONTENT_FRAGMENT, MAX_TITLE_LENGTH, META_MAP, TITLE_KEY } from './layout.js';
+export { SCOPES, type Scope, isScope, scopeAllows } from './scopes.js';
+export { initialState, seedEmptyDocument } from './seed.js';
