@@ -1,4 +1,5 @@
-import { isValidDocId, type DocMeta } from '../storage/doc-store.js';
+import { isValidDocId } from '@tandem/common';
+import type { DocMeta } from '../storage/doc-store.js';
 import { checkAccess, type Scope, type TokenClaims, type TokenVerifier } from './tokens.js';
 
 export type AccessErrorCode = 'invalid_id' | 'unknown_document';

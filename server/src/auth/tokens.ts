@@ -1,12 +1,13 @@
+import { isScope, scopeAllows, type Scope } from '@tandem/common';
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 
 /**
  * Share-link tokens: JWT HS256 signed with SECRET, so any app holding the secret can mint them.
- * Claims: `doc` (document id), `scope` ('edit' | 'view'), `gen` (link generation; rotating a document's
+ * Claims: `doc` (document id), `scope` (one of `SCOPES`), `gen` (link generation; rotating a document's
  * links bumps it), optional `exp`. Pure: the clock is a parameter.
  */
 
-export type Scope = 'edit' | 'view';
+export type { Scope };
 
 export interface TokenClaims {
   docId: string;
@@ -68,7 +69,7 @@ export async function verifyToken(key: TokenKey, token: string | undefined, now:
   try {
     const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'], currentDate: now });
     const { doc, scope, gen, exp } = payload as Record<string, unknown>;
-    if (typeof doc !== 'string' || (scope !== 'edit' && scope !== 'view')) {
+    if (typeof doc !== 'string' || !isScope(scope)) {
       throw new TokenError('token_invalid', 'the token is malformed');
     }
     if (gen !== undefined && (typeof gen !== 'number' || !Number.isSafeInteger(gen) || gen < 0)) {
@@ -140,7 +141,7 @@ export function isCurrentGeneration(grant: { generation: number }, doc: { linkGe
 
 /**
  * Whether verified claims open `docId` (at its current link generation) with at least `required` scope.
- * Edit implies view.
+ * A stronger scope implies every weaker one (edit implies view).
  */
 export function checkAccess(
   claims: TokenClaims,
@@ -151,7 +152,7 @@ export function checkAccess(
   if (!isCurrentGeneration(claims, doc)) {
     throw new TokenError('token_revoked', 'this link is no longer valid');
   }
-  if (required === 'edit' && claims.scope !== 'edit') {
+  if (!scopeAllows(claims.scope, required)) {
     throw new TokenError('forbidden', 'this link only allows viewing');
   }
 }

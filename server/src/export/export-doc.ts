@@ -2,13 +2,12 @@
  * Document export: one Y.Doc in, one downloadable file out. The HTTP layer picks the format and the
  * filename; this module only converts.
  */
+import { EXPORT_FORMATS, type ExportFormat } from '@tandem/common';
 import type { Node as PMNode } from '@tiptap/pm/model';
 import type * as Y from 'yjs';
 import { toHtml } from './html.js';
 import { toMarkdown } from './markdown.js';
 import { readDoc } from './read-doc.js';
-
-import { FORMATS, type ExportFormat } from './formats.js';
 
 export interface ExportResult {
   contentType: string;
@@ -17,12 +16,12 @@ export interface ExportResult {
   extension: string;
 }
 
-export { isExportFormat, type ExportFormat } from './formats.js';
+export { isExportFormat, type ExportFormat } from '@tandem/common';
 
 /** Never modifies `doc`. Throws only if the document is structurally unreadable. */
 export function exportDoc(doc: Y.Doc, format: ExportFormat): ExportResult {
   const { title, root } = readDoc(doc);
-  return { ...FORMATS[format], body: render(format, root, title) };
+  return { ...EXPORT_FORMATS[format], body: render(format, root, title) };
 }
 
 function render(format: ExportFormat, root: PMNode, title: string): string {

@@ -19,7 +19,7 @@ import {
 import { MarkdownManager } from '@tiptap/markdown';
 import type { Node as PMNode } from '@tiptap/pm/model';
 import { codeFence, codeSpan, escapeHeadingEnd, escapeLineStarts, linkMarkdown } from './markdown-syntax.js';
-import { documentExtensions, documentSchema } from './schema.js';
+import { documentSchema, exportExtensions } from './schema.js';
 
 type Render = (node: JSONContent, helpers: MarkdownRendererHelpers, ctx: RenderContext) => string;
 
@@ -68,7 +68,7 @@ function forManager(extension: AnyExtension): AnyExtension {
 }
 
 const manager = new MarkdownManager({
-  extensions: [...resolveExtensions(documentExtensions).map(forManager), CodeSpan],
+  extensions: [...resolveExtensions(exportExtensions).map(forManager), CodeSpan],
 });
 
 // Text escaping has no extension hook. Tiptap's parser reads `++x++` as underline (its own dialect), so

@@ -1,15 +1,11 @@
 /**
  * Reads a collaborative document (title + rich text) out of a Y.Doc without ever writing to it.
  */
+import { CONTENT_FRAGMENT, META_MAP, TITLE_KEY } from '@tandem/common';
 import type { Node as PMNode } from '@tiptap/pm/model';
 import { yXmlFragmentToProseMirrorRootNode } from '@tiptap/y-tiptap';
 import * as Y from 'yjs';
 import { documentSchema } from './schema.js';
-
-/** Names shared with the editor: the Collaboration extension's fragment and the title map. */
-export const CONTENT_FRAGMENT = 'default';
-export const META_MAP = 'meta';
-export const TITLE_KEY = 'title';
 
 export interface DocContent {
   /** Single-line title, '' when unset. */

@@ -1,31 +1,12 @@
 /**
- * The document schema, as the server sees it. This is the single source of truth for node and mark names,
- * attributes and content rules: the editor configures the same extensions (plus its editor-only behaviour),
- * and `test/export/schema.test.ts` pins the resulting names and attributes so a drift is caught.
- *
- * Why it matters beyond export: `@tiptap/y-tiptap` drops any Y.XmlElement whose name is missing from the
- * schema it converts with, so a node the editor knows but the server does not silently disappears from
- * every export (see `read-doc.ts`, which never lets that deletion reach the live document).
+ * The document schema as the server converts and exports with it: the one extension list in
+ * `@tandem/common/schema` (which the editor edits with too), headless, since no editor view runs here.
+ * Loaded with the exporters only, so Tiptap stays out of the heap until the first export.
  */
 import { getSchema, type Extensions } from '@tiptap/core';
-import { TaskItem, TaskList } from '@tiptap/extension-list';
-import { StarterKit } from '@tiptap/starter-kit';
+import { documentExtensions } from '@tandem/common/schema';
 
-export const documentExtensions: Extensions = [
-  StarterKit.configure({
-    // Schema-neutral editor behaviour, switched off because the server never runs an editor view:
-    // history is the Collaboration extension's job (and `undoRedo: false` in the editor too), the
-    // cursors and the trailing-paragraph plugin only act on a live view, the list keymap only on keys.
-    // Link's `openOnClick: false` is click behaviour as well, so it is not repeated here.
-    undoRedo: false,
-    dropcursor: false,
-    gapcursor: false,
-    trailingNode: false,
-    listKeymap: false,
-  }),
-  TaskList,
-  // `nested: true` changes the schema (a task item may hold lists), so it must match the editor.
-  TaskItem.configure({ nested: true }),
-];
+/** The document's extensions with every view behaviour off, configured once. */
+export const exportExtensions: Extensions = documentExtensions();
 
-export const documentSchema = getSchema(documentExtensions);
+export const documentSchema = getSchema(exportExtensions);

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { EXPORT_FORMATS, META_MAP, TITLE_KEY, initialState, isExportFormat } from '@tandem/common';
+import { createDocBody, type CreatedDoc, type DocInfo, type DocLinks } from '@tandem/common/api';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import * as Y from 'yjs';
-import { z } from 'zod';
+import type * as Y from 'yjs';
 import type { AuthorizeDeps } from '../auth/authorize.js';
 import { signToken, type TokenKey } from '../auth/tokens.js';
 import { reportLimitTrip } from '../limits.js';
@@ -11,7 +12,6 @@ import type { Metrics } from '../metrics.js';
 import { CapacityError, type RoomRegistry } from '../rooms/registry.js';
 import type { Room } from '../rooms/room.js';
 import type { DocMeta, DocStore } from '../storage/doc-store.js';
-import { isExportFormat } from '../export/formats.js';
 import { authorizeRequest } from './access.js';
 import { HttpError, badRequest } from './errors.js';
 
@@ -25,10 +25,8 @@ export interface DocsRouteDeps extends AuthorizeDeps {
   publicUrl: () => string;
 }
 
-const MAX_TITLE_LENGTH = 200;
 /** Enforced while streaming (and from Content-Length up front), so a huge body is never buffered. */
 const MAX_CREATE_BODY_BYTES = 64 * 1024;
-const createBody = z.object({ title: z.string().max(MAX_TITLE_LENGTH).optional() }).strict();
 
 /** 16 random bytes, base64url: 22 URL-safe characters nobody can guess. */
 const newDocId = () => randomBytes(16).toString('base64url');
@@ -37,7 +35,7 @@ const newDocId = () => randomBytes(16).toString('base64url');
 export function docsRoutes(deps: DocsRouteDeps): Hono {
   const app = new Hono();
 
-  const links = async (meta: DocMeta) => {
+  const links = async (meta: DocMeta): Promise<DocLinks> => {
     const now = deps.now();
     const [editToken, viewToken] = await Promise.all(
       (['edit', 'view'] as const).map((scope) =>
@@ -83,16 +81,16 @@ export function docsRoutes(deps: DocsRouteDeps): Hono {
         throw badRequest('body must be JSON');
       }
     }
-    const parsed = createBody.safeParse(body);
+    const parsed = createDocBody.safeParse(body);
     if (!parsed.success) throw badRequest(parsed.error.issues[0]?.message ?? 'invalid body');
     const now = deps.now().toISOString();
     const meta: DocMeta = { id: newDocId(), createdAt: now, updatedAt: now, linkGeneration: 0 };
     await deps.store.create(meta);
-    const initial = initialState(parsed.data.title);
-    await deps.store.append(meta.id, initial);
+    // The seed paragraph (and title) written by the server, so concurrent first typists share one paragraph.
+    await deps.store.append(meta.id, initialState(parsed.data.title));
     await deps.store.flush(meta.id);
     await deps.store.release(meta.id);
-    return c.json({ id: meta.id, ...(await links(meta)) }, 201);
+    return c.json({ id: meta.id, ...(await links(meta)) } satisfies CreatedDoc, 201);
   });
 
   app.get('/:id', async (c) => {
@@ -106,7 +104,7 @@ export function docsRoutes(deps: DocsRouteDeps): Hono {
       updatedAt: current.updatedAt,
       scope: claims.scope,
       linkGeneration: current.linkGeneration,
-    });
+    } satisfies DocInfo);
   });
 
   app.get('/:id/links', async (c) => {
@@ -122,7 +120,7 @@ export function docsRoutes(deps: DocsRouteDeps): Hono {
 
   app.get('/:id/export', async (c) => {
     const format = c.req.query('format') ?? 'markdown';
-    if (!isExportFormat(format)) throw badRequest('format must be one of markdown, html, json, text');
+    if (!isExportFormat(format)) throw badRequest(`format must be one of ${Object.keys(EXPORT_FORMATS).join(', ')}`);
     const { meta } = await authorizeRequest(c, deps, 'view');
     // Tiptap, ProseMirror and a DOM for HTML output weigh ~50 MB of heap: loaded on the first export only.
     const { exportDoc } = await import('../export/export-doc.js');
@@ -139,27 +137,8 @@ export function docsRoutes(deps: DocsRouteDeps): Hono {
   return app;
 }
 
-/**
- * A new document starts with one empty paragraph written by the server. Left empty, every editor that
- * opens it would create its own first paragraph, and two people typing at once into a fresh document
- * would end up in two paragraphs instead of one.
- */
-function initialState(title: string | undefined): Uint8Array {
-  const doc = new Y.Doc({ guid: 'initial' }); // a fixed guid: no random uuid per created document
-  doc.transact(() => {
-    // With an empty text inside, so a cursor in it has a text to anchor to (as the editor's own seed).
-    const paragraph = new Y.XmlElement('paragraph');
-    paragraph.insert(0, [new Y.XmlText()]);
-    doc.getXmlFragment('default').insert(0, [paragraph]);
-    if (title) doc.getMap('meta').set('title', title);
-  });
-  const update = Y.encodeStateAsUpdate(doc);
-  doc.destroy();
-  return update;
-}
-
 function titleOf(doc: Y.Doc): string {
-  const title = doc.getMap('meta').get('title');
+  const title = doc.getMap(META_MAP).get(TITLE_KEY);
   return typeof title === 'string' ? title : '';
 }
 

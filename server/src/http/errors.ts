@@ -1,3 +1,4 @@
+import type { ErrorBody } from '@tandem/common/api';
 import type { Context } from 'hono';
 import { AccessError, type AccessErrorCode } from '../auth/authorize.js';
 import { TokenError, type TokenErrorCode } from '../auth/tokens.js';
@@ -34,7 +35,7 @@ const ACCESS_STATUS: Record<AccessErrorCode | TokenErrorCode, 400 | 401 | 403 | 
 /** The JSON body and status every refusal is answered with (HTTP routes and socket upgrades alike). */
 export interface ErrorAnswer {
   status: HttpError['status'];
-  body: { error: string; code: string };
+  body: ErrorBody;
 }
 
 /**

@@ -8,7 +8,6 @@ import * as encoding from 'lib0/encoding';
 
 export const MessageType = { Sync: 0, Awareness: 1, Auth: 2, QueryAwareness: 3 } as const;
 export const SyncType = { Step1: 0, Step2: 1, Update: 2 } as const;
-const AUTH_PERMISSION_DENIED = 0;
 
 export type ClientMessage =
   | { kind: 'sync-step1'; stateVector: Uint8Array }
@@ -100,15 +99,6 @@ export function encodeAwareness(update: Uint8Array): Uint8Array {
   return frame((e) => {
     encoding.writeVarUint(e, MessageType.Awareness);
     encoding.writeVarUint8Array(e, update);
-  });
-}
-
-/** `[2, 0, reason]`: the stock client reports this through its auth handler. */
-export function encodePermissionDenied(reason: string): Uint8Array {
-  return frame((e) => {
-    encoding.writeVarUint(e, MessageType.Auth);
-    encoding.writeVarUint(e, AUTH_PERMISSION_DENIED);
-    encoding.writeVarString(e, reason);
   });
 }
 

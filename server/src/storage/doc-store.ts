@@ -1,3 +1,5 @@
+import { isValidDocId } from '@tandem/common';
+
 /**
  * The one storage boundary the rooms talk to. Every implementation (file, and later PostgreSQL) must pass
  * the contract suite in `test/storage/contract.ts`.
@@ -89,13 +91,8 @@ export class StoreClosedError extends Error {
   }
 }
 
-/** Ids are random URL-safe strings we mint ourselves; anything else never reaches a path. */
-const DOC_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
-
-/** True when `id` has the shape of a document id (and so is safe to use as a file name). */
-export function isValidDocId(id: string): boolean {
-  return DOC_ID_PATTERN.test(id);
-}
+/** The id shape lives in `@tandem/common` (the editor checks the same); re-exported for existing importers. */
+export { isValidDocId };
 
 /** Throws `InvalidDocIdError` unless `id` is a valid document id. */
 export function assertValidDocId(id: string): void {

@@ -4,7 +4,7 @@ import { Window } from 'happy-dom';
 import { afterAll, describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
 import { exportDoc, isExportFormat, type ExportFormat } from '../../src/export/export-doc.js';
-import { documentExtensions, documentSchema } from '../../src/export/schema.js';
+import { documentSchema, exportExtensions } from '../../src/export/schema.js';
 import {
   bold,
   code,
@@ -92,7 +92,7 @@ describe('exportDoc', () => {
     // underline is left out here; CommonMark renderers do show `<u>` as underline.
     const withoutUnderline = JSON.parse(JSON.stringify(representative).replace(/,"marks":\[\{"type":"underline"\}\]/g, ''));
     const body = exportDoc(ydocFrom(withoutUnderline), 'markdown').body;
-    const parsed = new MarkdownManager({ extensions: documentExtensions }).parse(body);
+    const parsed = new MarkdownManager({ extensions: exportExtensions }).parse(body);
     expect(PMNode.fromJSON(documentSchema, parsed).toJSON()).toEqual(pmDoc(withoutUnderline).toJSON());
   });
 

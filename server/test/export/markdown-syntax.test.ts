@@ -3,7 +3,7 @@ import { MarkdownManager } from '@tiptap/markdown';
 import { describe, expect, test } from 'vitest';
 import { toMarkdown } from '../../src/export/markdown.js';
 import { codeFence, codeSpan, escapeHeadingEnd, escapeLineStarts, linkMarkdown } from '../../src/export/markdown-syntax.js';
-import { documentExtensions } from '../../src/export/schema.js';
+import { exportExtensions } from '../../src/export/schema.js';
 import {
   blockquote,
   bold,
@@ -92,7 +92,7 @@ describe('escapeHeadingEnd', () => {
 });
 
 describe('markdown round trip through Tiptap’s parser', () => {
-  const parser = new MarkdownManager({ extensions: documentExtensions });
+  const parser = new MarkdownManager({ extensions: exportExtensions });
   // Characters with a meaning somewhere in Markdown, plus enough letters and spaces to form words. No `@`
   // or `w`: bare e-mail addresses and www. URLs turn into links in GFM readers, which is fine for an export.
   const risky = fc
