@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
-import { type Plugin, type UserConfig, defineConfig } from 'vite';
+import { type Plugin, type UserConfig, defaultClientConditions, defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 
 /**
@@ -51,6 +51,8 @@ const config = {
   resolve: {
     // One Yjs (and one lib0) per page: two copies break `instanceof` checks inside Yjs.
     dedupe: ['yjs', 'lib0', 'y-protocols', '@tiptap/pm'],
+    // `@tandem/common` is bundled from its TypeScript source (see common/package.json): no build step first.
+    conditions: ['tandem-source', ...defaultClientConditions],
   },
   build: {
     outDir: 'dist',

@@ -1,6 +1,6 @@
+import { CONTENT_FRAGMENT } from '@tandem/common';
+import { documentExtensions } from '@tandem/common/schema';
 import { Extension, type AnyExtension } from '@tiptap/core';
-import StarterKit from '@tiptap/starter-kit';
-import { TaskItem, TaskList } from '@tiptap/extension-list';
 import { Placeholder } from '@tiptap/extensions';
 import Collaboration from '@tiptap/extension-collaboration';
 import CollaborationCaret from '@tiptap/extension-collaboration-caret';
@@ -10,22 +10,18 @@ import type { AwarenessUser } from '../lib/presence';
 import { renderCaret, renderSelection } from './caret';
 
 /**
- * The document schema. It must stay exactly what the server exports with (StarterKit without its own
- * history, links that do not navigate on click, task lists with nesting), or Markdown/HTML exports would
- * drop or mangle content. Only non-schema extensions may be added here.
+ * The document schema (`@tandem/common/schema`, the list the server exports with) configured for this
+ * live view: only behaviour here, never a node or mark. Links do not navigate on click (that is for
+ * editing them) and are recognised as you type.
  */
 export function contentExtensions(options: { trailingNode: boolean }): AnyExtension[] {
-  return [
-    StarterKit.configure({
-      // Collaboration brings its own y-undo: undo/redo only touch your own changes.
-      undoRedo: false,
-      link: { openOnClick: false, autolink: true, defaultProtocol: 'https' },
-      // A viewer must never write to the document, and the trailing-paragraph rule writes on load.
-      trailingNode: options.trailingNode ? {} : false,
-    }),
-    TaskList,
-    TaskItem.configure({ nested: true }),
-  ];
+  return documentExtensions({
+    // Collaboration brings its own y-undo: undo/redo only touch your own changes.
+    undoRedo: false,
+    link: { openOnClick: false, autolink: true, defaultProtocol: 'https' },
+    // A viewer must never write to the document, and the trailing-paragraph rule writes on load.
+    trailingNode: options.trailingNode ? {} : false,
+  });
 }
 
 export interface CollabExtensionOptions {
@@ -39,7 +35,7 @@ export interface CollabExtensionOptions {
 export function editorExtensions(o: CollabExtensionOptions): AnyExtension[] {
   return [
     ...contentExtensions({ trailingNode: o.editable }),
-    Collaboration.configure({ document: o.doc }),
+    Collaboration.configure({ document: o.doc, field: CONTENT_FRAGMENT }),
     CollaborationCaret.configure({
       provider: o.provider,
       user: o.user,

@@ -1,29 +1,13 @@
 /**
  * The HTTP side of the server contract. Every failure becomes an `ApiError` carrying the HTTP status and
  * the server's machine-readable `code`, so the UI can pick the right human message (see `errors.ts`).
+ * The request and response shapes are the server's own (`@tandem/common/api`); only their types are
+ * imported, so zod stays out of the page.
  */
+import { type ExportFormat, isScope } from '@tandem/common';
+import type { CreateDocBody, CreatedDoc, DocInfo, DocLinks, ErrorBody } from '@tandem/common/api';
 
-export type Scope = 'edit' | 'view';
-
-export interface DocInfo {
-  id: string;
-  title: string;
-  createdAt: string;
-  updatedAt: string;
-  scope: Scope;
-  linkGeneration: number;
-}
-
-export interface DocLinks {
-  editUrl: string;
-  viewUrl: string;
-  editToken: string;
-  viewToken: string;
-}
-
-export interface CreatedDoc extends DocLinks {
-  id: string;
-}
+export type { CreatedDoc, DocInfo, DocLinks, ExportFormat };
 
 export class ApiError extends Error {
   /** `status` is 0 when the request never reached the server (offline, server down, CORS, abort). */
@@ -60,7 +44,7 @@ async function request(path: string, init: RequestInit & { token?: string }, fet
   try {
     const body: unknown = await res.json();
     if (body && typeof body === 'object') {
-      const b = body as { code?: unknown; error?: unknown };
+      const b = body as { [K in keyof ErrorBody]?: unknown };
       if (typeof b.code === 'string') code = b.code;
       if (typeof b.error === 'string') message = b.error;
     }
@@ -82,14 +66,15 @@ export function createApi(fetchImpl: Fetch = (...args) => fetch(...args)) {
   const docPath = (id: string) => `/api/docs/${encodeURIComponent(id)}`;
   return {
     async createDoc(title?: string): Promise<CreatedDoc> {
-      const res = await request('/api/docs', { method: 'POST', body: JSON.stringify(title ? { title } : {}) }, fetchImpl);
+      const body: CreateDocBody = title ? { title } : {};
+      const res = await request('/api/docs', { method: 'POST', body: JSON.stringify(body) }, fetchImpl);
       return json<CreatedDoc>(res);
     },
     async getDoc(id: string, token: string, signal?: AbortSignal): Promise<DocInfo> {
       const res = await request(docPath(id), { token, ...(signal ? { signal } : {}) }, fetchImpl);
       const info = await json<DocInfo>(res);
       // The scope decides whether we let people type, so never guess it from a malformed answer.
-      if (info.scope !== 'edit' && info.scope !== 'view') {
+      if (!isScope(info.scope)) {
         throw new ApiError(res.status, 'bad_response', 'The server sent an unexpected response.');
       }
       return info;
@@ -109,7 +94,6 @@ export function createApi(fetchImpl: Fetch = (...args) => fetch(...args)) {
 }
 
 export type Api = ReturnType<typeof createApi>;
-export type ExportFormat = 'markdown' | 'html' | 'json' | 'text';
 
 export const api: Api = createApi();
 

@@ -11,6 +11,8 @@
  * Pure: no timers, no sockets, so every transition is unit-tested.
  */
 
+import { CloseCode } from '@tandem/common';
+
 export type ConnectionState =
   /** First attempt, nothing heard from the server yet. */
   | { kind: 'connecting'; failures: number }
@@ -29,8 +31,8 @@ export type ConnectionState =
 export type RetryCause = 'lost' | 'busy' | 'rejected';
 
 export function retryCause(code: number | null): RetryCause {
-  if (code === 1013) return 'busy';
-  if (code === 1007 || code === 1008 || code === 1009) return 'rejected';
+  if (code === CloseCode.TryAgainLater) return 'busy';
+  if (code === CloseCode.InvalidPayload || code === CloseCode.PolicyViolation || code === CloseCode.MessageTooBig) return 'rejected';
   return 'lost';
 }
 

@@ -1,3 +1,4 @@
+import { CloseCode } from '@tandem/common';
 import { ApiError } from './api';
 
 /**
@@ -116,16 +117,20 @@ export function problemFromApiError(err: unknown): Problem {
   return problem(err.status >= 500 ? 'server-down' : 'unexpected');
 }
 
-/** For socket closes we could not explain with a fresh `GET /api/docs/:id` (it succeeded). */
+/**
+ * For socket closes we could not explain with a fresh `GET /api/docs/:id` (it succeeded). 4403 and 4404 are
+ * the contract's (a write the link's scope does not allow; a deleted document): not in `CloseCode` until
+ * the server sends them.
+ */
 export function problemFromCloseCode(code: number): Problem {
   switch (code) {
-    case 4401:
+    case CloseCode.TokenRevoked:
       return problem('invalid-link');
     case 4403:
       return problem('forbidden');
     case 4404:
       return problem('unknown-document');
-    case 1013:
+    case CloseCode.TryAgainLater:
       return problem('busy');
     default:
       return problem('unexpected');

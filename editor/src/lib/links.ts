@@ -5,17 +5,12 @@
  * sent to the server in the request line, never logged by proxies and never leaks via `Referer`.
  */
 
+import { isValidDocId } from '@tandem/common';
+
 export type Route =
   | { kind: 'start' }
   | { kind: 'doc'; id: string; token: string | null }
   | { kind: 'not-found' };
-
-/** Same shape the server accepts (`isValidDocId`); anything else cannot be a document. */
-const DOC_ID = /^[A-Za-z0-9_-]{8,64}$/;
-
-export function isValidDocId(id: string): boolean {
-  return DOC_ID.test(id);
-}
 
 /** Reads `token` from a fragment such as `#token=abc` (other fragment parameters are ignored). */
 export function tokenFromHash(hash: string): string | null {
@@ -36,6 +31,7 @@ export function parseRoute(pathname: string, hash: string): Route {
   } catch {
     return { kind: 'not-found' };
   }
+  // The shape the server accepts (`@tandem/common`); anything else cannot be a document.
   if (!isValidDocId(id)) return { kind: 'not-found' };
   return { kind: 'doc', id, token: tokenFromHash(hash) };
 }

@@ -1,4 +1,4 @@
-import type { Scope } from './api';
+import { type Scope, isScope } from '@tandem/common';
 
 /**
  * Documents opened in this browser, newest first, kept in localStorage. This is the only place Tandem
@@ -31,7 +31,7 @@ function isRecentDoc(value: unknown): value is RecentDoc {
     typeof v.token === 'string' &&
     v.token !== '' &&
     typeof v.title === 'string' &&
-    (v.scope === 'edit' || v.scope === 'view') &&
+    isScope(v.scope) &&
     typeof v.lastOpened === 'number' &&
     Number.isFinite(v.lastOpened)
   );

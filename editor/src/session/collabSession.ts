@@ -1,3 +1,4 @@
+import { CONTENT_FRAGMENT, seedEmptyDocument } from '@tandem/common';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { IndexeddbPersistence } from 'y-indexeddb';
@@ -39,27 +40,6 @@ const READY_FALLBACK_MS = 5000;
 
 /** Marks the transaction that gives a brand-new document its first paragraph. */
 export const SEED_ORIGIN = Symbol('tandem:seed');
-
-/**
- * A brand-new document has an empty Yjs fragment; each editor shows a local-only empty paragraph. If two
- * people then start typing, each creates *their own* paragraph and the text lands on two lines. Writing
- * that first paragraph into the shared document as soon as we are in sync with the server makes everyone
- * type into the same one. Only ever on a fragment that has never had content (ProseMirror never leaves a
- * written document without a block), and never by a viewer.
- *
- * The paragraph holds an empty Y.XmlText so a cursor in it has a text to anchor to. (Known upstream
- * limitation, @tiptap/y-tiptap 3.0.9: if two people type their very first letters into the same *empty*
- * paragraph within the same instant, a letter or two can land out of place; both windows still converge.
- * Once a paragraph has text, simultaneous typing in it is clean.)
- */
-export function seedEmptyDocument(doc: Y.Doc): boolean {
-  const fragment = doc.getXmlFragment('default');
-  if (fragment.length > 0) return false;
-  const paragraph = new Y.XmlElement('paragraph');
-  paragraph.insert(0, [new Y.XmlText()]);
-  doc.transact(() => fragment.insert(0, [paragraph]), SEED_ORIGIN);
-  return true;
-}
 
 export function collabUrl(location: Pick<Location, 'protocol' | 'host'>): string {
   return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/collab`;
@@ -110,7 +90,7 @@ export class CollabSession {
       if (this.destroyed) return;
       // Only show the editor early if the local copy actually had content; an empty copy would flash
       // the placeholder and invite typing into what is about to be replaced by the server's version.
-      if (this.doc.share.size > 0 && this.doc.getXmlFragment('default').length > 0) this.markReady();
+      if (this.doc.share.size > 0 && this.doc.getXmlFragment(CONTENT_FRAGMENT).length > 0) this.markReady();
       this.provider.connect();
       this.readyFallback = setTimeout(() => this.markReady(), READY_FALLBACK_MS);
     });
@@ -181,7 +161,9 @@ export class CollabSession {
 
   private readonly onSync = (synced: boolean): void => {
     if (!synced) return;
-    if (this.options.user.role === 'editor') seedEmptyDocument(this.doc);
+    // The server seeds the documents it creates; a fragment still empty once we are in sync gets the same
+    // seed from the first editor, so everyone types into one paragraph. Never from a viewer.
+    if (this.options.user.role === 'editor') seedEmptyDocument(this.doc, SEED_ORIGIN);
     this.markReady();
   };
 

@@ -1,3 +1,4 @@
+import { scopeAllows } from '@tandem/common';
 import { type Api, type DocInfo, type DocLinks, api as defaultApi } from '../lib/api';
 import { docHref } from '../lib/links';
 import { browserStore, findRecent, updateRecent } from '../lib/recentDocs';
@@ -23,7 +24,7 @@ export class DocAccess {
   ) {}
 
   get canEdit(): boolean {
-    return this.info.scope === 'edit';
+    return scopeAllows(this.info.scope, 'edit');
   }
 
   /**

@@ -1,7 +1,6 @@
+import { MAX_TITLE_LENGTH, META_MAP, TITLE_KEY } from '@tandem/common';
 import { useCallback, useEffect, useState } from 'react';
 import type * as Y from 'yjs';
-
-export const TITLE_MAX = 200;
 
 /**
  * The document title lives in the shared `meta` map (key `title`) so everyone sees renames live.
@@ -12,9 +11,9 @@ export function useDocTitle(doc: Y.Doc | null, fallback: string): [string, (titl
 
   useEffect(() => {
     if (!doc) return;
-    const meta = doc.getMap<unknown>('meta');
+    const meta = doc.getMap<unknown>(META_MAP);
     const read = () => {
-      const value = meta.get('title');
+      const value = meta.get(TITLE_KEY);
       if (typeof value === 'string') setTitle(value);
     };
     read();
@@ -24,9 +23,9 @@ export function useDocTitle(doc: Y.Doc | null, fallback: string): [string, (titl
 
   const update = useCallback(
     (next: string) => {
-      const value = next.replace(/[\r\n]+/g, ' ').slice(0, TITLE_MAX);
+      const value = next.replace(/[\r\n]+/g, ' ').slice(0, MAX_TITLE_LENGTH);
       setTitle(value);
-      doc?.getMap<unknown>('meta').set('title', value);
+      doc?.getMap<unknown>(META_MAP).set(TITLE_KEY, value);
     },
     [doc],
   );

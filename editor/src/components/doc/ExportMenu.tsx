@@ -1,15 +1,14 @@
 import { useState } from 'react';
+import { EXPORT_FORMATS } from '@tandem/common';
 import { type ExportFormat, api } from '../../lib/api';
 import type { DocAccess } from '../../session/docAccess';
 import { Icon } from '../Icon';
 import { Menu } from '../Menu';
 
-const EXTENSIONS: Record<ExportFormat, string> = { markdown: 'md', html: 'html', json: 'json', text: 'txt' };
-
 /** "My Notes: draft 2" → "My-Notes-draft-2"; the server's file name wins when it sends one. */
 export function fallbackFilename(title: string, format: ExportFormat): string {
   const base = title.trim().replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-+|-+$/g, '').slice(0, 80) || 'document';
-  return `${base}.${EXTENSIONS[format]}`;
+  return `${base}.${EXPORT_FORMATS[format].extension}`;
 }
 
 function saveBlob(blob: Blob, filename: string): void {

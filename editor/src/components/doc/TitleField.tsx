@@ -1,5 +1,5 @@
 import { type RefObject, useLayoutEffect, useRef } from 'react';
-import { TITLE_MAX } from '../../session/useDocTitle';
+import { MAX_TITLE_LENGTH } from '@tandem/common';
 
 interface Props {
   title: string;
@@ -40,7 +40,7 @@ export function TitleField({ title, editable, onChange, onEnter, inputRef }: Pro
       className="doc-title"
       rows={1}
       value={title}
-      maxLength={TITLE_MAX}
+      maxLength={MAX_TITLE_LENGTH}
       placeholder="Untitled"
       aria-label="Document title"
       spellCheck
