@@ -2,12 +2,15 @@
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.json ./
+COPY common/package.json common/
 COPY server/package.json server/
 COPY editor/package.json editor/
 COPY e2e/package.json e2e/
 RUN npm ci --no-audit --no-fund
+COPY common common
 COPY server server
 COPY editor editor
+# The server's build compiles common (the contract both sides import) first.
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:20-bookworm-slim
@@ -15,6 +18,8 @@ ENV NODE_ENV=production PORT=3000 HOST=0.0.0.0 DATA_DIR=/data
 WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules node_modules
+COPY --from=build /app/common/package.json common/
+COPY --from=build /app/common/dist common/dist
 COPY --from=build /app/server/package.json server/
 COPY --from=build /app/server/dist server/dist
 COPY --from=build /app/editor/dist editor/dist

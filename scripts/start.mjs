@@ -22,13 +22,18 @@ function newest(paths) {
   return latest;
 }
 
-function buildIfStale(workspace, output, sources) {
-  const out = join(root, output);
-  if (existsSync(out) && statSync(out).mtimeMs >= newest(sources)) return;
+/** Builds `workspace` unless every one of its `outputs` exists and is newer than all of `sources`. */
+function buildIfStale(workspace, outputs, sources) {
+  const since = newest(sources);
+  if (outputs.every((output) => existsSync(join(root, output)) && statSync(join(root, output)).mtimeMs >= since)) return;
   process.stderr.write(`tandem: building ${workspace}…\n`);
   execFileSync('npm', ['run', 'build', '-w', workspace], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
 }
 
-buildIfStale('editor', 'editor/dist/index.html', ['editor/src', 'editor/index.html', 'editor/vite.config.ts', 'editor/public']);
-buildIfStale('server', 'server/dist/main.js', ['server/src', 'server/tsconfig.json']);
+// @tandem/common is what the server and the editor agree on: either is stale when common changed. The
+// editor bundles common's source; the server runs common's compiled output, which the server's build
+// compiles first (`tsc -p ../common && tsc -p .`).
+const common = ['common/src', 'common/package.json', 'common/tsconfig.json'];
+buildIfStale('editor', ['editor/dist/index.html'], ['editor/src', 'editor/index.html', 'editor/vite.config.ts', 'editor/public', ...common]);
+buildIfStale('server', ['common/dist/index.js', 'server/dist/main.js'], ['server/src', 'server/tsconfig.json', ...common]);
 await import(pathToFileURL(join(root, 'server/dist/main.js')).href);

@@ -37,7 +37,10 @@ function newest(paths: string[]): number {
 export function tandemMain(): string {
   if (process.env.TANDEM_MAIN) return process.env.TANDEM_MAIN;
   const main = join(REPO_ROOT, 'server/dist/main.js');
-  if (!existsSync(main) || statSync(main).mtimeMs < newest(['server/src', 'server/tsconfig.json'])) {
+  // The server runs @tandem/common's compiled output, which the server's build compiles first.
+  const since = newest(['server/src', 'server/tsconfig.json', 'common/src', 'common/package.json', 'common/tsconfig.json']);
+  const stale = (path: string) => !existsSync(path) || statSync(path).mtimeMs < since;
+  if (stale(main) || stale(join(REPO_ROOT, 'common/dist/index.js'))) {
     process.stderr.write('bench: building the server (npm run build -w server)…\n');
     execFileSync('npm', ['run', 'build', '-w', 'server'], { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
   }
