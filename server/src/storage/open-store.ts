@@ -1,8 +1,8 @@
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { DocStore } from './doc-store.js';
-import { createFileStore } from './file-store.js';
-import { createPgStore } from './pg-store.js';
+import { createFileStore } from './file/store.js';
+import { createPgStore } from './pg/store.js';
 
 export interface ConfiguredStore {
   store: DocStore;

@@ -26,7 +26,7 @@
  * every log from P on are kept until the *next* compaction, a corrupt snapshot.<N+1> falls back to
  * snapshot.P + logs (D5).
  *
- * Appends (D1, D6): records of one document are group-committed (group-commit.ts) into one `writev` at the
+ * Appends (D1, D6): records of one document are group-committed (append-queue.ts) into one `writev` at the
  * tracked end of the current log; `append` resolves once the bytes are in the OS page cache, so SIGKILL
  * cannot lose them. Dirty logs are fdatasync'ed by one store-wide unref'd timer at most `fsyncIntervalMs`
  * later, or before resolving when `fsyncIntervalMs` is 0. A failed write rejects exactly the records of its
@@ -48,17 +48,18 @@ import { DocEntry, type EntryContext } from './doc-entry.js';
 import {
   assertValidDocId,
   DocExistsError,
+  silentLogger,
   StoreClosedError,
   UnknownDocError,
   type DocMeta,
   type DocStore,
   type StoredDoc,
-} from './doc-store.js';
+  type StoreLogger,
+} from '../doc-store.js';
 import { defaultIo, fsyncDir, isErrno, writeFileAtomic, type StoreIo } from './fs-util.js';
 import { MAX_RECORD_BYTES } from './log-format.js';
-import { META_FILE, silentLogger, unlinkIfPresent, type StoreLogger } from './recovery.js';
+import { META_FILE, unlinkIfPresent } from './recovery.js';
 
-export type { StoreLogger } from './recovery.js';
 export type { StoreIo } from './fs-util.js';
 export type { CompactionStep, CompactionHooks } from './compaction.js';
 

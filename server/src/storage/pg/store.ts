@@ -1,16 +1,16 @@
 /**
  * The PostgreSQL `DocStore`: several server instances may share one database (rules PG1–PG6 in SPEC.md).
  *
- * Tables (pg-schema.ts): `docs(id, meta, snapshot)` and the log `doc_updates(doc_id, seq, data)`, created
+ * Tables (schema.ts): `docs(id, meta, snapshot)` and the log `doc_updates(doc_id, seq, data)`, created
  * idempotently when the store opens (and again by the first operation if that failed).
  *
- * Appends (pg-append-queue.ts) are group-committed across documents: one multi-row INSERT per batch, and an
+ * Appends (append-queue.ts) are group-committed across documents: one multi-row INSERT per batch, and an
  * append resolves only once its batch committed — stronger than the file store's "written to the OS".
  * While the database is away, batches are retried with backoff instead of failing, up to a bound on queued
  * bytes; `healthy` is false meanwhile, so a readiness probe can take the instance out of rotation while its
  * sockets stay open.
  *
- * Compaction (pg-compaction.ts) merges the stored snapshot, the log rows it removes and the caller's state
+ * Compaction (compaction.ts) merges the stored snapshot, the log rows it removes and the caller's state
  * under a per-document row lock, so instances that do not see each other's updates still compact safely.
  *
  * Loads read the snapshot and the log in one statement, i.e. from one MVCC snapshot: a compaction committing
@@ -23,20 +23,21 @@ import pg from 'pg';
 import {
   assertValidDocId,
   DocExistsError,
+  silentLogger,
   StoreClosedError,
   UnknownDocError,
   type DocMeta,
   type DocStore,
   type StoredDoc,
-} from './doc-store.js';
-import { PgAppendQueue, type QueuedAppend } from './pg-append-queue.js';
-import { compactPgDoc } from './pg-compaction.js';
-import { DEFAULT_RETRY, isTransientPgError, isUniqueViolation, type RetryPolicy } from './pg-errors.js';
-import { PgHealth } from './pg-health.js';
-import { ensurePgSchema, pgTables } from './pg-schema.js';
-import { silentLogger, type StoreLogger } from './recovery.js';
+  type StoreLogger,
+} from '../doc-store.js';
+import { PgAppendQueue, type QueuedAppend } from './append-queue.js';
+import { compactPgDoc } from './compaction.js';
+import { DEFAULT_RETRY, isTransientPgError, isUniqueViolation, type RetryPolicy } from './errors.js';
+import { PgHealth } from './health.js';
+import { ensurePgSchema, pgTables } from './schema.js';
 
-export { AppendQueueFullError } from './pg-append-queue.js';
+export { AppendQueueFullError } from './append-queue.js';
 
 export interface PgStoreOptions {
   /** A libpq-style connection string, e.g. postgresql://user:secret@db:5432/tandem. */
