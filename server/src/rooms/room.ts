@@ -12,10 +12,11 @@ import {
   encodeAwarenessEntries,
   encodeSyncStep1,
   encodeSyncStep2,
-  encodeSyncUpdate,
 } from '../protocol/messages.js';
 import { AwarenessGuard } from './awareness-guard.js';
 import { Connection, type ConnectionAccess, type PeerSocket } from './connection.js';
+import { DurableLog } from './durable-log.js';
+import { RelayBatcher, REMOTE } from './relay-batcher.js';
 import { checkUpdate, dropPending, encodeIntegratedState, pendingBytes } from './update-guard.js';
 
 /**
@@ -31,9 +32,6 @@ export interface RoomLimits {
   maxMessagesPerSecond: number;
   compactAfterBytes: number;
 }
-
-/** Origin of updates and awareness that other instances sent (cluster mode): durable already, never re-sent. */
-const REMOTE = Symbol('another instance');
 
 /** How a room reaches the other instances holding the same document (cluster mode); see cluster/doc-link.ts. */
 export interface RoomUplink {
@@ -51,7 +49,8 @@ export interface RoomDeps {
 
 /**
  * One open document: its Y.Doc, its Awareness and the connections editing it. Rules cited as [Rn] are in
- * server/SPEC.md. The room never touches a socket library: it sees `PeerSocket`s.
+ * server/SPEC.md. The room never touches a socket library: it sees `PeerSocket`s. It dispatches what peers
+ * and other instances send; accepted changes go to its `DurableLog`, durable ones out through its `RelayBatcher`.
  */
 export class Room {
   readonly doc: Y.Doc;
@@ -60,15 +59,11 @@ export class Room {
   /** Leases held by sockets and HTTP readers; the registry unloads the room when they reach zero. */
   leases = 0;
   private readonly guard = new AwarenessGuard();
-  /** Settles once every append issued so far has been written (or has failed). */
-  private lastWrite: Promise<void> = Promise.resolve();
-  private logBytes: number;
-  private approxBytes: number;
-  private compaction: Promise<void> | null = null;
-  private failed = false;
   private readonly log: Logger;
-  /** Durable updates waiting to be relayed together ([RL1]: one merged frame per peer per append batch). */
-  private relayQueue: { update: Uint8Array; origin: unknown }[] = [];
+  /** The write path: appends in order [D1], compaction, failure [D6]. */
+  private readonly durable: DurableLog;
+  /** Relays durable updates to the peers (and the other instances) once per append batch [RL1]. */
+  private readonly relays: RelayBatcher;
   /**
    * The stored snapshot while it is still exactly the document's state (loaded with an empty log, nothing
    * changed since): a newcomer with an empty state vector gets these bytes as they are, instead of the
@@ -89,8 +84,14 @@ export class Room {
     this.doc = new Y.Doc({ guid: id });
     this.awareness = new awarenessProtocol.Awareness(this.doc);
     this.log = deps.logger.child({ doc: id });
-    this.logBytes = stored.logBytes;
-    this.approxBytes = stored.snapshotBytes + stored.logBytes;
+    this.relays = new RelayBatcher((frame, except) => this.broadcast(frame, except));
+    this.durable = new DurableLog(
+      id,
+      this.doc,
+      { store: deps.store, metrics: deps.metrics, logger: this.log, compactAfterBytes: deps.limits.compactAfterBytes },
+      stored,
+      { durable: (update, origin) => this.relays.relay(update, origin), failed: () => this.onWriteFailure() },
+    );
     // The server publishes no presence of its own.
     this.awareness.setLocalState(null);
     this.doc.on('update', this.onDocUpdate);
@@ -141,7 +142,7 @@ export class Room {
     }
     const conn = new Connection(socket, access, this.deps.limits.maxMessagesPerSecond);
     this.connections.add(conn);
-    this.afterWrites(() => this.send(conn, encodeSyncStep1(Y.encodeStateVector(this.doc))));
+    this.durable.afterWrites(() => this.send(conn, encodeSyncStep1(Y.encodeStateVector(this.doc))));
     const states = [...this.awareness.getStates().keys()];
     if (states.length > 0) {
       this.send(conn, encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, states)));
@@ -207,7 +208,7 @@ export class Room {
       throw new ProtocolError('malformed state vector');
     }
     const ourVector = Y.encodeStateVector(this.doc);
-    this.afterWrites(() => {
+    this.durable.afterWrites(() => {
       this.send(conn, encodeSyncStep2(diff));
       this.send(conn, encodeSyncStep1(ourVector));
     });
@@ -219,7 +220,7 @@ export class Room {
       if (update.byteLength > 2) this.deps.metrics.droppedReadOnlyUpdates.inc();
       return;
     }
-    if (this.approxBytes + update.byteLength > this.deps.limits.maxDocBytes) {
+    if (this.durable.approxBytes + update.byteLength > this.deps.limits.maxDocBytes) {
       this.deps.metrics.limitTrips.inc({ limit: 'document_size' });
       this.log.warn({ conn: conn.id, limit: this.deps.limits.maxDocBytes }, 'document size limit reached');
       return this.drop(conn, CloseCode.PolicyViolation, 'document size limit reached');
@@ -239,25 +240,14 @@ export class Room {
 
   /** [D1] Every change is appended before it is relayed; relays leave in the order appends complete. */
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
-    const started = performance.now();
     this.pristineState = null;
     if (origin === REMOTE) {
       // [CL1] Another instance appended it to the shared store before publishing it: relay only.
-      this.approxBytes += update.byteLength;
-      return this.queueRelay(update, REMOTE);
+      this.durable.countRemote(update);
+      return this.relays.relay(update, REMOTE);
     }
-    this.logBytes += update.byteLength;
-    this.approxBytes += update.byteLength;
     this.changedAt = Date.now();
-    const written = this.deps.store.append(this.id, update);
-    this.lastWrite = written.then(
-      () => {
-        this.deps.metrics.storageWriteSeconds.observe((performance.now() - started) / 1000);
-        this.queueRelay(update, origin);
-        this.maybeCompact();
-      },
-      (error: unknown) => this.fail(error),
-    );
+    this.durable.append(update, origin);
   };
 
   private readonly onAwarenessUpdate = (
@@ -274,11 +264,12 @@ export class Room {
   /** Cluster mode: from now on, local changes are published and remote ones arrive through the methods below. */
   attachUplink(uplink: RoomUplink): void {
     this.uplink = uplink;
+    this.relays.publishTo(uplink);
   }
 
   /** [CL1] An update another instance made durable: apply it and relay it to our peers; nothing is stored. */
   applyRemoteUpdate(update: Uint8Array): void {
-    if (this.failed) return;
+    if (this.durable.failed) return;
     try {
       Y.applyUpdate(this.doc, update, REMOTE);
     } catch (error) {
@@ -289,7 +280,7 @@ export class Room {
 
   /** Awareness of another instance's peers. Their removal comes from that instance, or from the 30 s timeout [A3]. */
   applyRemoteAwareness(update: Uint8Array): void {
-    if (this.failed) return;
+    if (this.durable.failed) return;
     try {
       awarenessProtocol.applyAwarenessUpdate(this.awareness, update, REMOTE);
     } catch (error) {
@@ -313,7 +304,7 @@ export class Room {
     } catch {
       return Promise.resolve(null);
     }
-    return this.lastWrite.then(() => (this.failed ? null : diff));
+    return this.durable.whenDurable(diff);
   }
 
   /** The awareness states this instance's own peers introduced, encoded; null when there are none. */
@@ -322,35 +313,6 @@ export class Room {
     const ids = [...this.connections].flatMap((conn) => [...conn.clientIds]).filter((id) => states.has(id));
     return ids.length > 0 ? awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids) : null;
   }
-
-  /**
-   * The appends of one group-commit batch settle in the same run of microtasks, so relaying from a microtask
-   * sends each peer one frame per batch instead of one per update: with many writers in one document the
-   * per-message cost (a syscall per peer here, an applyUpdate per message in every client) is what limits
-   * the room.
-   */
-  private queueRelay(update: Uint8Array, origin: unknown): void {
-    this.relayQueue.push({ update, origin });
-    if (this.relayQueue.length === 1) queueMicrotask(this.flushRelays);
-  }
-
-  private readonly flushRelays = (): void => {
-    const batch = this.relayQueue;
-    this.relayQueue = [];
-    if (this.failed || batch.length === 0) return;
-    if (this.uplink) {
-      const local = batch.filter((item) => item.origin !== REMOTE).map((item) => item.update);
-      if (local.length > 0) this.uplink.publishUpdate(local.length === 1 ? local[0]! : Y.mergeUpdates(local));
-    }
-    if (batch.length === 1) return this.broadcast(encodeSyncUpdate(batch[0]!.update), batch[0]!.origin);
-    // [RL1] One merge for everyone. An author also gets its own updates back inside the batch: Yjs skips what
-    // it already has, and one merge instead of one per author is what keeps a busy room cheap (measured:
-    // with 50 writers, per-author merges took the server to 54 % of a core against Hocuspocus's 31 %).
-    // A batch from a single author (one fast typist) still skips its sender.
-    const origin = batch[0]!.origin;
-    const oneAuthor = batch.every((item) => item.origin === origin);
-    this.broadcast(encodeSyncUpdate(Y.mergeUpdates(batch.map((item) => item.update))), oneAuthor ? origin : undefined);
-  };
 
   /** [A1] A connection may set or remove only the awareness client ids it introduced. */
   private applyAwareness(conn: Connection, update: Uint8Array): void {
@@ -370,49 +332,9 @@ export class Room {
     awarenessProtocol.applyAwarenessUpdate(this.awareness, permitted, conn);
   }
 
-  /** Runs `fn` once every append issued so far has completed. */
-  private afterWrites(fn: () => void): void {
-    void this.lastWrite.then(() => {
-      if (!this.failed) fn();
-    });
-  }
-
-  private maybeCompact(): void {
-    if (this.compaction || this.logBytes < this.deps.limits.compactAfterBytes) return;
-    this.compaction = this.compact().finally(() => {
-      this.compaction = null;
-    });
-  }
-
-  /** Folds the log into a snapshot; failures are logged, the log still holds everything. */
-  private async compact(): Promise<void> {
-    const bytesBefore = this.logBytes;
-    this.logBytes = 0;
-    try {
-      let snapshotBytes = 0;
-      await this.deps.store.compact(this.id, () => {
-        const snapshot = encodeIntegratedState(this.doc);
-        snapshotBytes = snapshot.byteLength;
-        return snapshot;
-      });
-      this.approxBytes = snapshotBytes + this.logBytes;
-      this.log.debug({ logBytes: bytesBefore, snapshotBytes }, 'compacted');
-    } catch (error) {
-      this.logBytes += bytesBefore;
-      this.deps.metrics.errors.inc({ kind: 'storage' });
-      this.log.error({ err: error }, 'compaction failed; the log still holds every update');
-    }
-  }
-
-  /**
-   * [D6] An append failed: what is in memory is no longer what is on disk. Close every socket without
-   * acknowledging anything; the registry discards this room, and reconnecting clients resend what is missing.
-   */
-  private fail(error: unknown): void {
-    if (this.failed) return;
-    this.failed = true;
-    this.deps.metrics.errors.inc({ kind: 'storage' });
-    this.log.error({ err: error }, 'storage append failed; closing the document');
+  /** [D6] The write path failed: close every socket without acknowledging anything; the registry discards the room. */
+  private onWriteFailure(): void {
+    this.relays.stop();
     for (const conn of [...this.connections]) this.drop(conn, CloseCode.InternalError, 'storage failure, reconnect');
     this.onFailed?.();
   }
@@ -421,7 +343,7 @@ export class Room {
   onFailed: (() => void) | undefined;
 
   get isFailed(): boolean {
-    return this.failed;
+    return this.durable.failed;
   }
 
   /** Closes every connection matching `which` (e.g. tokens of an older link generation). */
@@ -433,15 +355,8 @@ export class Room {
   async close(): Promise<void> {
     this.uplink?.close();
     this.uplink = null;
-    await this.lastWrite;
-    await this.compaction;
-    if (!this.failed) {
-      if (this.logBytes > 0) await this.compact();
-      await this.deps.store.putMeta(this.meta).catch((error: unknown) => {
-        this.log.error({ err: error }, 'could not save document metadata');
-      });
-    }
-    await this.deps.store.release(this.id);
+    this.relays.publishTo(null);
+    await this.durable.close(() => this.meta);
     this.doc.off('update', this.onDocUpdate);
     this.awareness.destroy();
     this.doc.destroy();
