@@ -1,22 +1,14 @@
 import * as Y from 'yjs';
-import * as awarenessProtocol from 'y-protocols/awareness';
+import type * as awarenessProtocol from 'y-protocols/awareness';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { DocMeta, DocStore } from '../storage/doc-store.js';
 import { CloseCode } from '../protocol/close-codes.js';
-import {
-  ProtocolError,
-  decodeAwarenessUpdate,
-  decodeClientMessage,
-  encodeAwareness,
-  encodeAwarenessEntries,
-  encodeSyncStep1,
-  encodeSyncStep2,
-} from '../protocol/messages.js';
-import { AwarenessGuard } from './awareness-guard.js';
+import { ProtocolError, decodeClientMessage, encodeSyncStep1, encodeSyncStep2 } from '../protocol/messages.js';
 import { Connection, type ConnectionAccess, type PeerSocket } from './connection.js';
 import { DurableLog } from './durable-log.js';
 import { RelayBatcher, REMOTE } from './relay-batcher.js';
+import { RoomPresence } from './room-presence.js';
 import { checkUpdate, dropPending, encodeIntegratedState, pendingBytes } from './update-guard.js';
 
 /**
@@ -50,7 +42,8 @@ export interface RoomDeps {
 /**
  * One open document: its Y.Doc, its Awareness and the connections editing it. Rules cited as [Rn] are in
  * server/SPEC.md. The room never touches a socket library: it sees `PeerSocket`s. It dispatches what peers
- * and other instances send; accepted changes go to its `DurableLog`, durable ones out through its `RelayBatcher`.
+ * and other instances send; accepted changes go to its `DurableLog`, durable ones out through its `RelayBatcher`;
+ * awareness is its `RoomPresence`'s.
  */
 export class Room {
   readonly doc: Y.Doc;
@@ -58,8 +51,9 @@ export class Room {
   readonly connections = new Set<Connection>();
   /** Leases held by sockets and HTTP readers; the registry unloads the room when they reach zero. */
   leases = 0;
-  private readonly guard = new AwarenessGuard();
   private readonly log: Logger;
+  /** Awareness: ownership [A1], removal on leave [A2], broadcast and publication to other instances. */
+  private readonly presence: RoomPresence;
   /** The write path: appends in order [D1], compaction, failure [D6]. */
   private readonly durable: DurableLog;
   /** Relays durable updates to the peers (and the other instances) once per append batch [RL1]. */
@@ -82,7 +76,6 @@ export class Room {
   ) {
     // The document id as guid: Yjs would otherwise draw a random uuid (31 getRandomValues calls) per room.
     this.doc = new Y.Doc({ guid: id });
-    this.awareness = new awarenessProtocol.Awareness(this.doc);
     this.log = deps.logger.child({ doc: id });
     this.relays = new RelayBatcher((frame, except) => this.broadcast(frame, except));
     this.durable = new DurableLog(
@@ -92,10 +85,14 @@ export class Room {
       stored,
       { durable: (update, origin) => this.relays.relay(update, origin), failed: () => this.onWriteFailure() },
     );
-    // The server publishes no presence of its own.
-    this.awareness.setLocalState(null);
+    this.presence = new RoomPresence(this.doc, this.connections, {
+      metrics: deps.metrics,
+      logger: this.log,
+      send: (conn, frame) => this.send(conn, frame),
+      broadcast: (frame, except) => this.broadcast(frame, except),
+    });
+    this.awareness = this.presence.awareness;
     this.doc.on('update', this.onDocUpdate);
-    this.awareness.on('update', this.onAwarenessUpdate);
   }
 
   /** The document's metadata, `updatedAt` included. */
@@ -143,18 +140,14 @@ export class Room {
     const conn = new Connection(socket, access, this.deps.limits.maxMessagesPerSecond);
     this.connections.add(conn);
     this.durable.afterWrites(() => this.send(conn, encodeSyncStep1(Y.encodeStateVector(this.doc))));
-    const states = [...this.awareness.getStates().keys()];
-    if (states.length > 0) {
-      this.send(conn, encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, states)));
-    }
+    this.presence.greet(conn);
     return conn;
   }
 
   /** Removes a socket and every awareness state it introduced [A2]. */
   leave(conn: Connection): void {
     if (!this.connections.delete(conn)) return;
-    const ids = this.guard.release(conn);
-    if (ids.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, ids, conn);
+    this.presence.release(conn);
   }
 
   /** Handles one binary frame from `conn`. Never throws: bad input closes that socket only [M1]. */
@@ -177,11 +170,9 @@ export class Room {
         case 'sync-update':
           return this.applyClientUpdate(conn, message.update);
         case 'awareness':
-          return this.applyAwareness(conn, message.update);
-        case 'query-awareness': {
-          const ids = [...this.awareness.getStates().keys()];
-          return this.send(conn, encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids)));
-        }
+          return this.presence.applyFromClient(conn, message.update);
+        case 'query-awareness':
+          return this.presence.answerQuery(conn);
         case 'auth':
           return;
       }
@@ -250,21 +241,11 @@ export class Room {
     this.durable.append(update, origin);
   };
 
-  private readonly onAwarenessUpdate = (
-    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
-    origin: unknown,
-  ): void => {
-    const changed = [...added, ...updated, ...removed];
-    if (changed.length === 0) return;
-    const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
-    this.broadcast(encodeAwareness(update), origin);
-    if (origin instanceof Connection) this.uplink?.publishAwareness(update);
-  };
-
   /** Cluster mode: from now on, local changes are published and remote ones arrive through the methods below. */
   attachUplink(uplink: RoomUplink): void {
     this.uplink = uplink;
     this.relays.publishTo(uplink);
+    this.presence.publishTo(uplink);
   }
 
   /** [CL1] An update another instance made durable: apply it and relay it to our peers; nothing is stored. */
@@ -281,12 +262,7 @@ export class Room {
   /** Awareness of another instance's peers. Their removal comes from that instance, or from the 30 s timeout [A3]. */
   applyRemoteAwareness(update: Uint8Array): void {
     if (this.durable.failed) return;
-    try {
-      awarenessProtocol.applyAwarenessUpdate(this.awareness, update, REMOTE);
-    } catch (error) {
-      this.deps.metrics.errors.inc({ kind: 'cluster' });
-      this.log.warn({ err: (error as Error).message }, 'ignoring malformed awareness from another instance');
-    }
+    this.presence.applyRemote(update);
   }
 
   stateVector(): Uint8Array {
@@ -309,27 +285,7 @@ export class Room {
 
   /** The awareness states this instance's own peers introduced, encoded; null when there are none. */
   localAwareness(): Uint8Array | null {
-    const states = this.awareness.getStates();
-    const ids = [...this.connections].flatMap((conn) => [...conn.clientIds]).filter((id) => states.has(id));
-    return ids.length > 0 ? awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids) : null;
-  }
-
-  /** [A1] A connection may set or remove only the awareness client ids it introduced. */
-  private applyAwareness(conn: Connection, update: Uint8Array): void {
-    const entries = decodeAwarenessUpdate(update);
-    const { allowed, refused } = this.guard.filter(conn, entries);
-    // The stock client re-broadcasts every awareness change it receives, others' included: such echoes
-    // carry a clock we already have and change nothing. Only a newer clock is an attempt worth reporting.
-    const attempts = refused.filter((entry) => entry.clock > (this.awareness.meta.get(entry.clientId)?.clock ?? 0));
-    if (attempts.length > 0) {
-      this.deps.metrics.limitTrips.inc({ limit: 'awareness_ownership' });
-      const ids = attempts.map((entry) => entry.clientId);
-      this.log.warn({ conn: conn.id, refused: ids }, 'refused awareness changes for client ids owned by another connection');
-    }
-    if (allowed.length === 0) return;
-    // The usual case, everything allowed: apply the bytes as received rather than re-encoding them.
-    const permitted = allowed.length === entries.length ? update : encodeAwarenessEntries(allowed);
-    awarenessProtocol.applyAwarenessUpdate(this.awareness, permitted, conn);
+    return this.presence.localAwareness();
   }
 
   /** [D6] The write path failed: close every socket without acknowledging anything; the registry discards the room. */
@@ -356,9 +312,10 @@ export class Room {
     this.uplink?.close();
     this.uplink = null;
     this.relays.publishTo(null);
+    this.presence.publishTo(null);
     await this.durable.close(() => this.meta);
     this.doc.off('update', this.onDocUpdate);
-    this.awareness.destroy();
+    this.presence.destroy();
     this.doc.destroy();
   }
 
