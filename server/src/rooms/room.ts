@@ -4,12 +4,13 @@ import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { DocMeta, DocStore } from '../storage/doc-store.js';
 import { CloseCode } from '../protocol/close-codes.js';
-import { ProtocolError, decodeClientMessage, encodeSyncStep1, encodeSyncStep2 } from '../protocol/messages.js';
+import { ProtocolError, decodeClientMessage } from '../protocol/messages.js';
 import { Connection, type ConnectionAccess, type PeerSocket } from './connection.js';
 import { DurableLog } from './durable-log.js';
 import { RelayBatcher, REMOTE } from './relay-batcher.js';
 import { RoomPresence } from './room-presence.js';
-import { checkUpdate, dropPending, encodeIntegratedState, pendingBytes } from './update-guard.js';
+import { SyncResponder } from './sync-responder.js';
+import { checkUpdate, dropPending, pendingBytes } from './update-guard.js';
 
 /**
  * [L9] Most bytes of held-back updates (waiting for changes the server lacks) a document keeps. Yjs re-merges
@@ -43,7 +44,7 @@ export interface RoomDeps {
  * One open document: its Y.Doc, its Awareness and the connections editing it. Rules cited as [Rn] are in
  * server/SPEC.md. The room never touches a socket library: it sees `PeerSocket`s. It dispatches what peers
  * and other instances send; accepted changes go to its `DurableLog`, durable ones out through its `RelayBatcher`;
- * awareness is its `RoomPresence`'s.
+ * its `SyncResponder` answers sync requests, its `RoomPresence` keeps awareness.
  */
 export class Room {
   readonly doc: Y.Doc;
@@ -58,12 +59,8 @@ export class Room {
   private readonly durable: DurableLog;
   /** Relays durable updates to the peers (and the other instances) once per append batch [RL1]. */
   private readonly relays: RelayBatcher;
-  /**
-   * The stored snapshot while it is still exactly the document's state (loaded with an empty log, nothing
-   * changed since): a newcomer with an empty state vector gets these bytes as they are, instead of the
-   * document being encoded again — the larger half of a cold sync's server time.
-   */
-  private pristineState: Uint8Array | null = null;
+  /** Our state vector to newcomers [H2], answers to step1 [H3] and to other instances, once durable. */
+  private readonly sync: SyncResponder;
   private uplink: RoomUplink | null = null;
   /** When the document last changed (ms), until `meta` is next read: a timestamp per update, not an ISO string. */
   private changedAt: number | null = null;
@@ -85,6 +82,7 @@ export class Room {
       stored,
       { durable: (update, origin) => this.relays.relay(update, origin), failed: () => this.onWriteFailure() },
     );
+    this.sync = new SyncResponder(this.doc, this.durable, (conn, frame) => this.send(conn, frame));
     this.presence = new RoomPresence(this.doc, this.connections, {
       metrics: deps.metrics,
       logger: this.log,
@@ -123,9 +121,7 @@ export class Room {
       for (const update of stored.log) Y.applyUpdate(room.doc, update);
     });
     room.doc.on('update', room.onDocUpdate);
-    // Only a snapshot Yjs integrated entirely: held-back changes are never sent on [M2].
-    const holdsBack = room.doc.store.pendingStructs !== null || room.doc.store.pendingDs !== null;
-    if (stored.snapshot && stored.log.length === 0 && !holdsBack) room.pristineState = stored.snapshot;
+    room.sync.loaded(stored.snapshot, stored.log.length);
     return room;
   }
 
@@ -139,7 +135,7 @@ export class Room {
     }
     const conn = new Connection(socket, access, this.deps.limits.maxMessagesPerSecond);
     this.connections.add(conn);
-    this.durable.afterWrites(() => this.send(conn, encodeSyncStep1(Y.encodeStateVector(this.doc))));
+    this.sync.greet(conn);
     this.presence.greet(conn);
     return conn;
   }
@@ -165,7 +161,7 @@ export class Room {
       metrics.messagesIn.inc({ kind: message.kind });
       switch (message.kind) {
         case 'sync-step1':
-          return this.answerStep1(conn, message.stateVector);
+          return this.sync.answerStep1(conn, message.stateVector);
         case 'sync-step2':
         case 'sync-update':
           return this.applyClientUpdate(conn, message.update);
@@ -182,27 +178,6 @@ export class Room {
       this.log.warn({ conn: conn.id, err: (error as Error).message }, 'closing socket after a bad message');
       this.drop(conn, CloseCode.InvalidPayload, malformed ? (error as Error).message : 'message could not be applied');
     }
-  }
-
-  /**
-   * [H3] Answers step1 with step2 and then our own step1 — both only once everything received so far is
-   * durable, so nothing not yet on disk reaches a peer, and our state vector tells the client what is saved.
-   */
-  private answerStep1(conn: Connection, stateVector: Uint8Array): void {
-    let diff: Uint8Array;
-    try {
-      diff =
-        this.pristineState && isEmptyStateVector(stateVector)
-          ? this.pristineState
-          : encodeIntegratedState(this.doc, stateVector);
-    } catch {
-      throw new ProtocolError('malformed state vector');
-    }
-    const ourVector = Y.encodeStateVector(this.doc);
-    this.durable.afterWrites(() => {
-      this.send(conn, encodeSyncStep2(diff));
-      this.send(conn, encodeSyncStep1(ourVector));
-    });
   }
 
   private applyClientUpdate(conn: Connection, update: Uint8Array): void {
@@ -231,7 +206,7 @@ export class Room {
 
   /** [D1] Every change is appended before it is relayed; relays leave in the order appends complete. */
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
-    this.pristineState = null;
+    this.sync.changed();
     if (origin === REMOTE) {
       // [CL1] Another instance appended it to the shared store before publishing it: relay only.
       this.durable.countRemote(update);
@@ -269,18 +244,9 @@ export class Room {
     return Y.encodeStateVector(this.doc);
   }
 
-  /**
-   * What a replica at `stateVector` lacks, computed now and handed over once every append issued so far is
-   * durable (so another instance never receives something a crash here could still lose); null if nothing.
-   */
+  /** What a replica at `stateVector` lacks, handed over once durable; null if nothing (see SyncResponder). */
   durableDiff(stateVector: Uint8Array): Promise<Uint8Array | null> {
-    let diff: Uint8Array | null;
-    try {
-      diff = encodeIntegratedState(this.doc, stateVector);
-    } catch {
-      return Promise.resolve(null);
-    }
-    return this.durable.whenDurable(diff);
+    return this.sync.durableDiff(stateVector);
   }
 
   /** The awareness states this instance's own peers introduced, encoded; null when there are none. */
@@ -334,9 +300,4 @@ export class Room {
   private broadcast(data: Uint8Array, except: unknown): void {
     for (const conn of this.connections) if (conn !== except) this.send(conn, data);
   }
-}
-
-/** A state vector that names no client: the peer has nothing yet. */
-function isEmptyStateVector(stateVector: Uint8Array): boolean {
-  return stateVector.byteLength === 1 && stateVector[0] === 0;
 }
