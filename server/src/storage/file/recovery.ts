@@ -9,9 +9,8 @@ import { join } from 'node:path';
 import type { StoreLogger, StoredDoc } from '../doc-store.js';
 import { isErrno, readFileOrNull } from './fs-util.js';
 import { decodeLog } from './log-format.js';
+import { META_FILE } from './meta-file.js';
 import { decodeSnapshot, parseGenFileName, TMP_SUFFIX, type GenFile } from './snapshot-file.js';
-
-export const META_FILE = 'meta.json';
 
 export interface ScanResult {
   stored: StoredDoc;
