@@ -8,7 +8,7 @@
  *
  * There is deliberately no foreign key from doc_updates to docs: every inserted row would take a KEY SHARE
  * lock on its document's row, a hot spot for busy documents. Documents are never deleted, so the append
- * statement's own EXISTS check is enough (store.ts). A future "delete document" must delete both.
+ * statement's own EXISTS check is enough (doc-rows.ts). A future "delete document" must delete both.
  *
  * Several instances may open stores on one database at the same moment. `CREATE … IF NOT EXISTS` is not
  * safe against itself running concurrently (both may pass the check and one fails on a catalog unique

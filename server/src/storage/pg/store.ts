@@ -28,11 +28,11 @@ import {
   UnknownDocError,
   type DocMeta,
   type DocStore,
-  type StoredDoc,
   type StoreLogger,
 } from '../doc-store.js';
-import { PgAppendQueue, type QueuedAppend } from './append-queue.js';
+import { PgAppendQueue } from './append-queue.js';
 import { compactPgDoc } from './compaction.js';
+import { insertUpdates, loadPgDoc } from './doc-rows.js';
 import { DEFAULT_RETRY, isTransientPgError, isUniqueViolation, type RetryPolicy } from './errors.js';
 import { PgHealth } from './health.js';
 import { ensurePgSchema, pgTables } from './schema.js';
@@ -82,11 +82,6 @@ const DEFAULT_MAX_QUEUED_BYTES = 64 * 1024 * 1024;
 const MAX_BATCH_BYTES = 4 * 1024 * 1024;
 const MAX_BATCH_ROWS = 5_000;
 const HEALTH_CHECK_TIMEOUT_MS = 2_000;
-
-/** node-postgres hands out Buffers; the store's callers get plain Uint8Arrays (a view, no copy). */
-function plainBytes(data: Buffer): Uint8Array {
-  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-}
 
 export function createPgStore(options: PgStoreOptions): PgDocStore {
   const tables = pgTables(options.schema ?? 'tandem');
@@ -166,25 +161,11 @@ export function createPgStore(options: PgStoreOptions): PgDocStore {
     await queue.settled(id);
   }
 
-  async function writeBatch(rows: readonly QueuedAppend[]): Promise<readonly (Error | null)[]> {
-    await ensureSchema();
-    // The EXISTS filter turns appends to unknown documents into missing rows instead of failing the whole
-    // batch; ORDER BY ord makes the serial follow call order within the batch.
-    const result = await pool.query<{ doc_id: string }>(
-      `INSERT INTO ${tables.updates} (doc_id, data)
-       SELECT u.doc_id, u.data
-         FROM unnest($1::text[], $2::bytea[]) WITH ORDINALITY AS u(doc_id, data, ord)
-        WHERE EXISTS (SELECT 1 FROM ${tables.docs} d WHERE d.id = u.doc_id)
-        ORDER BY u.ord
-       RETURNING doc_id`,
-      [rows.map((row) => row.docId), rows.map((row) => row.data)],
-    );
-    const written = new Set(result.rows.map((row) => row.doc_id));
-    return rows.map((row) => (written.has(row.docId) ? null : new UnknownDocError(row.docId)));
-  }
-
   const queue = new PgAppendQueue({
-    write: writeBatch,
+    async write(rows) {
+      await ensureSchema();
+      return insertUpdates(pool, tables, rows);
+    },
     isTransient: isTransientPgError,
     retry,
     maxQueuedBytes: options.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES,
@@ -253,24 +234,10 @@ export function createPgStore(options: PgStoreOptions): PgDocStore {
       }),
 
     load: (id: string) =>
-      operation(id, async (): Promise<StoredDoc | null> => {
+      operation(id, async () => {
         // Reflect every append this store accepted before the load, as the file store does.
         await queue.settled(id);
-        const result = await pool.query<{ part: number; data: Buffer | null }>(
-          `SELECT 0 AS part, NULL::bigint AS seq, snapshot AS data FROM ${tables.docs} WHERE id = $1
-           UNION ALL
-           SELECT 1, seq, data FROM ${tables.updates} WHERE doc_id = $1
-           ORDER BY part, seq`,
-          [id],
-        );
-        const [head, ...rows] = result.rows;
-        if (!head || head.part !== 0) return null;
-        const log = rows.map((row) => plainBytes(row.data!));
-        return {
-          snapshot: head.data && plainBytes(head.data),
-          log,
-          logBytes: log.reduce((sum, data) => sum + data.byteLength, 0),
-        };
+        return loadPgDoc(pool, tables, id);
       }),
 
     append(id: string, update: Uint8Array) {
