@@ -59,7 +59,13 @@ export async function startServer(config: Config, logger: Logger, options: Start
   const metrics = createMetrics();
   const configured = options.store
     ? { store: options.store, kind: 'file' as const, healthy: () => true }
-    : await openConfiguredStore(config, logger);
+    : await openConfiguredStore({
+        dataDir: config.DATA_DIR,
+        databaseUrl: config.DATABASE_URL,
+        poolSize: config.DATABASE_POOL_SIZE,
+        fsyncIntervalMs: config.FSYNC_INTERVAL_MS,
+        logger,
+      });
   const { store } = configured;
   const cluster: ClusterBus | undefined = config.REDIS_URL
     ? await createRedisBus({ url: config.REDIS_URL, logger, metrics })

@@ -1,22 +1,16 @@
 import * as Y from 'yjs';
-import * as awarenessProtocol from 'y-protocols/awareness';
+import type * as awarenessProtocol from 'y-protocols/awareness';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { DocMeta, DocStore } from '../storage/doc-store.js';
 import { CloseCode } from '../protocol/close-codes.js';
-import {
-  ProtocolError,
-  decodeAwarenessUpdate,
-  decodeClientMessage,
-  encodeAwareness,
-  encodeAwarenessEntries,
-  encodeSyncStep1,
-  encodeSyncStep2,
-  encodeSyncUpdate,
-} from '../protocol/messages.js';
-import { AwarenessGuard } from './awareness-guard.js';
+import { ProtocolError, decodeClientMessage } from '../protocol/messages.js';
 import { Connection, type ConnectionAccess, type PeerSocket } from './connection.js';
-import { checkUpdate, dropPending, encodeIntegratedState, pendingBytes } from './update-guard.js';
+import { DurableLog } from './durable-log.js';
+import { RelayBatcher, REMOTE } from './relay-batcher.js';
+import { RoomPresence } from './room-presence.js';
+import { SyncResponder } from './sync-responder.js';
+import { checkUpdate, dropPending, pendingBytes } from './update-guard.js';
 
 /**
  * [L9] Most bytes of held-back updates (waiting for changes the server lacks) a document keeps. Yjs re-merges
@@ -31,9 +25,6 @@ export interface RoomLimits {
   maxMessagesPerSecond: number;
   compactAfterBytes: number;
 }
-
-/** Origin of updates and awareness that other instances sent (cluster mode): durable already, never re-sent. */
-const REMOTE = Symbol('another instance');
 
 /** How a room reaches the other instances holding the same document (cluster mode); see cluster/doc-link.ts. */
 export interface RoomUplink {
@@ -51,7 +42,9 @@ export interface RoomDeps {
 
 /**
  * One open document: its Y.Doc, its Awareness and the connections editing it. Rules cited as [Rn] are in
- * server/SPEC.md. The room never touches a socket library: it sees `PeerSocket`s.
+ * server/SPEC.md. The room never touches a socket library: it sees `PeerSocket`s. It dispatches what peers
+ * and other instances send; accepted changes go to its `DurableLog`, durable ones out through its `RelayBatcher`;
+ * its `SyncResponder` answers sync requests, its `RoomPresence` keeps awareness.
  */
 export class Room {
   readonly doc: Y.Doc;
@@ -59,22 +52,15 @@ export class Room {
   readonly connections = new Set<Connection>();
   /** Leases held by sockets and HTTP readers; the registry unloads the room when they reach zero. */
   leases = 0;
-  private readonly guard = new AwarenessGuard();
-  /** Settles once every append issued so far has been written (or has failed). */
-  private lastWrite: Promise<void> = Promise.resolve();
-  private logBytes: number;
-  private approxBytes: number;
-  private compaction: Promise<void> | null = null;
-  private failed = false;
   private readonly log: Logger;
-  /** Durable updates waiting to be relayed together ([RL1]: one merged frame per peer per append batch). */
-  private relayQueue: { update: Uint8Array; origin: unknown }[] = [];
-  /**
-   * The stored snapshot while it is still exactly the document's state (loaded with an empty log, nothing
-   * changed since): a newcomer with an empty state vector gets these bytes as they are, instead of the
-   * document being encoded again — the larger half of a cold sync's server time.
-   */
-  private pristineState: Uint8Array | null = null;
+  /** Awareness: ownership [A1], removal on leave [A2], broadcast and publication to other instances. */
+  private readonly presence: RoomPresence;
+  /** The write path: appends in order [D1], compaction, failure [D6]. */
+  private readonly durable: DurableLog;
+  /** Relays durable updates to the peers (and the other instances) once per append batch [RL1]. */
+  private readonly relays: RelayBatcher;
+  /** Our state vector to newcomers [H2], answers to step1 [H3] and to other instances, once durable. */
+  private readonly sync: SyncResponder;
   private uplink: RoomUplink | null = null;
   /** When the document last changed (ms), until `meta` is next read: a timestamp per update, not an ISO string. */
   private changedAt: number | null = null;
@@ -87,14 +73,24 @@ export class Room {
   ) {
     // The document id as guid: Yjs would otherwise draw a random uuid (31 getRandomValues calls) per room.
     this.doc = new Y.Doc({ guid: id });
-    this.awareness = new awarenessProtocol.Awareness(this.doc);
     this.log = deps.logger.child({ doc: id });
-    this.logBytes = stored.logBytes;
-    this.approxBytes = stored.snapshotBytes + stored.logBytes;
-    // The server publishes no presence of its own.
-    this.awareness.setLocalState(null);
+    this.relays = new RelayBatcher((frame, except) => this.broadcast(frame, except));
+    this.durable = new DurableLog(
+      id,
+      this.doc,
+      { store: deps.store, metrics: deps.metrics, logger: this.log, compactAfterBytes: deps.limits.compactAfterBytes },
+      stored,
+      { durable: (update, origin) => this.relays.relay(update, origin), failed: () => this.onWriteFailure() },
+    );
+    this.sync = new SyncResponder(this.doc, this.durable, (conn, frame) => this.send(conn, frame));
+    this.presence = new RoomPresence(this.doc, this.connections, {
+      metrics: deps.metrics,
+      logger: this.log,
+      send: (conn, frame) => this.send(conn, frame),
+      broadcast: (frame, except) => this.broadcast(frame, except),
+    });
+    this.awareness = this.presence.awareness;
     this.doc.on('update', this.onDocUpdate);
-    this.awareness.on('update', this.onAwarenessUpdate);
   }
 
   /** The document's metadata, `updatedAt` included. */
@@ -125,9 +121,7 @@ export class Room {
       for (const update of stored.log) Y.applyUpdate(room.doc, update);
     });
     room.doc.on('update', room.onDocUpdate);
-    // Only a snapshot Yjs integrated entirely: held-back changes are never sent on [M2].
-    const holdsBack = room.doc.store.pendingStructs !== null || room.doc.store.pendingDs !== null;
-    if (stored.snapshot && stored.log.length === 0 && !holdsBack) room.pristineState = stored.snapshot;
+    room.sync.loaded(stored.snapshot, stored.log.length);
     return room;
   }
 
@@ -141,19 +135,15 @@ export class Room {
     }
     const conn = new Connection(socket, access, this.deps.limits.maxMessagesPerSecond);
     this.connections.add(conn);
-    this.afterWrites(() => this.send(conn, encodeSyncStep1(Y.encodeStateVector(this.doc))));
-    const states = [...this.awareness.getStates().keys()];
-    if (states.length > 0) {
-      this.send(conn, encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, states)));
-    }
+    this.sync.greet(conn);
+    this.presence.greet(conn);
     return conn;
   }
 
   /** Removes a socket and every awareness state it introduced [A2]. */
   leave(conn: Connection): void {
     if (!this.connections.delete(conn)) return;
-    const ids = this.guard.release(conn);
-    if (ids.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, ids, conn);
+    this.presence.release(conn);
   }
 
   /** Handles one binary frame from `conn`. Never throws: bad input closes that socket only [M1]. */
@@ -171,16 +161,14 @@ export class Room {
       metrics.messagesIn.inc({ kind: message.kind });
       switch (message.kind) {
         case 'sync-step1':
-          return this.answerStep1(conn, message.stateVector);
+          return this.sync.answerStep1(conn, message.stateVector);
         case 'sync-step2':
         case 'sync-update':
           return this.applyClientUpdate(conn, message.update);
         case 'awareness':
-          return this.applyAwareness(conn, message.update);
-        case 'query-awareness': {
-          const ids = [...this.awareness.getStates().keys()];
-          return this.send(conn, encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids)));
-        }
+          return this.presence.applyFromClient(conn, message.update);
+        case 'query-awareness':
+          return this.presence.answerQuery(conn);
         case 'auth':
           return;
       }
@@ -192,34 +180,13 @@ export class Room {
     }
   }
 
-  /**
-   * [H3] Answers step1 with step2 and then our own step1 — both only once everything received so far is
-   * durable, so nothing not yet on disk reaches a peer, and our state vector tells the client what is saved.
-   */
-  private answerStep1(conn: Connection, stateVector: Uint8Array): void {
-    let diff: Uint8Array;
-    try {
-      diff =
-        this.pristineState && isEmptyStateVector(stateVector)
-          ? this.pristineState
-          : encodeIntegratedState(this.doc, stateVector);
-    } catch {
-      throw new ProtocolError('malformed state vector');
-    }
-    const ourVector = Y.encodeStateVector(this.doc);
-    this.afterWrites(() => {
-      this.send(conn, encodeSyncStep2(diff));
-      this.send(conn, encodeSyncStep1(ourVector));
-    });
-  }
-
   private applyClientUpdate(conn: Connection, update: Uint8Array): void {
     if (!conn.canEdit) {
       // [R1] View connections never change the document; the stock client sends an empty step2 anyway.
       if (update.byteLength > 2) this.deps.metrics.droppedReadOnlyUpdates.inc();
       return;
     }
-    if (this.approxBytes + update.byteLength > this.deps.limits.maxDocBytes) {
+    if (this.durable.approxBytes + update.byteLength > this.deps.limits.maxDocBytes) {
       this.deps.metrics.limitTrips.inc({ limit: 'document_size' });
       this.log.warn({ conn: conn.id, limit: this.deps.limits.maxDocBytes }, 'document size limit reached');
       return this.drop(conn, CloseCode.PolicyViolation, 'document size limit reached');
@@ -239,46 +206,26 @@ export class Room {
 
   /** [D1] Every change is appended before it is relayed; relays leave in the order appends complete. */
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
-    const started = performance.now();
-    this.pristineState = null;
+    this.sync.changed();
     if (origin === REMOTE) {
       // [CL1] Another instance appended it to the shared store before publishing it: relay only.
-      this.approxBytes += update.byteLength;
-      return this.queueRelay(update, REMOTE);
+      this.durable.countRemote(update);
+      return this.relays.relay(update, REMOTE);
     }
-    this.logBytes += update.byteLength;
-    this.approxBytes += update.byteLength;
     this.changedAt = Date.now();
-    const written = this.deps.store.append(this.id, update);
-    this.lastWrite = written.then(
-      () => {
-        this.deps.metrics.storageWriteSeconds.observe((performance.now() - started) / 1000);
-        this.queueRelay(update, origin);
-        this.maybeCompact();
-      },
-      (error: unknown) => this.fail(error),
-    );
-  };
-
-  private readonly onAwarenessUpdate = (
-    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
-    origin: unknown,
-  ): void => {
-    const changed = [...added, ...updated, ...removed];
-    if (changed.length === 0) return;
-    const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
-    this.broadcast(encodeAwareness(update), origin);
-    if (origin instanceof Connection) this.uplink?.publishAwareness(update);
+    this.durable.append(update, origin);
   };
 
   /** Cluster mode: from now on, local changes are published and remote ones arrive through the methods below. */
   attachUplink(uplink: RoomUplink): void {
     this.uplink = uplink;
+    this.relays.publishTo(uplink);
+    this.presence.publishTo(uplink);
   }
 
   /** [CL1] An update another instance made durable: apply it and relay it to our peers; nothing is stored. */
   applyRemoteUpdate(update: Uint8Array): void {
-    if (this.failed) return;
+    if (this.durable.failed) return;
     try {
       Y.applyUpdate(this.doc, update, REMOTE);
     } catch (error) {
@@ -289,130 +236,27 @@ export class Room {
 
   /** Awareness of another instance's peers. Their removal comes from that instance, or from the 30 s timeout [A3]. */
   applyRemoteAwareness(update: Uint8Array): void {
-    if (this.failed) return;
-    try {
-      awarenessProtocol.applyAwarenessUpdate(this.awareness, update, REMOTE);
-    } catch (error) {
-      this.deps.metrics.errors.inc({ kind: 'cluster' });
-      this.log.warn({ err: (error as Error).message }, 'ignoring malformed awareness from another instance');
-    }
+    if (this.durable.failed) return;
+    this.presence.applyRemote(update);
   }
 
   stateVector(): Uint8Array {
     return Y.encodeStateVector(this.doc);
   }
 
-  /**
-   * What a replica at `stateVector` lacks, computed now and handed over once every append issued so far is
-   * durable (so another instance never receives something a crash here could still lose); null if nothing.
-   */
+  /** What a replica at `stateVector` lacks, handed over once durable; null if nothing (see SyncResponder). */
   durableDiff(stateVector: Uint8Array): Promise<Uint8Array | null> {
-    let diff: Uint8Array | null;
-    try {
-      diff = encodeIntegratedState(this.doc, stateVector);
-    } catch {
-      return Promise.resolve(null);
-    }
-    return this.lastWrite.then(() => (this.failed ? null : diff));
+    return this.sync.durableDiff(stateVector);
   }
 
   /** The awareness states this instance's own peers introduced, encoded; null when there are none. */
   localAwareness(): Uint8Array | null {
-    const states = this.awareness.getStates();
-    const ids = [...this.connections].flatMap((conn) => [...conn.clientIds]).filter((id) => states.has(id));
-    return ids.length > 0 ? awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids) : null;
+    return this.presence.localAwareness();
   }
 
-  /**
-   * The appends of one group-commit batch settle in the same run of microtasks, so relaying from a microtask
-   * sends each peer one frame per batch instead of one per update: with many writers in one document the
-   * per-message cost (a syscall per peer here, an applyUpdate per message in every client) is what limits
-   * the room.
-   */
-  private queueRelay(update: Uint8Array, origin: unknown): void {
-    this.relayQueue.push({ update, origin });
-    if (this.relayQueue.length === 1) queueMicrotask(this.flushRelays);
-  }
-
-  private readonly flushRelays = (): void => {
-    const batch = this.relayQueue;
-    this.relayQueue = [];
-    if (this.failed || batch.length === 0) return;
-    if (this.uplink) {
-      const local = batch.filter((item) => item.origin !== REMOTE).map((item) => item.update);
-      if (local.length > 0) this.uplink.publishUpdate(local.length === 1 ? local[0]! : Y.mergeUpdates(local));
-    }
-    if (batch.length === 1) return this.broadcast(encodeSyncUpdate(batch[0]!.update), batch[0]!.origin);
-    // [RL1] One merge for everyone. An author also gets its own updates back inside the batch: Yjs skips what
-    // it already has, and one merge instead of one per author is what keeps a busy room cheap (measured:
-    // with 50 writers, per-author merges took the server to 54 % of a core against Hocuspocus's 31 %).
-    // A batch from a single author (one fast typist) still skips its sender.
-    const origin = batch[0]!.origin;
-    const oneAuthor = batch.every((item) => item.origin === origin);
-    this.broadcast(encodeSyncUpdate(Y.mergeUpdates(batch.map((item) => item.update))), oneAuthor ? origin : undefined);
-  };
-
-  /** [A1] A connection may set or remove only the awareness client ids it introduced. */
-  private applyAwareness(conn: Connection, update: Uint8Array): void {
-    const entries = decodeAwarenessUpdate(update);
-    const { allowed, refused } = this.guard.filter(conn, entries);
-    // The stock client re-broadcasts every awareness change it receives, others' included: such echoes
-    // carry a clock we already have and change nothing. Only a newer clock is an attempt worth reporting.
-    const attempts = refused.filter((entry) => entry.clock > (this.awareness.meta.get(entry.clientId)?.clock ?? 0));
-    if (attempts.length > 0) {
-      this.deps.metrics.limitTrips.inc({ limit: 'awareness_ownership' });
-      const ids = attempts.map((entry) => entry.clientId);
-      this.log.warn({ conn: conn.id, refused: ids }, 'refused awareness changes for client ids owned by another connection');
-    }
-    if (allowed.length === 0) return;
-    // The usual case, everything allowed: apply the bytes as received rather than re-encoding them.
-    const permitted = allowed.length === entries.length ? update : encodeAwarenessEntries(allowed);
-    awarenessProtocol.applyAwarenessUpdate(this.awareness, permitted, conn);
-  }
-
-  /** Runs `fn` once every append issued so far has completed. */
-  private afterWrites(fn: () => void): void {
-    void this.lastWrite.then(() => {
-      if (!this.failed) fn();
-    });
-  }
-
-  private maybeCompact(): void {
-    if (this.compaction || this.logBytes < this.deps.limits.compactAfterBytes) return;
-    this.compaction = this.compact().finally(() => {
-      this.compaction = null;
-    });
-  }
-
-  /** Folds the log into a snapshot; failures are logged, the log still holds everything. */
-  private async compact(): Promise<void> {
-    const bytesBefore = this.logBytes;
-    this.logBytes = 0;
-    try {
-      let snapshotBytes = 0;
-      await this.deps.store.compact(this.id, () => {
-        const snapshot = encodeIntegratedState(this.doc);
-        snapshotBytes = snapshot.byteLength;
-        return snapshot;
-      });
-      this.approxBytes = snapshotBytes + this.logBytes;
-      this.log.debug({ logBytes: bytesBefore, snapshotBytes }, 'compacted');
-    } catch (error) {
-      this.logBytes += bytesBefore;
-      this.deps.metrics.errors.inc({ kind: 'storage' });
-      this.log.error({ err: error }, 'compaction failed; the log still holds every update');
-    }
-  }
-
-  /**
-   * [D6] An append failed: what is in memory is no longer what is on disk. Close every socket without
-   * acknowledging anything; the registry discards this room, and reconnecting clients resend what is missing.
-   */
-  private fail(error: unknown): void {
-    if (this.failed) return;
-    this.failed = true;
-    this.deps.metrics.errors.inc({ kind: 'storage' });
-    this.log.error({ err: error }, 'storage append failed; closing the document');
+  /** [D6] The write path failed: close every socket without acknowledging anything; the registry discards the room. */
+  private onWriteFailure(): void {
+    this.relays.stop();
     for (const conn of [...this.connections]) this.drop(conn, CloseCode.InternalError, 'storage failure, reconnect');
     this.onFailed?.();
   }
@@ -421,7 +265,7 @@ export class Room {
   onFailed: (() => void) | undefined;
 
   get isFailed(): boolean {
-    return this.failed;
+    return this.durable.failed;
   }
 
   /** Closes every connection matching `which` (e.g. tokens of an older link generation). */
@@ -433,17 +277,11 @@ export class Room {
   async close(): Promise<void> {
     this.uplink?.close();
     this.uplink = null;
-    await this.lastWrite;
-    await this.compaction;
-    if (!this.failed) {
-      if (this.logBytes > 0) await this.compact();
-      await this.deps.store.putMeta(this.meta).catch((error: unknown) => {
-        this.log.error({ err: error }, 'could not save document metadata');
-      });
-    }
-    await this.deps.store.release(this.id);
+    this.relays.publishTo(null);
+    this.presence.publishTo(null);
+    await this.durable.close(() => this.meta);
     this.doc.off('update', this.onDocUpdate);
-    this.awareness.destroy();
+    this.presence.destroy();
     this.doc.destroy();
   }
 
@@ -462,9 +300,4 @@ export class Room {
   private broadcast(data: Uint8Array, except: unknown): void {
     for (const conn of this.connections) if (conn !== except) this.send(conn, data);
   }
-}
-
-/** A state vector that names no client: the peer has nothing yet. */
-function isEmptyStateVector(stateVector: Uint8Array): boolean {
-  return stateVector.byteLength === 1 && stateVector[0] === 0;
 }

@@ -1,12 +1,22 @@
 import { isValidDocId } from '@tandem/common';
 
 /**
- * The one storage boundary the rooms talk to. Every implementation (file, and later PostgreSQL) must pass
+ * The one storage boundary the rooms talk to. Every implementation (file/, pg/, memory-store.ts) must pass
  * the contract suite in `test/storage/contract.ts`.
  *
  * Document ids reaching a store have already been validated by `isValidDocId`, but stores check again:
  * a store never builds a path or key from an id it has not checked itself.
  */
+
+/** The logging a store needs: pino-compatible (a pino logger fits), silent in tests. */
+export interface StoreLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+/** A `StoreLogger` that drops everything: the default when a store is given none. */
+export const silentLogger: StoreLogger = { info() {}, warn() {}, error() {} };
 
 /** What we know about a document besides its content. */
 export interface DocMeta {

@@ -1,8 +1,7 @@
-import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { DocStore } from './doc-store.js';
-import { createFileStore } from './file-store.js';
-import { createPgStore } from './pg-store.js';
+import { createFileStore } from './file/store.js';
+import { createPgStore } from './pg/store.js';
 
 export interface ConfiguredStore {
   store: DocStore;
@@ -12,18 +11,32 @@ export interface ConfiguredStore {
   healthy(): boolean;
 }
 
-/** The store the configuration asks for: PostgreSQL when DATABASE_URL is set, else files under DATA_DIR. */
-export async function openConfiguredStore(config: Config, logger: Logger): Promise<ConfiguredStore> {
-  if (config.DATABASE_URL) {
+/** What choosing and opening a store needs (from the configuration). */
+export interface StoreOptions {
+  /** Where the file store keeps documents (DATA_DIR); unused when `databaseUrl` is set. */
+  dataDir: string;
+  /** PostgreSQL connection string (DATABASE_URL); when set, documents live there instead of in files. */
+  databaseUrl?: string | undefined;
+  /** Most PostgreSQL connections (DATABASE_POOL_SIZE). */
+  poolSize: number;
+  /** Longest time a file-store append stays unsynced (FSYNC_INTERVAL_MS); 0 = fsync before acknowledging. */
+  fsyncIntervalMs: number;
+  logger: Logger;
+}
+
+/** The store the configuration asks for: PostgreSQL when `databaseUrl` is set, else files under `dataDir`. */
+export async function openConfiguredStore(options: StoreOptions): Promise<ConfiguredStore> {
+  const { logger } = options;
+  if (options.databaseUrl) {
     const store = createPgStore({
-      databaseUrl: config.DATABASE_URL,
+      databaseUrl: options.databaseUrl,
       logger: logger.child({ component: 'postgres' }),
-      pool: { max: config.DATABASE_POOL_SIZE },
+      pool: { max: options.poolSize },
     });
     // Start-up fails loudly if the tables cannot be created; later outages are ridden out (PG rules in SPEC).
     await store.ready();
     return { store, kind: 'postgres', healthy: () => store.healthy };
   }
-  const store = await createFileStore({ dataDir: config.DATA_DIR, fsyncIntervalMs: config.FSYNC_INTERVAL_MS, logger });
+  const store = await createFileStore({ dataDir: options.dataDir, fsyncIntervalMs: options.fsyncIntervalMs, logger });
   return { store, kind: 'file', healthy: () => true };
 }

@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnServer, stopChild, type ChildServer } from '../integration/support.js';
-import { adminQuery, sharedPostgresUrl } from '../storage/pg-helpers.js';
+import { adminQuery, sharedPostgresUrl } from '../storage/pg/helpers.js';
 import { startRedis, type TestRedis } from '../support/redis.js';
 
 export interface TestCluster {

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { encodeAwareness, encodeAwarenessEntries } from '../../src/protocol/messages.js';
-import { createFileStore } from '../../src/storage/file-store.js';
+import { createFileStore } from '../../src/storage/file/store.js';
 import { createDoc, upgradeStatus, waitFor } from '../support/harness.js';
 import { rawJoin } from '../integration/support.js';
 import {

@@ -1,14 +1,14 @@
 /**
  * Storage faults through the real server: the real file store, with failures injected through its `io` seam
  * (writes) or at the DocStore boundary (reads). Covered elsewhere and not repeated: torn log tails and
- * corrupt snapshots (storage/file-recovery "[D4]", "[D5]"), failed compaction writes (storage/file-io
- * "[D3][D6]"), SIGKILL during compaction (storage/file-crash "[D3]"), SIGKILL after a peer received an edit
+ * corrupt snapshots (storage/file/recovery "[D4]", "[D5]"), failed compaction writes (storage/file/io
+ * "[D3][D6]"), SIGKILL during compaction (storage/file/crash "[D3]"), SIGKILL after a peer received an edit
  * (integration/sigkill "[D1]"), a client arriving while its document's final write is in flight
  * (integration/lifecycle "[U3][U2]").
  */
 import { describe, expect, it } from 'vitest';
-import { createFileStore, type StoreIo } from '../../src/storage/file-store.js';
-import { defaultIo } from '../../src/storage/fs-util.js';
+import { createFileStore, type StoreIo } from '../../src/storage/file/store.js';
+import { defaultIo } from '../../src/storage/file/fs-util.js';
 import { connectClient, createDoc, synced, upgradeStatus, waitFor } from '../support/harness.js';
 import { rawJoin } from '../integration/support.js';
 import { hashTree, metric, storedText, withServer } from './support.js';

@@ -1,6 +1,6 @@
 /**
  * One PostgreSQL server for the whole test run, shared by every test that needs a database (each test
- * works in a schema of its own, see test/storage/pg-helpers.ts).
+ * works in a schema of its own, see test/storage/pg/helpers.ts).
  *
  * Creating a cluster takes seconds, so the server is started in the background: this setup returns at
  * once and the next global setup (the server build) runs meanwhile. Tests learn the outcome through a small

@@ -5,8 +5,8 @@
  * restart, a failed ping) marks the database unreachable and starts probing it with `SELECT 1` on an
  * exponential backoff; the first success anywhere (a probe, a committed batch) marks it reachable again.
  */
-import { retryDelayMs, type RetryPolicy } from './pg-errors.js';
-import type { StoreLogger } from './recovery.js';
+import { retryDelayMs, type RetryPolicy } from './errors.js';
+import type { StoreLogger } from '../doc-store.js';
 
 export class PgHealth {
   private reachable = true;

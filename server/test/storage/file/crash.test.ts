@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CompactionStep } from '../../src/storage/file-store.js';
-import { createFileStore } from '../../src/storage/file-store.js';
+import type { CompactionStep } from '../../../src/storage/file/store.js';
+import { createFileStore } from '../../../src/storage/file/store.js';
+import { rebuild, recordingLogger } from '../helpers.js';
 import { buildChild, runChild, type ChildBuild, type ChildResult } from './child-process.js';
-import { rebuild, recordingLogger } from './helpers.js';
 
 const DOC_ID = 'crashdoc_0001'; // crash-child.ts's CRASH_DOC_ID
 const CHILD_TEST_TIMEOUT = 20_000; // child processes are slow to start on a loaded machine

@@ -1,16 +1,16 @@
 /**
  * The file store's in-memory handle on one document: its locks, its group-commit queue and, once the directory
- * has been scanned, its log state and open log file. See file-store.ts for the scheme.
+ * has been scanned, its log state and open log file. See store.ts for the scheme.
  */
 import { constants as fsConstants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { UnknownDocError } from './doc-store.js';
+import { UnknownDocError, type StoreLogger } from '../doc-store.js';
 import type { DocLogState } from './compaction.js';
 import { fsyncDir, isErrno, Mutex, writeAll, type StoreIo } from './fs-util.js';
-import { AppendQueue } from './group-commit.js';
+import { FileAppendQueue } from './append-queue.js';
 import { encodeRecord } from './log-format.js';
-import { scanDocDir, type ScanResult, type StoreLogger } from './recovery.js';
+import { scanDocDir, type ScanResult } from './recovery.js';
 import { genFileName } from './snapshot-file.js';
 
 export interface EntryContext {
@@ -30,7 +30,7 @@ export class DocEntry {
   readonly compactions = new Mutex();
   /** Serializes create/putMeta. */
   readonly metaLock = new Mutex();
-  readonly queue: AppendQueue;
+  readonly queue: FileAppendQueue;
   /** Known once the directory has been scanned; null again after release or a failed rollback. */
   state: DocLogState | null = null;
   compacting = false;
@@ -42,7 +42,7 @@ export class DocEntry {
     readonly dir: string,
     private readonly ctx: EntryContext,
   ) {
-    this.queue = new AppendQueue((records) => this.writeBatch(records));
+    this.queue = new FileAppendQueue((records) => this.writeBatch(records));
   }
 
   /** Reads (and repairs) the directory. Needs the lock. Null when the document does not exist. */

@@ -1,16 +1,16 @@
 /**
  * The PostgreSQL `DocStore`: several server instances may share one database (rules PG1–PG6 in SPEC.md).
  *
- * Tables (pg-schema.ts): `docs(id, meta, snapshot)` and the log `doc_updates(doc_id, seq, data)`, created
+ * Tables (schema.ts): `docs(id, meta, snapshot)` and the log `doc_updates(doc_id, seq, data)`, created
  * idempotently when the store opens (and again by the first operation if that failed).
  *
- * Appends (pg-append-queue.ts) are group-committed across documents: one multi-row INSERT per batch, and an
+ * Appends (append-queue.ts) are group-committed across documents: one multi-row INSERT per batch, and an
  * append resolves only once its batch committed — stronger than the file store's "written to the OS".
  * While the database is away, batches are retried with backoff instead of failing, up to a bound on queued
  * bytes; `healthy` is false meanwhile, so a readiness probe can take the instance out of rotation while its
  * sockets stay open.
  *
- * Compaction (pg-compaction.ts) merges the stored snapshot, the log rows it removes and the caller's state
+ * Compaction (compaction.ts) merges the stored snapshot, the log rows it removes and the caller's state
  * under a per-document row lock, so instances that do not see each other's updates still compact safely.
  *
  * Loads read the snapshot and the log in one statement, i.e. from one MVCC snapshot: a compaction committing
@@ -23,20 +23,21 @@ import pg from 'pg';
 import {
   assertValidDocId,
   DocExistsError,
+  silentLogger,
   StoreClosedError,
   UnknownDocError,
   type DocMeta,
   type DocStore,
-  type StoredDoc,
-} from './doc-store.js';
-import { PgAppendQueue, type QueuedAppend } from './pg-append-queue.js';
-import { compactPgDoc } from './pg-compaction.js';
-import { DEFAULT_RETRY, isTransientPgError, isUniqueViolation, type RetryPolicy } from './pg-errors.js';
-import { PgHealth } from './pg-health.js';
-import { ensurePgSchema, pgTables } from './pg-schema.js';
-import { silentLogger, type StoreLogger } from './recovery.js';
+  type StoreLogger,
+} from '../doc-store.js';
+import { PgAppendQueue } from './append-queue.js';
+import { compactPgDoc } from './compaction.js';
+import { insertUpdates, loadPgDoc } from './doc-rows.js';
+import { DEFAULT_RETRY, isTransientPgError, isUniqueViolation, type RetryPolicy } from './errors.js';
+import { PgHealth } from './health.js';
+import { ensurePgSchema, pgTables } from './schema.js';
 
-export { AppendQueueFullError } from './pg-append-queue.js';
+export { AppendQueueFullError } from './append-queue.js';
 
 export interface PgStoreOptions {
   /** A libpq-style connection string, e.g. postgresql://user:secret@db:5432/tandem. */
@@ -81,11 +82,6 @@ const DEFAULT_MAX_QUEUED_BYTES = 64 * 1024 * 1024;
 const MAX_BATCH_BYTES = 4 * 1024 * 1024;
 const MAX_BATCH_ROWS = 5_000;
 const HEALTH_CHECK_TIMEOUT_MS = 2_000;
-
-/** node-postgres hands out Buffers; the store's callers get plain Uint8Arrays (a view, no copy). */
-function plainBytes(data: Buffer): Uint8Array {
-  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-}
 
 export function createPgStore(options: PgStoreOptions): PgDocStore {
   const tables = pgTables(options.schema ?? 'tandem');
@@ -165,25 +161,11 @@ export function createPgStore(options: PgStoreOptions): PgDocStore {
     await queue.settled(id);
   }
 
-  async function writeBatch(rows: readonly QueuedAppend[]): Promise<readonly (Error | null)[]> {
-    await ensureSchema();
-    // The EXISTS filter turns appends to unknown documents into missing rows instead of failing the whole
-    // batch; ORDER BY ord makes the serial follow call order within the batch.
-    const result = await pool.query<{ doc_id: string }>(
-      `INSERT INTO ${tables.updates} (doc_id, data)
-       SELECT u.doc_id, u.data
-         FROM unnest($1::text[], $2::bytea[]) WITH ORDINALITY AS u(doc_id, data, ord)
-        WHERE EXISTS (SELECT 1 FROM ${tables.docs} d WHERE d.id = u.doc_id)
-        ORDER BY u.ord
-       RETURNING doc_id`,
-      [rows.map((row) => row.docId), rows.map((row) => row.data)],
-    );
-    const written = new Set(result.rows.map((row) => row.doc_id));
-    return rows.map((row) => (written.has(row.docId) ? null : new UnknownDocError(row.docId)));
-  }
-
   const queue = new PgAppendQueue({
-    write: writeBatch,
+    async write(rows) {
+      await ensureSchema();
+      return insertUpdates(pool, tables, rows);
+    },
     isTransient: isTransientPgError,
     retry,
     maxQueuedBytes: options.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES,
@@ -252,24 +234,10 @@ export function createPgStore(options: PgStoreOptions): PgDocStore {
       }),
 
     load: (id: string) =>
-      operation(id, async (): Promise<StoredDoc | null> => {
+      operation(id, async () => {
         // Reflect every append this store accepted before the load, as the file store does.
         await queue.settled(id);
-        const result = await pool.query<{ part: number; data: Buffer | null }>(
-          `SELECT 0 AS part, NULL::bigint AS seq, snapshot AS data FROM ${tables.docs} WHERE id = $1
-           UNION ALL
-           SELECT 1, seq, data FROM ${tables.updates} WHERE doc_id = $1
-           ORDER BY part, seq`,
-          [id],
-        );
-        const [head, ...rows] = result.rows;
-        if (!head || head.part !== 0) return null;
-        const log = rows.map((row) => plainBytes(row.data!));
-        return {
-          snapshot: head.data && plainBytes(head.data),
-          log,
-          logBytes: log.reduce((sum, data) => sum + data.byteLength, 0),
-        };
+        return loadPgDoc(pool, tables, id);
       }),
 
     append(id: string, update: Uint8Array) {

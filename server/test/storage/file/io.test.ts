@@ -4,11 +4,11 @@ import { mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DocStore } from '../../src/storage/doc-store.js';
-import { createFileStore, type FileStoreOptions, type StoreIo } from '../../src/storage/file-store.js';
-import { defaultIo } from '../../src/storage/fs-util.js';
-import { INVALID_IDS } from './contract.js';
-import { content, EditingDoc, makeMeta, newDocId, rebuild, recordingLogger } from './helpers.js';
+import type { DocStore } from '../../../src/storage/doc-store.js';
+import { createFileStore, type FileStoreOptions, type StoreIo } from '../../../src/storage/file/store.js';
+import { defaultIo } from '../../../src/storage/file/fs-util.js';
+import { INVALID_IDS } from '../contract.js';
+import { content, EditingDoc, makeMeta, newDocId, rebuild, recordingLogger } from '../helpers.js';
 
 let root: string;
 let dataDir: string;

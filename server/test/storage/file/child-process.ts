@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const serverDir = resolve(here, '../..');
+const serverDir = resolve(here, '../../..');
 
 function findNodeModules(): string {
   for (let dir = serverDir; ; dir = dirname(dir)) {
@@ -43,10 +43,10 @@ export async function buildChild(): Promise<ChildBuild> {
   await writeFile(join(root, 'package.json'), '{"type":"module"}\n');
   await symlink(findNodeModules(), join(root, 'node_modules'), 'dir');
   const srcDir = join(serverDir, 'src/storage');
-  for (const name of await readdir(srcDir)) {
+  for (const name of await readdir(srcDir, { recursive: true })) {
     if (name.endsWith('.ts')) await transpile(join(srcDir, name), join(root, 'src/storage', name.replace(/\.ts$/, '.js')));
   }
-  const script = join(root, 'test/storage/crash-child.js');
+  const script = join(root, 'test/storage/file/crash-child.js');
   await transpile(join(here, 'crash-child.ts'), script);
   return { script, remove: () => rm(root, { recursive: true, force: true }) };
 }

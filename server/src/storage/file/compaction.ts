@@ -1,13 +1,14 @@
 /**
  * Compaction of one document: cut the log, write the snapshot, rename it into place, delete what is no longer
- * needed. The scheme and its crash analysis are described at the top of file-store.ts. The caller serializes
+ * needed. The scheme and its crash analysis are described at the top of store.ts. The caller serializes
  * compactions of a document and provides the document lock that log writes also take.
  */
 import { constants as fsConstants } from 'node:fs';
 import { open, readdir, rename, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fsyncDir, type Mutex, type StoreIo, writeFileSynced } from './fs-util.js';
-import { unlinkIfPresent, type StoreLogger } from './recovery.js';
+import type { StoreLogger } from '../doc-store.js';
+import { unlinkIfPresent } from './recovery.js';
 import { encodeSnapshot, genFileName, parseGenFileName, TMP_SUFFIX, type GenFile } from './snapshot-file.js';
 
 export type CompactionStep = 'cut' | 'write-snapshot' | 'rename-snapshot' | 'delete-old' | 'done';

@@ -3,9 +3,9 @@ import { appendFile, mkdtemp, readdir, readFile, rm, stat, truncate, writeFile }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DocStore } from '../../src/storage/doc-store.js';
-import { createFileStore } from '../../src/storage/file-store.js';
-import { content, EditingDoc, makeMeta, newDocId, rebuild, recordingLogger } from './helpers.js';
+import type { DocStore } from '../../../src/storage/doc-store.js';
+import { createFileStore } from '../../../src/storage/file/store.js';
+import { content, EditingDoc, makeMeta, newDocId, rebuild, recordingLogger } from '../helpers.js';
 
 let dataDir: string;
 let store: DocStore;

@@ -4,7 +4,7 @@
  * On-disk scheme
  * --------------
  *   <dataDir>/docs/<id>/meta.json     the DocMeta; replaced atomically (meta.json.tmp, fsync, rename, fsync dir).
- *                                     Its presence is what makes a document exist.
+ *                                     Its presence is what makes a document exist; see meta-file.ts.
  *   <dataDir>/docs/<id>/log.<G>       append-only update records, see log-format.ts.
  *   <dataDir>/docs/<id>/snapshot.<G>  a compacted Yjs state, see snapshot-file.ts.
  *
@@ -26,7 +26,7 @@
  * every log from P on are kept until the *next* compaction, a corrupt snapshot.<N+1> falls back to
  * snapshot.P + logs (D5).
  *
- * Appends (D1, D6): records of one document are group-committed (group-commit.ts) into one `writev` at the
+ * Appends (D1, D6): records of one document are group-committed (append-queue.ts) into one `writev` at the
  * tracked end of the current log; `append` resolves once the bytes are in the OS page cache, so SIGKILL
  * cannot lose them. Dirty logs are fdatasync'ed by one store-wide unref'd timer at most `fsyncIntervalMs`
  * later, or before resolving when `fsyncIntervalMs` is 0. A failed write rejects exactly the records of its
@@ -41,24 +41,25 @@
  * a second mutex serializes compactions; a third serializes meta writes. Documents never wait for each other.
  * Ids are checked with `assertValidDocId` before any path is built (D7).
  */
-import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { compactDoc, type CompactionHooks } from './compaction.js';
 import { DocEntry, type EntryContext } from './doc-entry.js';
 import {
   assertValidDocId,
   DocExistsError,
+  silentLogger,
   StoreClosedError,
   UnknownDocError,
-  type DocMeta,
   type DocStore,
   type StoredDoc,
-} from './doc-store.js';
-import { defaultIo, fsyncDir, isErrno, writeFileAtomic, type StoreIo } from './fs-util.js';
+  type StoreLogger,
+} from '../doc-store.js';
+import { defaultIo, fsyncDir, isErrno, type StoreIo } from './fs-util.js';
 import { MAX_RECORD_BYTES } from './log-format.js';
-import { META_FILE, silentLogger, unlinkIfPresent, type StoreLogger } from './recovery.js';
+import { META_FILE, metaFileExists, readMetaFile, writeMetaFile } from './meta-file.js';
+import { unlinkIfPresent } from './recovery.js';
 
-export type { StoreLogger } from './recovery.js';
 export type { StoreIo } from './fs-util.js';
 export type { CompactionStep, CompactionHooks } from './compaction.js';
 
@@ -148,21 +149,6 @@ export function createFileStore(options: FileStoreOptions): DocStore {
     }
   }
 
-  async function metaExists(entry: DocEntry): Promise<boolean> {
-    try {
-      await stat(join(entry.dir, META_FILE));
-      return true;
-    } catch (err) {
-      if (isErrno(err, 'ENOENT') || isErrno(err, 'ENOTDIR')) return false;
-      throw err;
-    }
-  }
-
-  function writeMeta(entry: DocEntry, meta: DocMeta): Promise<void> {
-    const bytes = Buffer.from(`${JSON.stringify(meta, null, 2)}\n`, 'utf8');
-    return writeFileAtomic(ctx.io, entry.dir, join(entry.dir, META_FILE), [bytes]);
-  }
-
   /** A directory without meta.json is a create that crashed before its rename; nothing in it is ours. */
   async function removeOrphans(entry: DocEntry): Promise<void> {
     const orphans = (await readdir(entry.dir)).filter((n) => n !== META_FILE && n !== `${META_FILE}.tmp`);
@@ -175,7 +161,7 @@ export function createFileStore(options: FileStoreOptions): DocStore {
     create: (meta) =>
       withEntry(meta.id, (entry) =>
         entry.metaLock.run(async () => {
-          if (await metaExists(entry)) throw new DocExistsError(entry.id);
+          if (await metaFileExists(entry.dir)) throw new DocExistsError(entry.id);
           const madeDir = await mkdir(docsDir, { recursive: true });
           if (madeDir) {
             // Make the new directories' entries durable: the topmost one's in its parent, docs/ in dataDir.
@@ -191,28 +177,21 @@ export function createFileStore(options: FileStoreOptions): DocStore {
               await removeOrphans(entry);
             });
           }
-          await writeMeta(entry, meta);
+          await writeMetaFile(ctx.io, entry.dir, meta);
           await fsyncDir(docsDir);
         }),
       ),
 
     async getMeta(id) {
       checkOpen();
-      let text: string;
-      try {
-        text = await readFile(join(docDir(id), META_FILE), 'utf8');
-      } catch (err) {
-        if (isErrno(err, 'ENOENT') || isErrno(err, 'ENOTDIR')) return null;
-        throw err;
-      }
-      return JSON.parse(text) as DocMeta;
+      return readMetaFile(docDir(id));
     },
 
     putMeta: (meta) =>
       withEntry(meta.id, (entry) =>
         entry.metaLock.run(async () => {
-          if (!(await metaExists(entry))) throw new UnknownDocError(entry.id);
-          await writeMeta(entry, meta);
+          if (!(await metaFileExists(entry.dir))) throw new UnknownDocError(entry.id);
+          await writeMetaFile(ctx.io, entry.dir, meta);
         }),
       ),
 

@@ -8,7 +8,7 @@
  * Every edit pushes its sequence number onto the Y.Array 'a'; "ack <n>" is printed once its append resolved.
  */
 import * as Y from 'yjs';
-import { createFileStore } from '../../src/storage/file-store.js';
+import { createFileStore } from '../../../src/storage/file/store.js';
 
 export const CRASH_DOC_ID = 'crashdoc_0001';
 

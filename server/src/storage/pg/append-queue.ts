@@ -1,5 +1,6 @@
 /**
- * Group commit for the PostgreSQL store: one queue for all documents, one batch in flight at a time.
+ * Group commit for the PostgreSQL store: one queue for all documents, one batch in flight at a time. Its file
+ * store counterpart is file/append-queue.ts.
  *
  * Appends made in the same tick, or while a batch is being written, go out together as the next batch (one
  * multi-row INSERT, one commit). Batches are written strictly one after another and the promises of a batch
@@ -14,7 +15,7 @@
  * A retried INSERT whose first attempt did commit (the connection died after COMMIT was sent) writes its
  * rows twice. That is harmless: the rows are Yjs updates, and applying one twice changes nothing.
  */
-import { retryDelayMs, sleep, type RetryPolicy } from './pg-errors.js';
+import { retryDelayMs, sleep, type RetryPolicy } from './errors.js';
 
 export interface QueuedAppend {
   docId: string;
@@ -68,6 +69,7 @@ interface DocTail {
   settled: Promise<void>;
 }
 
+/** Every document's appends, written in batches with retry; a document's appends settle in call order. */
 export class PgAppendQueue {
   private waiting: Entry[] = [];
   private bytes = 0;

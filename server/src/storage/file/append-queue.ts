@@ -1,5 +1,6 @@
 /**
- * Group commit for one document's appends.
+ * Group commit for the file store: one queue per document, one batch (one `writev`) in flight at a time. Its
+ * PostgreSQL counterpart is pg/append-queue.ts.
  *
  * `push` queues a record and returns a promise. The queue is drained on the next turn of the event loop
  * (`setImmediate`), so every append made in the same tick — and every append made while a previous batch is
@@ -16,7 +17,8 @@ interface Pending {
 
 export type WriteBatch = (records: Buffer[]) => Promise<void>;
 
-export class AppendQueue {
+/** One document's appends, written in batches and settled in call order. */
+export class FileAppendQueue {
   private pending: Pending[] = [];
   private scheduled = false;
   private running = false;

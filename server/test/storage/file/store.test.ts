@@ -1,10 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DocStore } from '../../src/storage/doc-store.js';
-import { createFileStore, type FileStoreOptions } from '../../src/storage/file-store.js';
-import { createMemoryStore, createMemoryStoreData } from '../../src/storage/memory-store.js';
-import { describeDocStoreContract, type StoreHarness } from './contract.js';
+import type { DocStore } from '../../../src/storage/doc-store.js';
+import { createFileStore, type FileStoreOptions } from '../../../src/storage/file/store.js';
+import { describeDocStoreContract, type StoreHarness } from '../contract.js';
 
 /** A file store over a fresh temp dir; reopen = close + new store on the same dir. */
 export async function fileHarness(options: Omit<FileStoreOptions, 'dataDir'>): Promise<StoreHarness & { dataDir: string }> {
@@ -29,20 +28,3 @@ export async function fileHarness(options: Omit<FileStoreOptions, 'dataDir'>): P
 
 describeDocStoreContract('file store (group commit, fsync every 5 ms)', () => fileHarness({ fsyncIntervalMs: 5 }));
 describeDocStoreContract('file store (fsync before every acknowledgement)', () => fileHarness({ fsyncIntervalMs: 0 }));
-describeDocStoreContract('memory store', async () => {
-  const data = createMemoryStoreData();
-  let current = createMemoryStore(data);
-  return {
-    get store() {
-      return current;
-    },
-    async reopen() {
-      await current.close();
-      current = createMemoryStore(data);
-      return current;
-    },
-    async cleanup() {
-      await current.close();
-    },
-  };
-});

@@ -3,12 +3,12 @@
  * start the server, so they get one of their own instead of the run's shared one.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AppendQueueFullError } from '../../src/storage/pg-append-queue.js';
-import { isTransientPgError } from '../../src/storage/pg-errors.js';
-import { createPgStore } from '../../src/storage/pg-store.js';
-import { startPostgres, type TestPostgres } from '../support/postgres.js';
-import { content, EditingDoc, makeMeta, newDocId, rebuild } from './helpers.js';
-import { freshSchema, pgHarness, type PgHarness } from './pg-helpers.js';
+import { AppendQueueFullError } from '../../../src/storage/pg/append-queue.js';
+import { isTransientPgError } from '../../../src/storage/pg/errors.js';
+import { createPgStore } from '../../../src/storage/pg/store.js';
+import { startPostgres, type TestPostgres } from '../../support/postgres.js';
+import { content, EditingDoc, makeMeta, newDocId, rebuild } from '../helpers.js';
+import { freshSchema, pgHarness, type PgHarness } from './helpers.js';
 
 let server: TestPostgres;
 let harnesses: PgHarness[] = [];

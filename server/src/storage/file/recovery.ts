@@ -1,25 +1,16 @@
 /**
  * Reading a document directory back: pick the newest good snapshot, replay the logs it does not cover, and
- * repair what a crash can leave behind (torn log tails, leftover `.tmp` files). See file-store.ts for the
+ * repair what a crash can leave behind (torn log tails, leftover `.tmp` files). See store.ts for the
  * on-disk scheme.
  */
 import { constants as fsConstants } from 'node:fs';
 import { open, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { StoredDoc } from './doc-store.js';
+import type { StoreLogger, StoredDoc } from '../doc-store.js';
 import { isErrno, readFileOrNull } from './fs-util.js';
 import { decodeLog } from './log-format.js';
+import { META_FILE } from './meta-file.js';
 import { decodeSnapshot, parseGenFileName, TMP_SUFFIX, type GenFile } from './snapshot-file.js';
-
-export interface StoreLogger {
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-}
-
-export const silentLogger: StoreLogger = { info() {}, warn() {}, error() {} };
-
-export const META_FILE = 'meta.json';
 
 export interface ScanResult {
   stored: StoredDoc;

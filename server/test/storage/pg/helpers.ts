@@ -3,8 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { createPgStore, type PgDocStore, type PgStoreOptions } from '../../src/storage/pg-store.js';
-import type { StoreHarness } from './contract.js';
+import { createPgStore, type PgDocStore, type PgStoreOptions } from '../../../src/storage/pg/store.js';
+import type { StoreHarness } from '../contract.js';
 
 const STARTUP_TIMEOUT_MS = 60_000;
 

@@ -8,14 +8,14 @@
  *
  * There is deliberately no foreign key from doc_updates to docs: every inserted row would take a KEY SHARE
  * lock on its document's row, a hot spot for busy documents. Documents are never deleted, so the append
- * statement's own EXISTS check is enough (pg-store.ts). A future "delete document" must delete both.
+ * statement's own EXISTS check is enough (doc-rows.ts). A future "delete document" must delete both.
  *
  * Several instances may open stores on one database at the same moment. `CREATE … IF NOT EXISTS` is not
  * safe against itself running concurrently (both may pass the check and one fails on a catalog unique
  * key), so creation runs in one transaction holding a transaction-level advisory lock for this schema.
  */
 import type pg from 'pg';
-import { withTransaction } from './pg-transaction.js';
+import { withTransaction } from './transaction.js';
 
 /** Lower-case SQL identifiers only: they are spliced into statements (quoted), never taken from users. */
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;

@@ -15,9 +15,9 @@
  */
 import type pg from 'pg';
 import * as Y from 'yjs';
-import { UnknownDocError } from './doc-store.js';
-import type { PgTables } from './pg-schema.js';
-import { withTransaction } from './pg-transaction.js';
+import { UnknownDocError } from '../doc-store.js';
+import type { PgTables } from './schema.js';
+import { withTransaction } from './transaction.js';
 
 /** One Yjs update holding every change of `states` (a lossless union; held-back structs are kept too). */
 export function mergeYjsStates(states: readonly Uint8Array[]): Uint8Array {

@@ -5,13 +5,13 @@
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { UnknownDocError, type DocStore } from '../../src/storage/doc-store.js';
-import { AppendQueueFullError } from '../../src/storage/pg-append-queue.js';
-import { isTransientPgError } from '../../src/storage/pg-errors.js';
-import { pgTables } from '../../src/storage/pg-schema.js';
-import { createPgStore } from '../../src/storage/pg-store.js';
-import { content, EditingDoc, makeMeta, newDocId, rebuild } from './helpers.js';
-import { freshSchema, pgHarness, sharedPostgresUrl, type PgHarness } from './pg-helpers.js';
+import { UnknownDocError, type DocStore } from '../../../src/storage/doc-store.js';
+import { AppendQueueFullError } from '../../../src/storage/pg/append-queue.js';
+import { isTransientPgError } from '../../../src/storage/pg/errors.js';
+import { pgTables } from '../../../src/storage/pg/schema.js';
+import { createPgStore } from '../../../src/storage/pg/store.js';
+import { content, EditingDoc, makeMeta, newDocId, rebuild } from '../helpers.js';
+import { freshSchema, pgHarness, sharedPostgresUrl, type PgHarness } from './helpers.js';
 
 let harnesses: PgHarness[] = [];
 afterEach(async () => {

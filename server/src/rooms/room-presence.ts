@@ -1,0 +1,120 @@
+import type * as Y from 'yjs';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+import { decodeAwarenessUpdate, encodeAwareness, encodeAwarenessEntries } from '../protocol/messages.js';
+import { AwarenessGuard } from './awareness-guard.js';
+import { Connection } from './connection.js';
+import { REMOTE, type Broadcast } from './relay-batcher.js';
+
+/** Where a client's awareness goes to reach the other instances (cluster mode): the room's uplink. */
+export interface AwarenessPublisher {
+  publishAwareness(update: Uint8Array): void;
+}
+
+export interface RoomPresenceDeps {
+  metrics: Metrics;
+  /** The room's logger (it names the document). */
+  logger: Logger;
+  /** Sends one frame to one peer. */
+  send(conn: Connection, frame: Uint8Array): void;
+  broadcast: Broadcast;
+}
+
+/**
+ * A room's presence: the document's Awareness, kept honest by an `AwarenessGuard` [A1]. Every change,
+ * whoever made it, is broadcast to the peers; changes from this instance's own peers are also published to
+ * the other instances (cluster mode).
+ */
+export class RoomPresence {
+  readonly awareness: awarenessProtocol.Awareness;
+  private readonly guard = new AwarenessGuard();
+  private publisher: AwarenessPublisher | null = null;
+
+  constructor(
+    doc: Y.Doc,
+    /** The room's connections (the same set, not a copy): whose states count as this instance's own. */
+    private readonly connections: ReadonlySet<Connection>,
+    private readonly deps: RoomPresenceDeps,
+  ) {
+    this.awareness = new awarenessProtocol.Awareness(doc);
+    // The server publishes no presence of its own.
+    this.awareness.setLocalState(null);
+    this.awareness.on('update', this.onUpdate);
+  }
+
+  /** Cluster mode: from now on, awareness from our own peers is published to the other instances too. */
+  publishTo(publisher: AwarenessPublisher | null): void {
+    this.publisher = publisher;
+  }
+
+  /** [H2] Sends a newcomer the current awareness, if there is any. */
+  greet(conn: Connection): void {
+    const states = [...this.awareness.getStates().keys()];
+    if (states.length > 0) {
+      this.deps.send(conn, encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, states)));
+    }
+  }
+
+  /** Answers query-awareness with every state known. */
+  answerQuery(conn: Connection): void {
+    const ids = [...this.awareness.getStates().keys()];
+    this.deps.send(conn, encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids)));
+  }
+
+  /** [A1] A connection may set or remove only the awareness client ids it introduced. */
+  applyFromClient(conn: Connection, update: Uint8Array): void {
+    const entries = decodeAwarenessUpdate(update);
+    const { allowed, refused } = this.guard.filter(conn, entries);
+    // The stock client re-broadcasts every awareness change it receives, others' included: such echoes
+    // carry a clock we already have and change nothing. Only a newer clock is an attempt worth reporting.
+    const attempts = refused.filter((entry) => entry.clock > (this.awareness.meta.get(entry.clientId)?.clock ?? 0));
+    if (attempts.length > 0) {
+      this.deps.metrics.limitTrips.inc({ limit: 'awareness_ownership' });
+      const ids = attempts.map((entry) => entry.clientId);
+      this.deps.logger.warn({ conn: conn.id, refused: ids }, 'refused awareness changes for client ids owned by another connection');
+    }
+    if (allowed.length === 0) return;
+    // The usual case, everything allowed: apply the bytes as received rather than re-encoding them.
+    const permitted = allowed.length === entries.length ? update : encodeAwarenessEntries(allowed);
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, permitted, conn);
+  }
+
+  /** Awareness of another instance's peers. Their removal comes from that instance, or from the 30 s timeout [A3]. */
+  applyRemote(update: Uint8Array): void {
+    try {
+      awarenessProtocol.applyAwarenessUpdate(this.awareness, update, REMOTE);
+    } catch (error) {
+      this.deps.metrics.errors.inc({ kind: 'cluster' });
+      this.deps.logger.warn({ err: (error as Error).message }, 'ignoring malformed awareness from another instance');
+    }
+  }
+
+  /** [A2] Removes every awareness state `conn` introduced (it is leaving). */
+  release(conn: Connection): void {
+    const ids = this.guard.release(conn);
+    if (ids.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, ids, conn);
+  }
+
+  /** The awareness states this instance's own peers introduced, encoded; null when there are none. */
+  localAwareness(): Uint8Array | null {
+    const states = this.awareness.getStates();
+    const ids = [...this.connections].flatMap((conn) => [...conn.clientIds]).filter((id) => states.has(id));
+    return ids.length > 0 ? awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids) : null;
+  }
+
+  destroy(): void {
+    this.awareness.destroy();
+  }
+
+  private readonly onUpdate = (
+    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown,
+  ): void => {
+    const changed = [...added, ...updated, ...removed];
+    if (changed.length === 0) return;
+    const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
+    this.deps.broadcast(encodeAwareness(update), origin);
+    if (origin instanceof Connection) this.publisher?.publishAwareness(update);
+  };
+}
