@@ -1,3 +1,4 @@
+import { DOC_ID_CHARS } from '@tandem/common';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Context, Next } from 'hono';
@@ -46,7 +47,8 @@ export interface CollabRoute {
 }
 
 /** The request target sockets are accepted on: `/collab/<id>` as clients write it, with an optional query. */
-const SOCKET_TARGET = /^\/collab\/([A-Za-z0-9_-]+)(?:\?([^#]*))?$/;
+// Any run of id characters: a wrong length still gets the [H1] answer (400), from `authorize`.
+const SOCKET_TARGET = new RegExp(`^/collab/(${DOC_ID_CHARS}+)(?:\\?([^#]*))?$`);
 
 const ignoreError = () => undefined;
 

@@ -1,4 +1,4 @@
-import type { Scope } from '../auth/tokens.js';
+import { scopeAllows, type Scope } from '@tandem/common';
 
 /** The three things a room needs from a socket; transports adapt to it, tests fake it. */
 export interface PeerSocket {
@@ -38,7 +38,7 @@ export class Connection {
   }
 
   get canEdit(): boolean {
-    return this.access.scope === 'edit';
+    return scopeAllows(this.access.scope, 'edit');
   }
 
   /** Token bucket: sustained `messagesPerSecond`, bursts up to twice that. False once exhausted. */

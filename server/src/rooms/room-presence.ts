@@ -1,5 +1,6 @@
 import type * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
+import { reportLimitTrip } from '../limits.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { decodeAwarenessUpdate, encodeAwareness, encodeAwarenessEntries } from '../protocol/messages.js';
@@ -70,9 +71,11 @@ export class RoomPresence {
     // carry a clock we already have and change nothing. Only a newer clock is an attempt worth reporting.
     const attempts = refused.filter((entry) => entry.clock > (this.awareness.meta.get(entry.clientId)?.clock ?? 0));
     if (attempts.length > 0) {
-      this.deps.metrics.limitTrips.inc({ limit: 'awareness_ownership' });
-      const ids = attempts.map((entry) => entry.clientId);
-      this.deps.logger.warn({ conn: conn.id, refused: ids }, 'refused awareness changes for client ids owned by another connection');
+      const refusedIds = attempts.map((entry) => entry.clientId);
+      reportLimitTrip(this.deps, 'awareness_ownership', 'refused awareness changes for client ids owned by another connection', {
+        conn: conn.id,
+        refused: refusedIds,
+      });
     }
     if (allowed.length === 0) return;
     // The usual case, everything allowed: apply the bytes as received rather than re-encoding them.

@@ -1,23 +1,17 @@
 import * as Y from 'yjs';
 import type * as awarenessProtocol from 'y-protocols/awareness';
+import { reportLimitTrip, type LimitReporting } from '../limits.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { DocMeta, DocStore } from '../storage/doc-store.js';
 import { CloseCode } from '../protocol/close-codes.js';
 import { ProtocolError, decodeClientMessage } from '../protocol/messages.js';
+import { ClientUpdates } from './client-updates.js';
 import { Connection, type ConnectionAccess, type PeerSocket } from './connection.js';
 import { DurableLog } from './durable-log.js';
 import { RelayBatcher, REMOTE } from './relay-batcher.js';
 import { RoomPresence } from './room-presence.js';
 import { SyncResponder } from './sync-responder.js';
-import { checkUpdate, dropPending, pendingBytes } from './update-guard.js';
-
-/**
- * [L9] Most bytes of held-back updates (waiting for changes the server lacks) a document keeps. Yjs re-merges
- * all of them on each further incomplete update: measured, 128 KiB costs at most ~50 ms, 1 MiB ~500 ms.
- * Honest clients send their changes in order on one socket, so they rarely leave anything held back.
- */
-const MAX_PENDING_BYTES = 128 * 1024;
 
 export interface RoomLimits {
   maxDocBytes: number;
@@ -43,8 +37,9 @@ export interface RoomDeps {
 /**
  * One open document: its Y.Doc, its Awareness and the connections editing it. Rules cited as [Rn] are in
  * server/SPEC.md. The room never touches a socket library: it sees `PeerSocket`s. It dispatches what peers
- * and other instances send; accepted changes go to its `DurableLog`, durable ones out through its `RelayBatcher`;
- * its `SyncResponder` answers sync requests, its `RoomPresence` keeps awareness.
+ * and other instances send: a peer's update passes its `ClientUpdates` gate, accepted changes go to its
+ * `DurableLog`, durable ones out through its `RelayBatcher`; its `SyncResponder` answers sync requests, its
+ * `RoomPresence` keeps awareness.
  */
 export class Room {
   readonly doc: Y.Doc;
@@ -53,12 +48,16 @@ export class Room {
   /** Leases held by sockets and HTTP readers; the registry unloads the room when they reach zero. */
   leases = 0;
   private readonly log: Logger;
+  /** Limit trips are counted and logged with this room's logger. */
+  private readonly reporting: LimitReporting;
   /** Awareness: ownership [A1], removal on leave [A2], broadcast and publication to other instances. */
   private readonly presence: RoomPresence;
   /** The write path: appends in order [D1], compaction, failure [D6]. */
   private readonly durable: DurableLog;
   /** Relays durable updates to the peers (and the other instances) once per append batch [RL1]. */
   private readonly relays: RelayBatcher;
+  /** The checks a peer's update passes on its way into the document [R1][L2][M2][L9]. */
+  private readonly updates: ClientUpdates;
   /** Our state vector to newcomers [H2], answers to step1 [H3] and to other instances, once durable. */
   private readonly sync: SyncResponder;
   private uplink: RoomUplink | null = null;
@@ -74,6 +73,7 @@ export class Room {
     // The document id as guid: Yjs would otherwise draw a random uuid (31 getRandomValues calls) per room.
     this.doc = new Y.Doc({ guid: id });
     this.log = deps.logger.child({ doc: id });
+    this.reporting = { metrics: deps.metrics, logger: this.log };
     this.relays = new RelayBatcher((frame, except) => this.broadcast(frame, except));
     this.durable = new DurableLog(
       id,
@@ -82,6 +82,11 @@ export class Room {
       stored,
       { durable: (update, origin) => this.relays.relay(update, origin), failed: () => this.onWriteFailure() },
     );
+    this.updates = new ClientUpdates(this.doc, {
+      ...this.reporting,
+      maxDocBytes: deps.limits.maxDocBytes,
+      storedBytes: () => this.durable.approxBytes,
+    });
     this.sync = new SyncResponder(this.doc, this.durable, (conn, frame) => this.send(conn, frame));
     this.presence = new RoomPresence(this.doc, this.connections, {
       metrics: deps.metrics,
@@ -128,8 +133,9 @@ export class Room {
   /** Adds a socket [H2]: sends our state vector and the current awareness. Null when the room is full. */
   join(socket: PeerSocket, access: ConnectionAccess): Connection | null {
     if (this.connections.size >= this.deps.limits.maxConnectionsPerDoc) {
-      this.deps.metrics.limitTrips.inc({ limit: 'connections_per_doc' });
-      this.log.warn({ limit: this.deps.limits.maxConnectionsPerDoc }, 'document connection limit reached');
+      reportLimitTrip(this.reporting, 'connections_per_doc', 'document connection limit reached', {
+        max: this.deps.limits.maxConnectionsPerDoc,
+      });
       socket.close(CloseCode.TryAgainLater, 'too many connections to this document');
       return null;
     }
@@ -152,8 +158,7 @@ export class Room {
     const { metrics } = this.deps;
     metrics.bytesIn.inc(frame.byteLength);
     if (!conn.takeMessageBudget()) {
-      metrics.limitTrips.inc({ limit: 'message_rate' });
-      this.log.warn({ conn: conn.id }, 'message rate limit exceeded');
+      reportLimitTrip(this.reporting, 'message_rate', 'message rate limit exceeded', { conn: conn.id });
       return this.drop(conn, CloseCode.PolicyViolation, 'message rate limit exceeded');
     }
     try {
@@ -181,27 +186,8 @@ export class Room {
   }
 
   private applyClientUpdate(conn: Connection, update: Uint8Array): void {
-    if (!conn.canEdit) {
-      // [R1] View connections never change the document; the stock client sends an empty step2 anyway.
-      if (update.byteLength > 2) this.deps.metrics.droppedReadOnlyUpdates.inc();
-      return;
-    }
-    if (this.durable.approxBytes + update.byteLength > this.deps.limits.maxDocBytes) {
-      this.deps.metrics.limitTrips.inc({ limit: 'document_size' });
-      this.log.warn({ conn: conn.id, limit: this.deps.limits.maxDocBytes }, 'document size limit reached');
-      return this.drop(conn, CloseCode.PolicyViolation, 'document size limit reached');
-    }
-    // [M2] Parse and check the whole update before touching the document, so a malformed one changes nothing.
-    const refused = checkUpdate(update);
-    if (refused) throw new ProtocolError(refused);
-    Y.applyUpdate(this.doc, update, conn);
-    if (pendingBytes(this.doc) > MAX_PENDING_BYTES) {
-      // [L9] Held-back updates would make every later update slow; drop them (none was acknowledged).
-      dropPending(this.doc);
-      this.deps.metrics.limitTrips.inc({ limit: 'pending_updates' });
-      this.log.warn({ conn: conn.id, limit: MAX_PENDING_BYTES }, 'too many updates waiting for missing changes');
-      this.drop(conn, CloseCode.PolicyViolation, 'too many changes depend on changes the server does not have');
-    }
+    const refusal = this.updates.apply(conn, update);
+    if (refusal) this.drop(conn, refusal.code, refusal.reason);
   }
 
   /** [D1] Every change is appended before it is relayed; relays leave in the order appends complete. */
