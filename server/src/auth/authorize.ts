@@ -1,6 +1,6 @@
-import { isValidDocId } from '@tandem/common';
+import { isValidDocId, type Scope } from '@tandem/common';
 import type { DocMeta } from '../storage/doc-store.js';
-import { checkAccess, type Scope, type TokenClaims, type TokenVerifier } from './tokens.js';
+import { checkAccess, type TokenClaims, type TokenVerifier } from './tokens.js';
 
 export type AccessErrorCode = 'invalid_id' | 'unknown_document';
 

@@ -7,8 +7,6 @@ import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
  * links bumps it), optional `exp`. Pure: the clock is a parameter.
  */
 
-export type { Scope };
-
 export interface TokenClaims {
   docId: string;
   scope: Scope;

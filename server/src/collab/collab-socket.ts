@@ -3,7 +3,7 @@ import { isCurrentGeneration, type TokenClaims } from '../auth/tokens.js';
 import { reportLimitTrip } from '../limits.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
-import { CloseCode } from '../protocol/close-codes.js';
+import { CloseCode } from '@tandem/common';
 import type { Connection, PeerSocket } from '../rooms/connection.js';
 import { CapacityError, type RoomRegistry } from '../rooms/registry.js';
 import type { Room } from '../rooms/room.js';

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { authorize, bearerToken, type Access, type AuthorizeDeps } from '../auth/authorize.js';
-import type { Scope } from '../auth/tokens.js';
+import type { Scope } from '@tandem/common';
 
 /** The token from `Authorization: Bearer …` or `?token=…`. */
 export function tokenFrom(c: Context): string | undefined {

@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { CloseCode } from '../protocol/close-codes.js';
+import { CloseCode } from '@tandem/common';
 import { ProtocolError } from '../protocol/messages.js';
 import { reportLimitTrip, type LimitReporting } from '../limits.js';
 import type { Connection } from './connection.js';

@@ -1,7 +1,7 @@
 import { isCurrentGeneration } from '../auth/tokens.js';
 import { DocLink } from '../cluster/doc-link.js';
 import type { ClusterBus } from '../cluster/redis-bus.js';
-import { CloseCode } from '../protocol/close-codes.js';
+import { CloseCode } from '@tandem/common';
 import { UnknownDocError, type DocMeta } from '../storage/doc-store.js';
 import { Room, type RoomDeps } from './room.js';
 

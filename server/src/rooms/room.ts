@@ -4,7 +4,7 @@ import { reportLimitTrip, type LimitReporting } from '../limits.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { DocMeta, DocStore } from '../storage/doc-store.js';
-import { CloseCode } from '../protocol/close-codes.js';
+import { CloseCode } from '@tandem/common';
 import { ProtocolError, decodeClientMessage } from '../protocol/messages.js';
 import { ClientUpdates } from './client-updates.js';
 import { Connection, type ConnectionAccess, type PeerSocket } from './connection.js';

@@ -2,7 +2,7 @@ import type { Server as HttpServer } from 'node:http';
 import type { WebSocket } from 'ws';
 import type { ClusterBus } from '../cluster/redis-bus.js';
 import type { Logger } from '../logger.js';
-import { CloseCode } from '../protocol/close-codes.js';
+import { CloseCode } from '@tandem/common';
 import type { RoomRegistry } from '../rooms/registry.js';
 import type { DocStore } from '../storage/doc-store.js';
 import type { MemoryReturn } from './memory-return.js';

@@ -1,1 +1,0 @@
-export { CloseCode } from '@tandem/common';
