@@ -1,7 +1,7 @@
 import type { Logger } from '../logger.js';
 import type { DocStore } from './doc-store.js';
-import { createFileStore } from './file/store.js';
-import { createPgStore } from './pg/store.js';
+import { FileStore } from './file/store.js';
+import { PgStore } from './pg/store.js';
 
 export interface ConfiguredStore {
   store: DocStore;
@@ -28,7 +28,7 @@ export interface StoreOptions {
 export async function openConfiguredStore(options: StoreOptions): Promise<ConfiguredStore> {
   const { logger } = options;
   if (options.databaseUrl) {
-    const store = createPgStore({
+    const store = new PgStore({
       databaseUrl: options.databaseUrl,
       logger: logger.child({ component: 'postgres' }),
       pool: { max: options.poolSize },
@@ -37,6 +37,6 @@ export async function openConfiguredStore(options: StoreOptions): Promise<Config
     await store.ready();
     return { store, kind: 'postgres', healthy: () => store.healthy };
   }
-  const store = await createFileStore({ dataDir: options.dataDir, fsyncIntervalMs: options.fsyncIntervalMs, logger });
+  const store = new FileStore({ dataDir: options.dataDir, fsyncIntervalMs: options.fsyncIntervalMs, logger });
   return { store, kind: 'file', healthy: () => true };
 }

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { encodeAwareness, encodeAwarenessEntries } from '../../src/protocol/messages.js';
-import { createFileStore } from '../../src/storage/file/store.js';
+import { FileStore } from '../../src/storage/file/store.js';
 import { createDoc, upgradeStatus, waitFor } from '../support/harness.js';
 import { rawJoin } from '../integration/support.js';
 import {
@@ -17,6 +17,7 @@ import {
   expectServerLetGo,
   frame,
   metric,
+  overriding,
   rawUpgrade,
   requestHead,
   statusOf,
@@ -143,9 +144,8 @@ describe('open documents [L6]', () => {
       },
       {
         store: (dataDir) => {
-          const inner = createFileStore({ dataDir, fsyncIntervalMs: 50 });
-          return {
-            ...inner,
+          const inner = new FileStore({ dataDir, fsyncIntervalMs: 50 });
+          return overriding(inner, {
             async load(id) {
               if (id === slowId) {
                 loadsStarted++;
@@ -153,7 +153,7 @@ describe('open documents [L6]', () => {
               }
               return inner.load(id);
             },
-          };
+          });
         },
       },
     );
@@ -190,9 +190,8 @@ describe('messages sent before the document is open [L4]', () => {
       },
       {
         store: (dataDir) => {
-          const inner = createFileStore({ dataDir, fsyncIntervalMs: 50 });
-          return {
-            ...inner,
+          const inner = new FileStore({ dataDir, fsyncIntervalMs: 50 });
+          return overriding(inner, {
             async load(id) {
               if (id === slowId) {
                 loadsStarted++;
@@ -200,7 +199,7 @@ describe('messages sent before the document is open [L4]', () => {
               }
               return inner.load(id);
             },
-          };
+          });
         },
       },
     );

@@ -7,11 +7,11 @@
  * (integration/lifecycle "[U3][U2]").
  */
 import { describe, expect, it } from 'vitest';
-import { createFileStore, type StoreIo } from '../../src/storage/file/store.js';
+import { FileStore, type StoreIo } from '../../src/storage/file/store.js';
 import { defaultIo } from '../../src/storage/file/fs-util.js';
 import { connectClient, createDoc, synced, upgradeStatus, waitFor } from '../support/harness.js';
 import { rawJoin } from '../integration/support.js';
-import { hashTree, metric, storedText, withServer } from './support.js';
+import { hashTree, metric, overriding, storedText, withServer } from './support.js';
 
 const fault = (code: string) => Object.assign(new Error(`${code}: injected by the test`), { code });
 
@@ -65,7 +65,7 @@ describe('write failures [D1][D6]', () => {
           await waitFor(() => s.registry.size === 0, 'room unloaded');
           expect(await storedText(s.store, id)).toBe('before;during;');
         },
-        { store: (dataDir) => createFileStore({ dataDir, fsyncIntervalMs: Number(env.FSYNC_INTERVAL_MS), io }) },
+        { store: (dataDir) => new FileStore({ dataDir, fsyncIntervalMs: Number(env.FSYNC_INTERVAL_MS), io }) },
       );
     },
   );
@@ -110,8 +110,8 @@ describe('read failures at load [U5]', () => {
       },
       {
         store: (dataDir) => {
-          const inner = createFileStore({ dataDir, fsyncIntervalMs: 50 });
-          return { ...inner, load: (id) => (failing && id === target ? Promise.reject(fault('EIO')) : inner.load(id)) };
+          const inner = new FileStore({ dataDir, fsyncIntervalMs: 50 });
+          return overriding(inner, { load: (id) => (failing && id === target ? Promise.reject(fault('EIO')) : inner.load(id)) });
         },
       },
     );

@@ -403,3 +403,22 @@ export async function storedText(store: DocStore, id: string): Promise<string> {
   });
   return doc.getText('t').toString();
 }
+
+/**
+ * `store` with `overrides` in place of some methods; the rest are forwarded to `store` itself, so a class
+ * store keeps its `this` (spreading an instance would drop the methods that live on its prototype).
+ */
+export function overriding(store: DocStore, overrides: Partial<DocStore>): DocStore {
+  return {
+    create: (meta) => store.create(meta),
+    getMeta: (id) => store.getMeta(id),
+    putMeta: (meta) => store.putMeta(meta),
+    load: (id) => store.load(id),
+    append: (id, update) => store.append(id, update),
+    compact: (id, snapshot) => store.compact(id, snapshot),
+    flush: (id) => store.flush(id),
+    release: (id) => store.release(id),
+    close: () => store.close(),
+    ...overrides,
+  };
+}

@@ -51,6 +51,7 @@ import {
   silentLogger,
   StoreClosedError,
   UnknownDocError,
+  type DocMeta,
   type DocStore,
   type StoredDoc,
   type StoreLogger,
@@ -74,212 +75,222 @@ export interface FileStoreOptions {
   io?: Partial<StoreIo>;
 }
 
-export function createFileStore(options: FileStoreOptions): DocStore {
-  const docsDir = join(resolve(options.dataDir), 'docs');
-  const logger = options.logger ?? silentLogger;
-  const hooks = options.hooks ?? {};
-  const entries = new Map<string, DocEntry>();
-  const dirty = new Set<DocEntry>();
-  let fsyncTimer: NodeJS.Timeout | null = null;
-  let closed: Promise<void> | null = null;
+/** The file-system `DocStore` (the scheme is described at the top of this file). */
+export class FileStore implements DocStore {
+  private readonly docsDir: string;
+  private readonly logger: StoreLogger;
+  private readonly hooks: CompactionHooks;
+  private readonly entries = new Map<string, DocEntry>();
+  private readonly dirty = new Set<DocEntry>();
+  private fsyncTimer: NodeJS.Timeout | null = null;
+  private closed: Promise<void> | null = null;
+  /** What every document's entry shares: the I/O, the logger and the store-wide fsync timer. */
+  private readonly ctx: EntryContext;
 
-  const ctx: EntryContext = {
-    io: { ...defaultIo, ...options.io },
-    logger,
-    fsyncIntervalMs: Math.max(0, options.fsyncIntervalMs),
-    markDirty(entry) {
-      dirty.add(entry);
-      if (!fsyncTimer) {
-        fsyncTimer = setTimeout(syncDirty, ctx.fsyncIntervalMs);
-        fsyncTimer.unref();
+  constructor(options: FileStoreOptions) {
+    this.docsDir = join(resolve(options.dataDir), 'docs');
+    this.logger = options.logger ?? silentLogger;
+    this.hooks = options.hooks ?? {};
+    this.ctx = {
+      io: { ...defaultIo, ...options.io },
+      logger: this.logger,
+      fsyncIntervalMs: Math.max(0, options.fsyncIntervalMs),
+      markDirty: (entry) => {
+        this.dirty.add(entry);
+        if (!this.fsyncTimer) {
+          this.fsyncTimer = setTimeout(() => this.syncDirty(), this.ctx.fsyncIntervalMs);
+          this.fsyncTimer.unref();
+        }
+      },
+      unmarkDirty: (entry) => {
+        this.dirty.delete(entry);
+      },
+    };
+  }
+
+  create(meta: DocMeta): Promise<void> {
+    return this.withEntry(meta.id, (entry) =>
+      entry.metaLock.run(async () => {
+        if (await metaFileExists(entry.dir)) throw new DocExistsError(entry.id);
+        const madeDir = await mkdir(this.docsDir, { recursive: true });
+        if (madeDir) {
+          // Make the new directories' entries durable: the topmost one's in its parent, docs/ in dataDir.
+          await fsyncDir(dirname(madeDir));
+          await fsyncDir(dirname(this.docsDir));
+        }
+        try {
+          await mkdir(entry.dir);
+        } catch (err) {
+          if (!isErrno(err, 'EEXIST')) throw err;
+          await entry.lock.run(async () => {
+            await entry.closeState(false);
+            await this.removeOrphans(entry);
+          });
+        }
+        await writeMetaFile(this.ctx.io, entry.dir, meta);
+        await fsyncDir(this.docsDir);
+      }),
+    );
+  }
+
+  async getMeta(id: string): Promise<DocMeta | null> {
+    this.checkOpen();
+    return readMetaFile(this.docDir(id));
+  }
+
+  putMeta(meta: DocMeta): Promise<void> {
+    return this.withEntry(meta.id, (entry) =>
+      entry.metaLock.run(async () => {
+        if (!(await metaFileExists(entry.dir))) throw new UnknownDocError(entry.id);
+        await writeMetaFile(this.ctx.io, entry.dir, meta);
+      }),
+    );
+  }
+
+  load(id: string): Promise<StoredDoc | null> {
+    return this.withEntry(id, async (entry): Promise<StoredDoc | null> => {
+      await entry.queue.barrier();
+      const scan = await entry.lock.run(() => entry.scan());
+      return scan ? scan.stored : null;
+    });
+  }
+
+  append(id: string, update: Uint8Array): Promise<void> {
+    let entry: DocEntry;
+    try {
+      this.checkOpen();
+      entry = this.entryFor(id);
+      if (update.byteLength === 0 || update.byteLength > MAX_RECORD_BYTES) {
+        throw new RangeError(`cannot append an update of ${update.byteLength} bytes`);
       }
-    },
-    unmarkDirty(entry) {
-      dirty.delete(entry);
-    },
-  };
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    entry.users++;
+    return entry.queue.push(Buffer.from(update)).finally(() => {
+      entry.users--;
+      this.maybeForget(entry);
+    });
+  }
 
-  function syncDirty(): void {
-    fsyncTimer = null;
-    for (const entry of [...dirty]) {
+  compact(id: string, snapshot: () => Uint8Array): Promise<void> {
+    return this.withEntry(id, (entry) =>
+      entry.compactions.run(async () => {
+        entry.compacting = true;
+        try {
+          await compactDoc({
+            docId: entry.id,
+            dir: entry.dir,
+            lock: entry.lock,
+            io: this.ctx.io,
+            hooks: this.hooks,
+            logger: this.logger,
+            snapshot,
+            getState: () => entry.ensureState(),
+            currentState: () => entry.state,
+            closeLog: () => entry.closeLog(),
+          });
+        } finally {
+          entry.compacting = false;
+        }
+      }),
+    );
+  }
+
+  async flush(id?: string): Promise<void> {
+    this.checkOpen();
+    if (id !== undefined) this.docDir(id);
+    const targets = id === undefined ? [...this.entries.values()] : [this.entries.get(id)];
+    await Promise.all(
+      targets.map(async (entry) => {
+        if (!entry) return;
+        await entry.queue.barrier();
+        await entry.lock.run(() => entry.syncLog());
+      }),
+    );
+  }
+
+  async release(id: string): Promise<void> {
+    this.checkOpen();
+    this.docDir(id);
+    const entry = this.entries.get(id);
+    if (!entry) return;
+    entry.users++;
+    try {
+      await entry.release();
+    } finally {
+      entry.users--;
+      this.maybeForget(entry);
+    }
+  }
+
+  close(): Promise<void> {
+    this.closed ??= (async () => {
+      if (this.fsyncTimer) clearTimeout(this.fsyncTimer);
+      this.fsyncTimer = null;
+      const results = await Promise.allSettled([...this.entries.values()].map((entry) => entry.release()));
+      this.entries.clear();
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
+    })();
+    return this.closed;
+  }
+
+  private syncDirty(): void {
+    this.fsyncTimer = null;
+    for (const entry of [...this.dirty]) {
       entry.syncInBackground().catch((err: unknown) => {
-        logger.error({ docId: entry.id, err }, 'fsync of document log failed');
+        this.logger.error({ docId: entry.id, err }, 'fsync of document log failed');
       });
     }
   }
 
   /** The only place a path is built from an id (D7). */
-  function docDir(id: string): string {
+  private docDir(id: string): string {
     assertValidDocId(id);
-    const dir = join(docsDir, id);
-    if (dirname(dir) !== docsDir) throw new Error(`refusing document path ${dir}`);
+    const dir = join(this.docsDir, id);
+    if (dirname(dir) !== this.docsDir) throw new Error(`refusing document path ${dir}`);
     return dir;
   }
 
-  function checkOpen(): void {
-    if (closed) throw new StoreClosedError();
+  private checkOpen(): void {
+    if (this.closed) throw new StoreClosedError();
   }
 
-  function entryFor(id: string): DocEntry {
-    const dir = docDir(id);
-    let entry = entries.get(id);
+  private entryFor(id: string): DocEntry {
+    const dir = this.docDir(id);
+    let entry = this.entries.get(id);
     if (!entry) {
-      entry = new DocEntry(id, dir, ctx);
-      entries.set(id, entry);
+      entry = new DocEntry(id, dir, this.ctx);
+      this.entries.set(id, entry);
     }
     return entry;
   }
 
   /** Runs `fn` as one operation on the document's entry (validating the id first). */
-  async function withEntry<T>(id: string, fn: (entry: DocEntry) => Promise<T>): Promise<T> {
-    checkOpen();
-    const entry = entryFor(id);
+  private async withEntry<T>(id: string, fn: (entry: DocEntry) => Promise<T>): Promise<T> {
+    this.checkOpen();
+    const entry = this.entryFor(id);
     entry.users++;
     try {
       return await fn(entry);
     } finally {
       entry.users--;
-      maybeForget(entry);
+      this.maybeForget(entry);
     }
   }
 
-  function maybeForget(entry: DocEntry): void {
-    if (entry.users === 0 && entry.state === null && entry.queue.idle && entries.get(entry.id) === entry) {
-      entries.delete(entry.id);
+  private maybeForget(entry: DocEntry): void {
+    if (entry.users === 0 && entry.state === null && entry.queue.idle && this.entries.get(entry.id) === entry) {
+      this.entries.delete(entry.id);
     }
   }
 
   /** A directory without meta.json is a create that crashed before its rename; nothing in it is ours. */
-  async function removeOrphans(entry: DocEntry): Promise<void> {
+  private async removeOrphans(entry: DocEntry): Promise<void> {
     const orphans = (await readdir(entry.dir)).filter((n) => n !== META_FILE && n !== `${META_FILE}.tmp`);
     if (orphans.length === 0) return;
-    logger.warn({ docId: entry.id, files: orphans }, 'removing files of a document that was never created');
+    this.logger.warn({ docId: entry.id, files: orphans }, 'removing files of a document that was never created');
     for (const name of orphans) await unlinkIfPresent(join(entry.dir, name));
   }
-
-  return {
-    create: (meta) =>
-      withEntry(meta.id, (entry) =>
-        entry.metaLock.run(async () => {
-          if (await metaFileExists(entry.dir)) throw new DocExistsError(entry.id);
-          const madeDir = await mkdir(docsDir, { recursive: true });
-          if (madeDir) {
-            // Make the new directories' entries durable: the topmost one's in its parent, docs/ in dataDir.
-            await fsyncDir(dirname(madeDir));
-            await fsyncDir(dirname(docsDir));
-          }
-          try {
-            await mkdir(entry.dir);
-          } catch (err) {
-            if (!isErrno(err, 'EEXIST')) throw err;
-            await entry.lock.run(async () => {
-              await entry.closeState(false);
-              await removeOrphans(entry);
-            });
-          }
-          await writeMetaFile(ctx.io, entry.dir, meta);
-          await fsyncDir(docsDir);
-        }),
-      ),
-
-    async getMeta(id) {
-      checkOpen();
-      return readMetaFile(docDir(id));
-    },
-
-    putMeta: (meta) =>
-      withEntry(meta.id, (entry) =>
-        entry.metaLock.run(async () => {
-          if (!(await metaFileExists(entry.dir))) throw new UnknownDocError(entry.id);
-          await writeMetaFile(ctx.io, entry.dir, meta);
-        }),
-      ),
-
-    load: (id) =>
-      withEntry(id, async (entry): Promise<StoredDoc | null> => {
-        await entry.queue.barrier();
-        const scan = await entry.lock.run(() => entry.scan());
-        return scan ? scan.stored : null;
-      }),
-
-    append(id, update) {
-      let entry: DocEntry;
-      try {
-        checkOpen();
-        entry = entryFor(id);
-        if (update.byteLength === 0 || update.byteLength > MAX_RECORD_BYTES) {
-          throw new RangeError(`cannot append an update of ${update.byteLength} bytes`);
-        }
-      } catch (err) {
-        return Promise.reject(err);
-      }
-      entry.users++;
-      return entry.queue.push(Buffer.from(update)).finally(() => {
-        entry.users--;
-        maybeForget(entry);
-      });
-    },
-
-    compact: (id, snapshot) =>
-      withEntry(id, (entry) =>
-        entry.compactions.run(async () => {
-          entry.compacting = true;
-          try {
-            await compactDoc({
-              docId: entry.id,
-              dir: entry.dir,
-              lock: entry.lock,
-              io: ctx.io,
-              hooks,
-              logger,
-              snapshot,
-              getState: () => entry.ensureState(),
-              currentState: () => entry.state,
-              closeLog: () => entry.closeLog(),
-            });
-          } finally {
-            entry.compacting = false;
-          }
-        }),
-      ),
-
-    async flush(id) {
-      checkOpen();
-      if (id !== undefined) docDir(id);
-      const targets = id === undefined ? [...entries.values()] : [entries.get(id)];
-      await Promise.all(
-        targets.map(async (entry) => {
-          if (!entry) return;
-          await entry.queue.barrier();
-          await entry.lock.run(() => entry.syncLog());
-        }),
-      );
-    },
-
-    async release(id) {
-      checkOpen();
-      docDir(id);
-      const entry = entries.get(id);
-      if (!entry) return;
-      entry.users++;
-      try {
-        await entry.release();
-      } finally {
-        entry.users--;
-        maybeForget(entry);
-      }
-    },
-
-    close() {
-      closed ??= (async () => {
-        if (fsyncTimer) clearTimeout(fsyncTimer);
-        fsyncTimer = null;
-        const results = await Promise.allSettled([...entries.values()].map((entry) => entry.release()));
-        entries.clear();
-        const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-        if (failed) throw failed.reason;
-      })();
-      return closed;
-    },
-  };
 }

@@ -28,6 +28,7 @@ import {
   UnknownDocError,
   type DocMeta,
   type DocStore,
+  type StoredDoc,
   type StoreLogger,
 } from '../doc-store.js';
 import { PgAppendQueue } from './append-queue.js';
@@ -35,7 +36,7 @@ import { compactPgDoc } from './compaction.js';
 import { insertUpdates, loadPgDoc } from './doc-rows.js';
 import { DEFAULT_RETRY, isTransientPgError, isUniqueViolation, type RetryPolicy } from './errors.js';
 import { PgHealth } from './health.js';
-import { ensurePgSchema, pgTables } from './schema.js';
+import { ensurePgSchema, pgTables, type PgTables } from './schema.js';
 
 export { AppendQueueFullError } from './append-queue.js';
 
@@ -83,193 +84,215 @@ const MAX_BATCH_BYTES = 4 * 1024 * 1024;
 const MAX_BATCH_ROWS = 5_000;
 const HEALTH_CHECK_TIMEOUT_MS = 2_000;
 
-export function createPgStore(options: PgStoreOptions): PgDocStore {
-  const tables = pgTables(options.schema ?? 'tandem');
-  const logger = options.logger ?? silentLogger;
-  const retry: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
-  const pool = new pg.Pool({
-    connectionString: options.databaseUrl,
-    max: options.pool?.max ?? DEFAULT_POOL_MAX,
-    connectionTimeoutMillis: options.pool?.connectionTimeoutMs ?? 5_000,
-    keepAlive: true,
-    application_name: 'tandem',
-  });
-  let schemaReady: Promise<void> | null = null;
-  let schemaCreated = false;
-  let closed: Promise<void> | null = null;
-  const running = new Set<Promise<unknown>>();
+/** The PostgreSQL `DocStore` (see the top of this file); construction throws on an invalid schema name. */
+export class PgStore implements PgDocStore {
+  private readonly tables: PgTables;
+  private readonly logger: StoreLogger;
+  private readonly pool: pg.Pool;
+  private readonly reachability: PgHealth;
+  private readonly queue: PgAppendQueue;
+  private readonly closeTimeoutMs: number;
+  private schemaReady: Promise<void> | null = null;
+  private schemaCreated = false;
+  private closed: Promise<void> | null = null;
+  private readonly running = new Set<Promise<unknown>>();
 
-  // The probe also finishes creating the tables if that failed, so a store opened while the database was
-  // down becomes healthy by itself once it answers.
-  const health = new PgHealth(
-    async () => {
-      await pool.query('SELECT 1');
-      if (!schemaCreated) await ensureSchema();
-    },
-    retry,
-    logger,
-  );
-  // An idle pooled connection that dies (server restart, failover) is reported here; without a listener
-  // the pool would throw it as an uncaught error and take the process down.
-  pool.on('error', (err) => health.failed(err));
+  constructor(options: PgStoreOptions) {
+    this.tables = pgTables(options.schema ?? 'tandem');
+    this.logger = options.logger ?? silentLogger;
+    const retry: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
+    this.closeTimeoutMs = options.closeTimeoutMs ?? 10_000;
+    this.pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: options.pool?.max ?? DEFAULT_POOL_MAX,
+      connectionTimeoutMillis: options.pool?.connectionTimeoutMs ?? 5_000,
+      keepAlive: true,
+      application_name: 'tandem',
+    });
+
+    // The probe also finishes creating the tables if that failed, so a store opened while the database was
+    // down becomes healthy by itself once it answers.
+    this.reachability = new PgHealth(
+      async () => {
+        await this.pool.query('SELECT 1');
+        if (!this.schemaCreated) await this.ensureSchema();
+      },
+      retry,
+      this.logger,
+    );
+    // An idle pooled connection that dies (server restart, failover) is reported here; without a listener
+    // the pool would throw it as an uncaught error and take the process down.
+    this.pool.on('error', (err) => this.reachability.failed(err));
+
+    this.queue = new PgAppendQueue({
+      write: async (rows) => {
+        await this.ensureSchema();
+        return insertUpdates(this.pool, this.tables, rows);
+      },
+      isTransient: isTransientPgError,
+      retry,
+      maxQueuedBytes: options.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES,
+      maxBatchBytes: MAX_BATCH_BYTES,
+      maxBatchRows: MAX_BATCH_ROWS,
+      groupCommitMs: Math.max(0, options.groupCommitMs ?? 0),
+      onTransientFailure: (err, attempt) => {
+        this.reachability.failed(err);
+        if (attempt === 0) {
+          this.logger.warn(
+            { err, queuedBytes: this.queue.queuedBytes },
+            'PostgreSQL append failed; retrying until the database answers',
+          );
+        }
+      },
+      onCommit: () => this.reachability.succeeded(),
+    });
+
+    // Start creating the tables now; callers that care await ready(), the others find out on first use.
+    this.ensureSchema().catch((err: unknown) => {
+      if (isTransientPgError(err)) this.reachability.failed(err);
+      else this.logger.error({ err }, 'PostgreSQL store could not create its tables');
+    });
+  }
+
+  ready(): Promise<void> {
+    return this.closed ? Promise.reject(new StoreClosedError()) : this.ensureSchema();
+  }
+
+  get healthy(): boolean {
+    return !this.closed && this.schemaCreated && this.reachability.isReachable && !this.queue.retrying;
+  }
+
+  async health(): Promise<boolean> {
+    if (this.closed) return false;
+    await this.reachability.check(HEALTH_CHECK_TIMEOUT_MS);
+    return this.healthy;
+  }
+
+  get queuedBytes(): number {
+    return this.queue.queuedBytes;
+  }
+
+  create(meta: DocMeta): Promise<void> {
+    return this.operation(meta.id, async () => {
+      try {
+        await this.pool.query(`INSERT INTO ${this.tables.docs} (id, meta) VALUES ($1, $2::jsonb)`, [
+          meta.id,
+          JSON.stringify(meta),
+        ]);
+      } catch (err) {
+        if (isUniqueViolation(err)) throw new DocExistsError(meta.id);
+        throw err;
+      }
+    });
+  }
+
+  getMeta(id: string): Promise<DocMeta | null> {
+    return this.operation(id, async () => {
+      const result = await this.pool.query<{ meta: DocMeta }>(`SELECT meta FROM ${this.tables.docs} WHERE id = $1`, [id]);
+      return result.rows[0]?.meta ?? null;
+    });
+  }
+
+  putMeta(meta: DocMeta): Promise<void> {
+    return this.operation(meta.id, async () => {
+      const result = await this.pool.query(`UPDATE ${this.tables.docs} SET meta = $2::jsonb WHERE id = $1`, [
+        meta.id,
+        JSON.stringify(meta),
+      ]);
+      if (result.rowCount === 0) throw new UnknownDocError(meta.id);
+    });
+  }
+
+  load(id: string): Promise<StoredDoc | null> {
+    return this.operation(id, async () => {
+      // Reflect every append this store accepted before the load, as the file store does.
+      await this.queue.settled(id);
+      return loadPgDoc(this.pool, this.tables, id);
+    });
+  }
+
+  append(id: string, update: Uint8Array): Promise<void> {
+    try {
+      this.admit(id);
+      if (update.byteLength === 0) throw new RangeError('cannot append an empty update');
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    // A copy: the caller may reuse its buffer before the batch is sent.
+    return this.queue.push(id, Buffer.from(update));
+  }
+
+  compact(id: string, snapshot: () => Uint8Array): Promise<void> {
+    return this.operation(id, async () => {
+      await compactPgDoc(this.pool, this.tables, id, snapshot);
+    });
+  }
+
+  // Appends resolve only once committed, so flushing is waiting for those still queued.
+  flush(id?: string): Promise<void> {
+    return this.appendsSettled(id);
+  }
+
+  // Nothing is held open per document: releasing is flushing.
+  release(id: string): Promise<void> {
+    return this.appendsSettled(id);
+  }
+
+  close(): Promise<void> {
+    this.closed ??= (async () => {
+      await this.queue.drain(this.closeTimeoutMs);
+      await Promise.allSettled([...this.running]);
+      this.reachability.stop();
+      await this.pool.end();
+    })();
+    return this.closed;
+  }
 
   /** Creates the tables once; a failure is forgotten, so the next operation tries again. */
-  function ensureSchema(): Promise<void> {
-    schemaReady ??= ensurePgSchema(pool, tables).then(
+  private ensureSchema(): Promise<void> {
+    this.schemaReady ??= ensurePgSchema(this.pool, this.tables).then(
       () => {
-        schemaCreated = true;
+        this.schemaCreated = true;
       },
       (err: unknown) => {
-        schemaReady = null;
+        this.schemaReady = null;
         throw err;
       },
     );
-    return schemaReady;
+    return this.schemaReady;
   }
 
   /** Refuses work after close() and ids that are not document ids — before anything reaches the database. */
-  function admit(id: string | undefined): void {
-    if (closed) throw new StoreClosedError();
+  private admit(id: string | undefined): void {
+    if (this.closed) throw new StoreClosedError();
     if (id !== undefined) assertValidDocId(id);
   }
 
   /** A database operation on `id`: admitted, run once the tables exist; unreachability is reported. */
-  function operation<T>(id: string, work: () => Promise<T>): Promise<T> {
+  private operation<T>(id: string, work: () => Promise<T>): Promise<T> {
     try {
-      admit(id);
+      this.admit(id);
     } catch (err) {
       return Promise.reject(err);
     }
     const done = (async () => {
       try {
-        await ensureSchema();
+        await this.ensureSchema();
         return await work();
       } catch (err) {
-        if (isTransientPgError(err)) health.failed(err);
+        if (isTransientPgError(err)) this.reachability.failed(err);
         throw err;
       }
     })();
-    running.add(done);
-    const forget = (): void => void running.delete(done);
+    this.running.add(done);
+    const forget = (): void => void this.running.delete(done);
     done.then(forget, forget);
     return done;
   }
 
   /** Waits for this store's appends (of `id`, or all) to settle; needs no database round trip of its own. */
-  async function appendsSettled(id: string | undefined): Promise<void> {
-    admit(id);
-    await queue.settled(id);
+  private async appendsSettled(id: string | undefined): Promise<void> {
+    this.admit(id);
+    await this.queue.settled(id);
   }
-
-  const queue = new PgAppendQueue({
-    async write(rows) {
-      await ensureSchema();
-      return insertUpdates(pool, tables, rows);
-    },
-    isTransient: isTransientPgError,
-    retry,
-    maxQueuedBytes: options.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES,
-    maxBatchBytes: MAX_BATCH_BYTES,
-    maxBatchRows: MAX_BATCH_ROWS,
-    groupCommitMs: Math.max(0, options.groupCommitMs ?? 0),
-    onTransientFailure(err, attempt) {
-      health.failed(err);
-      if (attempt === 0) {
-        logger.warn({ err, queuedBytes: queue.queuedBytes }, 'PostgreSQL append failed; retrying until the database answers');
-      }
-    },
-    onCommit: () => health.succeeded(),
-  });
-
-  // Start creating the tables now; callers that care await ready(), the others find out on first use.
-  ensureSchema().catch((err: unknown) => {
-    if (isTransientPgError(err)) health.failed(err);
-    else logger.error({ err }, 'PostgreSQL store could not create its tables');
-  });
-
-  function isHealthy(): boolean {
-    return !closed && schemaCreated && health.isReachable && !queue.retrying;
-  }
-
-  return {
-    ready: () => (closed ? Promise.reject(new StoreClosedError()) : ensureSchema()),
-
-    get healthy() {
-      return isHealthy();
-    },
-
-    async health() {
-      if (closed) return false;
-      await health.check(HEALTH_CHECK_TIMEOUT_MS);
-      return isHealthy();
-    },
-
-    get queuedBytes() {
-      return queue.queuedBytes;
-    },
-
-    create: (meta: DocMeta) =>
-      operation(meta.id, async () => {
-        try {
-          await pool.query(`INSERT INTO ${tables.docs} (id, meta) VALUES ($1, $2::jsonb)`, [meta.id, JSON.stringify(meta)]);
-        } catch (err) {
-          if (isUniqueViolation(err)) throw new DocExistsError(meta.id);
-          throw err;
-        }
-      }),
-
-    getMeta: (id: string) =>
-      operation(id, async () => {
-        const result = await pool.query<{ meta: DocMeta }>(`SELECT meta FROM ${tables.docs} WHERE id = $1`, [id]);
-        return result.rows[0]?.meta ?? null;
-      }),
-
-    putMeta: (meta: DocMeta) =>
-      operation(meta.id, async () => {
-        const result = await pool.query(`UPDATE ${tables.docs} SET meta = $2::jsonb WHERE id = $1`, [
-          meta.id,
-          JSON.stringify(meta),
-        ]);
-        if (result.rowCount === 0) throw new UnknownDocError(meta.id);
-      }),
-
-    load: (id: string) =>
-      operation(id, async () => {
-        // Reflect every append this store accepted before the load, as the file store does.
-        await queue.settled(id);
-        return loadPgDoc(pool, tables, id);
-      }),
-
-    append(id: string, update: Uint8Array) {
-      try {
-        admit(id);
-        if (update.byteLength === 0) throw new RangeError('cannot append an empty update');
-      } catch (err) {
-        return Promise.reject(err);
-      }
-      // A copy: the caller may reuse its buffer before the batch is sent.
-      return queue.push(id, Buffer.from(update));
-    },
-
-    compact: (id: string, snapshot: () => Uint8Array) =>
-      operation(id, async () => {
-        await compactPgDoc(pool, tables, id, snapshot);
-      }),
-
-    // Appends resolve only once committed, so flushing is waiting for those still queued.
-    flush: (id?: string) => appendsSettled(id),
-
-    // Nothing is held open per document: releasing is flushing.
-    release: (id: string) => appendsSettled(id),
-
-    close() {
-      closed ??= (async () => {
-        await queue.drain(options.closeTimeoutMs ?? 10_000);
-        await Promise.allSettled([...running]);
-        health.stop();
-        await pool.end();
-      })();
-      return closed;
-    },
-  };
 }

@@ -8,7 +8,7 @@
  * Every edit pushes its sequence number onto the Y.Array 'a'; "ack <n>" is printed once its append resolved.
  */
 import * as Y from 'yjs';
-import { createFileStore } from '../../../src/storage/file/store.js';
+import { FileStore } from '../../../src/storage/file/store.js';
 
 export const CRASH_DOC_ID = 'crashdoc_0001';
 
@@ -16,7 +16,7 @@ const [dataDir, scenario, target] = process.argv.slice(2);
 if (!dataDir || !scenario) throw new Error('usage: crash-child <dataDir> compact|append [step]');
 
 let armed = false;
-const store = createFileStore({
+const store = new FileStore({
   dataDir,
   fsyncIntervalMs: 1000,
   hooks: {

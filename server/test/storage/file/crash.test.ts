@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CompactionStep } from '../../../src/storage/file/store.js';
-import { createFileStore } from '../../../src/storage/file/store.js';
+import { FileStore } from '../../../src/storage/file/store.js';
 import { rebuild, recordingLogger } from '../helpers.js';
 import { buildChild, runChild, type ChildBuild, type ChildResult } from './child-process.js';
 
@@ -37,7 +37,7 @@ async function freshDataDir(): Promise<string> {
  */
 async function verifyRecovered(dataDir: string, result: ChildResult): Promise<number> {
   const { logger, entries } = recordingLogger();
-  let store = createFileStore({ dataDir, fsyncIntervalMs: 5, logger });
+  let store = new FileStore({ dataDir, fsyncIntervalMs: 5, logger });
   const doc = rebuild((await store.load(DOC_ID))!);
   const values = doc.getArray<number>('a').toArray();
   expect(values).toEqual(values.map((_, i) => i));
@@ -53,7 +53,7 @@ async function verifyRecovered(dataDir: string, result: ChildResult): Promise<nu
   await store.compact(DOC_ID, () => Y.encodeStateAsUpdate(extra));
   extra.getArray<number>('a').push([values.length + 1]);
   await store.close();
-  store = createFileStore({ dataDir, fsyncIntervalMs: 5 });
+  store = new FileStore({ dataDir, fsyncIntervalMs: 5 });
   const again = rebuild((await store.load(DOC_ID))!);
   expect(again.getArray('a').toArray()).toEqual([...values, values.length, values.length + 1]);
   await store.close();

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DocStore } from '../../../src/storage/doc-store.js';
-import { createFileStore, type FileStoreOptions, type StoreIo } from '../../../src/storage/file/store.js';
+import { FileStore, type FileStoreOptions, type StoreIo } from '../../../src/storage/file/store.js';
 import { defaultIo } from '../../../src/storage/file/fs-util.js';
 import { INVALID_IDS } from '../contract.js';
 import { content, EditingDoc, makeMeta, newDocId, rebuild, recordingLogger } from '../helpers.js';
@@ -25,7 +25,7 @@ afterEach(async () => {
 });
 
 function open(options: Partial<FileStoreOptions> = {}): DocStore {
-  const store = createFileStore({ dataDir, fsyncIntervalMs: 5, ...options });
+  const store = new FileStore({ dataDir, fsyncIntervalMs: 5, ...options });
   stores.push(store);
   return store;
 }

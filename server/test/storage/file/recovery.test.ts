@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DocStore } from '../../../src/storage/doc-store.js';
-import { createFileStore } from '../../../src/storage/file/store.js';
+import { FileStore } from '../../../src/storage/file/store.js';
 import { content, EditingDoc, makeMeta, newDocId, rebuild, recordingLogger } from '../helpers.js';
 
 let dataDir: string;
@@ -13,7 +13,7 @@ let log: ReturnType<typeof recordingLogger>;
 
 function open(): DocStore {
   log = recordingLogger();
-  store = createFileStore({ dataDir, fsyncIntervalMs: 5, logger: log.logger });
+  store = new FileStore({ dataDir, fsyncIntervalMs: 5, logger: log.logger });
   return store;
 }
 

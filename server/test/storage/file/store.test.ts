@@ -2,13 +2,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DocStore } from '../../../src/storage/doc-store.js';
-import { createFileStore, type FileStoreOptions } from '../../../src/storage/file/store.js';
+import { FileStore, type FileStoreOptions } from '../../../src/storage/file/store.js';
 import { describeDocStoreContract, type StoreHarness } from '../contract.js';
 
 /** A file store over a fresh temp dir; reopen = close + new store on the same dir. */
 export async function fileHarness(options: Omit<FileStoreOptions, 'dataDir'>): Promise<StoreHarness & { dataDir: string }> {
   const dataDir = await mkdtemp(join(tmpdir(), 'tandem-store-'));
-  let current: DocStore = createFileStore({ dataDir, ...options });
+  let current: DocStore = new FileStore({ dataDir, ...options });
   return {
     dataDir,
     get store() {
@@ -16,7 +16,7 @@ export async function fileHarness(options: Omit<FileStoreOptions, 'dataDir'>): P
     },
     async reopen() {
       await current.close();
-      current = createFileStore({ dataDir, ...options });
+      current = new FileStore({ dataDir, ...options });
       return current;
     },
     async cleanup() {

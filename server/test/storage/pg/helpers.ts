@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { createPgStore, type PgDocStore, type PgStoreOptions } from '../../../src/storage/pg/store.js';
+import { PgStore, type PgDocStore, type PgStoreOptions } from '../../../src/storage/pg/store.js';
 import type { StoreHarness } from '../contract.js';
 
 const STARTUP_TIMEOUT_MS = 60_000;
@@ -64,7 +64,7 @@ export async function pgHarness(options: PgTestOptions = {}, databaseUrl?: strin
   const schema = freshSchema();
   const others: PgDocStore[] = [];
   const open = async (storeOptions: PgTestOptions): Promise<PgDocStore> => {
-    const store = createPgStore({ databaseUrl: url, schema, ...storeOptions });
+    const store = new PgStore({ databaseUrl: url, schema, ...storeOptions });
     await store.ready();
     return store;
   };

@@ -5,7 +5,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AppendQueueFullError } from '../../../src/storage/pg/append-queue.js';
 import { isTransientPgError } from '../../../src/storage/pg/errors.js';
-import { createPgStore } from '../../../src/storage/pg/store.js';
+import { PgStore } from '../../../src/storage/pg/store.js';
 import { startPostgres, type TestPostgres } from '../../support/postgres.js';
 import { content, EditingDoc, makeMeta, newDocId, rebuild } from '../helpers.js';
 import { freshSchema, pgHarness, type PgHarness } from './helpers.js';
@@ -96,7 +96,7 @@ describe('[PG3][PG4] PostgreSQL restarts mid-append', () => {
 
   it('[PG1][PG4] a store opened while the database is down is not ready, and gets ready by itself once it answers', async () => {
     await server.stop();
-    const store = createPgStore({ databaseUrl: server.url, schema: freshSchema(), retry: { initialMs: 20, maxMs: 200 } });
+    const store = new PgStore({ databaseUrl: server.url, schema: freshSchema(), retry: { initialMs: 20, maxMs: 200 } });
     try {
       await expect(store.ready()).rejects.toSatisfy(isTransientPgError);
       expect(store.healthy).toBe(false);

@@ -9,7 +9,7 @@ import { UnknownDocError, type DocStore } from '../../../src/storage/doc-store.j
 import { AppendQueueFullError } from '../../../src/storage/pg/append-queue.js';
 import { isTransientPgError } from '../../../src/storage/pg/errors.js';
 import { pgTables } from '../../../src/storage/pg/schema.js';
-import { createPgStore } from '../../../src/storage/pg/store.js';
+import { PgStore } from '../../../src/storage/pg/store.js';
 import { content, EditingDoc, makeMeta, newDocId, rebuild } from '../helpers.js';
 import { freshSchema, pgHarness, sharedPostgresUrl, type PgHarness } from './helpers.js';
 
@@ -173,7 +173,7 @@ describe('[PG1] schema', () => {
   it('[PG1] stores opening at the same moment on a new schema all succeed, and reuse existing tables', async () => {
     const databaseUrl = await sharedPostgresUrl();
     const schema = freshSchema();
-    const stores = Array.from({ length: 4 }, () => createPgStore({ databaseUrl, schema, pool: { max: 2 } }));
+    const stores = Array.from({ length: 4 }, () => new PgStore({ databaseUrl, schema, pool: { max: 2 } }));
     try {
       await Promise.all(stores.map((store) => store.ready()));
       expect(stores.every((store) => store.healthy)).toBe(true);
@@ -190,7 +190,7 @@ describe('[PG1] schema', () => {
 
   it('[PG1] a schema name that is not a plain identifier is refused before any connection', () => {
     for (const schema of ['Tandem', 'a-b', 'x"; DROP TABLE docs; --', '', '1abc', 'a'.repeat(64)]) {
-      expect(() => createPgStore({ databaseUrl: 'postgresql://127.0.0.1:1/none', schema })).toThrow(/schema name/);
+      expect(() => new PgStore({ databaseUrl: 'postgresql://127.0.0.1:1/none', schema })).toThrow(/schema name/);
     }
   });
 });
