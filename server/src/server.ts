@@ -16,7 +16,7 @@ import { shutdown } from './runtime/shutdown.js';
 import { resolveSecret } from './secret.js';
 import type { DocStore } from './storage/doc-store.js';
 import { openConfiguredStore } from './storage/open-store.js';
-import { createRedisBus, type ClusterBus } from './cluster/redis-bus.js';
+import { RedisBus, type ClusterBus } from './cluster/redis-bus.js';
 import { guardHttpServer } from './transport/http-guards.js';
 import { guardWebSockets } from './transport/ws-guards.js';
 
@@ -68,7 +68,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
       });
   const { store } = configured;
   const cluster: ClusterBus | undefined = config.REDIS_URL
-    ? await createRedisBus({ url: config.REDIS_URL, logger, metrics })
+    ? await RedisBus.connect({ url: config.REDIS_URL, logger, metrics })
     : undefined;
   const registry = new RoomRegistry({
     cluster,

@@ -57,13 +57,8 @@ function backoff(attempt: number): number {
   return Math.round(base / 2 + Math.random() * (base / 2));
 }
 
-export async function createRedisBus(options: RedisBusOptions): Promise<ClusterBus> {
-  const bus = new RedisBus(options);
-  await bus.connected(options.connectTimeoutMs ?? 5000);
-  return bus;
-}
-
-class RedisBus implements ClusterBus {
+/** The `ClusterBus` over Redis pub/sub: one connection publishes, one subscribes. */
+export class RedisBus implements ClusterBus {
   readonly instanceId = randomUUID();
   private readonly prefix: string;
   private readonly publisher: Redis;
@@ -74,7 +69,14 @@ class RedisBus implements ClusterBus {
   private outage = false;
   private closed = false;
 
-  constructor(private readonly options: RedisBusOptions) {
+  /** Connects both connections; resolves once they are up, or after `connectTimeoutMs` without them. */
+  static async connect(options: RedisBusOptions): Promise<RedisBus> {
+    const bus = new RedisBus(options);
+    await bus.connected(options.connectTimeoutMs ?? 5000);
+    return bus;
+  }
+
+  private constructor(private readonly options: RedisBusOptions) {
     this.prefix = options.prefix ?? 'tandem:';
     this.log = options.logger.child({ component: 'redis' });
     const common: RedisOptions = {
@@ -103,7 +105,7 @@ class RedisBus implements ClusterBus {
   }
 
   /** Waits until both connections are up, or gives up after `timeoutMs` (the instance starts not ready). */
-  async connected(timeoutMs: number): Promise<void> {
+  private async connected(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!this.ready && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
     if (!this.ready) {

@@ -4,7 +4,7 @@
  * repaired when it returns [CL3].
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRedisBus, type ClusterBus } from '../../src/cluster/redis-bus.js';
+import { RedisBus, type ClusterBus } from '../../src/cluster/redis-bus.js';
 import type { ClusterMessage } from '../../src/cluster/wire.js';
 import { createLogger } from '../../src/logger.js';
 import { createMetrics } from '../../src/metrics.js';
@@ -31,8 +31,8 @@ describe('Redis bus', () => {
 
   beforeAll(async () => {
     redis = await startRedis();
-    a = await createRedisBus({ url: redis.url, logger: createLogger('silent'), metrics: metricsA });
-    b = await createRedisBus({ url: redis.url, logger: createLogger('silent'), metrics: createMetrics() });
+    a = await RedisBus.connect({ url: redis.url, logger: createLogger('silent'), metrics: metricsA });
+    b = await RedisBus.connect({ url: redis.url, logger: createLogger('silent'), metrics: createMetrics() });
   });
   afterAll(async () => {
     await a?.close();
