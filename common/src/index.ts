@@ -6,6 +6,14 @@
 export { CloseCode } from './close-codes.js';
 export { EXPORT_FORMATS, type ExportFormat, isExportFormat } from './export-formats.js';
 export { DOC_ID_CHARS, DOC_ID_PATTERN, isValidDocId } from './ids.js';
-export { CONTENT_FRAGMENT, MAX_TITLE_LENGTH, META_MAP, TITLE_KEY } from './layout.js';
+export {
+  CONTENT_FRAGMENT,
+  LEGACY_META_MAP,
+  LEGACY_TITLE_KEY,
+  MAX_TITLE_LENGTH,
+  TITLE_TEXT,
+  readTitle,
+  titleText,
+} from './layout.js';
 export { SCOPES, type Scope, isScope, scopeAllows } from './scopes.js';
 export { initialState, seedEmptyDocument } from './seed.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { CONTENT_FRAGMENT, META_MAP, TITLE_KEY } from './layout.js';
+import { CONTENT_FRAGMENT, LEGACY_META_MAP, TITLE_TEXT } from './layout.js';
 import { initialState, seedEmptyDocument } from './seed.js';
 
 describe('seedEmptyDocument', () => {
@@ -60,13 +60,17 @@ describe('initialState', () => {
     const paragraph = doc.getXmlFragment(CONTENT_FRAGMENT).get(0) as Y.XmlElement;
     expect(paragraph.length).toBe(1);
     expect(paragraph.get(0)).toBeInstanceOf(Y.XmlText);
-    expect(doc.getMap(META_MAP).has(TITLE_KEY)).toBe(false);
-    // An empty title is no title.
-    expect(load(initialState('')).getMap(META_MAP).has(TITLE_KEY)).toBe(false);
+    expect(doc.getText(TITLE_TEXT).length).toBe(0);
+    // An empty title is no title: nothing is written for it.
+    const untitled = load(initialState(''));
+    expect(untitled.getText(TITLE_TEXT).length).toBe(0);
+    expect(Y.decodeUpdate(initialState('')).structs).toHaveLength(Y.decodeUpdate(initialState()).structs.length);
   });
 
-  it('stores the title in the meta map', () => {
-    expect(load(initialState('Quarterly plan')).getMap(META_MAP).get(TITLE_KEY)).toBe('Quarterly plan');
+  it('stores the title in the title Y.Text, and nothing in the legacy meta map', () => {
+    const doc = load(initialState('Quarterly plan'));
+    expect(doc.getText(TITLE_TEXT).toString()).toBe('Quarterly plan');
+    expect(doc.getMap(LEGACY_META_MAP).size).toBe(0);
   });
 
   it('is one transaction: a client that applies it has nothing left to seed', () => {

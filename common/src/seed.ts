@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { CONTENT_FRAGMENT, META_MAP, TITLE_KEY } from './layout.js';
+import { CONTENT_FRAGMENT, titleText } from './layout.js';
 
 /**
  * A new document starts with one empty paragraph. Left empty, every editor that opens it shows its own
@@ -37,7 +37,7 @@ export function initialState(title?: string): Uint8Array {
   const doc = new Y.Doc({ guid: 'initial' }); // a fixed guid: no random uuid per created document
   doc.transact(() => {
     seedEmptyDocument(doc);
-    if (title) doc.getMap(META_MAP).set(TITLE_KEY, title);
+    if (title) titleText(doc).insert(0, title);
   });
   const update = Y.encodeStateAsUpdate(doc);
   doc.destroy();

@@ -30,11 +30,11 @@ describe('collaboration over real sockets with the stock WebsocketProvider', () 
     const a = connectClient(server.wsUrl, id, editToken);
     await synced(a.provider);
     for (let i = 0; i < 50; i++) a.text.insert(a.text.length, `${i},`);
-    a.doc.getMap('meta').set('title', 'Late');
+    a.doc.getText('title').insert(0, 'Late');
     const late = connectClient(server.wsUrl, id, editToken);
     await synced(late.provider);
     await waitFor(() => late.text.toString() === a.text.toString(), 'late joiner catches up');
-    expect(late.doc.getMap('meta').get('title')).toBe('Late');
+    expect(late.doc.getText('title').toString()).toBe('Late');
     a.destroy();
     late.destroy();
   });

@@ -1,7 +1,7 @@
 /**
  * Reads a collaborative document (title + rich text) out of a Y.Doc without ever writing to it.
  */
-import { CONTENT_FRAGMENT, META_MAP, TITLE_KEY } from '@tandem/common';
+import { CONTENT_FRAGMENT, readTitle } from '@tandem/common';
 import type { Node as PMNode } from '@tiptap/pm/model';
 import { yXmlFragmentToProseMirrorRootNode } from '@tiptap/y-tiptap';
 import * as Y from 'yjs';
@@ -34,13 +34,4 @@ function readRoot(copy: Y.Doc): PMNode {
   // An empty fragment converts to a `doc` without children, which the schema (`block+`) rejects; the
   // editor shows such a document as one empty paragraph, so export exactly that.
   return root.childCount > 0 ? root : documentSchema.topNodeType.createAndFill()!;
-}
-
-function readTitle(copy: Y.Doc): string {
-  // The copy is fresh, so `getMap` cannot clash with a type defined earlier; whatever a client stored
-  // under the key is checked below.
-  const value: unknown = copy.getMap(META_MAP).get(TITLE_KEY);
-  const raw = typeof value === 'string' ? value : value instanceof Y.Text ? value.toString() : '';
-  // Titles are one line everywhere they are shown; collapse any whitespace a client let through.
-  return raw.replace(/\s+/g, ' ').trim();
 }

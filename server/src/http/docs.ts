@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { EXPORT_FORMATS, META_MAP, TITLE_KEY, initialState, isExportFormat } from '@tandem/common';
+import { EXPORT_FORMATS, initialState, isExportFormat, readTitle } from '@tandem/common';
 import { createDocBody, type CreatedDoc, type DocInfo, type DocLinks } from '@tandem/common/api';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import type * as Y from 'yjs';
 import type { AuthorizeDeps } from '../auth/authorize.js';
 import { signToken, type TokenKey } from '../auth/tokens.js';
 import { reportLimitTrip } from '../limits.js';
@@ -95,7 +94,7 @@ export function docsRoutes(deps: DocsRouteDeps): Hono {
 
   app.get('/:id', async (c) => {
     const { meta, claims } = await authorizeRequest(c, deps, 'view');
-    const title = await withRoom(meta.id, (room) => titleOf(room.doc), meta);
+    const title = await withRoom(meta.id, (room) => readTitle(room.doc), meta);
     const current = (await deps.registry.getMeta(meta.id)) ?? meta;
     return c.json({
       id: meta.id,
@@ -126,7 +125,7 @@ export function docsRoutes(deps: DocsRouteDeps): Hono {
     const { exportDoc } = await import('../export/export-doc.js');
     const { result, title } = await withRoom(meta.id, (room) => ({
       result: exportDoc(room.doc, format),
-      title: titleOf(room.doc),
+      title: readTitle(room.doc),
     }));
     const filename = `${safeFilename(title) || meta.id}.${result.extension}`;
     c.header('Content-Disposition', `attachment; filename="${filename}"`);
@@ -135,11 +134,6 @@ export function docsRoutes(deps: DocsRouteDeps): Hono {
   });
 
   return app;
-}
-
-function titleOf(doc: Y.Doc): string {
-  const title = doc.getMap(META_MAP).get(TITLE_KEY);
-  return typeof title === 'string' ? title : '';
 }
 
 /** Keeps a title usable as a download name without quoting trouble. */

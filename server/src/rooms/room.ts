@@ -12,6 +12,7 @@ import { DurableLog } from './durable-log.js';
 import { RelayBatcher, REMOTE } from './relay-batcher.js';
 import { RoomPresence } from './room-presence.js';
 import { SyncResponder } from './sync-responder.js';
+import { TITLE_MIGRATION, titleMigration } from './title-migration.js';
 
 export interface RoomLimits {
   maxDocBytes: number;
@@ -127,6 +128,12 @@ export class Room {
     });
     room.doc.on('update', room.onDocUpdate);
     room.sync.loaded(stored.snapshot, stored.log.length);
+    // [U6] A legacy title moves into the title text as an ordinary change: appended before anything is relayed [D1].
+    const migration = titleMigration(id, room.doc);
+    if (migration) {
+      Y.applyUpdate(room.doc, migration, TITLE_MIGRATION);
+      room.log.info('moved the legacy title into the title text');
+    }
     return room;
   }
 
@@ -198,7 +205,8 @@ export class Room {
       this.durable.countRemote(update);
       return this.relays.relay(update, REMOTE);
     }
-    this.changedAt = Date.now();
+    // [U6] Moving a legacy title is not an edit: `updatedAt` stays.
+    if (origin !== TITLE_MIGRATION) this.changedAt = Date.now();
     this.durable.append(update, origin);
   };
 

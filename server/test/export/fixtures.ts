@@ -44,10 +44,11 @@ export function pmDoc(json: JSONContent): PMNode {
   return node;
 }
 
-export function ydocFrom(json: JSONContent, title?: unknown): Y.Doc {
+/** A Y.Doc holding `json` as its rich text and `title`, when given, in the title Y.Text. */
+export function ydocFrom(json: JSONContent, title?: string): Y.Doc {
   const ydoc = new Y.Doc();
   prosemirrorJSONToYXmlFragment(documentSchema, pmDoc(json).toJSON(), ydoc.getXmlFragment('default'));
-  if (title !== undefined) ydoc.getMap('meta').set('title', title);
+  if (title !== undefined) ydoc.getText('title').insert(0, title);
   return ydoc;
 }
 

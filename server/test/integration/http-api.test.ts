@@ -34,7 +34,7 @@ describe('documents API [contract]', () => {
     expect(body.editToken).not.toBe(body.viewToken);
   });
 
-  it('[contract][RL2][U2] a title given at creation shows in GET /api/docs/:id and the meta map; updatedAt follows edits', async () => {
+  it('[contract][RL2][U2] a title given at creation shows in GET /api/docs/:id and the title Y.Text; updatedAt follows edits', async () => {
     const { id, editToken, viewToken } = await createDoc(server.url, { title: 'Quarterly plan' });
     const res = await api(`/api/docs/${id}`, bearer(editToken));
     expect(res.status).toBe(200);
@@ -47,7 +47,7 @@ describe('documents API [contract]', () => {
     expect(((await viaQuery.json()) as { scope: string }).scope).toBe('view');
     const c = connectClient(server.wsUrl, id, editToken);
     await synced(c.provider);
-    expect(c.doc.getMap('meta').get('title')).toBe('Quarterly plan');
+    expect(c.doc.getText('title').toString()).toBe('Quarterly plan');
     // [U2] an edit moves updatedAt, and the room's final write keeps it after unloading.
     c.text.insert(0, 'edited');
     await waitFor(() => server.registry.peek(id)?.doc.getText('t').length === 6, 'server has the edit');
@@ -56,6 +56,54 @@ describe('documents API [contract]', () => {
     const later = (await (await api(`/api/docs/${id}`, bearer(viewToken))).json()) as { createdAt: string; updatedAt: string };
     expect(later.createdAt).toBe(meta.createdAt);
     expect(Date.parse(later.updatedAt)).toBeGreaterThan(Date.parse(String(meta.updatedAt)));
+  });
+
+  it('[contract] concurrent edits of the title merge character by character', async () => {
+    const { id, editToken, viewToken } = await createDoc(server.url, { title: 'Meeting notes' });
+    const alice = connectClient(server.wsUrl, id, editToken);
+    const bob = connectClient(server.wsUrl, id, editToken);
+    await Promise.all([synced(alice.provider), synced(bob.provider)]);
+    // Both edit before either hears the other: Alice at the start, Bob at the end.
+    alice.doc.getText('title').insert(0, 'Draft: ');
+    bob.doc.getText('title').insert(bob.doc.getText('title').length, ' – March 3');
+    const merged = 'Draft: Meeting notes – March 3';
+    await waitFor(() => [alice, bob].every((c) => c.doc.getText('title').toString() === merged), 'both see both edits');
+    const info = (await (await api(`/api/docs/${id}`, bearer(viewToken))).json()) as { title: string };
+    expect(info.title).toBe(merged);
+    alice.destroy();
+    bob.destroy();
+  });
+
+  it('[contract][U6] a title an old client kept in the meta map moves into the title text on the next load, once', async () => {
+    const { id, editToken, viewToken } = await createDoc(server.url);
+    const old = connectClient(server.wsUrl, id, editToken);
+    await synced(old.provider);
+    old.doc.getMap('meta').set('title', 'Legacy plan'); // what editors before the title text wrote
+    await waitFor(() => server.registry.peek(id)?.doc.getMap('meta').get('title') === 'Legacy plan', 'server has the write');
+    old.destroy();
+    await waitFor(() => server.registry.size === 0, 'room unloaded');
+    const before = (await (await api(`/api/docs/${id}`, bearer(viewToken))).json()) as { title: string; updatedAt: string };
+    expect(before.title).toBe('Legacy plan');
+    const res = await api(`/api/docs/${id}/export?format=text&token=${viewToken}`);
+    expect(res.headers.get('content-disposition')).toBe('attachment; filename="Legacy plan.txt"');
+    expect(await res.text()).toBe('Legacy plan\n');
+    await waitFor(() => server.registry.size === 0, 'room unloaded');
+    const stored = await server.store.load(id);
+    expect(textOf(stored).title).toBe('Legacy plan');
+    const replica = new Y.Doc();
+    Y.applyUpdate(replica, stored!.snapshot!);
+    for (const update of stored!.log) Y.applyUpdate(replica, update);
+    expect(replica.getMap('meta').has('title')).toBe(false);
+    // Loaded again: nothing left to move, nothing written, the title still once; a client sees the text.
+    const c = connectClient(server.wsUrl, id, editToken);
+    await synced(c.provider);
+    expect(c.doc.getText('title').toString()).toBe('Legacy plan');
+    expect(c.doc.getMap('meta').has('title')).toBe(false);
+    c.destroy();
+    await waitFor(() => server.registry.size === 0, 'room unloaded');
+    expect(await server.store.load(id)).toEqual(stored);
+    const after = (await (await api(`/api/docs/${id}`, bearer(viewToken))).json()) as { title: string; updatedAt: string };
+    expect(after).toMatchObject({ title: 'Legacy plan', updatedAt: before.updatedAt });
   });
 
   it('[contract] bad create bodies: invalid JSON 400, unknown field 400, wrong type 400, oversized 413', async () => {
@@ -156,14 +204,14 @@ describe('links, rotation and read-only access', () => {
     await Promise.all([synced(editor.provider), synced(viewer.provider)]);
     const droppedBefore = await metric(server.url, 'tandem_readonly_updates_dropped_total');
     viewer.text.insert(0, 'VIEWER');
-    viewer.doc.getMap('meta').set('title', 'hijacked');
+    viewer.doc.getText('title').insert(0, 'hijacked');
     // Sent after the edits on the same socket: once the editor sees it, the edits were processed.
     viewer.provider.awareness.setLocalStateField('user', { name: 'Vera' });
     editor.text.insert(0, 'editor');
     await waitFor(() => viewer.text.toString().includes('editor'), '[R2] viewer receives the live update');
     await waitFor(() => editor.provider.awareness.getStates().get(viewer.doc.clientID)?.user?.name === 'Vera', 'viewer awareness');
     expect(editor.text.toString()).toBe('editor');
-    expect(editor.doc.getMap('meta').get('title')).toBeUndefined();
+    expect(editor.doc.getText('title').toString()).toBe('');
     expect(await metric(server.url, 'tandem_readonly_updates_dropped_total')).toBeGreaterThan(droppedBefore);
     // Reconnecting makes the stock client offer its edits again (sync step2): still dropped.
     viewer.provider.disconnect();
@@ -172,7 +220,7 @@ describe('links, rotation and read-only access', () => {
     editor.destroy();
     viewer.destroy();
     await waitFor(() => server.registry.size === 0, 'room unloaded');
-    expect(textOf(await server.store.load(id))).toEqual({ text: 'editor', title: undefined });
+    expect(textOf(await server.store.load(id))).toEqual({ text: 'editor', title: '' });
   });
 });
 
@@ -191,7 +239,7 @@ describe('export, operations and static pages [contract]', () => {
     };
     c.doc.transact(() => {
       prosemirrorJSONToYXmlFragment(documentSchema, content, c.doc.getXmlFragment('default'));
-      c.doc.getMap('meta').set('title', 'Q3 Plan');
+      c.doc.getText('title').insert(0, 'Q3 Plan');
     });
     await waitFor(() => (server.registry.peek(id)?.doc.getXmlFragment('default').length ?? 0) === 3, 'server has the content');
     const get = (format: string, token?: string) => api(`/api/docs/${id}/export?format=${format}${token ? `&token=${token}` : ''}`);

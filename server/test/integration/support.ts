@@ -183,11 +183,11 @@ export async function expectError(res: Response, status: number, code?: string):
   expect(typeof body.error).toBe('string');
 }
 
-/** Text and title of a stored document (snapshot + log), read straight from the store. */
+/** Text and title (the `title` Y.Text) of a stored document (snapshot + log), read straight from the store. */
 export const textOf = (update: { snapshot: Uint8Array | null; log: Uint8Array[] } | null) => {
   const doc = new Y.Doc();
   if (update?.snapshot) Y.applyUpdate(doc, update.snapshot);
   update?.log.forEach((u) => Y.applyUpdate(doc, u));
-  return { text: doc.getText('t').toString(), title: doc.getMap('meta').get('title') };
+  return { text: doc.getText('t').toString(), title: doc.getText('title').toString() };
 };
 
