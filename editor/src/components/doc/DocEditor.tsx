@@ -1,3 +1,4 @@
+import { titleText } from '@tandem/common';
 import { EditorContent, useEditor } from '@tiptap/react';
 import { useEffect, useRef, useState } from 'react';
 import { editorExtensions } from '../../editor/extensions';
@@ -11,12 +12,12 @@ interface Props {
   user: AwarenessUser;
   editable: boolean;
   ready: boolean;
+  /** The title as it reads now (see useDocTitle); the title field edits the shared text itself. */
   title: string;
-  onTitleChange: (title: string) => void;
 }
 
 /** The page itself: toolbar (editors only), title, and the collaborative rich-text editor. */
-export function DocEditor({ session, user, editable, ready, title, onTitleChange }: Props) {
+export function DocEditor({ session, user, editable, ready, title }: Props) {
   const [linkRequest, setLinkRequest] = useState(0);
   const titleRef = useRef<HTMLTextAreaElement>(null);
   const autoFocused = useRef(false);
@@ -74,9 +75,9 @@ export function DocEditor({ session, user, editable, ready, title, onTitleChange
         <article className={`doc-paper${ready ? '' : ' doc-paper--loading'}`} aria-busy={!ready}>
           <TitleField
             inputRef={titleRef}
+            text={titleText(session.doc)}
             title={title}
             editable={editable}
-            onChange={onTitleChange}
             onEnter={() => {
               if (!editor) return;
               // Focus synchronously: Tiptap's focus command may wait a frame, and keys typed right

@@ -1,10 +1,14 @@
-import { type RefObject, useLayoutEffect, useRef } from 'react';
+import { type RefObject, useCallback, useEffect, useLayoutEffect, useRef } from 'react';
 import { MAX_TITLE_LENGTH } from '@tandem/common';
+import type * as Y from 'yjs';
+import { TitleBinding } from '../../session/titleBinding';
 
 interface Props {
+  /** The shared title (the document's `title` Y.Text); the field edits it in place. */
+  text: Y.Text;
+  /** The title as shown elsewhere: what viewers see, and the hint before the document has synced. */
   title: string;
   editable: boolean;
-  onChange: (title: string) => void;
   /** Enter moves on to the document body, like in every word processor. */
   onEnter: () => void;
   /** Lets the page focus the title (e.g. of a brand-new document). */
@@ -13,18 +17,29 @@ interface Props {
 
 /**
  * The big title at the top of the page. A textarea (not an input) so long titles wrap instead of
- * scrolling sideways; it grows with its content and never holds a newline.
+ * scrolling sideways; it grows with its content and never holds a newline. Its value belongs to the
+ * `TitleBinding`, not to React: someone else's edit never moves your caret, and undo stays in the title.
  */
-export function TitleField({ title, editable, onChange, onEnter, inputRef }: Props) {
+export function TitleField({ text, title, editable, onEnter, inputRef }: Props) {
   const ownRef = useRef<HTMLTextAreaElement>(null);
   const ref = inputRef ?? ownRef;
 
-  useLayoutEffect(() => {
+  const grow = useCallback(() => {
     const el = ref.current;
     if (!el) return;
     el.style.height = 'auto';
     el.style.height = `${el.scrollHeight}px`;
-  }, [title, ref]);
+  }, [ref]);
+
+  useEffect(() => {
+    const el = ref.current;
+    if (!editable || !el) return;
+    const binding = new TitleBinding(el, text, { maxLength: MAX_TITLE_LENGTH, onChange: grow });
+    grow();
+    return () => binding.destroy();
+  }, [text, editable, ref, grow]);
+
+  useLayoutEffect(grow, [title, grow]);
 
   if (!editable) {
     return (
@@ -39,12 +54,11 @@ export function TitleField({ title, editable, onChange, onEnter, inputRef }: Pro
       ref={ref}
       className="doc-title"
       rows={1}
-      value={title}
       maxLength={MAX_TITLE_LENGTH}
-      placeholder="Untitled"
+      // Until the document has synced its text is empty: hint at the title the server named.
+      placeholder={title.trim() || 'Untitled'}
       aria-label="Document title"
       spellCheck
-      onChange={(e) => onChange(e.target.value)}
       onKeyDown={(e) => {
         if (e.key === 'Enter' || (e.key === 'ArrowDown' && e.currentTarget.selectionStart === e.currentTarget.value.length)) {
           e.preventDefault();

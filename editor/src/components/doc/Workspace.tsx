@@ -34,7 +34,7 @@ export function Workspace({ access, onTerminalClose, onConnectionTrouble }: Prop
   });
   const state = useSessionState(session);
   const people = usePresence(session?.awareness ?? null);
-  const [title, setTitle] = useDocTitle(session?.doc ?? null, access.info.title);
+  const title = useDocTitle(session?.doc ?? null, access.info.title);
   const [shareOpen, setShareOpen] = useState(false);
 
   // A new name or colour shows up on everyone's screen at once.
@@ -61,7 +61,7 @@ export function Workspace({ access, onTerminalClose, onConnectionTrouble }: Prop
         onShare={() => setShareOpen(true)}
       />
       {session ? (
-        <DocEditor session={session} user={user} editable={access.canEdit} ready={state.ready} title={title} onTitleChange={setTitle} />
+        <DocEditor session={session} user={user} editable={access.canEdit} ready={state.ready} title={title} />
       ) : (
         <div className="doc-skeleton" aria-hidden="true" />
       )}
