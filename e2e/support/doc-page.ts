@@ -17,6 +17,10 @@ export class DocPage {
   get presence(): Locator {
     return this.page.getByTestId('presence');
   }
+  /** The title: a textarea for editors, a heading for viewers. */
+  get title(): Locator {
+    return this.page.getByTestId('title');
+  }
 
   async open(url: string): Promise<void> {
     await this.page.goto(url);
@@ -52,6 +56,16 @@ export class DocPage {
       };
       return Array.from(root.childNodes).map(walk).join('');
     });
+  }
+
+  /** The title as this page shows it (the field's value, or the viewer's heading). */
+  titleText(): Promise<string> {
+    return this.title.evaluate((el) => (el instanceof HTMLTextAreaElement ? el.value : (el.textContent ?? '')));
+  }
+
+  /** The title field's selection: [start, end]. */
+  titleSelection(): Promise<[number, number]> {
+    return this.title.evaluate((el) => [(el as HTMLTextAreaElement).selectionStart, (el as HTMLTextAreaElement).selectionEnd]);
   }
 
   /** Puts the cursor at the very end of the document. */
