@@ -272,7 +272,7 @@ describe('random mutations of valid updates (fast-check) [M1][M2][RL1][D1]', () 
     });
     author.doc.transact(() => {
       author.text.insert(0, 'hello world, hello mutations');
-      author.doc.getMap('meta').set('title', 'fuzzed');
+      author.doc.getText('title').insert(0, 'fuzzed');
       const paragraph = new Y.XmlElement('paragraph');
       paragraph.insert(0, [new Y.XmlText('rich')]);
       author.doc.getXmlFragment('default').insert(0, [paragraph]);
@@ -287,7 +287,7 @@ describe('random mutations of valid updates (fast-check) [M1][M2][RL1][D1]', () 
     copy.getText('t').insert(3, 'XYZ');
     copy.getText('t').delete(0, 2);
     copy.getText('t').format(1, 3, { bold: true });
-    copy.getMap('meta').set('title', 'changed');
+    copy.getText('title').insert(3, 'changed');
     copy.getMap('meta').set('nested', { a: [1, 2, 'x'], b: 3.5 });
     copy.getXmlFragment('default').insert(1, [new Y.XmlElement('heading')]);
     copy.getArray('arr').insert(0, [1, 'two', new Uint8Array([1, 2]), null, true]);
@@ -359,6 +359,7 @@ describe('random mutations of valid updates (fast-check) [M1][M2][RL1][D1]', () 
     expect(heard.getText('t').toString()).toBe(room.doc.getText('t').toString());
     expect(heard.getXmlFragment('default').toJSON()).toBe(room.doc.getXmlFragment('default').toJSON());
     expect(heard.getMap('meta').toJSON()).toEqual(room.doc.getMap('meta').toJSON());
+    expect(heard.getText('title').toString()).toBe(room.doc.getText('title').toString());
     expect(heard.getArray('arr').toJSON()).toEqual(room.doc.getArray('arr').toJSON());
     for (const relayed of observer.relayed) expect(rejected.has(hex(relayed))).toBe(false);
     // Disk: everything integrated and nothing rejected; a fresh load equals memory.
