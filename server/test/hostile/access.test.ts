@@ -3,7 +3,7 @@
  * and not repeated: missing/tampered tokens, tokens for another document and unknown ids
  * (integration/http-api "[H1] token checks"), path tricks in ids (integration/http-api "[D7][H1]"), rotation
  * (integration/http-api "[R3][H1]"), a token expiring mid-session (integration/limits "[R4][H1]"), read-only
- * sockets (integration/http-api "[R1][R2]"), and token verification itself (unit/tokens "[R5]").
+ * sockets (integration/http-api "[R1][R2]"), and token verification itself (auth/tokens "[R5]").
  */
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

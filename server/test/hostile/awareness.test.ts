@@ -1,7 +1,7 @@
 /**
  * Awareness (cursors, names) against clients that vanish without saying goodbye. Setting or removing
- * another connection's state is refused: test/raw-protocol.test.ts "[A1]"; states removed on a clean close:
- * test/collab.test.ts "[A2]".
+ * another connection's state is refused: test/integration/raw-protocol.test.ts "[A1]"; states removed on a clean close:
+ * test/integration/collab.test.ts "[A2]".
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';

@@ -1,7 +1,7 @@
 /**
  * Hostile bytes below the y-websocket protocol: hand-written RFC 6455 frames over raw TCP, and handshakes
  * no browser would send. Frame-content cases that a `ws` client can send (garbage, empty, truncated
- * var-uints, unknown types, text frames, one byte over/under MAX_MESSAGE_BYTES) are in test/raw-protocol.test.ts.
+ * var-uints, unknown types, text frames, one byte over/under MAX_MESSAGE_BYTES) are in test/integration/raw-protocol.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeAwareness, encodeAwarenessEntries } from '../../src/protocol/messages.js';

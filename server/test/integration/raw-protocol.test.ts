@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as decoding from 'lib0/decoding';
 import type { WebSocket } from 'ws';
 import * as Y from 'yjs';
-import { encodeSyncStep1, encodeSyncUpdate } from '../src/protocol/messages.js';
-import { closed, connectClient, createDoc, rawSocket, receivedFrames, startTestServer, synced, waitFor, type TestServer } from './support/harness.js';
+import { encodeSyncStep1, encodeSyncUpdate } from '../../src/protocol/messages.js';
+import { closed, connectClient, createDoc, rawSocket, receivedFrames, startTestServer, synced, waitFor, type TestServer } from '../support/harness.js';
 
 /** Every frame a raw socket received since it opened, decoded to {type, sub, payload}. */
 function recorder(ws: WebSocket) {
@@ -111,7 +111,7 @@ describe('malformed input closes only the offending socket [M1][M2]', () => {
     // A valid awareness message padded to exactly the limit.
     const under = await rawSocket(url(id, editToken));
     const frames = recorder(under);
-    const { encodeAwareness, encodeAwarenessEntries } = await import('../src/protocol/messages.js');
+    const { encodeAwareness, encodeAwarenessEntries } = await import('../../src/protocol/messages.js');
     const sized = (pad: number) =>
       encodeAwareness(encodeAwarenessEntries([{ clientId: 77, clock: 1, state: JSON.stringify({ pad: 'x'.repeat(pad) }) }]));
     let pad = limit - 100;
@@ -133,7 +133,7 @@ describe('malformed input closes only the offending socket [M1][M2]', () => {
     const observer = connectClient(server.wsUrl, id, editToken);
     await synced(observer.provider);
     await waitFor(() => observer.provider.awareness.getStates().get(alice.doc.clientID)?.user?.name === 'Alice', 'observer sees Alice');
-    const { encodeAwareness, encodeAwarenessEntries } = await import('../src/protocol/messages.js');
+    const { encodeAwareness, encodeAwarenessEntries } = await import('../../src/protocol/messages.js');
     const mallory = await rawSocket(url(id, editToken));
     const hijack = { clientId: alice.doc.clientID, clock: 1000, state: JSON.stringify({ user: { name: 'Mallory' } }) };
     mallory.send(encodeAwareness(encodeAwarenessEntries([hijack])));

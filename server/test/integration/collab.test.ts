@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { connectClient, createDoc, startTestServer, synced, waitFor, type TestServer } from './support/harness.js';
+import { connectClient, createDoc, startTestServer, synced, waitFor, type TestServer } from '../support/harness.js';
 
 let server: TestServer;
 beforeAll(async () => {
