@@ -54,6 +54,12 @@ export interface ClientOptions {
   onMark?: (mark: Mark, receivedAt: number, receiver: BenchClient) => void;
   /** Called when the socket closes before `close()` was called. */
   onLost?: (code: number, reason: string) => void;
+  /**
+   * A probing client (the intake curve): after its own sync it answers no sync step1 — its `probe()`s are
+   * measurements, not resyncs, and must add no work — and reports every sync step2 that arrives, i.e. the
+   * answer to a probe, which the server sends only once it has handled everything sent before it.
+   */
+  onProbeReply?: (receivedAt: number) => void;
 }
 
 export class BenchClient {
@@ -199,10 +205,16 @@ export class BenchClient {
       case 0:
       case HOCUS.SyncReply: {
         if (type === HOCUS.SyncReply && this.target.proto !== 'hocus') throw new Error(`unexpected message type ${type}`);
-        if (!this.step2ArrivedAt && data[decoder.pos] === syncProtocol.messageYjsSyncStep2) this.step2ArrivedAt = now();
+        const incoming = data[decoder.pos];
+        if (!this.step2ArrivedAt && incoming === syncProtocol.messageYjsSyncStep2) this.step2ArrivedAt = now();
+        const probing = this.options.onProbeReply && this.isSynced;
+        if (probing && incoming === syncProtocol.messageYjsSyncStep1) return;
         const reply = encoding.createEncoder();
         const syncType = syncProtocol.readSyncMessage(decoder, reply, this.doc, this);
-        if (syncType === syncProtocol.messageYjsSyncStep2) this.markSynced();
+        if (syncType === syncProtocol.messageYjsSyncStep2) {
+          if (probing) this.options.onProbeReply!(now());
+          this.markSynced();
+        }
         if (encoding.length(reply) > 0) {
           const body = encoding.toUint8Array(reply);
           this.send((e) => {
@@ -251,6 +263,18 @@ export class BenchClient {
       this.marks.push([[this.spec.cnum, seq, now()]]);
     });
     this.pos = pos + 1;
+  }
+
+  /**
+   * Asks the server for what this client lacks (a sync step1 with its state vector): its answer, a step2,
+   * comes after everything sent before on this socket has been handled (see `onProbeReply`). Through the
+   * raw relay it is another client of the document that answers.
+   */
+  probe(): void {
+    this.send((e) => {
+      encoding.writeVarUint(e, 0);
+      syncProtocol.writeSyncStep1(e, this.doc);
+    });
   }
 
   /** Moves this client's cursor in its awareness state (one awareness message). */
