@@ -55,9 +55,9 @@ export interface ClientOptions {
   /** Called when the socket closes before `close()` was called. */
   onLost?: (code: number, reason: string) => void;
   /**
-   * A probing client (the intake curve): after its own sync it answers no sync step1 — its `probe()`s are
-   * measurements, not resyncs, and must add no work — and reports every sync step2 that arrives, i.e. the
-   * answer to a probe, which the server sends only once it has handled everything sent before it.
+   * A probing client (the intake curve): after its own sync it answers no sync step1 and applies no step2 —
+   * its `probe()`s are measurements, not resyncs, and must add no work — and reports every step2 that
+   * arrives, i.e. the answer to a probe, which the server sends only once it has handled everything before it.
    */
   onProbeReply?: (receivedAt: number) => void;
 }
@@ -207,14 +207,13 @@ export class BenchClient {
         if (type === HOCUS.SyncReply && this.target.proto !== 'hocus') throw new Error(`unexpected message type ${type}`);
         const incoming = data[decoder.pos];
         if (!this.step2ArrivedAt && incoming === syncProtocol.messageYjsSyncStep2) this.step2ArrivedAt = now();
-        const probing = this.options.onProbeReply && this.isSynced;
-        if (probing && incoming === syncProtocol.messageYjsSyncStep1) return;
+        if (this.options.onProbeReply && this.isSynced) {
+          if (incoming === syncProtocol.messageYjsSyncStep2) this.options.onProbeReply(now());
+          return;
+        }
         const reply = encoding.createEncoder();
         const syncType = syncProtocol.readSyncMessage(decoder, reply, this.doc, this);
-        if (syncType === syncProtocol.messageYjsSyncStep2) {
-          if (probing) this.options.onProbeReply!(now());
-          this.markSynced();
-        }
+        if (syncType === syncProtocol.messageYjsSyncStep2) this.markSynced();
         if (encoding.length(reply) > 0) {
           const body = encoding.toUint8Array(reply);
           this.send((e) => {
@@ -266,14 +265,23 @@ export class BenchClient {
   }
 
   /**
-   * Asks the server for what this client lacks (a sync step1 with its state vector): its answer, a step2,
-   * comes after everything sent before on this socket has been handled (see `onProbeReply`). Through the
-   * raw relay it is another client of the document that answers.
+   * Asks the server for what a replica at `stateVector` lacks (a sync step1): its answer, a step2, comes after
+   * everything sent before on this socket has been handled (see `onProbeReply`). Through the raw relay it is
+   * another client of the document that answers.
    */
-  probe(): void {
+  probe(stateVector: Uint8Array): void {
     this.send((e) => {
       encoding.writeVarUint(e, 0);
-      syncProtocol.writeSyncStep1(e, this.doc);
+      encoding.writeVarUint(e, syncProtocol.messageYjsSyncStep1);
+      encoding.writeVarUint8Array(e, stateVector);
+    });
+  }
+
+  /** Sends an update made elsewhere (a prepared replay) as this client's own, in one sync-update message. */
+  sendUpdate(update: Uint8Array): void {
+    this.send((e) => {
+      encoding.writeVarUint(e, 0);
+      syncProtocol.writeUpdate(e, update);
     });
   }
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { gunzipSync } from 'node:zlib';
+import * as Y from 'yjs';
 import { BenchClient, type ClientSpec, type Target } from './client.js';
 import { now, sha1, sleep } from './util.js';
 
@@ -41,8 +42,8 @@ export interface IntakeReply {
   sent: number;
   /** Edits the server confirmed (the probe after them was answered). */
   confirmed: number;
-  /** How long each confirmed slice took, from the previous slice's confirmation (the first: from the start). */
-  sliceMs: number[];
+  /** When each probe was answered, ms after the first edit: slice k's answer says its edits were handled. */
+  answeredMs: number[];
   /** First edit → last probe answered (all edits, or as far as it got). */
   totalMs: number;
   finished: boolean;
@@ -56,14 +57,39 @@ export interface IntakeReply {
 const YIELD_EVERY = 1_000;
 
 /**
+ * The trace as a writer's updates, one Yjs transaction per edit, and the writer's state vector after every
+ * `slice` edits (what its probes carry).
+ */
+function prepare(txns: Trace['txns'], slice: number): { updates: Uint8Array[]; vectors: Uint8Array[] } {
+  const doc = new Y.Doc();
+  const text = doc.getText('bench');
+  const updates: Uint8Array[] = [];
+  const vectors: Uint8Array[] = [];
+  doc.on('update', (update: Uint8Array) => updates.push(update));
+  txns.forEach(({ patches }, i) => {
+    doc.transact(() => {
+      for (const [pos, del, ins] of patches) {
+        if (del > 0) text.delete(pos, del);
+        if (ins) text.insert(pos, ins);
+      }
+    });
+    if ((i + 1) % slice === 0 || i + 1 === txns.length) vectors.push(Y.encodeStateVector(doc));
+  });
+  doc.destroy();
+  return { updates, vectors };
+}
+
+/**
  * The intake curve's writer: replays the trace one transaction (one message) per edit as fast as its socket
  * accepts them — it waits only when the socket asks it to (`drain`), never for an acknowledgement — and
  * sends a probe (a sync step1) after every `slice` edits. The server answers a probe once it has handled
  * every edit before it, so the answers' times give the server's intake per slice, whatever the kernel's
- * socket buffers hold meanwhile.
+ * socket buffers hold meanwhile. The updates are made before the clock starts (the same bytes a Yjs client
+ * typing the trace sends), so the writer costs a send per edit and the server, not the client, sets the pace.
  */
 export async function intake(c: IntakeCommand, loadStats: (cpuStart: NodeJS.CpuUsage, wallStart: number) => { cpu: number; loopP99: number }): Promise<IntakeReply> {
   const { txns, expected } = loadTrace(c.tracePath, c.limit);
+  const { updates, vectors } = prepare(txns, c.slice);
   const answers: number[] = [];
   let answered: () => void = () => undefined;
   const writer = new BenchClient(c.target, { ...c.doc, cnum: 1 }, {
@@ -74,7 +100,6 @@ export async function intake(c: IntakeCommand, loadStats: (cpuStart: NodeJS.CpuU
   });
   await Promise.race([writer.synced, sleep(c.timeoutMs).then(() => Promise.reject(new Error('intake writer sync timeout')))]);
   const socket = (writer.ws as unknown as { _socket: Socket })._socket;
-  const text = writer.text;
   const probes: number[] = [];
   let sent = 0;
   const cpuStart = process.cpuUsage();
@@ -95,15 +120,10 @@ export async function intake(c: IntakeCommand, loadStats: (cpuStart: NodeJS.CpuU
       const until = sent + YIELD_EVERY;
       while (sent < txns.length && sent < until) {
         if (socket.writableNeedDrain) return void socket.once('drain', pump);
-        writer.doc.transact(() => {
-          for (const [pos, del, ins] of txns[sent]!.patches) {
-            if (del > 0) text.delete(pos, del);
-            if (ins) text.insert(pos, ins);
-          }
-        });
+        writer.sendUpdate(updates[sent]!);
         sent++;
         if (sent % c.slice === 0 || sent === txns.length) {
-          writer.probe();
+          writer.probe(vectors[probes.length]!);
           probes.push(sent);
         }
       }
@@ -126,7 +146,6 @@ export async function intake(c: IntakeCommand, loadStats: (cpuStart: NodeJS.CpuU
   const load = loadStats(cpuStart, wallStart);
   const confirmed = answers.length > 0 ? probes[answers.length - 1]! : 0;
   const finished = confirmed === txns.length;
-  const sliceMs = answers.map((at, i) => at - (i === 0 ? t0 : answers[i - 1]!));
   const totalMs = (answers.at(-1) ?? now()) - t0;
   let textOk: boolean | null = null;
   if (finished && c.freshReader) {
@@ -139,5 +158,5 @@ export async function intake(c: IntakeCommand, loadStats: (cpuStart: NodeJS.CpuU
     }
   }
   await writer.close();
-  return { evt: 'intake', edits: txns.length, sent, confirmed, sliceMs, totalMs, finished, textOk, expectHash: sha1(expected), load };
+  return { evt: 'intake', edits: txns.length, sent, confirmed, answeredMs: answers.map((at) => at - t0), totalMs, finished, textOk, expectHash: sha1(expected), load };
 }

@@ -153,7 +153,10 @@ export interface LineSeries {
   note?: string;
 }
 
-/** A plain line chart as SVG (no library): one polyline per series, linear axes from 0, a legend on top. */
+/**
+ * A plain line chart as SVG (no library): one polyline per series, a linear x axis from 0 and a logarithmic y
+ * axis (a rate that falls to a tenth shows as the same drop wherever it starts), a legend on top.
+ */
 export function lineChart(title: string, xUnit: string, yUnit: string, series: LineSeries[], better: 'lower' | 'higher'): string {
   const width = 760;
   const height = 360;
@@ -163,16 +166,21 @@ export function lineChart(title: string, xUnit: string, yUnit: string, series: L
   const bottom = 46;
   const plotW = width - left - right;
   const plotH = height - top - bottom;
-  const finite = (v: number) => (Number.isFinite(v) ? v : 0);
-  const maxX = Math.max(1e-9, ...series.flatMap((s) => s.points.map(([x]) => finite(x))));
-  const maxY = niceCeil(Math.max(1e-9, ...series.flatMap((s) => s.points.map(([, y]) => finite(y)))));
-  const px = (x: number) => left + (finite(x) / maxX) * plotW;
-  const py = (y: number) => top + plotH - (finite(y) / maxY) * plotH;
+  const xs = series.flatMap((s) => s.points.map(([x]) => x)).filter((x) => Number.isFinite(x));
+  const ys = series.flatMap((s) => s.points.map(([, y]) => y)).filter((y) => Number.isFinite(y) && y > 0);
+  const maxX = Math.max(1e-9, ...xs);
+  const lo = ys.length ? Math.floor(Math.log10(Math.min(...ys))) : 0;
+  const hi = ys.length ? Math.max(lo + 1, Math.ceil(Math.log10(Math.max(...ys)))) : 1;
+  const px = (x: number) => left + (Math.max(0, x) / maxX) * plotW;
+  const py = (y: number) => top + plotH - ((Math.log10(Math.max(y, 10 ** lo)) - lo) / (hi - lo)) * plotH;
   const parts: string[] = [];
-  for (let i = 0; i <= 4; i++) {
-    const v = (maxY * i) / 4;
-    parts.push(`<line x1="${left}" y1="${py(v).toFixed(1)}" x2="${left + plotW}" y2="${py(v).toFixed(1)}" stroke="#e5e7eb"/>`);
-    parts.push(`<text x="${left - 6}" y="${(py(v) + 4).toFixed(1)}" text-anchor="end" font-size="11" fill="#555">${esc(fmt(v, 0))}</text>`);
+  for (let e = lo; e <= hi; e++) {
+    for (const m of e < hi ? [1, 2, 5] : [1]) {
+      const v = m * 10 ** e;
+      const y = py(v).toFixed(1);
+      parts.push(`<line x1="${left}" y1="${y}" x2="${left + plotW}" y2="${y}" stroke="${m === 1 ? '#d1d5db' : '#f3f4f6'}"/>`);
+      parts.push(`<text x="${left - 6}" y="${(Number(y) + 4).toFixed(1)}" text-anchor="end" font-size="11" fill="#555">${esc(fmt(v, 0))}</text>`);
+    }
   }
   for (let i = 0; i <= 4; i++) {
     const v = (maxX * i) / 4;
@@ -181,16 +189,20 @@ export function lineChart(title: string, xUnit: string, yUnit: string, series: L
   parts.push(`<line x1="${left}" y1="${top + plotH}" x2="${left + plotW}" y2="${top + plotH}" stroke="#9ca3af"/>`);
   parts.push(`<line x1="${left}" y1="${top}" x2="${left}" y2="${top + plotH}" stroke="#9ca3af"/>`);
   parts.push(`<text x="${left + plotW / 2}" y="${height - 8}" text-anchor="middle" font-size="11" fill="#555">${esc(xUnit)}</text>`);
-  parts.push(`<text x="14" y="${top + plotH / 2}" text-anchor="middle" font-size="11" fill="#555" transform="rotate(-90 14 ${top + plotH / 2})">${esc(yUnit)}</text>`);
+  parts.push(`<text x="14" y="${top + plotH / 2}" text-anchor="middle" font-size="11" fill="#555" transform="rotate(-90 14 ${top + plotH / 2})">${esc(`${yUnit} (log scale)`)}</text>`);
   series.forEach((s, i) => {
     const color = COLORS[s.key];
     parts.push(`<rect x="${left + i * 150}" y="44" width="12" height="4" fill="${color}"/>`);
     parts.push(`<text x="${left + i * 150 + 16}" y="50" font-size="11">${esc(s.label)}</text>`);
-    if (s.points.length === 0) return;
-    const d = s.points.map(([x, y]) => `${px(x).toFixed(1)},${py(y).toFixed(1)}`).join(' ');
+    const points = s.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y) && y > 0);
+    if (points.length === 0) {
+      if (s.note) parts.push(`<text x="${left + 6}" y="${top + plotH - 6 - i * 14}" font-size="11" fill="${color}">${esc(`${s.label}: ${s.note}`)}</text>`);
+      return;
+    }
+    const d = points.map(([x, y]) => `${px(x).toFixed(1)},${py(y).toFixed(1)}`).join(' ');
     parts.push(`<polyline points="${d}" fill="none" stroke="${color}" stroke-width="2"/>`);
-    for (const [x, y] of s.points) parts.push(`<circle cx="${px(x).toFixed(1)}" cy="${py(y).toFixed(1)}" r="2.5" fill="${color}"/>`);
-    const [lx, ly] = s.points.at(-1)!;
+    for (const [x, y] of points) parts.push(`<circle cx="${px(x).toFixed(1)}" cy="${py(y).toFixed(1)}" r="2.5" fill="${color}"/>`);
+    const [lx, ly] = points.at(-1)!;
     if (s.note) parts.push(`<text x="${(px(lx) + 6).toFixed(1)}" y="${(py(ly) + 4).toFixed(1)}" font-size="11" fill="${color}">${esc(s.note)}</text>`);
   });
   return [
@@ -202,11 +214,4 @@ export function lineChart(title: string, xUnit: string, yUnit: string, series: L
     `</svg>`,
     '',
   ].join('\n');
-}
-
-/** The smallest 1, 2 or 5 × 10^k at or above `v`: a round top for an axis. */
-function niceCeil(v: number): number {
-  const base = 10 ** Math.floor(Math.log10(v));
-  for (const m of [1, 2, 5, 10]) if (m * base >= v) return m * base;
-  return 10 * base;
 }
