@@ -317,6 +317,9 @@ for (const phase of ['alone', 'reader'] as const) {
       Object.entries(rs).some(([, r]) => !r!.finished)
         ? `Did not handle every edit within ${intakeLimit}: ${Object.entries(rs).filter(([, r]) => !r!.finished).map(([k, r]) => `${SERVER_LABEL[k as ServerKind]} (${fmt(r!.confirmed, 0)} of ${fmt(r!.edits, 0)})`).join(', ')}.`
         : '',
+      rs.tandem
+        ? "Tandem answers a probe only once every edit before it is durable [H3], and its appends complete between reads of its socket (each up to ~60,000 of these messages), so its answers come in bursts that share their time: single slices say less than the whole-run rows."
+        : '',
       loadNote(rs),
     ].filter(Boolean).join(' '),
   );
@@ -369,6 +372,11 @@ const bestPeer = <R>(rs: Partial<Record<ServerKind, R>>, get: (r: R) => number, 
     const first = it.curve[0] ?? NaN;
     const last = it.curve.at(-1) ?? NaN;
     T(`Intake curve (${phase === 'alone' ? 'writer alone' : 'with a reader'}): every edit handled, last slice ≥ 0.5× the first`, it.finished && last >= 0.5 * first, `${fmt(it.confirmed, 0)} of ${fmt(it.edits, 0)} edits; ${fmt(first)} → ${fmt(last)} edits/s (${(last / first).toFixed(2)}×)`);
+    const iy = results.intakeCurve[phase].ywss;
+    if (iy) {
+      const [t, y] = [it.confirmed / it.totalSec, iy.confirmed / iy.totalSec];
+      T(`Intake curve (${phase === 'alone' ? 'writer alone' : 'with a reader'}): whole-run intake ≥ @y/websocket-server`, it.finished && t >= y, `${fmt(t)} vs ${fmt(y)} edits/s (${(t / y).toFixed(2)}×)`);
+    }
   }
   const cht = results.churn.tandem;
   if (cht) T('Churn: RSS back within 10 % of baseline', cht.growth <= 0.1, `${fmt(cht.rssBeforeMB)} MB → ${fmt(cht.rssAfterMB)} MB (${cht.growth >= 0 ? '+' : ''}${(cht.growth * 100).toFixed(1)} %)`);
