@@ -54,6 +54,12 @@ export interface ClientOptions {
   onMark?: (mark: Mark, receivedAt: number, receiver: BenchClient) => void;
   /** Called when the socket closes before `close()` was called. */
   onLost?: (code: number, reason: string) => void;
+  /**
+   * A probing client (the intake curve): after its own sync it answers no sync step1 and applies no step2 —
+   * its `probe()`s are measurements, not resyncs, and must add no work — and reports every step2 that
+   * arrives, i.e. the answer to a probe, which the server sends only once it has handled everything before it.
+   */
+  onProbeReply?: (receivedAt: number) => void;
 }
 
 export class BenchClient {
@@ -199,7 +205,12 @@ export class BenchClient {
       case 0:
       case HOCUS.SyncReply: {
         if (type === HOCUS.SyncReply && this.target.proto !== 'hocus') throw new Error(`unexpected message type ${type}`);
-        if (!this.step2ArrivedAt && data[decoder.pos] === syncProtocol.messageYjsSyncStep2) this.step2ArrivedAt = now();
+        const incoming = data[decoder.pos];
+        if (!this.step2ArrivedAt && incoming === syncProtocol.messageYjsSyncStep2) this.step2ArrivedAt = now();
+        if (this.options.onProbeReply && this.isSynced) {
+          if (incoming === syncProtocol.messageYjsSyncStep2) this.options.onProbeReply(now());
+          return;
+        }
         const reply = encoding.createEncoder();
         const syncType = syncProtocol.readSyncMessage(decoder, reply, this.doc, this);
         if (syncType === syncProtocol.messageYjsSyncStep2) this.markSynced();
@@ -251,6 +262,27 @@ export class BenchClient {
       this.marks.push([[this.spec.cnum, seq, now()]]);
     });
     this.pos = pos + 1;
+  }
+
+  /**
+   * Asks the server for what a replica at `stateVector` lacks (a sync step1): its answer, a step2, comes after
+   * everything sent before on this socket has been handled (see `onProbeReply`). Through the raw relay it is
+   * another client of the document that answers.
+   */
+  probe(stateVector: Uint8Array): void {
+    this.send((e) => {
+      encoding.writeVarUint(e, 0);
+      encoding.writeVarUint(e, syncProtocol.messageYjsSyncStep1);
+      encoding.writeVarUint8Array(e, stateVector);
+    });
+  }
+
+  /** Sends an update made elsewhere (a prepared replay) as this client's own, in one sync-update message. */
+  sendUpdate(update: Uint8Array): void {
+    this.send((e) => {
+      encoding.writeVarUint(e, 0);
+      syncProtocol.writeUpdate(e, update);
+    });
   }
 
   /** Moves this client's cursor in its awareness state (one awareness message). */

@@ -143,3 +143,75 @@ export function barChart(title: string, unit: string, groups: BarGroup[], better
     '',
   ].join('\n');
 }
+
+export interface LineSeries {
+  key: ServerKind;
+  label: string;
+  /** [x, y] points in order. */
+  points: [number, number][];
+  /** Written after the series' last point (e.g. "stopped at 120 s"). */
+  note?: string;
+}
+
+/**
+ * A plain line chart as SVG (no library): one polyline per series, a linear x axis from 0 and a logarithmic y
+ * axis (a rate that falls to a tenth shows as the same drop wherever it starts), a legend on top.
+ */
+export function lineChart(title: string, xUnit: string, yUnit: string, series: LineSeries[], better: 'lower' | 'higher'): string {
+  const width = 760;
+  const height = 360;
+  const left = 70;
+  const right = 150;
+  const top = 62;
+  const bottom = 46;
+  const plotW = width - left - right;
+  const plotH = height - top - bottom;
+  const xs = series.flatMap((s) => s.points.map(([x]) => x)).filter((x) => Number.isFinite(x));
+  const ys = series.flatMap((s) => s.points.map(([, y]) => y)).filter((y) => Number.isFinite(y) && y > 0);
+  const maxX = Math.max(1e-9, ...xs);
+  const lo = ys.length ? Math.floor(Math.log10(Math.min(...ys))) : 0;
+  const hi = ys.length ? Math.max(lo + 1, Math.ceil(Math.log10(Math.max(...ys)))) : 1;
+  const px = (x: number) => left + (Math.max(0, x) / maxX) * plotW;
+  const py = (y: number) => top + plotH - ((Math.log10(Math.max(y, 10 ** lo)) - lo) / (hi - lo)) * plotH;
+  const parts: string[] = [];
+  for (let e = lo; e <= hi; e++) {
+    for (const m of e < hi ? [1, 2, 5] : [1]) {
+      const v = m * 10 ** e;
+      const y = py(v).toFixed(1);
+      parts.push(`<line x1="${left}" y1="${y}" x2="${left + plotW}" y2="${y}" stroke="${m === 1 ? '#d1d5db' : '#f3f4f6'}"/>`);
+      parts.push(`<text x="${left - 6}" y="${(Number(y) + 4).toFixed(1)}" text-anchor="end" font-size="11" fill="#555">${esc(fmt(v, 0))}</text>`);
+    }
+  }
+  for (let i = 0; i <= 4; i++) {
+    const v = (maxX * i) / 4;
+    parts.push(`<text x="${px(v).toFixed(1)}" y="${top + plotH + 16}" text-anchor="middle" font-size="11" fill="#555">${esc(fmt(v, 0))}</text>`);
+  }
+  parts.push(`<line x1="${left}" y1="${top + plotH}" x2="${left + plotW}" y2="${top + plotH}" stroke="#9ca3af"/>`);
+  parts.push(`<line x1="${left}" y1="${top}" x2="${left}" y2="${top + plotH}" stroke="#9ca3af"/>`);
+  parts.push(`<text x="${left + plotW / 2}" y="${height - 8}" text-anchor="middle" font-size="11" fill="#555">${esc(xUnit)}</text>`);
+  parts.push(`<text x="14" y="${top + plotH / 2}" text-anchor="middle" font-size="11" fill="#555" transform="rotate(-90 14 ${top + plotH / 2})">${esc(`${yUnit} (log scale)`)}</text>`);
+  series.forEach((s, i) => {
+    const color = COLORS[s.key];
+    parts.push(`<rect x="${left + i * 150}" y="44" width="12" height="4" fill="${color}"/>`);
+    parts.push(`<text x="${left + i * 150 + 16}" y="50" font-size="11">${esc(s.label)}</text>`);
+    const points = s.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y) && y > 0);
+    if (points.length === 0) {
+      if (s.note) parts.push(`<text x="${left + 6}" y="${top + plotH - 6 - i * 14}" font-size="11" fill="${color}">${esc(`${s.label}: ${s.note}`)}</text>`);
+      return;
+    }
+    const d = points.map(([x, y]) => `${px(x).toFixed(1)},${py(y).toFixed(1)}`).join(' ');
+    parts.push(`<polyline points="${d}" fill="none" stroke="${color}" stroke-width="2"/>`);
+    for (const [x, y] of points) parts.push(`<circle cx="${px(x).toFixed(1)}" cy="${py(y).toFixed(1)}" r="2.5" fill="${color}"/>`);
+    const [lx, ly] = points.at(-1)!;
+    if (s.note) parts.push(`<text x="${(px(lx) + 6).toFixed(1)}" y="${(py(ly) + 4).toFixed(1)}" font-size="11" fill="${color}">${esc(s.note)}</text>`);
+  });
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, -apple-system, Segoe UI, sans-serif">`,
+    `<rect width="100%" height="100%" fill="#ffffff"/>`,
+    `<text x="10" y="20" font-size="15" font-weight="bold">${esc(title)}</text>`,
+    `<text x="10" y="36" font-size="11" fill="#555">${better === 'lower' ? 'lower is better' : 'higher is better'}</text>`,
+    ...parts,
+    `</svg>`,
+    '',
+  ].join('\n');
+}

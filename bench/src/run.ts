@@ -2,14 +2,14 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, getPriority, setPriority, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { barChart, buildColumnTable, buildTable, fmt, ORDER, PEERS, tableToMarkdown, tableToText, type BarGroup, type Metric, type Table } from './report.js';
+import { barChart, buildColumnTable, buildTable, fmt, lineChart, ORDER, PEERS, tableToMarkdown, tableToText, type BarGroup, type Metric, type Table } from './report.js';
 import * as S from './scenarios.js';
 import { BENCH_DIR, REPO_ROOT, SERVER_LABEL, tandemMain, type ServerKind } from './servers.js';
 import { summarizeProfiles } from './profile.js';
 import { machineBusySeconds } from './proc.js';
 
 /**
- * `npm run bench [-- --quick] [--scenarios=fanout,hot,conns,history,churn,instances] [--servers=tandem,ywss,hocus,relay] [--profile]`
+ * `npm run bench [-- --quick] [--scenarios=fanout,hot,conns,history,churn,instances,intake-curve] [--servers=tandem,ywss,hocus,relay] [--profile]`
  *
  * Starts every server as its own process on 127.0.0.1, drives it from separate load processes, prints one
  * table per scenario (every server side by side, ratios to the best Yjs peer), writes bench/results/latest.json
@@ -17,7 +17,7 @@ import { machineBusySeconds } from './proc.js';
  * fails to converge or errors.
  */
 
-const SCENARIOS = ['fanout', 'hot', 'conns', 'history', 'churn', 'instances'] as const;
+const SCENARIOS = ['fanout', 'hot', 'conns', 'history', 'churn', 'instances', 'intake-curve'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 // Options come as arguments, or — when the root script \`npm run bench -w bench\` is given \`-- --quick\` and npm takes
@@ -39,7 +39,7 @@ for (const s of servers) if (!ORDER.includes(s)) throw new Error(`unknown server
 const complete = !quick && !profile && only.length === SCENARIOS.length && servers.length === ORDER.length;
 
 const tracePath = process.env.BENCH_TRACE ?? join(REPO_ROOT, '../shared/data/editing-traces/automerge-paper.json.gz');
-if (only.includes('history') && !existsSync(tracePath)) throw new Error(`editing trace not found at ${tracePath} (set BENCH_TRACE)`);
+if ((only.includes('history') || only.includes('intake-curve')) && !existsSync(tracePath)) throw new Error(`editing trace not found at ${tracePath} (set BENCH_TRACE)`);
 
 const runDir = mkdtempSync(join(tmpdir(), 'tandem-bench-'));
 const resultsDir = join(BENCH_DIR, 'results');
@@ -61,7 +61,9 @@ const results: {
   churn: Partial<Record<ServerKind, S.ChurnResult>>;
   /** Tandem only: 'file' (one instance, file store) and '1', '2', '3' instances on PostgreSQL + Redis. */
   instances: Record<string, S.InstancesResult>;
-} = { fanout: {}, hot: {}, conns: {}, history: {}, churn: {}, instances: {} };
+  /** The curve with the writer alone in its document, and with one more client receiving every relay. */
+  intakeCurve: Record<S.IntakePhase, Partial<Record<ServerKind, S.IntakeCurveResult>>>;
+} = { fanout: {}, hot: {}, conns: {}, history: {}, churn: {}, instances: {}, intakeCurve: { alone: {}, reader: {} } };
 
 async function attempt<T>(scenario: string, kind: ServerKind, fn: () => Promise<T>): Promise<T | undefined> {
   say(`${scenario}: ${SERVER_LABEL[kind]}…`);
@@ -122,6 +124,14 @@ for (const scenario of only) {
   if (scenario === 'churn') for (const k of order) { const r = await attempt('churn', k, () => S.churn(cfg, k)); if (r) results.churn[k] = r; }
   // Tandem against itself: only the number of instances changes.
   if (scenario === 'instances' && order.includes('tandem')) results.instances = await S.instances(cfg, say);
+  if (scenario === 'intake-curve')
+    for (const phase of ['alone', 'reader'] as const)
+      for (const k of order) {
+        // The raw relay holds nothing: a probe is answered only by another client, so it runs with the reader only.
+        if (phase === 'alone' && k === 'relay') continue;
+        const r = await attempt(`intake-curve (${phase})`, k, () => S.intakeCurve(cfg, k, phase));
+        if (r) results.intakeCurve[phase][k] = r;
+      }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -281,6 +291,39 @@ if (instanceColumns.length) {
     ].filter(Boolean).join(' '),
   );
 }
+const intakeLimit = `${fmt(cfg.intakeCurve.timeLimitMs / 1000, 0)} s`;
+for (const phase of ['alone', 'reader'] as const) {
+  const rs = results.intakeCurve[phase];
+  if (!Object.keys(rs).length) continue;
+  const edits = Object.values(rs)[0]!.edits;
+  tables[`intake-curve-${phase}`] = buildTable(
+    `7. Intake curve — one writer replays ${fmt(edits, 0)} edits of the automerge-paper trace, one message each, as fast as its socket accepts them; ${phase === 'alone' ? 'alone in its document' : 'one more client receives every relay'}`,
+    rs,
+    [
+      { label: `first ${fmt(cfg.intakeCurve.slice, 0)} edits`, unit: 'edits/s', better: 'higher', get: (r) => r.curve[0] ?? NaN },
+      { label: `last ${fmt(cfg.intakeCurve.slice, 0)} handled`, unit: 'edits/s', better: 'higher', get: (r) => r.curve.at(-1) ?? NaN },
+      { label: 'slowest slice', unit: 'edits/s', better: 'higher', get: (r) => Math.min(...r.curve) },
+      { label: 'last slice / first slice', unit: '×', better: 'none', get: (r) => (r.curve.at(-1) ?? NaN) / (r.curve[0] ?? NaN) },
+      { label: `edits handled (stopped after ${intakeLimit})`, unit: '', better: 'higher', get: (r) => r.confirmed, digits: 0 },
+      { label: 'time for every edit', unit: 's', better: 'lower', get: (r) => (r.finished ? r.totalSec : NaN) },
+      { label: 'intake, whole run', unit: 'edits/s', better: 'higher', get: (r) => r.confirmed / r.totalSec },
+      { label: 'server CPU', unit: '% of a core', better: 'none', get: (r) => r.serverCpu * 100 },
+      { label: 'server RSS, peak', unit: 'MB', better: 'lower', get: (r) => r.rssPeakMB },
+      loadRow(),
+      otherRow(),
+      { label: `${phase === 'alone' ? 'a fresh client' : 'the reader'} holds the trace's text`, unit: '', better: 'none', get: (r) => (r.textOk === null ? NaN : r.textOk ? 1 : 0), text: (v) => (Number.isNaN(v) ? '— (not finished)' : v ? 'yes' : 'NO') },
+    ],
+    [
+      Object.entries(rs).some(([, r]) => !r!.finished)
+        ? `Did not handle every edit within ${intakeLimit}: ${Object.entries(rs).filter(([, r]) => !r!.finished).map(([k, r]) => `${SERVER_LABEL[k as ServerKind]} (${fmt(r!.confirmed, 0)} of ${fmt(r!.edits, 0)})`).join(', ')}.`
+        : '',
+      rs.tandem
+        ? "Tandem answers a probe only once every edit before it is durable [H3], and its appends complete between reads of its socket (each up to ~60,000 of these messages), so its answers come in bursts that share their time: single slices say less than the whole-run rows."
+        : '',
+      loadNote(rs),
+    ].filter(Boolean).join(' '),
+  );
+}
 for (const t of Object.values(tables)) process.stdout.write(`${tableToText(t)}\n`);
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -323,6 +366,18 @@ const bestPeer = <R>(rs: Partial<Record<ServerKind, R>>, get: (r: R) => number, 
   const hy = results.history.ywss;
   if (ht && hy) T('Real history: intake ≥ 2× @y/websocket-server', ht.intakeEditsPerSec >= 2 * hy.intakeEditsPerSec, `${fmt(ht.intakeEditsPerSec)} vs ${fmt(hy.intakeEditsPerSec)} edits/s (${(ht.intakeEditsPerSec / hy.intakeEditsPerSec).toFixed(2)}×)`);
   if (ht) T('Real history: cold full sync ≤ 1.5× Yjs decode+encode', ht.coldSyncMs <= 1.5 * ht.floorColdMs, `${fmt(ht.coldSyncMs)} ms vs ${fmt(ht.floorColdMs)} ms cold floor (${(ht.coldSyncMs / ht.floorColdMs).toFixed(2)}×; warm floor ${fmt(ht.floorWarmMs)} ms)`);
+  for (const phase of ['alone', 'reader'] as const) {
+    const it = results.intakeCurve[phase].tandem;
+    if (!it) continue;
+    const first = it.curve[0] ?? NaN;
+    const last = it.curve.at(-1) ?? NaN;
+    T(`Intake curve (${phase === 'alone' ? 'writer alone' : 'with a reader'}): every edit handled, last slice ≥ 0.5× the first`, it.finished && last >= 0.5 * first, `${fmt(it.confirmed, 0)} of ${fmt(it.edits, 0)} edits; ${fmt(first)} → ${fmt(last)} edits/s (${(last / first).toFixed(2)}×)`);
+    const iy = results.intakeCurve[phase].ywss;
+    if (iy) {
+      const [t, y] = [it.confirmed / it.totalSec, iy.confirmed / iy.totalSec];
+      T(`Intake curve (${phase === 'alone' ? 'writer alone' : 'with a reader'}): whole-run intake ≥ @y/websocket-server`, it.finished && t >= y, `${fmt(t)} vs ${fmt(y)} edits/s (${(t / y).toFixed(2)}×)`);
+    }
+  }
   const cht = results.churn.tandem;
   if (cht) T('Churn: RSS back within 10 % of baseline', cht.growth <= 0.1, `${fmt(cht.rssBeforeMB)} MB → ${fmt(cht.rssAfterMB)} MB (${cht.growth >= 0 ? '+' : ''}${(cht.growth * 100).toFixed(1)} %)`);
 }
@@ -410,6 +465,21 @@ if (tables.instances) {
   ], 'lower');
   charts['instances-throughput'] = barChart(`Several instances: hot document, delivered edits/s (${cfg.instances.clients} clients)`, 'edits/s', [{ label: '', bars: ib((r) => r.hot.editsPerSec) }], 'higher');
 }
+for (const phase of ['alone', 'reader'] as const) {
+  const rs = results.intakeCurve[phase];
+  if (!tables[`intake-curve-${phase}`]) continue;
+  const series = ORDER.filter((k) => rs[k]).map((k) => {
+    const r = rs[k]!;
+    return {
+      key: k,
+      label: SERVER_LABEL[k],
+      points: r.curve.map((v, i): [number, number] => [Math.min((i + 1) * r.slice, r.edits) / 1000, v]),
+      note: r.finished ? `${fmt(r.totalSec)} s` : `stopped at ${intakeLimit}`,
+    };
+  });
+  const name = phase === 'alone' ? 'intake-curve' : 'intake-curve-reader';
+  charts[name] = lineChart(`Intake as the history grows: edits/s per ${fmt(cfg.intakeCurve.slice, 0)}-edit slice${phase === 'alone' ? '' : ', with a reader'}`, 'edits replayed (thousands)', 'edits/s', series, 'higher');
+}
 if (tables.churn) {
   charts.churn = barChart(`Churn: RSS before and after ${cfg.churn.docs.toLocaleString('en-US')} documents opened and closed`, 'MB', [
     { label: 'before', bars: bars(results.churn, (r) => r.rssBeforeMB) },
@@ -469,7 +539,7 @@ ${failures.length ? `\n**Failures in this run:**\n\n${failures.map((f) => `- ${f
 - **CPU and memory** of servers come from \`/proc/<pid>/stat\` and \`/proc/<pid>/status\` (VmRSS, sampled every 100 ms);
   each load process reports its own CPU and event-loop delay, and a saturated generator is flagged under its table.
 - **Limits raised for Tandem** (environment only, behaviour and durability unchanged): fan-out ${env('fanout')}; hot
-  document ${env('hot')}; connections ${env('conns')}; real history ${env('history')}; churn ${env('churn')}; several instances ${env('instances')}.
+  document ${env('hot')}; connections ${env('conns')}; real history ${env('history')}; churn ${env('churn')}; several instances ${env('instances')}; intake curve ${env('intake-curve')}.
 
 ${section('fanout', 'Every client types 5 characters per second and moves its cursor (an awareness update) with every keystroke; the first ' + cfg.fanout.warmupMs / 1000 + ' s are not recorded. Latency is send → integrated by each of the other 4 clients.', ['fanout'])}${Object.keys(results.hot)
   .map((size) =>
@@ -481,7 +551,7 @@ ${section('fanout', 'Every client types 5 characters per second and moves its cu
       size === String(cfg.hot.sizes[0]) ? ['hot', 'hot-latency'] : [],
     ),
   )
-  .join('')}${section('conns', `Sockets open ${cfg.conns.perDoc} per document from two load processes (${cfg.conns.concurrency} handshakes in flight each), each completing the sync handshake; memory is the server's RSS after minus before, divided by the number of sockets. Tandem's documents are created through its API first (before the baseline), the peers' are created on first connection.`, ['conns'])}${section('history', `The automerge-paper editing trace (\`shared/data/editing-traces/\`, CC BY 4.0, Martin Kleppmann / Joseph Gentle) (a LaTeX paper typed keystroke by keystroke) is replayed into a \`Y.Text\` by one writer, one transaction per message, with at most ${cfg.history.window} edits in flight (acknowledged by a second client on its own socket); intake = edits ÷ time until that observer holds the final text. Then every client leaves, the server writes the document out its own way and is stopped (SIGTERM), restarted on the same data, and a fresh client (a new \`Y.Doc\` in a load process whose Yjs is already warmed up, so the time is the server's) is timed from opening its socket to holding the full text — ${cfg.history.coldRuns} restart(s), median. The floor is Yjs alone on the same document state: \`Y.applyUpdate\` into a fresh \`Y.Doc\` plus \`Y.encodeStateAsUpdate\`, first run in a fresh process (cold, like a restarted server) and warmed up.`, ['history-intake', 'history-cold'])}${section('churn', `Each document is opened by one client that sets its user, types ${cfg.churn.edits} characters with a cursor update each, and closes; then the run waits until the server reports no open document and ${cfg.churn.settleMs / 1000} s more (V8 shrinks its heap a few seconds after activity stops) before reading RSS; the baseline is read the same way. A warm-up round of 20 documents comes before the baseline. A sample of documents is reopened afterwards: every edit must still be there.`, ['churn'])}${section('instances', `The same document served by 1, 2 and 3 Tandem instances (each \`node server/dist/main.js\` on 127.0.0.1, all with the same \`DATABASE_URL\`, \`REDIS_URL\` and \`SECRET\`; the 1-instance column on PostgreSQL + Redis too, so only the number of instances changes). One redis-server and one PostgreSQL (default durability: fsync, synchronous commit) are started for the scenario on free loopback ports; every configuration gets a fresh database. Client *i* connects straight to instance *i* mod *n* (no balancer). Paced: ${cfg.instances.clients} clients type ${cfg.instances.rateHz} characters per second each with a cursor update per keystroke, ${(cfg.instances.pacedMs - cfg.instances.pacedWarmupMs) / 1000} s measured. Hot: the hot-document load (≤ ${cfg.instances.window} unacknowledged edits per client, ${(cfg.instances.hotMs - cfg.instances.hotWarmupMs) / 1000} s measured) with the clients arranged so every acknowledging pair sits on different instances — delivered edits/s is cross-instance throughput. At the end every client must hold every edit and a fresh client on every instance must receive the same document.${cfg.instances.fileReference ? ' The first column is one instance on the embedded file store, for reference.' : ''}`, ['instances-latency', 'instances-throughput'])}${analysis}`;
+  .join('')}${section('conns', `Sockets open ${cfg.conns.perDoc} per document from two load processes (${cfg.conns.concurrency} handshakes in flight each), each completing the sync handshake; memory is the server's RSS after minus before, divided by the number of sockets. Tandem's documents are created through its API first (before the baseline), the peers' are created on first connection.`, ['conns'])}${section('history', `The automerge-paper editing trace (\`shared/data/editing-traces/\`, CC BY 4.0, Martin Kleppmann / Joseph Gentle) (a LaTeX paper typed keystroke by keystroke) is replayed into a \`Y.Text\` by one writer, one transaction per message, with at most ${cfg.history.window} edits in flight (acknowledged by a second client on its own socket); intake = edits ÷ time until that observer holds the final text. Then every client leaves, the server writes the document out its own way and is stopped (SIGTERM), restarted on the same data, and a fresh client (a new \`Y.Doc\` in a load process whose Yjs is already warmed up, so the time is the server's) is timed from opening its socket to holding the full text — ${cfg.history.coldRuns} restart(s), median. The floor is Yjs alone on the same document state: \`Y.applyUpdate\` into a fresh \`Y.Doc\` plus \`Y.encodeStateAsUpdate\`, first run in a fresh process (cold, like a restarted server) and warmed up.`, ['history-intake', 'history-cold'])}${section('churn', `Each document is opened by one client that sets its user, types ${cfg.churn.edits} characters with a cursor update each, and closes; then the run waits until the server reports no open document and ${cfg.churn.settleMs / 1000} s more (V8 shrinks its heap a few seconds after activity stops) before reading RSS; the baseline is read the same way. A warm-up round of 20 documents comes before the baseline. A sample of documents is reopened afterwards: every edit must still be there.`, ['churn'])}${section('instances', `The same document served by 1, 2 and 3 Tandem instances (each \`node server/dist/main.js\` on 127.0.0.1, all with the same \`DATABASE_URL\`, \`REDIS_URL\` and \`SECRET\`; the 1-instance column on PostgreSQL + Redis too, so only the number of instances changes). One redis-server and one PostgreSQL (default durability: fsync, synchronous commit) are started for the scenario on free loopback ports; every configuration gets a fresh database. Client *i* connects straight to instance *i* mod *n* (no balancer). Paced: ${cfg.instances.clients} clients type ${cfg.instances.rateHz} characters per second each with a cursor update per keystroke, ${(cfg.instances.pacedMs - cfg.instances.pacedWarmupMs) / 1000} s measured. Hot: the hot-document load (≤ ${cfg.instances.window} unacknowledged edits per client, ${(cfg.instances.hotMs - cfg.instances.hotWarmupMs) / 1000} s measured) with the clients arranged so every acknowledging pair sits on different instances — delivered edits/s is cross-instance throughput. At the end every client must hold every edit and a fresh client on every instance must receive the same document.${cfg.instances.fileReference ? ' The first column is one instance on the embedded file store, for reference.' : ''}`, ['instances-latency', 'instances-throughput'])}${section('intake-curve-alone', `One writer replays the automerge-paper trace (${Number.isFinite(cfg.intakeCurve.limit) ? `its first ${fmt(cfg.intakeCurve.limit, 0)} edits` : 'every edit'}) one transaction — one message — per edit, as fast as its socket accepts them: it waits only when the socket asks it to (\`drain\`), never for an acknowledgement. After every ${fmt(cfg.intakeCurve.slice, 0)} edits it sends a probe (a sync step1); each server answers it (step2) only once it has handled every edit before it — Tandem once they are also durable — so the answers time the server's intake per slice whatever the socket buffers hold. The curve is edits/s per slice (a server handles what one read of its socket brought — up to ~60,000 of these messages — before it answers, so answers arriving within 20 ms of each other share the time since the answer before them); a flat curve means the cost of an edit does not grow with the document's history. A server's run stops ${intakeLimit} after the first edit and reports how far it got. At the end a fresh client must receive exactly the trace's text. First with the writer alone in its document (nothing to relay to anyone), then with one more client, in its own load process, receiving every relay (through the raw relay this client answers the probes, so the relay runs only then).`, ['intake-curve'])}${section('intake-curve-reader', '', ['intake-curve-reader'])}${analysis}`;
 writeFileSync(mdPath, md);
 say(`wrote ${mdPath}${complete ? '' : ' (docs/benchmarks.md is written only by a full run of every scenario and server)'}`);
 

@@ -33,6 +33,14 @@ export interface BenchConfig {
     hotMs: number;
     hotWarmupMs: number;
   };
+  intakeCurve: {
+    /** Edits replayed: the whole trace, or a prefix in quick mode. */
+    limit: number;
+    /** Edits per point of the curve. */
+    slice: number;
+    /** A server's run stops this long after the first edit; the table says how far it got. */
+    timeLimitMs: number;
+  };
 }
 
 export function makeConfig(quick: boolean, runDir: string, tracePath: string): BenchConfig {
@@ -58,6 +66,7 @@ export function makeConfig(quick: boolean, runDir: string, tracePath: string): B
       hotMs: quick ? 1_500 : 10_000,
       hotWarmupMs: quick ? 500 : 1_500,
     },
+    intakeCurve: { limit: quick ? 60_000 : Infinity, slice: 10_000, timeLimitMs: quick ? 60_000 : 120_000 },
   };
 }
 
@@ -75,6 +84,8 @@ export const TANDEM_ENV: Record<string, Record<string, string>> = {
   churn: {},
   // The hot-document half sends as fast as the window allows.
   instances: { MAX_MESSAGES_PER_SECOND: '1000000' },
+  // One writer sends ~260k edits as fast as its socket accepts them.
+  'intake-curve': { MAX_MESSAGES_PER_SECOND: '1000000' },
 };
 
 export interface Failure {
@@ -817,4 +828,130 @@ export async function instances(cfg: BenchConfig, say: (s: string) => void): Pro
     await Promise.all([redis.stop(), pg.destroy()]);
   }
   return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// 7. Intake curve
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Alone: the writer is the document's only client. With a reader: one more client receives every relay. */
+export type IntakePhase = 'alone' | 'reader';
+
+export interface IntakeCurveResult {
+  phase: IntakePhase;
+  edits: number;
+  sent: number;
+  /** Edits the server had handled when the run ended (all of them when `finished`). */
+  confirmed: number;
+  finished: boolean;
+  /** Edits/s of each slice of `slice` edits, in order (as far as the server got); see `sliceRates`. */
+  curve: number[];
+  slice: number;
+  /** When the probe after each slice was answered, ms after the first edit. */
+  answeredMs: number[];
+  /** First edit → the server has handled the last one (or the time limit). */
+  totalSec: number;
+  /** The text a fresh client (with a reader: the reader) ends with equals the trace's; null when not finished. */
+  textOk: boolean | null;
+  serverCpu: number;
+  rssPeakMB: number;
+  load: LoadSummary;
+  otherCores: number;
+  converged: boolean;
+  warnings: string[];
+}
+
+/** Answers closer together than this came out of one burst of the server's work (over 500,000 edits/s per 10k). */
+const BURST_MS = 20;
+
+/**
+ * Edits/s per slice from the times its probe answers arrived. A server handles what one read of its socket
+ * brought (Node reads up to 2 MB, ~60,000 of these messages, at once) before it answers, so answers come in
+ * bursts; answers within `BURST_MS` of the previous one share the time since the answer before the burst.
+ */
+export function sliceRates(answeredMs: number[], slice: number, edits: number): number[] {
+  const rates: number[] = [];
+  let start = 0;
+  let since = 0;
+  for (let i = 0; i < answeredMs.length; i++) {
+    const last = i === answeredMs.length - 1 || answeredMs[i + 1]! - answeredMs[i]! >= BURST_MS;
+    if (!last) continue;
+    const handled = Math.min((i + 1) * slice, edits) - start * slice;
+    const rate = (handled / (answeredMs[i]! - since)) * 1000;
+    for (let k = start; k <= i; k++) rates.push(rate);
+    start = i + 1;
+    since = answeredMs[i]!;
+  }
+  return rates;
+}
+
+/**
+ * One writer replays the trace one message per edit as fast as its socket accepts them (backpressure only),
+ * probing the server after every slice; the server's answers time each slice. `reader`: a second client in
+ * its own load process, connected before the first edit, receives every relay (through the raw relay it is
+ * also what answers the probes, so the relay runs only this phase).
+ */
+export async function intakeCurve(cfg: BenchConfig, kind: ServerKind, phase: IntakePhase): Promise<IntakeCurveResult> {
+  const c = cfg.intakeCurve;
+  const server = await start(cfg, 'intake-curve', kind);
+  const writer = new LoadWorker(`intake-${phase}-writer`);
+  const reader = phase === 'reader' ? new LoadWorker(`intake-${phase}-reader`) : null;
+  const label = `intake-curve (${phase})`;
+  try {
+    const [doc] = (await server.createDocs(1, `intake-${phase}`)) as [ClientSpec];
+    if (reader) {
+      const r = await reader.call({ cmd: 'connect', target: server.target, clients: [{ ...doc, cnum: 2 }], awareness: false, concurrency: 1, timeoutMs: 20_000 }, 60_000);
+      if (r.failures > 0) throw new Error(`the reader failed to connect: ${r.firstFailure}`);
+    }
+    server.sampler.mark();
+    const r = await writer.call(
+      {
+        cmd: 'intake',
+        target: server.target,
+        doc,
+        tracePath: cfg.tracePath,
+        limit: Number.isFinite(c.limit) ? c.limit : 1e9,
+        slice: c.slice,
+        timeLimitMs: c.timeLimitMs,
+        freshReader: !reader,
+        timeoutMs: 60_000,
+      },
+      c.timeLimitMs + 180_000,
+    );
+    const win = server.sampler.window();
+    let textOk: boolean | null = r.textOk;
+    if (reader && r.finished) {
+      // The reader may still be applying what reached it: wait (bounded) until it holds the trace's text.
+      const deadline = Date.now() + 60_000;
+      for (textOk = false; !textOk && Date.now() < deadline; await sleep(200)) {
+        const d: Drained = await reader.call({ cmd: 'drain', expected: {}, timeoutMs: 0 }, 60_000);
+        textOk = Object.values(d.digests)[0]?.[0]?.text === r.expectHash;
+      }
+    }
+    if (textOk === false) fail(label, kind, 'the text a reader ends with differs from the trace');
+    if (!r.finished) process.stderr.write(`  ${kind} handled ${r.confirmed} of ${r.edits} edits within ${c.timeLimitMs / 1000} s\n`);
+    const load = worstLoad([r.load]);
+    return {
+      phase,
+      edits: r.edits,
+      sent: r.sent,
+      confirmed: r.confirmed,
+      finished: r.finished,
+      curve: sliceRates(r.answeredMs, c.slice, r.edits),
+      slice: c.slice,
+      answeredMs: r.answeredMs,
+      totalSec: r.totalMs / 1000,
+      textOk,
+      serverCpu: win.cores,
+      rssPeakMB: win.peakRss / 2 ** 20,
+      load,
+      otherCores: background(win, load),
+      converged: textOk !== false,
+      warnings: warnCheck(label, server),
+    };
+  } finally {
+    await Promise.all([writer.close(), reader?.close()]);
+    // A server still working through a backlog is not waited for long.
+    await server.stop(10_000);
+  }
 }

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { gunzipSync } from 'node:zlib';
 import * as Y from 'yjs';
 import { BenchClient, type ClientSpec, type Mark, type Target } from './client.js';
+import { intake, loadTrace, type IntakeCommand } from './intake.js';
 import { Histogram, now, pool, sha1, sleep } from './util.js';
 
 /**
@@ -29,7 +29,8 @@ export type Command =
   | { cmd: 'churn'; target: Target; docs: ClientSpec[]; concurrency: number; edits: number; timeoutMs: number }
   | { cmd: 'trace'; target: Target; doc: ClientSpec; tracePath: string; limit: number; window: number; timeoutMs: number; statePath: string }
   | { cmd: 'coldsync'; target: Target; doc: ClientSpec; expectLength: number; expectHash: string; timeoutMs: number; warmStatePath: string }
-  | { cmd: 'floor'; statePath: string; repeats: number };
+  | { cmd: 'floor'; statePath: string; repeats: number }
+  | IntakeCommand;
 
 export interface Digest {
   text: string;
@@ -300,26 +301,13 @@ async function churn(c: Extract<Command, { cmd: 'churn' }>): Promise<void> {
   reply({ evt: 'churned', ms: now() - started, failures, firstFailure, load: windowStats(cpuStart, wallStart) });
 }
 
-interface Trace {
-  endContent: string;
-  txns: { patches: [number, number, string][] }[];
-}
-
 /**
  * Scenario 4: replays a real editing trace through the server, one transaction per message, from a writer;
  * an observer on a second socket acknowledges by the writer's clock it has integrated, keeping at most
  * `window` edits in flight. Intake = edits / time until the observer holds the final text.
  */
 async function trace(c: Extract<Command, { cmd: 'trace' }>): Promise<void> {
-  const data = JSON.parse(gunzipSync(readFileSync(c.tracePath)).toString('utf8')) as Trace;
-  const txns = data.txns.slice(0, c.limit);
-  let expected = '';
-  if (txns.length === data.txns.length) expected = data.endContent;
-  else {
-    const chars: string[] = [];
-    for (const t of txns) for (const [pos, del, ins] of t.patches) chars.splice(pos, del, ...ins);
-    expected = chars.join('');
-  }
+  const { txns, expected } = loadTrace(c.tracePath, c.limit);
   const writer = new BenchClient(c.target, { ...c.doc, cnum: 1 });
   const observer = new BenchClient(c.target, { ...c.doc, cnum: 2 });
   await Promise.all([writer.synced, observer.synced]);
@@ -460,6 +448,10 @@ process.on('message', (msg: Command) => {
         return coldsync(msg);
       case 'floor':
         return floor(msg);
+      case 'intake':
+        loop.reset();
+        loop.enable();
+        return reply(await intake(msg, windowStats));
     }
   };
   run().catch((error: unknown) => reply({ evt: 'error', message: (error as Error).stack ?? String(error) }));

@@ -75,7 +75,10 @@ export class Room {
     this.doc = new Y.Doc({ guid: id });
     this.log = deps.logger.child({ doc: id });
     this.reporting = { metrics: deps.metrics, logger: this.log };
-    this.relays = new RelayBatcher((frame, except) => this.broadcast(frame, except));
+    this.relays = new RelayBatcher({
+      broadcast: (frame, except) => this.broadcast(frame, except),
+      reaches: (except) => this.reaches(except),
+    });
     this.durable = new DurableLog(
       id,
       this.doc,
@@ -293,5 +296,11 @@ export class Room {
 
   private broadcast(data: Uint8Array, except: unknown): void {
     for (const conn of this.connections) if (conn !== except) this.send(conn, data);
+  }
+
+  /** Whether `broadcast(…, except)` would send to anyone: relays nobody receives are not even encoded [RL1]. */
+  private reaches(except: unknown): boolean {
+    for (const conn of this.connections) if (conn !== except && conn.socket.isOpen) return true;
+    return false;
   }
 }
