@@ -3,6 +3,8 @@ import * as decoding from 'lib0/decoding';
 import type { WebSocket } from 'ws';
 import * as Y from 'yjs';
 import { encodeSyncStep1, encodeSyncUpdate } from '../../src/protocol/messages.js';
+import { FileStore } from '../../src/storage/file/store.js';
+import { GatedStore } from '../support/gated-store.js';
 import { closed, connectClient, createDoc, rawSocket, receivedFrames, startTestServer, synced, waitFor, type TestServer } from '../support/harness.js';
 
 /** Every frame a raw socket received since it opened, decoded to {type, sub, payload}. */
@@ -65,6 +67,47 @@ describe('handshake and durability at the byte level', () => {
     if (stored!.snapshot) Y.applyUpdate(check, stored!.snapshot);
     stored!.log.forEach((u) => Y.applyUpdate(check, u));
     expect(check.getText('t').toString()).toBe('durable');
+    ws.close();
+  });
+});
+
+describe('the answer to a step1 waits for the log [H3]', () => {
+  let gated: GatedStore;
+  let slowLog: TestServer;
+  beforeAll(async () => {
+    slowLog = await startTestServer({}, undefined, {
+      store: (dataDir) => (gated = new GatedStore(new FileStore({ dataDir, fsyncIntervalMs: 50 }), { holdAppends: false })),
+    });
+  });
+  afterAll(async () => {
+    gated.holdAppends = false;
+    gated.releaseAppends();
+    await slowLog.dispose();
+  });
+
+  it('[H3][D1] while an earlier update is not yet appended, step2 and step1 are held back (later messages are answered); then they arrive, in that order', async () => {
+    const { id, editToken } = await createDoc(slowLog.url);
+    const ws = await rawSocket(`${slowLog.wsUrl}/${id}?token=${editToken}`);
+    const frames = recorder(ws);
+    await waitFor(() => frames.some((f) => f.type === 0 && f.sub === 0), 'the join-time step1');
+    gated.holdAppends = true;
+    ws.send(encodeSyncUpdate(updateInserting('held', 4343)));
+    await waitFor(() => gated.pendingAppends === 1, 'the append is under way');
+    const mark = frames.length;
+    ws.send(encodeSyncStep1(Y.encodeStateVector(new Y.Doc())));
+    // A query for awareness is answered at once: its answer shows the step1 before it was handled.
+    ws.send(new Uint8Array([3]));
+    await waitFor(() => frames.slice(mark).some((f) => f.type === 1), 'the query sent after the step1 is answered');
+    expect(frames.slice(mark).filter((f) => f.type === 0)).toEqual([]);
+    gated.holdAppends = false;
+    gated.releaseAppends();
+    await waitFor(() => frames.slice(mark).filter((f) => f.type === 0).length >= 2, 'step2 and step1 once the append is done');
+    const replies = frames.slice(mark).filter((f) => f.type === 0);
+    expect(replies.map((f) => f.sub)).toEqual([1, 0]);
+    const received = new Y.Doc();
+    Y.applyUpdate(received, replies[0]!.payload);
+    expect(received.getText('t').toString()).toBe('held');
+    expect(Y.decodeStateVector(replies[1]!.payload).get(4343)).toBe(4);
     ws.close();
   });
 });
