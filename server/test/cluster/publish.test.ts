@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeClusterMessage, type ClusterMessage } from '../../src/cluster/wire.js';
 import { decodeAwarenessUpdate } from '../../src/protocol/messages.js';
 import { metric, startHostileServer, type HostileServer } from '../hostile/support.js';
-import { pgHarness, type PgHarness } from '../storage/pg-helpers.js';
+import { pgHarness, type PgHarness } from '../storage/pg/helpers.js';
 import { GatedStore } from '../support/gated-store.js';
 import { connectClient, createDoc, synced, waitFor } from '../support/harness.js';
 import { startRedis, type TestRedis } from '../support/redis.js';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as decoding from 'lib0/decoding';
 import type { WebSocket } from 'ws';
 import * as Y from 'yjs';
-import { encodeSyncStep1, encodeSyncUpdate } from '../../src/protocol/messages.js';
+import { decodeAwarenessUpdate, encodeSyncStep1, encodeSyncUpdate } from '../../src/protocol/messages.js';
 import { FileStore } from '../../src/storage/file/store.js';
 import { GatedStore } from '../support/gated-store.js';
 import { closed, connectClient, createDoc, rawSocket, receivedFrames, startTestServer, synced, waitFor, type TestServer } from '../support/harness.js';
@@ -41,12 +41,22 @@ afterAll(async () => {
 const url = (id: string, token: string) => `${server.wsUrl}/${id}?token=${token}`;
 
 describe('handshake and durability at the byte level', () => {
-  it('[H2] on join the server sends its sync step1', async () => {
+  it('[H2] on join the server sends its sync step1 and the awareness states of everyone present', async () => {
     const { id, editToken } = await createDoc(server.url);
+    const present = connectClient(server.wsUrl, id, editToken);
+    await synced(present.provider);
+    present.provider.awareness.setLocalStateField('user', { name: 'Present' });
+    await waitFor(() => server.registry.peek(id)?.awareness.getStates().get(present.doc.clientID)?.user?.name === 'Present', 'the server has the state');
     const ws = await rawSocket(url(id, editToken));
     const frames = recorder(ws);
     await waitFor(() => frames.some((f) => f.type === 0 && f.sub === 0), 'server step1');
+    await waitFor(() => frames.some((f) => f.type === 1), 'the awareness of those present');
+    const states = frames
+      .filter((f) => f.type === 1)
+      .flatMap((f) => decodeAwarenessUpdate(decoding.readVarUint8Array(decoding.createDecoder(f.payload))));
+    expect(states.map((e) => e.clientId)).toContain(present.doc.clientID);
     ws.close();
+    present.destroy();
   });
 
   it('[H3][D1] step1 is answered with step2 then a state vector covering our update, which is already in the log', async () => {
@@ -129,16 +139,19 @@ describe('malformed input closes only the offending socket [M1][M2]', () => {
     const { id, editToken } = await createDoc(server.url);
     const bystander = connectClient(server.wsUrl, id, editToken);
     await synced(bystander.provider);
+    let bystanderCloses = 0;
+    bystander.provider.on('connection-close', () => bystanderCloses++);
     bystander.text.insert(0, 'before');
     const ws = await rawSocket(url(id, editToken));
     const gone = closed(ws);
     ws.send(frame);
     expect((await gone).code).toBe(code);
-    // The bystander keeps working and nothing from the bad socket was stored.
+    // The bystander keeps working, on the same socket, and nothing from the bad socket was stored.
     bystander.text.insert(6, '+after');
     const late = connectClient(server.wsUrl, id, editToken);
     await synced(late.provider);
     await waitFor(() => late.text.toString() === 'before+after', 'late joiner sees only good edits');
+    expect(bystanderCloses).toBe(0);
     bystander.destroy();
     late.destroy();
   });

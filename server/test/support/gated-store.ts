@@ -1,7 +1,8 @@
 /**
  * A `DocStore` whose answers the test releases by hand, to see what the server does before storage has
- * answered: appends wait (while `holdAppends` is set) until `releaseAppends()`, and loads of the documents
- * named with `holdLoads()` until `releaseLoads()`. Everything else goes straight to the wrapped store.
+ * answered: appends wait (while `holdAppends` is set) until `releaseAppends()`, loads of the documents named
+ * with `holdLoads()` until `releaseLoads()`, metadata writes (while `holdPutMeta` is set) until
+ * `releasePutMeta()`. Metadata reads are counted. Everything else goes straight to the wrapped store.
  */
 import type { DocMeta, DocStore, StoredDoc } from '../../src/storage/doc-store.js';
 
@@ -10,7 +11,14 @@ export class GatedStore implements DocStore {
   holdAppends: boolean;
   /** Loads of held documents that have reached the gate so far. */
   loadsHeld = 0;
+  /** While true, metadata writes wait for `releasePutMeta()`. */
+  holdPutMeta = false;
+  /** Metadata writes that have reached the gate so far. */
+  putMetaHeld = 0;
+  /** Calls to `getMeta` so far. */
+  metaReads = 0;
   private heldAppends: (() => void)[] = [];
+  private heldPutMeta: (() => void)[] = [];
   private readonly heldLoadIds = new Set<string>();
   private loadGate: Promise<void> = Promise.resolve();
   private openLoadGate: () => void = () => {};
@@ -46,6 +54,13 @@ export class GatedStore implements DocStore {
     this.openLoadGate();
   }
 
+  /** Passes every held metadata write to the wrapped store, in order. */
+  releasePutMeta(): void {
+    const held = this.heldPutMeta;
+    this.heldPutMeta = [];
+    held.forEach((pass) => pass());
+  }
+
   append(id: string, update: Uint8Array): Promise<void> {
     if (!this.holdAppends) return this.inner.append(id, update);
     return new Promise((resolve, reject) => {
@@ -66,11 +81,16 @@ export class GatedStore implements DocStore {
   }
 
   getMeta(id: string): Promise<DocMeta | null> {
+    this.metaReads++;
     return this.inner.getMeta(id);
   }
 
   putMeta(meta: DocMeta): Promise<void> {
-    return this.inner.putMeta(meta);
+    if (!this.holdPutMeta) return this.inner.putMeta(meta);
+    this.putMetaHeld++;
+    return new Promise((resolve, reject) => {
+      this.heldPutMeta.push(() => void this.inner.putMeta(meta).then(resolve, reject));
+    });
   }
 
   compact(id: string, snapshot: () => Uint8Array): Promise<void> {
