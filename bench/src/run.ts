@@ -395,9 +395,10 @@ const git = (...a: string[]) => {
     return '';
   }
 };
+/** The version of a package the bench runs (bench/node_modules: bench is not a workspace of the root). */
 const version = (pkg: string) => {
   try {
-    return (JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
+    return (JSON.parse(readFileSync(join(BENCH_DIR, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
   } catch {
     return '?';
   }

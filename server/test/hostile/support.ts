@@ -1,14 +1,13 @@
 /**
  * Helpers for the hostile-client tests: a real server with a captured log and test-only options, raw TCP
- * sockets speaking hand-written HTTP and RFC 6455 frames, a light y-websocket client, an event-loop probe,
- * and file hashes. Nothing here mocks the server.
+ * sockets speaking hand-written HTTP and RFC 6455 frames, a light y-websocket client, and file hashes. Nothing
+ * here mocks the server.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as decoding from 'lib0/decoding';
 import { WebSocket } from 'ws';
 import * as Y from 'yjs';
@@ -17,7 +16,7 @@ import { createLogger } from '../../src/logger.js';
 import { encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate } from '../../src/protocol/messages.js';
 import { startServer, type RunningServer, type StartOptions } from '../../src/server.js';
 import type { DocStore } from '../../src/storage/doc-store.js';
-import { waitFor } from '../support/harness.js';
+import { waitFor, within } from '../support/harness.js';
 
 export { metric } from '../integration/support.js';
 
@@ -94,8 +93,8 @@ export interface RawTcp {
   socket: Socket;
   /** Everything received so far. */
   received(): Buffer;
-  /** Resolves once the connection is fully closed (either side). */
-  closed: Promise<void>;
+  /** Resolves once the connection is fully closed (either side); rejects if it is not within `timeoutMs`. */
+  closed(timeoutMs?: number): Promise<void>;
   isClosed(): boolean;
   /** True once the server ended its side (FIN). */
   isEnded(): boolean;
@@ -121,7 +120,13 @@ export function tcp(port: number, options: { allowHalfOpen?: boolean } = {}): Pr
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     socket.on('error', () => undefined);
     socket.once('connect', () =>
-      resolve({ socket, received: () => Buffer.concat(chunks), closed, isClosed: () => isClosed, isEnded: () => isEnded }),
+      resolve({
+        socket,
+        received: () => Buffer.concat(chunks),
+        closed: (timeoutMs = 10_000) => within(closed, timeoutMs, 'the TCP connection to close'),
+        isClosed: () => isClosed,
+        isEnded: () => isEnded,
+      }),
     );
     socket.once('error', reject);
   });
@@ -301,13 +306,13 @@ export class LightClient {
     });
   }
 
-  /** Connects and resolves once the server's first message (its step1) has been answered. */
-  connect(): Promise<void> {
+  /** Connects and resolves once the server's first message (its step1) has been answered; rejects after `timeoutMs`. */
+  connect(timeoutMs = 15_000): Promise<void> {
     this.connects++;
     const ws = new WebSocket(this.url);
     ws.binaryType = 'nodebuffer';
     this.ws = ws;
-    return new Promise((resolve, reject) => {
+    const joined = new Promise<void>((resolve, reject) => {
       ws.once('error', reject);
       ws.once('close', (code) => reject(new Error(`closed ${code} before joining`)));
       ws.on('message', (data: Buffer) => {
@@ -322,16 +327,19 @@ export class LightClient {
       });
       ws.once('open', () => ws.send(encodeSyncStep1(Y.encodeStateVector(this.doc))));
     });
+    return within(joined, timeoutMs, 'a light client to join');
   }
 
-  disconnect(): Promise<void> {
+  /** Closes the socket; resolves once it is closed, rejects after `timeoutMs`. */
+  disconnect(timeoutMs = 10_000): Promise<void> {
     const ws = this.ws;
     this.ws = null;
     if (!ws || ws.readyState === WebSocket.CLOSED) return Promise.resolve();
-    return new Promise((resolve) => {
+    const closed = new Promise<void>((resolve) => {
       ws.once('close', () => resolve());
       ws.close();
     });
+    return within(closed, timeoutMs, 'a light client to disconnect');
   }
 
   get text(): string {
@@ -339,45 +347,7 @@ export class LightClient {
   }
 }
 
-// ---------------------------------------------------------------------------------- event loop, files
-
-/**
- * Measures how long the event loop of this process (which runs the in-process server) was blocked at most,
- * with perf_hooks' histogram (10 ms resolution).
- */
-export function eventLoopProbe(): { stop(): number } {
-  const histogram = monitorEventLoopDelay({ resolution: 10 });
-  histogram.enable();
-  return {
-    stop() {
-      histogram.disable();
-      return histogram.max / 1e6;
-    },
-  };
-}
-
-/**
- * Times every message a room handles (`receive` runs synchronously: decode, checks, apply), so a block can be
- * pinned on the server rather than on a GC pause or this test's own work. Behaviour is unchanged.
- */
-export function timeReceives(room: { receive: (...args: never[]) => void }): { stop(): number } {
-  const original = room.receive;
-  let max = 0;
-  room.receive = function (this: unknown, ...args: never[]) {
-    const started = performance.now();
-    try {
-      original.apply(this, args);
-    } finally {
-      max = Math.max(max, performance.now() - started);
-    }
-  };
-  return {
-    stop() {
-      room.receive = original;
-      return max;
-    },
-  };
-}
+// ----------------------------------------------------------------------------------------------- files
 
 /** sha256 of every file under `dir`, by relative path. */
 export async function hashTree(dir: string): Promise<Record<string, string>> {

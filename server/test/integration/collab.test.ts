@@ -28,9 +28,13 @@ describe('collaboration over real sockets with the stock WebsocketProvider', () 
   it('[RL2] a late joiner receives everything', async () => {
     const { id, editToken } = await createDoc(server.url);
     const a = connectClient(server.wsUrl, id, editToken);
-    await synced(a.provider);
+    const b = connectClient(server.wsUrl, id, editToken);
+    await Promise.all([synced(a.provider), synced(b.provider)]);
     for (let i = 0; i < 50; i++) a.text.insert(a.text.length, `${i},`);
     a.doc.getText('title').insert(0, 'Late');
+    // Once b has everything, every relay has gone out: the late joiner can only get it through the handshake.
+    await waitFor(() => b.text.toString() === a.text.toString() && b.doc.getText('title').toString() === 'Late', 'b has every edit');
+    b.destroy();
     const late = connectClient(server.wsUrl, id, editToken);
     await synced(late.provider);
     await waitFor(() => late.text.toString() === a.text.toString(), 'late joiner catches up');

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { signToken } from '../../src/auth/tokens.js';
 import { encodeSyncUpdate } from '../../src/protocol/messages.js';
-import { createDoc, startTestServer, upgradeStatus, waitFor, type TestServer } from '../support/harness.js';
+import { createDoc, startTestServer, upgradeStatus, waitFor, within, type TestServer } from '../support/harness.js';
 import { expectError, metric, rawJoin, textOf } from './support.js';
 
 /** Each limit against its own real server configured through the environment, as an operator would. */
@@ -79,9 +79,7 @@ describe('limits and expiry', () => {
       const token = await signToken(key, { docId: id, scope: 'edit', generation: 0, expiresAt });
       const sock = rawJoin(socketUrl(id, token));
       await sock.joined;
-      let code: number | undefined;
-      void sock.closed.then((c) => (code = c));
-      await waitFor(() => code !== undefined, 'socket closed at expiry', 4000);
+      const code = await within(sock.closed, 4000, 'socket closed at expiry');
       expect(code).toBe(4401);
       expect(Date.now()).toBeGreaterThanOrEqual(expiresAt * 1000 - 50);
       expect(await upgradeStatus(socketUrl(id, token))).toBe(401);

@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as decoding from 'lib0/decoding';
 import type { WebSocket } from 'ws';
 import * as Y from 'yjs';
-import { encodeSyncStep1, encodeSyncUpdate } from '../../src/protocol/messages.js';
+import { decodeAwarenessUpdate, encodeSyncStep1, encodeSyncUpdate } from '../../src/protocol/messages.js';
+import { FileStore } from '../../src/storage/file/store.js';
+import { GatedStore } from '../support/gated-store.js';
 import { closed, connectClient, createDoc, rawSocket, receivedFrames, startTestServer, synced, waitFor, type TestServer } from '../support/harness.js';
 
 /** Every frame a raw socket received since it opened, decoded to {type, sub, payload}. */
@@ -39,12 +41,22 @@ afterAll(async () => {
 const url = (id: string, token: string) => `${server.wsUrl}/${id}?token=${token}`;
 
 describe('handshake and durability at the byte level', () => {
-  it('[H2] on join the server sends its sync step1', async () => {
+  it('[H2] on join the server sends its sync step1 and the awareness states of everyone present', async () => {
     const { id, editToken } = await createDoc(server.url);
+    const present = connectClient(server.wsUrl, id, editToken);
+    await synced(present.provider);
+    present.provider.awareness.setLocalStateField('user', { name: 'Present' });
+    await waitFor(() => server.registry.peek(id)?.awareness.getStates().get(present.doc.clientID)?.user?.name === 'Present', 'the server has the state');
     const ws = await rawSocket(url(id, editToken));
     const frames = recorder(ws);
     await waitFor(() => frames.some((f) => f.type === 0 && f.sub === 0), 'server step1');
+    await waitFor(() => frames.some((f) => f.type === 1), 'the awareness of those present');
+    const states = frames
+      .filter((f) => f.type === 1)
+      .flatMap((f) => decodeAwarenessUpdate(decoding.readVarUint8Array(decoding.createDecoder(f.payload))));
+    expect(states.map((e) => e.clientId)).toContain(present.doc.clientID);
     ws.close();
+    present.destroy();
   });
 
   it('[H3][D1] step1 is answered with step2 then a state vector covering our update, which is already in the log', async () => {
@@ -69,6 +81,47 @@ describe('handshake and durability at the byte level', () => {
   });
 });
 
+describe('the answer to a step1 waits for the log [H3]', () => {
+  let gated: GatedStore;
+  let slowLog: TestServer;
+  beforeAll(async () => {
+    slowLog = await startTestServer({}, undefined, {
+      store: (dataDir) => (gated = new GatedStore(new FileStore({ dataDir, fsyncIntervalMs: 50 }), { holdAppends: false })),
+    });
+  });
+  afterAll(async () => {
+    gated.holdAppends = false;
+    gated.releaseAppends();
+    await slowLog.dispose();
+  });
+
+  it('[H3][D1] while an earlier update is not yet appended, step2 and step1 are held back (later messages are answered); then they arrive, in that order', async () => {
+    const { id, editToken } = await createDoc(slowLog.url);
+    const ws = await rawSocket(`${slowLog.wsUrl}/${id}?token=${editToken}`);
+    const frames = recorder(ws);
+    await waitFor(() => frames.some((f) => f.type === 0 && f.sub === 0), 'the join-time step1');
+    gated.holdAppends = true;
+    ws.send(encodeSyncUpdate(updateInserting('held', 4343)));
+    await waitFor(() => gated.pendingAppends === 1, 'the append is under way');
+    const mark = frames.length;
+    ws.send(encodeSyncStep1(Y.encodeStateVector(new Y.Doc())));
+    // A query for awareness is answered at once: its answer shows the step1 before it was handled.
+    ws.send(new Uint8Array([3]));
+    await waitFor(() => frames.slice(mark).some((f) => f.type === 1), 'the query sent after the step1 is answered');
+    expect(frames.slice(mark).filter((f) => f.type === 0)).toEqual([]);
+    gated.holdAppends = false;
+    gated.releaseAppends();
+    await waitFor(() => frames.slice(mark).filter((f) => f.type === 0).length >= 2, 'step2 and step1 once the append is done');
+    const replies = frames.slice(mark).filter((f) => f.type === 0);
+    expect(replies.map((f) => f.sub)).toEqual([1, 0]);
+    const received = new Y.Doc();
+    Y.applyUpdate(received, replies[0]!.payload);
+    expect(received.getText('t').toString()).toBe('held');
+    expect(Y.decodeStateVector(replies[1]!.payload).get(4343)).toBe(4);
+    ws.close();
+  });
+});
+
 describe('malformed input closes only the offending socket [M1][M2]', () => {
   const cases: [string, Uint8Array | string, number][] = [
     ['garbage bytes', new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]), 1007],
@@ -86,16 +139,19 @@ describe('malformed input closes only the offending socket [M1][M2]', () => {
     const { id, editToken } = await createDoc(server.url);
     const bystander = connectClient(server.wsUrl, id, editToken);
     await synced(bystander.provider);
+    let bystanderCloses = 0;
+    bystander.provider.on('connection-close', () => bystanderCloses++);
     bystander.text.insert(0, 'before');
     const ws = await rawSocket(url(id, editToken));
     const gone = closed(ws);
     ws.send(frame);
     expect((await gone).code).toBe(code);
-    // The bystander keeps working and nothing from the bad socket was stored.
+    // The bystander keeps working, on the same socket, and nothing from the bad socket was stored.
     bystander.text.insert(6, '+after');
     const late = connectClient(server.wsUrl, id, editToken);
     await synced(late.provider);
     await waitFor(() => late.text.toString() === 'before+after', 'late joiner sees only good edits');
+    expect(bystanderCloses).toBe(0);
     bystander.destroy();
     late.destroy();
   });

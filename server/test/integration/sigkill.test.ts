@@ -111,13 +111,12 @@ describe('process crash and shutdown of the real server process', () => {
     b.text.insert(0, 'beta ');
     await waitFor(() => a.text.length === 11 && b.text.toString() === a.text.toString(), 'clients converge');
     const content = a.text.toString();
-    const sent = Date.now();
     server.child.kill('SIGTERM');
     await waitFor(() => codes.length === 2, 'both clients closed');
     expect(codes).toEqual([1001, 1001]);
+    // `exited` is bounded: a shutdown that hangs fails here.
     const exit = await server.exited;
     expect(exit).toEqual({ code: 0, signal: null });
-    expect(Date.now() - sent).toBeLessThan(5000);
     a.destroy();
     b.destroy();
     // Final write: the log was folded into a snapshot, and no log record is left after it.

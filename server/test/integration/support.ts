@@ -12,7 +12,7 @@ import * as decoding from 'lib0/decoding';
 import { WebSocket } from 'ws';
 import { expect } from 'vitest';
 import * as Y from 'yjs';
-import { waitFor } from '../support/harness.js';
+import { waitFor, within } from '../support/harness.js';
 
 export const SERVER_DIR = fileURLToPath(new URL('../..', import.meta.url));
 export const DIST_MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
@@ -36,9 +36,11 @@ export interface ChildServer {
   wsUrl: string;
   /** Everything the process wrote so far (stdout + stderr). */
   output(): string;
-  /** Settles when the process has exited. */
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Settles when the process has exited; each read rejects if it has not within 15 s from then. */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
+
+const EXIT_TIMEOUT_MS = 15_000;
 
 /** Starts `node dist/main.js` on a free port and resolves once `/healthz` answers 200. */
 export async function spawnServer(dataDir: string, env: Record<string, string> = {}): Promise<ChildServer> {
@@ -73,7 +75,16 @@ export async function spawnServer(dataDir: string, env: Record<string, string> =
     'child server /healthz 200',
     15_000,
   );
-  return { child, port, url, wsUrl: `ws://127.0.0.1:${port}/collab`, output: () => out, exited };
+  return {
+    child,
+    port,
+    url,
+    wsUrl: `ws://127.0.0.1:${port}/collab`,
+    output: () => out,
+    get exited() {
+      return within(exited, EXIT_TIMEOUT_MS, `the server process (port ${port}) to exit`);
+    },
+  };
 }
 
 /** Kills a child still running (test clean-up); resolves once it is gone. */
@@ -160,8 +171,9 @@ export async function docFiles(dataDir: string, id: string): Promise<Record<stri
 /**
  * A raw socket and a promise for the server's first sync step1 (`0, 0, …`): the socket has joined its room.
  * Listeners are attached before `open`, since the first frame can arrive in the same packet as the 101.
+ * Each read of `joined` or `closed` rejects if it has not happened within 10 s from then.
  */
-export function rawJoin(url: string): { ws: WebSocket; joined: Promise<void>; closed: Promise<number> } {
+export function rawJoin(url: string): { ws: WebSocket; readonly joined: Promise<void>; readonly closed: Promise<number> } {
   const ws = new WebSocket(url);
   ws.binaryType = 'nodebuffer';
   const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
@@ -172,7 +184,15 @@ export function rawJoin(url: string): { ws: WebSocket; joined: Promise<void>; cl
       if (decoding.readVarUint(d) === 0 && decoding.readVarUint(d) === 0) resolve();
     });
   });
-  return { ws, joined, closed };
+  return {
+    ws,
+    get joined() {
+      return within(joined, 10_000, 'a raw socket to join its room');
+    },
+    get closed() {
+      return within(closed, 10_000, 'a raw socket to close');
+    },
+  };
 }
 
 /** Asserts a JSON error `{error, code}` with the given status. */

@@ -5,24 +5,22 @@ import type { PeerSocket } from '../../src/rooms/connection.js';
 import { RoomRegistry } from '../../src/rooms/registry.js';
 import type { DocMeta, DocStore } from '../../src/storage/doc-store.js';
 import { createMemoryStore } from '../../src/storage/memory-store.js';
+import { GatedStore } from '../support/gated-store.js';
+import { waitFor } from '../support/harness.js';
 
 const ID = 'doc-meta-once';
 
-/** A memory store holding one document that counts metadata reads and can hold loads and metadata writes. */
+/** A memory store holding one document, behind a gate that counts metadata reads and can hold loads and metadata writes. */
 async function countingStore() {
   const inner = createMemoryStore();
   const now = new Date().toISOString();
   await inner.create({ id: ID, createdAt: now, updatedAt: now, linkGeneration: 0 });
-  const held: (() => void)[] = [];
-  const state = { metaReads: 0, holdLoads: false, holdPutMeta: false, putMetaHeld: 0 };
-  const hold = <T>(run: () => Promise<T>) => new Promise<T>((resolve, reject) => held.push(() => run().then(resolve, reject)));
-  const store: DocStore = {
-    ...inner,
-    getMeta: (id) => (state.metaReads++, inner.getMeta(id)),
-    load: (id) => (state.holdLoads ? hold(() => inner.load(id)) : inner.load(id)),
-    putMeta: (meta) => (state.holdPutMeta ? (state.putMetaHeld++, hold(() => inner.putMeta(meta))) : inner.putMeta(meta)),
+  const store = new GatedStore(inner, { holdAppends: false });
+  const release = () => {
+    store.releaseLoads();
+    store.releasePutMeta();
   };
-  return { store, inner, state, release: () => held.splice(0).forEach((go) => go()) };
+  return { store, inner, release };
 }
 
 function registryOver(store: DocStore, idleMs = 10_000): RoomRegistry {
@@ -35,15 +33,16 @@ function registryOver(store: DocStore, idleMs = 10_000): RoomRegistry {
   });
 }
 
-const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
+/** Resolves once every microtask queued so far has run (the memory store answers through promises only). */
+const settled = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('RoomRegistry metadata reads', () => {
   it('[U1] a socket reads meta.json once: acquire uses the meta just read, getMeta during the load answers from it', async () => {
-    const { store, state, release } = await countingStore();
+    const { store, release } = await countingStore();
     const registry = registryOver(store);
     const meta = await registry.getMeta(ID);
-    expect(state.metaReads).toBe(1);
-    state.holdLoads = true;
+    expect(store.metaReads).toBe(1);
+    store.holdLoads(ID);
     const first = registry.acquire(ID, meta!);
     // Siblings arriving while the document loads get the load's metadata at once, without a storage read.
     const siblings = await Promise.all(Array.from({ length: 4 }, () => registry.getMeta(ID)));
@@ -51,38 +50,37 @@ describe('RoomRegistry metadata reads', () => {
     release();
     const room = await first;
     expect(room.meta).toBe(meta);
-    expect(state.metaReads).toBe(1);
+    expect(store.metaReads).toBe(1);
     // Open: from memory.
     expect(await registry.getMeta(ID)).toBe(room.meta);
     // A load nobody read the metadata for reads it once, and shares it meanwhile.
     await registry.closeAll();
     const fresh = registryOver(store);
-    state.holdLoads = true;
+    store.holdLoads(ID);
     const loading = fresh.acquire(ID);
     const during = await Promise.all([fresh.getMeta(ID), fresh.getMeta(ID)]);
     expect(during[0]).toBe(during[1]);
     release();
     expect((await loading).meta).toBe(during[0]);
-    expect(state.metaReads).toBe(2);
+    expect(store.metaReads).toBe(2);
     await fresh.closeAll();
   });
 
   it('[R3][U3] a meta read before an unload is not used to reload: a rotation during the final write is kept', async () => {
-    const { store, inner, state, release } = await countingStore();
+    const { store, inner, release } = await countingStore();
     const registry = registryOver(store, 1);
     const stale: DocMeta = (await registry.getMeta(ID))!;
     const room = await registry.acquire(ID, stale);
-    state.holdPutMeta = true;
+    store.holdPutMeta = true;
     registry.release(room);
     // The idle unload starts and its final write is held.
-    for (let i = 0; i < 200 && state.putMetaHeld === 0; i++) await tick();
-    expect(state.putMetaHeld).toBeGreaterThan(0);
+    await waitFor(() => store.putMetaHeld > 0, 'the final write reaches storage', 2000);
     // Links are reset meanwhile (the unloading room's copy follows), then a socket that read the old metadata
     // before the unload acquires with it.
     const rotation = registry.putMeta({ ...stale, linkGeneration: 1 });
     const reopened = registry.acquire(ID, stale);
-    await tick();
-    state.holdPutMeta = false;
+    await settled();
+    store.holdPutMeta = false;
     release();
     await rotation;
     const next = await reopened;
@@ -93,27 +91,27 @@ describe('RoomRegistry metadata reads', () => {
   });
 
   it('[R3] a meta read before links were reset is not used to load: the load reads storage', async () => {
-    const { store, state } = await countingStore();
+    const { store } = await countingStore();
     const registry = registryOver(store);
     const stale = (await registry.getMeta(ID))!;
     await registry.putMeta({ ...stale, linkGeneration: 1 });
     const room = await registry.acquire(ID, stale);
     expect(room.meta.linkGeneration).toBe(1);
-    expect(state.metaReads).toBe(2);
+    expect(store.metaReads).toBe(2);
     // A meta read after the reset is used as is.
     await registry.closeAll();
     const again = registryOver(store);
     const fresh = (await again.getMeta(ID))!;
     expect((await again.acquire(ID, fresh)).meta).toBe(fresh);
-    expect(state.metaReads).toBe(3);
+    expect(store.metaReads).toBe(3);
     await again.closeAll();
   });
 
   it('[R3] links reset while the document loads: readers meanwhile get storage\'s metadata, not the load\'s', async () => {
-    const { store, state, release } = await countingStore();
+    const { store, release } = await countingStore();
     const registry = registryOver(store);
     const meta = (await registry.getMeta(ID))!;
-    state.holdLoads = true;
+    store.holdLoads(ID);
     const loading = registry.acquire(ID, meta);
     expect(await registry.getMeta(ID)).toBe(meta);
     await registry.putMeta({ ...meta, linkGeneration: 1 });
@@ -124,15 +122,19 @@ describe('RoomRegistry metadata reads', () => {
   });
 
   it('[U5] getMeta after a failed load reads storage again', async () => {
-    const { store, state } = await countingStore();
-    const failing: DocStore = { ...store, load: () => Promise.reject(new Error('EIO')) };
-    const registry = registryOver(failing);
+    const { inner } = await countingStore();
+    const store = new (class extends GatedStore {
+      override load(): Promise<null> {
+        return Promise.reject(new Error('EIO'));
+      }
+    })(inner, { holdAppends: false });
+    const registry = registryOver(store);
     const meta = await registry.getMeta(ID);
     const acquired = registry.acquire(ID, meta!);
     expect(await registry.getMeta(ID)).toBe(meta);
     await expect(acquired).rejects.toThrow('EIO');
     expect((await registry.getMeta(ID))?.id).toBe(ID);
-    expect(state.metaReads).toBe(2);
+    expect(store.metaReads).toBe(2);
   });
 });
 
@@ -152,18 +154,18 @@ function closingSocket(): PeerSocket & { closedWith: number | null } {
 
 describe('RoomRegistry link rotation and events', () => {
   it('[R3] rotateLinks saves the next generation and closes the open sockets of older ones with 4401', async () => {
-    const { store, inner, state, release } = await countingStore();
+    const { store, inner, release } = await countingStore();
     const registry = registryOver(store);
     const meta = (await registry.getMeta(ID))!;
     const room = await registry.acquire(ID, meta);
     const old = closingSocket();
     room.join(old, { scope: 'edit', generation: 0 });
-    state.holdPutMeta = true;
+    store.holdPutMeta = true;
     const rotating = registry.rotateLinks(meta);
     // A socket holding a new link joins while the metadata is being written: it stays.
     const fresh = closingSocket();
     room.join(fresh, { scope: 'view', generation: 1 });
-    state.holdPutMeta = false;
+    store.holdPutMeta = false;
     release();
     const next = await rotating;
     expect(next.linkGeneration).toBe(1);
@@ -189,7 +191,7 @@ describe('RoomRegistry link rotation and events', () => {
     expect(registry.isEmpty).toBe(false);
     const room = await acquiring;
     registry.release(room);
-    for (let i = 0; i < 200 && events.length < 2; i++) await tick();
+    await waitFor(() => events.length >= 2, 'the idle room unloads', 2000);
     expect(events).toEqual(['loaded 1', 'unloaded 0']);
     expect(registry.isEmpty).toBe(true);
     off();

@@ -1,12 +1,22 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { createLogger } from '../../src/logger.js';
-import { createMetrics } from '../../src/metrics.js';
-import { decodeClientMessage, encodeAwareness, encodeAwarenessEntries, encodeSyncStep1, encodeSyncUpdate } from '../../src/protocol/messages.js';
+import { createMetrics, type Metrics } from '../../src/metrics.js';
+import {
+  decodeAwarenessUpdate,
+  decodeClientMessage,
+  encodeAwareness,
+  encodeAwarenessEntries,
+  encodeSyncStep1,
+  encodeSyncUpdate,
+  type AwarenessEntry,
+} from '../../src/protocol/messages.js';
 import type { PeerSocket } from '../../src/rooms/connection.js';
 import { RoomRegistry } from '../../src/rooms/registry.js';
 import type { DocStore } from '../../src/storage/doc-store.js';
 import { createMemoryStore } from '../../src/storage/memory-store.js';
+import { GatedStore } from '../support/gated-store.js';
+import { waitFor } from '../support/harness.js';
 
 /** A socket that records what the room sends; frames are decoded as if the server were a client. */
 class FakeSocket implements PeerSocket {
@@ -31,23 +41,20 @@ class FakeSocket implements PeerSocket {
     }
     return doc.getText('t').toString();
   }
+  /** The awareness entries of every awareness frame received since frame `from`. */
+  awarenessSince(from: number): AwarenessEntry[] {
+    return this.sent
+      .slice(from)
+      .map((frame) => decodeClientMessage(frame))
+      .flatMap((m) => (m.kind === 'awareness' ? decodeAwarenessUpdate(m.update) : []));
+  }
 }
 
-/** Wraps a store so appends resolve only when the test says so: lets us see what happens before durability. */
-function gatedStore(inner: DocStore) {
-  const gates: (() => void)[] = [];
-  const store: DocStore = {
-    ...inner,
-    append: (id, update) =>
-      new Promise<void>((resolve, reject) => {
-        gates.push(() => inner.append(id, update).then(resolve, reject));
-      }),
-    compact: inner.compact.bind(inner),
-  };
-  return { store, openGates: () => gates.splice(0).forEach((open) => open()), pending: () => gates.length };
-}
-
-const flush = () => new Promise((resolve) => setTimeout(resolve, 5));
+/**
+ * Resolves once every microtask queued so far has run. The memory store and the room answer through promises
+ * only (no timers), so this is the point where anything the room would do on its own has been done.
+ */
+const settled = () => new Promise((resolve) => setImmediate(resolve));
 
 function update(text: string, clientID: number): Uint8Array {
   const doc = new Y.Doc();
@@ -57,58 +64,61 @@ function update(text: string, clientID: number): Uint8Array {
 }
 
 /** A registry over `store` holding one fresh document `id`. */
-async function registryWithDoc(store: DocStore, id: string, idleMs = 10): Promise<RoomRegistry> {
+async function registryWithDoc(store: DocStore, id: string, idleMs = 10, metrics: Metrics = createMetrics()): Promise<RoomRegistry> {
   const now = new Date().toISOString();
   await store.create({ id, createdAt: now, updatedAt: now, linkGeneration: 0 });
   return new RoomRegistry({
     store,
     logger: createLogger('silent'),
-    metrics: createMetrics(),
+    metrics,
     idleMs,
     limits: { maxDocBytes: 1 << 20, maxConnectionsPerDoc: 5, maxMessagesPerSecond: 1000, compactAfterBytes: 1 << 20 },
   });
 }
 
 async function setup(store: DocStore = createMemoryStore()) {
-  const registry = await registryWithDoc(store, 'doc-aaaaaaaa');
+  const metrics = createMetrics();
+  const registry = await registryWithDoc(store, 'doc-aaaaaaaa', 10, metrics);
   const room = await registry.acquire('doc-aaaaaaaa');
-  return { registry, room, store };
+  return { registry, room, store, metrics };
 }
+
+const awareness = (...entries: AwarenessEntry[]) => encodeAwareness(encodeAwarenessEntries(entries));
 
 describe('Room with fake sockets', () => {
   it('[D1] nothing is relayed before its append has completed', async () => {
-    const gated = gatedStore(createMemoryStore());
-    const { room } = await setup(gated.store);
+    const gated = new GatedStore(createMemoryStore());
+    const { room } = await setup(gated);
     const a = new FakeSocket();
     const b = new FakeSocket();
     const ca = room.join(a, { scope: 'edit', generation: 0 })!;
     room.join(b, { scope: 'edit', generation: 0 });
     room.receive(ca, encodeSyncUpdate(update('hi', 1)));
-    await flush();
+    await settled();
     expect(b.docText()).toBe('');
-    expect(gated.pending()).toBe(1);
-    gated.openGates();
-    await flush();
-    expect(b.docText()).toBe('hi');
+    expect(gated.pendingAppends).toBe(1);
+    gated.releaseAppends();
+    await waitFor(() => b.docText() === 'hi', 'the update is relayed once appended');
     // [RL1] never echoed to its sender
     expect(a.docText()).toBe('');
   });
 
   it('[RL1] the updates of one append batch reach each peer as one merged frame (authors get theirs back inside it)', async () => {
-    const gated = gatedStore(createMemoryStore());
-    const { room } = await setup(gated.store);
+    const gated = new GatedStore(createMemoryStore());
+    const { room } = await setup(gated);
     const [a, b, c] = [new FakeSocket(), new FakeSocket(), new FakeSocket()];
     const ca = room.join(a, { scope: 'edit', generation: 0 })!;
     const cb = room.join(b, { scope: 'edit', generation: 0 })!;
     room.join(c, { scope: 'edit', generation: 0 });
-    await flush();
+    await waitFor(() => [a, b, c].every((s) => s.sent.length === 1), 'each peer got the join-time step1');
     const sentBefore = [a, b, c].map((s) => s.sent.length);
     room.receive(ca, encodeSyncUpdate(update('A1', 11)));
     room.receive(cb, encodeSyncUpdate(update('B', 12)));
     room.receive(ca, encodeSyncUpdate(update('A2', 13)));
-    expect(gated.pending()).toBe(3);
-    gated.openGates();
-    await flush();
+    expect(gated.pendingAppends).toBe(3);
+    gated.releaseAppends();
+    await waitFor(() => [a, b, c].every((s, i) => s.sent.length > sentBefore[i]!), 'the batch is relayed');
+    await settled();
     const relayed = [a, b, c].map((s, i) => s.sent.slice(sentBefore[i]).map((f) => decodeClientMessage(f)));
     for (const frames of relayed) expect(frames.map((f) => f.kind)).toEqual(['sync-update']);
     const clientsIn = (frames: ReturnType<typeof decodeClientMessage>[]) => {
@@ -121,8 +131,9 @@ describe('Room with fake sockets', () => {
     const sentAgain = [a, b, c].map((s) => s.sent.length);
     room.receive(ca, encodeSyncUpdate(update('A3', 14)));
     room.receive(ca, encodeSyncUpdate(update('A4', 15)));
-    gated.openGates();
-    await flush();
+    gated.releaseAppends();
+    await waitFor(() => b.sent.length > sentAgain[1]!, 'the single-author batch is relayed');
+    await settled();
     expect(a.sent.length).toBe(sentAgain[0]);
     expect(b.sent.length).toBe(sentAgain[1]! + 1);
     expect(c.sent.length).toBe(sentAgain[2]! + 1);
@@ -142,31 +153,33 @@ describe('Room with fake sockets', () => {
     const a = new FakeSocket();
     const ca = room.join(a, { scope: 'edit', generation: 0 })!;
     room.receive(ca, encodeSyncStep1(new Uint8Array([0])));
-    await flush();
-    const step2 = a.sent.map((f) => decodeClientMessage(f)).find((m) => m.kind === 'sync-step2') as { update: Uint8Array };
+    const step2of = (s: FakeSocket) => s.sent.map((f) => decodeClientMessage(f)).find((m) => m.kind === 'sync-step2');
+    await waitFor(() => step2of(a) !== undefined, 'the step1 is answered');
+    const step2 = step2of(a) as { update: Uint8Array };
     expect(Buffer.from(step2.update).equals(Buffer.from(snapshot!))).toBe(true);
     // Once the document changes, the answer is encoded from the live document again.
     room.receive(ca, encodeSyncUpdate(update('!', 22)));
     const b = new FakeSocket();
     const cb = room.join(b, { scope: 'edit', generation: 0 })!;
     room.receive(cb, encodeSyncStep1(new Uint8Array([0])));
-    await flush();
+    await waitFor(() => step2of(b) !== undefined, 'the second step1 is answered');
     expect(b.docText()).toBe('saved!');
   });
 
   it('[H3] step2 and our step1 wait for pending appends, then cover them', async () => {
-    const gated = gatedStore(createMemoryStore());
-    const { room } = await setup(gated.store);
+    const gated = new GatedStore(createMemoryStore());
+    const { room } = await setup(gated);
     const a = new FakeSocket();
     const ca = room.join(a, { scope: 'edit', generation: 0 })!;
-    await flush(); // our join-time step1 goes out first
+    await waitFor(() => a.sent.length === 1, 'our join-time step1 goes out first');
     room.receive(ca, encodeSyncUpdate(update('x', 7)));
     const before = a.sent.length;
     room.receive(ca, encodeSyncStep1(new Uint8Array([0])));
-    await flush();
+    await settled();
+    expect(gated.pendingAppends).toBe(1);
     expect(a.sent.length).toBe(before);
-    gated.openGates();
-    await flush();
+    gated.releaseAppends();
+    await waitFor(() => a.sent.length === before + 2, 'step2 and step1 once the append is done');
     const replies = a.sent.slice(before).map((f) => decodeClientMessage(f));
     expect(replies.map((r) => r.kind)).toEqual(['sync-step2', 'sync-step1']);
     const sv = Y.decodeStateVector((replies[1] as { stateVector: Uint8Array }).stateVector);
@@ -181,7 +194,8 @@ describe('Room with fake sockets', () => {
     const cv = room.join(viewer, { scope: 'view', generation: 0 })!;
     room.receive(cv, encodeSyncUpdate(update('from viewer', 2)));
     room.receive(ce, encodeSyncUpdate(update('from editor', 3)));
-    await flush();
+    await waitFor(() => viewer.docText() !== '', 'the editor update reaches the viewer');
+    await settled();
     expect(room.doc.getText('t').toString()).toBe('from editor');
     expect(viewer.docText()).toBe('from editor');
     expect(editor.docText()).toBe('');
@@ -199,7 +213,7 @@ describe('Room with fake sockets', () => {
     const good = update('good', 4);
     const broken = good.slice(0, good.length - 3);
     room.receive(ca, encodeSyncUpdate(broken));
-    await flush();
+    await settled();
     expect(a.closedWith?.code).toBe(1007);
     expect(room.doc.getText('t').toString()).toBe('');
     expect((await store.load('doc-aaaaaaaa'))!.log).toHaveLength(0);
@@ -219,6 +233,62 @@ describe('Room with fake sockets', () => {
     expect(room.awareness.getStates().get(10)).toEqual({ n: 'a' });
     room.leave(ca);
     expect(room.awareness.getStates().has(10)).toBe(false);
+  });
+
+  it('[A1] one message with the sender\'s own id and another\'s: its own entry applies and is relayed, the other is refused', async () => {
+    const { room, metrics } = await setup();
+    const [a, b, c] = [new FakeSocket(), new FakeSocket(), new FakeSocket()];
+    const ca = room.join(a, { scope: 'edit', generation: 0 })!;
+    const cb = room.join(b, { scope: 'edit', generation: 0 })!;
+    room.join(c, { scope: 'view', generation: 0 });
+    room.receive(ca, awareness({ clientId: 10, clock: 1, state: '{"n":"a"}' }));
+    room.receive(cb, awareness({ clientId: 20, clock: 1, state: '{"n":"b"}' }));
+    const trips = async () => (await metrics.limitTrips.get()).values.find((v) => v.labels.limit === 'awareness_ownership')?.value ?? 0;
+    const tripsBefore = await trips();
+    let heard = c.sent.length;
+    room.receive(cb, awareness({ clientId: 20, clock: 2, state: '{"n":"b2"}' }, { clientId: 10, clock: 5, state: '{"n":"evil"}' }));
+    expect(room.awareness.getStates().get(20)).toEqual({ n: 'b2' });
+    expect(room.awareness.getStates().get(10)).toEqual({ n: 'a' });
+    expect(c.awarenessSince(heard).map((e) => [e.clientId, e.state])).toEqual([[20, '{"n":"b2"}']]);
+    expect(await trips()).toBe(tripsBefore + 1);
+    // Removals alike: b may remove its own state, not a's.
+    heard = c.sent.length;
+    room.receive(cb, awareness({ clientId: 10, clock: 6, state: 'null' }, { clientId: 20, clock: 3, state: 'null' }));
+    expect(room.awareness.getStates().has(20)).toBe(false);
+    expect(room.awareness.getStates().get(10)).toEqual({ n: 'a' });
+    expect(c.awarenessSince(heard).map((e) => [e.clientId, e.state])).toEqual([[20, 'null']]);
+    expect(await trips()).toBe(tripsBefore + 2);
+  });
+
+  it('[A3][CL1] a state not renewed for 30 s is removed and the removal relayed, a peer\'s and another instance\'s alike', async () => {
+    // y-protocols checks every 3 s (setInterval, faked before the room exists) against the time each state was
+    // last renewed (lib0 reads the real clock, so the states are made older instead of the clock later).
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const { room } = await setup();
+      const [a, b, c] = [new FakeSocket(), new FakeSocket(), new FakeSocket()];
+      const ca = room.join(a, { scope: 'edit', generation: 0 })!;
+      const cb = room.join(b, { scope: 'edit', generation: 0 })!;
+      room.join(c, { scope: 'view', generation: 0 });
+      room.receive(ca, awareness({ clientId: 10, clock: 1, state: '{"n":"a"}' }));
+      room.receive(cb, awareness({ clientId: 20, clock: 1, state: '{"n":"b"}' }));
+      // A peer of another instance, whose instance never says it left (it crashed).
+      room.applyRemoteAwareness(encodeAwarenessEntries([{ clientId: 30, clock: 1, state: '{"n":"remote"}' }]));
+      expect([...room.awareness.getStates().keys()].sort()).toEqual([10, 20, 30]);
+      vi.advanceTimersByTime(3_000);
+      expect(room.awareness.getStates().size).toBe(3);
+      // 31 s pass; b renews its state just before the next check, the others do not.
+      for (const meta of room.awareness.meta.values()) meta.lastUpdated -= 31_000;
+      room.receive(cb, awareness({ clientId: 20, clock: 2, state: '{"n":"b"}' }));
+      const heard = c.sent.length;
+      vi.advanceTimersByTime(3_000);
+      expect([...room.awareness.getStates().keys()]).toEqual([20]);
+      const removed = c.awarenessSince(heard).filter((e) => e.state === 'null').map((e) => e.clientId).sort();
+      expect(removed).toEqual([10, 30]);
+      expect(a.closedWith).toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('[L4] a connection over its message budget is closed with 1008', async () => {
@@ -251,7 +321,8 @@ describe('Room with fake sockets', () => {
     room.join(b, { scope: 'edit', generation: 0 });
     fail = true;
     room.receive(ca, encodeSyncUpdate(update('lost?', 9)));
-    await flush();
+    await waitFor(() => a.closedWith !== null, 'the failed append closes the sockets');
+    await settled();
     expect(a.closedWith?.code).toBe(1011);
     expect(b.closedWith?.code).toBe(1011);
     expect(b.docText()).toBe('');
@@ -277,16 +348,24 @@ describe('RoomRegistry', () => {
   });
 
   it('[U2][U3] unload writes first; an acquire during unload waits and sees everything', async () => {
-    const { registry, room, store } = await setup();
+    const gated = new GatedStore(createMemoryStore());
+    const { registry, room, store } = await setup(gated);
     const a = new FakeSocket();
     const ca = room.join(a, { scope: 'edit', generation: 0 })!;
     room.receive(ca, encodeSyncUpdate(update('kept', 11)));
     room.leave(ca);
+    // The idle room starts its unload, whose final write waits for the append still held: acquire right then.
+    let unloading = false;
+    const close = room.close.bind(room);
+    room.close = () => ((unloading = true), close());
     registry.release(room);
-    await new Promise((resolve) => setTimeout(resolve, 12));
-    // Possibly mid-unload now: acquire must wait for the final write and reload.
-    const next = await registry.acquire('doc-aaaaaaaa');
-    expect(next.doc.getText('t').toString()).toBe('kept');
+    await waitFor(() => unloading, 'the idle room starts unloading');
+    const next = registry.acquire('doc-aaaaaaaa');
+    gated.holdAppends = false;
+    gated.releaseAppends();
+    const reloaded = await next;
+    expect(reloaded).not.toBe(room);
+    expect(reloaded.doc.getText('t').toString()).toBe('kept');
     const stored = await store.load('doc-aaaaaaaa');
     expect(stored!.snapshot).not.toBeNull();
   });

@@ -7,6 +7,7 @@ import * as Y from 'yjs';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { startServer, type RunningServer } from '../../src/server.js';
+import type { DocStore } from '../../src/storage/doc-store.js';
 
 /** A real server on 127.0.0.1:<free port> with a fresh temp DATA_DIR. */
 export interface TestServer extends RunningServer {
@@ -17,7 +18,12 @@ export interface TestServer extends RunningServer {
   dispose(): Promise<void>;
 }
 
-export async function startTestServer(env: Record<string, string> = {}, dataDir?: string): Promise<TestServer> {
+/** `store`, when given, builds the server's store from its data dir (e.g. a GatedStore around a file store). */
+export async function startTestServer(
+  env: Record<string, string> = {},
+  dataDir?: string,
+  options: { store?: (dataDir: string) => DocStore } = {},
+): Promise<TestServer> {
   const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'tandem-test-')));
   const config = loadConfig({
     PORT: '0',
@@ -30,6 +36,7 @@ export async function startTestServer(env: Record<string, string> = {}, dataDir?
   });
   const server = await startServer(config, createLogger(config.LOG_LEVEL), {
     editorDist: await mkdir(join(dir, 'no-editor'), { recursive: true }).then(() => join(dir, 'no-editor')),
+    ...(options.store ? { store: options.store(dir) } : {}),
   });
   return {
     ...server,
@@ -97,16 +104,30 @@ export async function waitFor(check: () => boolean | Promise<boolean>, what: str
   }
 }
 
-/** Resolves once the provider has completed its first sync. */
-export function synced(provider: WebsocketProvider): Promise<void> {
+/** `promise`, or a rejection saying what did not happen if it has not settled within `timeoutMs`. */
+export function within<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for: ${what}`)), timeoutMs);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Resolves once the provider has completed its first sync; rejects after `timeoutMs`. */
+export function synced(provider: WebsocketProvider, timeoutMs = 10_000): Promise<void> {
   if (provider.synced) return Promise.resolve();
-  return new Promise((resolve) => {
-    const onSync = (isSynced: boolean) => {
+  let onSync: (isSynced: boolean) => void = () => {};
+  const done = new Promise<void>((resolve) => {
+    onSync = (isSynced: boolean) => {
       if (!isSynced) return;
       provider.off('sync', onSync);
       resolve();
     };
     provider.on('sync', onSync);
+  });
+  return within(done, timeoutMs, `the provider of ${provider.roomname} to sync`).catch((error: unknown) => {
+    provider.off('sync', onSync);
+    throw error;
   });
 }
 
@@ -120,8 +141,8 @@ export function receivedFrames(ws: WebSocket): Buffer[] {
 }
 
 /** Opens a raw socket (no y-websocket client) and resolves when it is open; frames are recorded from the start. */
-export function rawSocket(url: string, headers: Record<string, string> = {}): Promise<WebSocket> {
-  return new Promise((resolve, reject) => {
+export function rawSocket(url: string, headers: Record<string, string> = {}, timeoutMs = 10_000): Promise<WebSocket> {
+  const opened = new Promise<WebSocket>((resolve, reject) => {
     const ws = new WebSocket(url, { headers });
     ws.binaryType = 'nodebuffer';
     const frames: Buffer[] = [];
@@ -131,11 +152,12 @@ export function rawSocket(url: string, headers: Record<string, string> = {}): Pr
     ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
     ws.once('error', reject);
   });
+  return within(opened, timeoutMs, 'a raw socket to open');
 }
 
 /** The status an upgrade attempt was refused with, or 101 when it succeeded. */
-export function upgradeStatus(url: string, headers: Record<string, string> = {}): Promise<number> {
-  return new Promise((resolve, reject) => {
+export function upgradeStatus(url: string, headers: Record<string, string> = {}, timeoutMs = 10_000): Promise<number> {
+  const answered = new Promise<number>((resolve, reject) => {
     const ws = new WebSocket(url, { headers });
     ws.once('open', () => {
       ws.close();
@@ -149,12 +171,14 @@ export function upgradeStatus(url: string, headers: Record<string, string> = {})
       if (!/Unexpected server response/.test(error.message)) reject(error);
     });
   });
+  return within(answered, timeoutMs, 'an answer to the upgrade');
 }
 
-/** Resolves with the close code and reason once `ws` closes. */
-export function closed(ws: WebSocket): Promise<{ code: number; reason: string }> {
-  return new Promise((resolve) => {
+/** Resolves with the close code and reason once `ws` closes; rejects after `timeoutMs`. */
+export function closed(ws: WebSocket, timeoutMs = 10_000): Promise<{ code: number; reason: string }> {
+  const done = new Promise<{ code: number; reason: string }>((resolve) => {
     if (ws.readyState === ws.CLOSED) return resolve({ code: 1006, reason: '' });
     ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() }));
   });
+  return within(done, timeoutMs, 'the socket to close');
 }
