@@ -8,18 +8,18 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeClusterMessage, type ClusterMessage } from '../../src/cluster/wire.js';
 import { decodeAwarenessUpdate } from '../../src/protocol/messages.js';
-import { metric, startHostileServer, type HostileServer } from '../hostile/support.js';
+import { metric } from '../integration/support.js';
 import { pgHarness, type PgHarness } from '../storage/pg/helpers.js';
 import { GatedStore } from '../support/gated-store.js';
-import { connectClient, createDoc, synced, waitFor } from '../support/harness.js';
+import { connectClient, createDoc, startTestServer, synced, waitFor, type TestServer } from '../support/harness.js';
 import { startRedis, type TestRedis } from '../support/redis.js';
 
 let redis: TestRedis;
 let pg: PgHarness;
 /** Instance one's store: its appends can be held. */
 let gated: GatedStore;
-let one: HostileServer;
-let two: HostileServer;
+let one: TestServer;
+let two: TestServer;
 
 beforeAll(async () => {
   redis = await startRedis();
@@ -32,8 +32,8 @@ beforeAll(async () => {
     DATABASE_URL: 'postgresql://unused@127.0.0.1:1/unused',
     SECRET: randomBytes(32).toString('hex'),
   };
-  one = await startHostileServer(env, { store: () => gated });
-  two = await startHostileServer(env, { store: () => sameTables });
+  one = await startTestServer(env, { store: () => gated });
+  two = await startTestServer(env, { store: () => sameTables });
 }, 60_000);
 
 afterAll(async () => {

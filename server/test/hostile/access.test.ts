@@ -11,18 +11,18 @@ import { WebSocket } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { signToken } from '../../src/auth/tokens.js';
-import { createDoc, synced, upgradeStatus, waitFor, type CreatedDoc } from '../support/harness.js';
+import { type CreatedDoc, createDoc, startTestServer, synced, type TestServer, upgradeStatus, waitFor } from '../support/harness.js';
 import { expectError, rawRequest } from '../integration/support.js';
-import { UPGRADE_HEADERS, expectServerLetGo, metric, requestHead, startHostileServer, statusOf, tcp, type HostileServer } from './support.js';
+import { UPGRADE_HEADERS, expectServerLetGo, metric, requestHead, statusOf, tcp } from './support.js';
 
 const SECRET = 'hostile-access-secret-'.padEnd(48, 'z');
 const key = new TextEncoder().encode(SECRET);
 const ALLOWED = ['https://app.example', 'https://other.example'];
 
-let server: HostileServer;
+let server: TestServer;
 let doc: CreatedDoc;
 beforeAll(async () => {
-  server = await startHostileServer({ SECRET, ALLOWED_ORIGINS: ALLOWED.join(', ') });
+  server = await startTestServer({ SECRET, ALLOWED_ORIGINS: ALLOWED.join(', ') });
   doc = await createDoc(server.url);
 });
 afterAll(async () => {

@@ -6,14 +6,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
 import { encodeAwareness, encodeAwarenessEntries } from '../../src/protocol/messages.js';
-import { connectClient, createDoc, synced, waitFor, type CreatedDoc } from '../support/harness.js';
-import { Opcode, frame, metric, rawUpgrade, startHostileServer, type HostileServer } from './support.js';
+import { connectClient, type CreatedDoc, createDoc, startTestServer, synced, type TestServer, waitFor } from '../support/harness.js';
+import { Opcode, frame, metric, rawUpgrade } from './support.js';
 
 const PING_INTERVAL_MS = 300;
-let server: HostileServer;
+let server: TestServer;
 let doc: CreatedDoc;
 beforeAll(async () => {
-  server = await startHostileServer({ PING_INTERVAL_MS: String(PING_INTERVAL_MS) });
+  server = await startTestServer({ PING_INTERVAL_MS: String(PING_INTERVAL_MS) });
   doc = await createDoc(server.url);
 });
 afterAll(async () => {
@@ -21,7 +21,7 @@ afterAll(async () => {
 });
 
 /** A client over raw TCP that announces a cursor and then never answers anything (no pongs). */
-async function ghost(clientId: number, on: { server: HostileServer; doc: CreatedDoc } = { server, doc }) {
+async function ghost(clientId: number, on: { server: TestServer; doc: CreatedDoc } = { server, doc }) {
   const ws = await rawUpgrade(on.server.port, `/collab/${on.doc.id}?token=${on.doc.editToken}`);
   const state = JSON.stringify({ user: { name: `Ghost ${clientId}` } });
   ws.send(frame(Opcode.Binary, encodeAwareness(encodeAwarenessEntries([{ clientId, clock: 1, state }]))));
@@ -46,7 +46,7 @@ describe('clients that vanish without a close frame [H4][A2]', () => {
 
   it('[A2] a client whose TCP connection is destroyed without a close frame disappears at once', async () => {
     // Pings a minute apart: the removal can only come from the connection's end, not from [H4].
-    const quiet = await startHostileServer({ PING_INTERVAL_MS: '60000' });
+    const quiet = await startTestServer({ PING_INTERVAL_MS: '60000' });
     try {
       const quietDoc = await createDoc(quiet.url);
       const observer = connectClient(quiet.wsUrl, quietDoc.id, quietDoc.editToken);

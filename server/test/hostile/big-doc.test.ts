@@ -7,8 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { createDoc, waitFor } from '../support/harness.js';
-import { LightClient, metric, withServer } from './support.js';
+import { createDoc, waitFor, withServer } from '../support/harness.js';
+import { LightClient, metric } from './support.js';
 
 const CLIENT = fileURLToPath(new URL('./big-doc-client.mjs', import.meta.url));
 const SERVER_DIR = fileURLToPath(new URL('../..', import.meta.url));

@@ -5,28 +5,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeAwareness, encodeAwarenessEntries } from '../../src/protocol/messages.js';
-import { connectClient, createDoc, synced, waitFor, type CreatedDoc } from '../support/harness.js';
-import {
-  Opcode,
-  UPGRADE_HEADERS,
-  closePayload,
-  expectServerLetGo,
-  frame,
-  metric,
-  rawUpgrade,
-  requestHead,
-  startHostileServer,
-  statusOf,
-  syncMessages,
-  tcp,
-  type HostileServer,
-} from './support.js';
+import { connectClient, type CreatedDoc, createDoc, startTestServer, synced, type TestServer, waitFor } from '../support/harness.js';
+import { Opcode, UPGRADE_HEADERS, closePayload, expectServerLetGo, frame, metric, rawUpgrade, requestHead, statusOf, syncMessages, tcp } from './support.js';
 
 const LIMIT = 4096;
-let server: HostileServer;
+let server: TestServer;
 let doc: CreatedDoc;
 beforeAll(async () => {
-  server = await startHostileServer({ MAX_MESSAGE_BYTES: String(LIMIT) });
+  server = await startTestServer({ MAX_MESSAGE_BYTES: String(LIMIT) });
   doc = await createDoc(server.url);
 });
 afterAll(async () => {

@@ -9,24 +9,11 @@ import { WebSocket } from 'ws';
 import { encodeAwareness, encodeAwarenessEntries } from '../../src/protocol/messages.js';
 import { FileStore } from '../../src/storage/file/store.js';
 import { GatedStore } from '../support/gated-store.js';
-import { createDoc, upgradeStatus, waitFor } from '../support/harness.js';
+import { createDoc, type TestServer, upgradeStatus, waitFor, withServer } from '../support/harness.js';
 import { rawJoin } from '../integration/support.js';
-import {
-  LightClient,
-  Opcode,
-  UPGRADE_HEADERS,
-  expectServerLetGo,
-  frame,
-  metric,
-  rawUpgrade,
-  requestHead,
-  statusOf,
-  tcp,
-  withServer,
-  type HostileServer,
-} from './support.js';
+import { LightClient, Opcode, UPGRADE_HEADERS, expectServerLetGo, frame, metric, rawUpgrade, requestHead, statusOf, tcp } from './support.js';
 
-const trips = (s: HostileServer, limit: string) => metric(s.url, 'tandem_limit_trips_total', `limit="${limit}"`);
+const trips = (s: TestServer, limit: string) => metric(s.url, 'tandem_limit_trips_total', `limit="${limit}"`);
 
 describe('connection caps [L3][L7]', () => {
   it('[L7] MAX_CONNECTIONS_PER_IP=3: the fourth socket from one address gets 503 (connections_per_ip); a freed slot is reusable', () =>

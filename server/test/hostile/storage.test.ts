@@ -9,9 +9,9 @@
 import { describe, expect, it } from 'vitest';
 import { FileStore, type StoreIo } from '../../src/storage/file/store.js';
 import { defaultIo } from '../../src/storage/file/fs-util.js';
-import { connectClient, createDoc, synced, upgradeStatus, waitFor } from '../support/harness.js';
+import { connectClient, createDoc, synced, upgradeStatus, waitFor, withServer } from '../support/harness.js';
 import { rawJoin } from '../integration/support.js';
-import { hashTree, metric, overriding, storedText, withServer } from './support.js';
+import { hashTree, metric, overriding, storedText } from './support.js';
 
 const fault = (code: string) => Object.assign(new Error(`${code}: injected by the test`), { code });
 

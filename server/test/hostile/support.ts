@@ -1,91 +1,20 @@
 /**
- * Helpers for the hostile-client tests: a real server with a captured log and test-only options, raw TCP
+ * Helpers for the hostile-client tests (the server itself comes from support/harness.ts): raw TCP
  * sockets speaking hand-written HTTP and RFC 6455 frames, a light y-websocket client, and file hashes. Nothing
  * here mocks the server.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import * as decoding from 'lib0/decoding';
 import { WebSocket } from 'ws';
 import * as Y from 'yjs';
-import { loadConfig, type Config } from '../../src/config.js';
-import { createLogger } from '../../src/logger.js';
 import { encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate } from '../../src/protocol/messages.js';
-import { startServer, type RunningServer, type StartOptions } from '../../src/server.js';
 import type { DocStore } from '../../src/storage/doc-store.js';
 import { waitFor, within } from '../support/harness.js';
 
 export { metric } from '../integration/support.js';
-
-export interface HostileServer extends RunningServer {
-  dataDir: string;
-  wsUrl: string;
-  config: Config;
-  /** Every log line at `warn` and above, parsed. */
-  logs: { level: number; msg: string; [key: string]: unknown }[];
-  dispose(): Promise<void>;
-}
-
-/**
- * Like the harness's startTestServer, plus: the log is captured, and `store`/`httpTimeouts` can be given
- * (a store builder receives the data dir, so tests can hand in a file store with failing I/O).
- */
-export async function startHostileServer(
-  env: Record<string, string> = {},
-  options: { store?: (dataDir: string) => DocStore; httpTimeouts?: StartOptions['httpTimeouts']; dataDir?: string } = {},
-): Promise<HostileServer> {
-  const dir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'tandem-hostile-')));
-  const config = loadConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    DATA_DIR: dir,
-    LOG_LEVEL: 'warn',
-    ROOM_IDLE_MS: '50',
-    FSYNC_INTERVAL_MS: '50',
-    ...env,
-  });
-  const logs: HostileServer['logs'] = [];
-  const logger = createLogger(config.LOG_LEVEL, {
-    write(line: string) {
-      logs.push(JSON.parse(line) as HostileServer['logs'][number]);
-    },
-  });
-  const editorDist = join(dir, 'no-editor');
-  await mkdir(editorDist, { recursive: true });
-  const server = await startServer(config, logger, {
-    editorDist,
-    ...(options.store ? { store: options.store(dir) } : {}),
-    ...(options.httpTimeouts ? { httpTimeouts: options.httpTimeouts } : {}),
-  });
-  return {
-    ...server,
-    dataDir: dir,
-    config,
-    logs,
-    wsUrl: server.url.replace(/^http/, 'ws') + '/collab',
-    async dispose() {
-      await server.close();
-      if (!options.dataDir) await rm(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-/** Runs `fn` against a fresh server and always disposes it. */
-export async function withServer<T>(
-  env: Record<string, string>,
-  fn: (server: HostileServer) => Promise<T>,
-  options: Parameters<typeof startHostileServer>[1] = {},
-): Promise<T> {
-  const server = await startHostileServer(env, options);
-  try {
-    return await fn(server);
-  } finally {
-    await server.dispose();
-  }
-}
 
 // ---------------------------------------------------------------------------------------------- raw TCP
 

@@ -15,12 +15,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import * as Y from 'yjs';
 import { encodeSyncUpdate } from '../../src/protocol/messages.js';
-import { connectClient, createDoc, synced, waitFor, type CreatedDoc } from '../support/harness.js';
-import { metric, startHostileServer, storedText, type HostileServer } from './support.js';
+import { connectClient, type CreatedDoc, createDoc, startTestServer, synced, type TestServer, waitFor } from '../support/harness.js';
+import { metric, storedText } from './support.js';
 
-let server: HostileServer;
+let server: TestServer;
 beforeAll(async () => {
-  server = await startHostileServer({ MAX_MESSAGE_BYTES: String(1024 * 1024) });
+  server = await startTestServer({ MAX_MESSAGE_BYTES: String(1024 * 1024) });
 });
 afterAll(async () => {
   await server.dispose();

@@ -85,7 +85,7 @@ describe('the answer to a step1 waits for the log [H3]', () => {
   let gated: GatedStore;
   let slowLog: TestServer;
   beforeAll(async () => {
-    slowLog = await startTestServer({}, undefined, {
+    slowLog = await startTestServer({}, {
       store: (dataDir) => (gated = new GatedStore(new FileStore({ dataDir, fsyncIntervalMs: 50 }), { holdAppends: false })),
     });
   });

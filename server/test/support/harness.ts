@@ -6,7 +6,7 @@ import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
-import { startServer, type RunningServer } from '../../src/server.js';
+import { startServer, type RunningServer, type StartOptions } from '../../src/server.js';
 import type { DocStore } from '../../src/storage/doc-store.js';
 
 /** A real server on 127.0.0.1:<free port> with a fresh temp DATA_DIR. */
@@ -14,40 +14,76 @@ export interface TestServer extends RunningServer {
   dataDir: string;
   wsUrl: string;
   config: Config;
-  /** Stops the server and removes its data dir. */
+  /** Every log line at `LOG_LEVEL` (default `warn`) and above, parsed: what the server said, for assertions. */
+  logs: { level: number; msg: string; [key: string]: unknown }[];
+  /** Stops the server and removes its data dir (unless the caller gave one). */
   dispose(): Promise<void>;
 }
 
-/** `store`, when given, builds the server's store from its data dir (e.g. a GatedStore around a file store). */
-export async function startTestServer(
-  env: Record<string, string> = {},
-  dataDir?: string,
-  options: { store?: (dataDir: string) => DocStore } = {},
-): Promise<TestServer> {
-  const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'tandem-test-')));
+export interface TestServerOptions {
+  /** Use this data dir (kept on dispose) instead of a fresh temp one. */
+  dataDir?: string;
+  /** Builds the server's store from its data dir (e.g. a GatedStore around a file store, or failing I/O). */
+  store?: (dataDir: string) => DocStore;
+  /** Shorter HTTP timeouts than the [L8] defaults. */
+  httpTimeouts?: StartOptions['httpTimeouts'];
+}
+
+/**
+ * The one in-process server harness: a real server (no mocks) with short idle and fsync intervals, its log
+ * captured into `logs` (also printed when TEST_LOG_LEVEL is set), and the options above.
+ */
+export async function startTestServer(env: Record<string, string> = {}, options: TestServerOptions = {}): Promise<TestServer> {
+  const dir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'tandem-test-')));
   const config = loadConfig({
     PORT: '0',
     HOST: '127.0.0.1',
     DATA_DIR: dir,
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
     ROOM_IDLE_MS: '50',
     FSYNC_INTERVAL_MS: '50',
     ...env,
   });
-  const server = await startServer(config, createLogger(config.LOG_LEVEL), {
-    editorDist: await mkdir(join(dir, 'no-editor'), { recursive: true }).then(() => join(dir, 'no-editor')),
+  const logs: TestServer['logs'] = [];
+  const echo = process.env.TEST_LOG_LEVEL !== undefined;
+  const logger = createLogger(config.LOG_LEVEL, {
+    write(line: string) {
+      logs.push(JSON.parse(line) as TestServer['logs'][number]);
+      if (echo) process.stderr.write(line);
+    },
+  });
+  const editorDist = join(dir, 'no-editor');
+  await mkdir(editorDist, { recursive: true });
+  const server = await startServer(config, logger, {
+    editorDist,
     ...(options.store ? { store: options.store(dir) } : {}),
+    ...(options.httpTimeouts ? { httpTimeouts: options.httpTimeouts } : {}),
   });
   return {
     ...server,
     dataDir: dir,
     config,
+    logs,
     wsUrl: server.url.replace(/^http/, 'ws') + '/collab',
     async dispose() {
       await server.close();
-      if (!dataDir) await rm(dir, { recursive: true, force: true });
+      if (!options.dataDir) await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Runs `fn` against a fresh server and always disposes it. */
+export async function withServer<T>(
+  env: Record<string, string>,
+  fn: (server: TestServer) => Promise<T>,
+  options: TestServerOptions = {},
+): Promise<T> {
+  const server = await startTestServer(env, options);
+  try {
+    return await fn(server);
+  } finally {
+    await server.dispose();
+  }
 }
 
 export interface CreatedDoc {
