@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/logger.js';
-import { createMetrics } from '../../src/metrics.js';
 import type { PeerSocket } from '../../src/rooms/connection.js';
-import { RoomRegistry } from '../../src/rooms/registry.js';
+import type { RoomRegistry } from '../../src/rooms/registry.js';
+import { testRegistry } from '../support/registry.js';
 import type { DocMeta, DocStore } from '../../src/storage/doc-store.js';
 import { createMemoryStore } from '../../src/storage/memory-store.js';
 import { GatedStore } from '../support/gated-store.js';
@@ -24,13 +23,7 @@ async function countingStore() {
 }
 
 function registryOver(store: DocStore, idleMs = 10_000): RoomRegistry {
-  return new RoomRegistry({
-    store,
-    logger: createLogger('silent'),
-    metrics: createMetrics(),
-    idleMs,
-    limits: { maxDocBytes: 1 << 20, maxConnectionsPerDoc: 5, maxMessagesPerSecond: 1000, compactAfterBytes: 1 << 20 },
-  });
+  return testRegistry(store, idleMs);
 }
 
 /** Resolves once every microtask queued so far has run (the memory store answers through promises only). */

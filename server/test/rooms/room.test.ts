@@ -1,6 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
-import { createLogger } from '../../src/logger.js';
 import { createMetrics, type Metrics } from '../../src/metrics.js';
 import {
   decodeAwarenessUpdate,
@@ -12,7 +11,8 @@ import {
   type AwarenessEntry,
 } from '../../src/protocol/messages.js';
 import type { PeerSocket } from '../../src/rooms/connection.js';
-import { RoomRegistry } from '../../src/rooms/registry.js';
+import type { RoomRegistry } from '../../src/rooms/registry.js';
+import { testRegistry } from '../support/registry.js';
 import type { DocStore } from '../../src/storage/doc-store.js';
 import { createMemoryStore } from '../../src/storage/memory-store.js';
 import { GatedStore } from '../support/gated-store.js';
@@ -67,13 +67,7 @@ function update(text: string, clientID: number): Uint8Array {
 async function registryWithDoc(store: DocStore, id: string, idleMs = 10, metrics: Metrics = createMetrics()): Promise<RoomRegistry> {
   const now = new Date().toISOString();
   await store.create({ id, createdAt: now, updatedAt: now, linkGeneration: 0 });
-  return new RoomRegistry({
-    store,
-    logger: createLogger('silent'),
-    metrics,
-    idleMs,
-    limits: { maxDocBytes: 1 << 20, maxConnectionsPerDoc: 5, maxMessagesPerSecond: 1000, compactAfterBytes: 1 << 20 },
-  });
+  return testRegistry(store, idleMs, metrics);
 }
 
 async function setup(store: DocStore = createMemoryStore()) {

@@ -1,13 +1,12 @@
 import { LEGACY_META_MAP, LEGACY_TITLE_KEY, TITLE_TEXT, initialState } from '@tandem/common';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { createLogger } from '../../src/logger.js';
-import { createMetrics } from '../../src/metrics.js';
 import { decodeClientMessage } from '../../src/protocol/messages.js';
 import type { PeerSocket } from '../../src/rooms/connection.js';
-import { RoomRegistry } from '../../src/rooms/registry.js';
+import type { RoomRegistry } from '../../src/rooms/registry.js';
+import { testRegistry } from '../support/registry.js';
 import { titleMigration } from '../../src/rooms/title-migration.js';
-import type { DocMeta, DocStore } from '../../src/storage/doc-store.js';
+import type { DocStore } from '../../src/storage/doc-store.js';
 import { createMemoryStore, createMemoryStoreData } from '../../src/storage/memory-store.js';
 
 const ID = 'doc-legacy01';
@@ -41,13 +40,7 @@ async function legacyStore(title: string, data = createMemoryStoreData()) {
 }
 
 function instance(store: DocStore, idleMs = 1_000): RoomRegistry {
-  return new RoomRegistry({
-    store,
-    logger: createLogger('silent'),
-    metrics: createMetrics(),
-    idleMs,
-    limits: { maxDocBytes: 1 << 20, maxConnectionsPerDoc: 5, maxMessagesPerSecond: 1000, compactAfterBytes: 1 << 20 },
-  });
+  return testRegistry(store, idleMs);
 }
 
 const stored = async (store: DocStore) => {
