@@ -215,6 +215,40 @@ describe('Room with fake sockets', () => {
     expect(b.closedWith).toBeNull();
   });
 
+  it('[M2][L9] what Yjs holds back is never sent or stored: a newcomer\'s step2 and the final snapshot leave it out', async () => {
+    const { registry, room, store } = await setup();
+    const a = new FakeSocket();
+    const ca = room.join(a, { scope: 'edit', generation: 0 })!;
+    // Client 31's first change never arrives, so its second waits inside Yjs.
+    const author = new Y.Doc();
+    author.clientID = 31;
+    author.getText('t').insert(0, 'x');
+    const before = Y.encodeStateVector(author);
+    author.getText('t').insert(1, 'held');
+    room.receive(ca, encodeSyncUpdate(update('kept', 32)));
+    room.receive(ca, encodeSyncUpdate(Y.encodeStateAsUpdate(author, before)));
+    expect(a.closedWith).toBeNull();
+    expect(room.doc.store.pendingStructs).not.toBeNull();
+    const b = new FakeSocket();
+    const cb = room.join(b, { scope: 'edit', generation: 0 })!;
+    room.receive(cb, encodeSyncStep1(new Uint8Array([0])));
+    const step2 = () => b.sent.map((f) => decodeClientMessage(f)).find((m) => m.kind === 'sync-step2') as { update: Uint8Array } | undefined;
+    await waitFor(() => step2() !== undefined, 'the newcomer\'s step1 is answered');
+    const received = new Y.Doc();
+    Y.applyUpdate(received, step2()!.update);
+    expect(received.getText('t').toString()).toBe('kept');
+    expect(received.store.pendingStructs).toBeNull();
+    expect(Y.decodeUpdate(step2()!.update).structs.some((struct) => struct.id.client === 31)).toBe(false);
+    // The unload's final write folds the log into a snapshot: without the held-back change either.
+    room.leave(ca);
+    room.leave(cb);
+    registry.release(room);
+    await waitFor(() => registry.size === 0, 'the room unloads');
+    const stored = (await store.load('doc-aaaaaaaa'))!;
+    expect(stored.snapshot).not.toBeNull();
+    expect(Y.decodeUpdate(stored.snapshot!).structs.some((struct) => struct.id.client === 31)).toBe(false);
+  });
+
   it('[A1][A2] awareness: own ids only, removed on leave', async () => {
     const { room } = await setup();
     const a = new FakeSocket();
