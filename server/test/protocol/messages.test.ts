@@ -41,6 +41,20 @@ describe('y-websocket message codec [P1]', () => {
     );
   });
 
+  it('rejects trailing bytes, unknown message and sync types, and awareness states that are not JSON', () => {
+    const valid = encodeSyncUpdate(new Uint8Array([1, 2, 3, 4]));
+    const malformed = [
+      new Uint8Array([...valid, 0]),
+      new Uint8Array([3, 0]),
+      new Uint8Array([9, 1, 2]),
+      new Uint8Array([0, 7, 0]),
+    ];
+    for (const frame of malformed) expect(() => decodeClientMessage(frame), String(frame)).toThrow(ProtocolError);
+    // An awareness message's entries are checked when they are read (the room does, before applying them).
+    expect(() => decodeAwarenessUpdate(encodeAwarenessEntries([{ clientId: 1, clock: 1, state: '{not json' }]))).toThrow(ProtocolError);
+    expect(() => decodeAwarenessUpdate(new Uint8Array([...encodeAwarenessEntries([]), 0]))).toThrow(ProtocolError);
+  });
+
   it('rejects every strict prefix of a valid message', () => {
     const full = encodeSyncUpdate(new Uint8Array([1, 2, 3, 4]));
     for (let i = 0; i < full.length; i++) expect(() => decodeClientMessage(full.slice(0, i))).toThrow(ProtocolError);
