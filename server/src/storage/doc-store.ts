@@ -38,6 +38,29 @@ export interface StoredDoc {
   logBytes: number;
 }
 
+/**
+ * A version as stored [HI4]. The store keeps it as given; what the fields mean is the history module's
+ * business. `snapshot` is a Yjs snapshot (`Y.encodeSnapshot`): state vector + delete set.
+ */
+export interface StoredVersion {
+  /** URL-safe, unique within the document (`VERSION_ID_PATTERN`). */
+  id: string;
+  /** ISO-8601. */
+  createdAt: string;
+  name: string | null;
+  kind: 'auto' | 'named' | 'restore';
+  /** Who changed what since the version before: names and colours, plus sizes (see `VersionInfo`). */
+  authors: { name: string; color: string | null }[];
+  inserted: number;
+  deleted: number;
+  /** How many history entries the document had when the version was made. */
+  changes: number;
+  snapshot: Uint8Array;
+}
+
+/** Version ids the stores accept: checked before any path or query is built from one. */
+export const VERSION_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
 export interface DocStore {
   /** Records a new document. Rejects with `DocExistsError` if the id is taken. */
   create(meta: DocMeta): Promise<void>;
@@ -60,6 +83,25 @@ export interface DocStore {
    * compaction runs are kept. Crash-safe at every step.
    */
   compact(id: string, snapshot: () => Uint8Array): Promise<void>;
+  /**
+   * [HI2] Appends one history entry (opaque bytes: who made one update, when, and what it changed). Entries
+   * are never compacted away. Same guarantees as `append`: written to the OS when it resolves, in call
+   * order per document, fsynced with the group commit.
+   */
+  appendHistory(id: string, entry: Uint8Array): Promise<void>;
+  /** Every history entry of the document, oldest first; [] when none (or unknown document). */
+  readHistory(id: string): Promise<Uint8Array[]>;
+  /**
+   * [HI4] Stores a version, durably (fsynced) when it resolves. Rejects with `UnknownDocError` if the
+   * document does not exist. Putting an id that exists replaces that version.
+   */
+  putVersion(id: string, version: StoredVersion): Promise<void>;
+  /** Every version of the document, oldest first (by `createdAt`, then in put order); [] when none. */
+  listVersions(id: string): Promise<StoredVersion[]>;
+  /** One version, or null when there is none with that id (an id failing `VERSION_ID_PATTERN` included). */
+  getVersion(id: string, versionId: string): Promise<StoredVersion | null>;
+  /** Removes versions (retention); ids that do not exist are ignored. Durable when it resolves. */
+  deleteVersions(id: string, versionIds: string[]): Promise<void>;
   /** Makes every write so far durable (fsync) — used before unload and on shutdown. */
   flush(id?: string): Promise<void>;
   /** Flushes and frees what the store holds open for this document (file handles, buffers). */

@@ -9,13 +9,19 @@ import {
   UnknownDocError,
   type DocMeta,
   type DocStore,
+  type StoredVersion,
+  VERSION_ID_PATTERN,
 } from './doc-store.js';
 
 interface MemoryDoc {
   meta: DocMeta;
   snapshot: Uint8Array | null;
   log: Uint8Array[];
+  history: Uint8Array[];
+  versions: StoredVersion[];
 }
+
+const copyVersion = (v: StoredVersion): StoredVersion => ({ ...v, authors: v.authors.map((a) => ({ ...a })), snapshot: v.snapshot.slice() });
 
 /** The backing data of memory stores; opaque. */
 export type MemoryStoreData = Map<string, MemoryDoc>;
@@ -43,7 +49,7 @@ export function createMemoryStore(data: MemoryStoreData = createMemoryStoreData(
     async create(meta) {
       check(meta.id);
       if (data.has(meta.id)) throw new DocExistsError(meta.id);
-      data.set(meta.id, { meta: { ...meta }, snapshot: null, log: [] });
+      data.set(meta.id, { meta: { ...meta }, snapshot: null, log: [], history: [], versions: [] });
     },
     async getMeta(id) {
       check(id);
@@ -75,6 +81,42 @@ export function createMemoryStore(data: MemoryStoreData = createMemoryStoreData(
       const doc = existing(id);
       doc.snapshot = snapshot().slice();
       doc.log = [];
+    },
+    async appendHistory(id, entry) {
+      check(id);
+      if (entry.byteLength === 0) throw new RangeError('cannot append an empty history entry');
+      existing(id).history.push(entry.slice());
+    },
+    async readHistory(id) {
+      check(id);
+      return (data.get(id)?.history ?? []).map((e) => e.slice());
+    },
+    async putVersion(id, version) {
+      check(id);
+      if (!VERSION_ID_PATTERN.test(version.id)) throw new RangeError('invalid version id');
+      const doc = existing(id);
+      const at = doc.versions.findIndex((v) => v.id === version.id);
+      if (at >= 0) doc.versions[at] = copyVersion(version);
+      else doc.versions.push(copyVersion(version));
+    },
+    async listVersions(id) {
+      check(id);
+      const versions = (data.get(id)?.versions ?? []).map(copyVersion);
+      // Stable sort: equal timestamps stay in put order.
+      return versions.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
+    },
+    async getVersion(id, versionId) {
+      check(id);
+      if (!VERSION_ID_PATTERN.test(versionId)) return null;
+      const found = data.get(id)?.versions.find((v) => v.id === versionId);
+      return found ? copyVersion(found) : null;
+    },
+    async deleteVersions(id, versionIds) {
+      check(id);
+      const doc = data.get(id);
+      if (!doc) return;
+      const drop = new Set(versionIds);
+      doc.versions = doc.versions.filter((v) => !drop.has(v.id));
     },
     async flush(id) {
       if (closed) throw new StoreClosedError();
