@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { EXPORT_FORMATS, initialState, isExportFormat, readTitle } from '@tandem/common';
+import { EXPORT_FORMATS, initialState, isExportFormat, readTitle, type Scope } from '@tandem/common';
 import { createDocBody, type CreatedDoc, type DocInfo, type DocLinks } from '@tandem/common/api';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -36,15 +36,20 @@ const newDocId = () => randomBytes(16).toString('base64url');
 export function docsRoutes(deps: DocsRouteDeps): Hono {
   const app = new Hono();
 
+  /** One token per scope at the document's current link generation, so a rotation replaces all three [R3]. */
   const links = async (meta: DocMeta): Promise<DocLinks> => {
     const now = deps.now();
-    const [editToken, viewToken] = await Promise.all(
-      (['edit', 'view'] as const).map((scope) =>
-        signToken(deps.key, { docId: meta.id, scope, generation: meta.linkGeneration }, now),
-      ),
-    );
+    const sign = (scope: Scope) => signToken(deps.key, { docId: meta.id, scope, generation: meta.linkGeneration }, now);
+    const [editToken, commentToken, viewToken] = await Promise.all([sign('edit'), sign('comment'), sign('view')]);
     const base = `${deps.publicUrl()}/d/${meta.id}#token=`;
-    return { editUrl: base + editToken, viewUrl: base + viewToken, editToken: editToken!, viewToken: viewToken! };
+    return {
+      editUrl: base + editToken,
+      viewUrl: base + viewToken,
+      commentUrl: base + commentToken,
+      editToken,
+      viewToken,
+      commentToken,
+    };
   };
 
   const withRoom = <T>(id: string, fn: (room: Room) => T, meta?: DocMeta) => withRoomLease(deps, id, fn, meta);
