@@ -1,0 +1,59 @@
+import * as Y from 'yjs';
+import { checkCommentScope, type ScopeRefusalReason } from './comment-scope.js';
+import { mayReachComments, reachOf, type DecodedUpdate } from './reach.js';
+import { checkCommentShape, type CommentLimits } from './shape.js';
+
+/** Who sends an update, as the comment rules see it. */
+export interface Writer {
+  /** `comment` connections are held to the comment scope [CM2]; `edit` ones only to the shape [CM3]. */
+  scope: 'comment' | 'edit';
+  /** Whether a Yjs client id is this writer's own [CM4]. */
+  owns(client: number): boolean;
+}
+
+/** The verdict on one update: refused (and why), or allowed — possibly after dropping held-back changes. */
+export type CommentsVerdict =
+  | { kind: 'allow' }
+  | { kind: 'refuse'; reason: ScopeRefusalReason | 'shape'; message: string }
+  /** Allowed, but what the document holds back would, once this update lets it in, break the shape [CM3]. */
+  | { kind: 'allow-without-held-back'; message: string };
+
+const ALLOW: CommentsVerdict = { kind: 'allow' };
+
+/**
+ * [CM1–CM4] The comment rules on an update about to be applied: the comment scope for comment connections,
+ * the shape of what lands under `comments` for everyone. Pure: reads `doc`, never changes it.
+ *
+ * An edit connection's update that cannot reach `comments` (the document has no such root and the update
+ * names none) costs one pass over its structs. Otherwise the update is placed (`reach.ts`) and judged.
+ * Changes Yjs holds back (they wait for changes the server lacks) are judged when an update would let them
+ * in: the update and the held-back changes are placed together; if only they break the shape, they are
+ * dropped, as [L9] drops them when they grow too large (none was acknowledged; their senders resend them).
+ */
+export function checkCommentRules(doc: Y.Doc, update: DecodedUpdate, writer: Writer, limits?: CommentLimits): CommentsVerdict {
+  if (writer.scope === 'comment' || mayReachComments(doc, [update])) {
+    const reach = reachOf(doc, [update]);
+    if (writer.scope === 'comment') {
+      const refusal = checkCommentScope(reach, (client) => writer.owns(client));
+      if (refusal) return { kind: 'refuse', ...refusal };
+    }
+    const misshapen = checkCommentShape(reach, limits);
+    if (misshapen) return { kind: 'refuse', reason: 'shape', message: misshapen };
+  }
+  const heldBack = heldBackChanges(doc);
+  if (heldBack.length === 0 || !mayReachComments(doc, [update, ...heldBack])) return ALLOW;
+  const misshapen = checkCommentShape(reachOf(doc, [update, ...heldBack]), limits);
+  return misshapen ? { kind: 'allow-without-held-back', message: misshapen } : ALLOW;
+}
+
+/**
+ * The changes Yjs holds back, decoded. Yjs encodes them itself (V2) from structs the server already decoded
+ * and checked as V1 [M2], so this V2 decoding never sees a client's bytes.
+ */
+function heldBackChanges(doc: Y.Doc): DecodedUpdate[] {
+  const { pendingStructs, pendingDs } = doc.store;
+  const parts: DecodedUpdate[] = [];
+  if (pendingStructs) parts.push(Y.decodeUpdateV2(pendingStructs.update));
+  if (pendingDs) parts.push(Y.decodeUpdateV2(pendingDs));
+  return parts;
+}
