@@ -1,5 +1,5 @@
 /**
- * A document's history file, `history.log` [HI2]: one log record (log-format.ts) per history entry, appended
+ * A document's history file, `history.log` [HI2][D8]: one log record (log-format.ts) per history entry, appended
  * through its own group-commit queue (append-queue.ts) with the guarantees of the update log [D1]: an entry
  * is in the OS when its append resolves, entries settle in call order, and the store-wide timer fdatasyncs
  * the file within `fsyncIntervalMs` (or before resolving when that is 0).

@@ -31,8 +31,8 @@
  *
  * Appends (D1, D6): records of one document are group-committed (append-queue.ts) into one `writev` at the
  * tracked end of the current log; `append` resolves once the bytes are in the OS page cache, so SIGKILL
- * cannot lose them. Dirty logs are fdatasync'ed by one store-wide unref'd timer at most `fsyncIntervalMs`
- * later, or before resolving when `fsyncIntervalMs` is 0. A failed write rejects exactly the records of its
+ * cannot lose them. Dirty logs (and history files) are fdatasync'ed by one store-wide unref'd timer
+ * (group-fsync.ts) at most `fsyncIntervalMs` later, or before resolving when `fsyncIntervalMs` is 0. A failed write rejects exactly the records of its
  * batch and truncates the log back to its last good length; if even that fails, the document's state is
  * dropped and the next operation re-scans the directory (recovery cuts any torn tail).
  *

@@ -1,5 +1,5 @@
 /**
- * A document's versions [HI4]: `versions.log`, an append-only file of log records (log-format.ts) whose
+ * A document's versions [HI4][D8]: `versions.log`, an append-only file of log records (log-format.ts) whose
  * payloads are puts and deletes (version-record.ts). Every put and delete is written and fdatasync'ed before
  * it resolves, so a crash leaves each version either fully there or absent: a record torn by a crash belongs
  * to an operation that never resolved, and is cut back on the next scan like a torn log tail [D4].

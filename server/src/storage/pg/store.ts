@@ -10,8 +10,8 @@
  * While the database is away, batches are retried with backoff instead of failing, up to a bound on queued
  * bytes; `healthy` is false meanwhile, so a readiness probe can take the instance out of rotation while its
  * sockets stay open. History entries [HI2] go through a second queue of the same kind into doc_history, so
- * they keep the same guarantees without delaying the log's batches. Versions [HI4] are one statement each
- * (versions.ts).
+ * they keep the same guarantees without delaying the log's batches [PG7]. Versions [HI4] are one statement
+ * each (versions.ts).
  *
  * Compaction (compaction.ts) merges the stored snapshot, the log rows it removes and the caller's state
  * under a per-document row lock, so instances that do not see each other's updates still compact safely.
