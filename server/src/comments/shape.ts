@@ -3,7 +3,8 @@ import { COMMENTS_MAP, COMMENT_FIELDS, COMMENT_LIMITS, THREAD_FIELDS } from '@ta
 import { typeHeld } from './comment-scope.js';
 import type { CommentsContainer, Insert, Place, Reach } from './reach.js';
 
-export type CommentLimits = typeof COMMENT_LIMITS;
+/** The bounds the shape check enforces (`COMMENT_LIMITS` unless a test asks for smaller ones). */
+export type CommentLimits = { readonly [K in keyof typeof COMMENT_LIMITS]: number };
 
 type CommentsPlace = Extract<Place, { kind: 'comments' }>;
 /** What an item holds (Yjs does not export the base class of its content classes). */

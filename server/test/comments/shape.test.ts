@@ -4,6 +4,7 @@
  */
 import { COMMENTS_MAP, COMMENT_LIMITS } from '@tandem/common';
 import { describe, expect, it } from 'vitest';
+import type { CommentLimits } from '../../src/comments/shape.js';
 import * as Y from 'yjs';
 import {
   addParagraph,
@@ -29,7 +30,7 @@ function setup() {
   addParagraph(alice, 'Some text to comment on');
   sync(alice, server);
   /** Judges a change made on a fresh copy of the server's document, as an edit writer; applies it if allowed. */
-  const edit = (change: (doc: Y.Doc) => void, limits = COMMENT_LIMITS) => {
+  const edit = (change: (doc: Y.Doc) => void, limits: CommentLimits = COMMENT_LIMITS) => {
     const doc = new Y.Doc();
     sync(server, doc);
     const update = captureUpdate(doc, () => change(doc));
