@@ -1,4 +1,4 @@
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import { checkCommentScope, type ScopeRefusalReason } from './comment-scope.js';
 import { mayReachComments, reachOf, type DecodedUpdate } from './reach.js';
 import { checkCommentShape, type CommentLimits } from './shape.js';
@@ -26,11 +26,19 @@ const ALLOW: CommentsVerdict = { kind: 'allow' };
  *
  * An edit connection's update that cannot reach `comments` (the document has no such root and the update
  * names none) costs one pass over its structs. Otherwise the update is placed (`reach.ts`) and judged.
- * Changes Yjs holds back (they wait for changes the server lacks) are judged when an update would let them
- * in: the update and the held-back changes are placed together; if only they break the shape, they are
- * dropped, as [L9] drops them when they grow too large (none was acknowledged; their senders resend them).
+ * Changes Yjs holds back (they wait for changes the server lacks) are judged when an update could let them
+ * in: `heldBack` are the updates (as received, V1) that may hold them — the update and those are placed
+ * together; if only the held-back part breaks the shape, it is dropped, as [L9] drops it when it grows too
+ * large (none was acknowledged; their senders resend them). Yjs keeps held-back changes V2-encoded, and the
+ * server never runs the V2 decoder [M2], hence the received updates instead (see `HeldBackSources`).
  */
-export function checkCommentRules(doc: Y.Doc, update: DecodedUpdate, writer: Writer, limits?: CommentLimits): CommentsVerdict {
+export function checkCommentRules(
+  doc: Y.Doc,
+  update: DecodedUpdate,
+  writer: Writer,
+  heldBack: readonly DecodedUpdate[] = [],
+  limits?: CommentLimits,
+): CommentsVerdict {
   if (writer.scope === 'comment' || mayReachComments(doc, [update])) {
     const reach = reachOf(doc, [update]);
     if (writer.scope === 'comment') {
@@ -40,20 +48,8 @@ export function checkCommentRules(doc: Y.Doc, update: DecodedUpdate, writer: Wri
     const misshapen = checkCommentShape(reach, limits);
     if (misshapen) return { kind: 'refuse', reason: 'shape', message: misshapen };
   }
-  const heldBack = heldBackChanges(doc);
   if (heldBack.length === 0 || !mayReachComments(doc, [update, ...heldBack])) return ALLOW;
+  // Their structs that the document already holds are skipped; what is left is what Yjs holds back.
   const misshapen = checkCommentShape(reachOf(doc, [update, ...heldBack]), limits);
   return misshapen ? { kind: 'allow-without-held-back', message: misshapen } : ALLOW;
-}
-
-/**
- * The changes Yjs holds back, decoded. Yjs encodes them itself (V2) from structs the server already decoded
- * and checked as V1 [M2], so this V2 decoding never sees a client's bytes.
- */
-function heldBackChanges(doc: Y.Doc): DecodedUpdate[] {
-  const { pendingStructs, pendingDs } = doc.store;
-  const parts: DecodedUpdate[] = [];
-  if (pendingStructs) parts.push(Y.decodeUpdateV2(pendingStructs.update));
-  if (pendingDs) parts.push(Y.decodeUpdateV2(pendingDs));
-  return parts;
 }

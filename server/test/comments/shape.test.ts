@@ -237,18 +237,28 @@ describe('[CM3] updates as clients really send them', () => {
     expect(judge(server, step2, editor)).toEqual(allowed);
   });
 
-  it('held-back changes that would land misshapen are dropped when an update would let them in', () => {
+  it('held-back changes are judged when an update would let them in', () => {
     const { server } = setup();
     const bob = new Y.Doc();
     sync(server, bob);
     const first = captureUpdate(bob, () => put(bob, 't1', thread(bob)));
-    const second = captureUpdate(bob, () => threadOf(bob, 't1').set('quote', 99));
-    // The second arrives first (via another path): Yjs holds it back, waiting for the first.
-    Y.applyUpdate(server, second);
-    expect(server.store.pendingStructs).not.toBeNull();
-    expect(judge(server, first, editor)).toMatchObject({ kind: 'allow-without-held-back' });
-    const third = captureUpdate(bob, () => threadOf(bob, 't1').set('quote', 'fine'));
-    Y.applyUpdate(server, third);
-    expect(judge(server, first, editor)).toMatchObject({ kind: 'allow-without-held-back' });
+    // Two later changes by others who already have Bob's thread: one misshapen, one fine.
+    const [mallory, carol] = [new Y.Doc(), new Y.Doc()];
+    sync(bob, mallory);
+    sync(bob, carol);
+    const bad = captureUpdate(mallory, () => threadOf(mallory, 't1').set('quote', 99));
+    const good = captureUpdate(carol, () => threadOf(carol, 't1').set('quote', 'fine'));
+    for (const later of [bad, good]) {
+      // It arrives before Bob's thread: Yjs holds it back, waiting for it.
+      const held = new Y.Doc({ gc: false });
+      sync(server, held);
+      Y.applyUpdate(held, later);
+      expect(held.store.pendingStructs).not.toBeNull();
+      // Bob's thread alone is fine; what it would let in is judged with it.
+      expect(judge(held, first, editor)).toEqual(allowed);
+      const verdict = judge(held, first, editor, undefined, [later]);
+      if (later === bad) expect(verdict).toMatchObject({ kind: 'allow-without-held-back' });
+      else expect(verdict).toEqual(allowed);
+    }
   });
 });

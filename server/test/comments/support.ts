@@ -119,8 +119,9 @@ export function judge(
   update: Uint8Array,
   writer: { scope: 'comment' | 'edit'; owns(client: number): boolean },
   limits?: CommentLimits,
+  heldBack: Uint8Array[] = [],
 ): CommentsVerdict {
-  return checkCommentRules(doc, Y.decodeUpdate(update), writer, limits);
+  return checkCommentRules(doc, Y.decodeUpdate(update), writer, heldBack.map((u) => Y.decodeUpdate(u)), limits);
 }
 
 /** Everything of the document outside `comments`, for "nothing else changed" checks. */
