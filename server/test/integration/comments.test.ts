@@ -8,7 +8,7 @@
 import { COMMENTS_MAP, CONTENT_FRAGMENT } from '@tandem/common';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { addParagraph, addThread, anchors, commentsOf, firstText, reply, shapeProblems, threadOf } from '../comments/support.js';
+import { addParagraph, addThread, anchors, bodiesOf, commentsOf, firstText, reply, shapeProblems, threadOf } from '../comments/support.js';
 import { joinAs, storedDoc, type Participant } from '../comments/people.js';
 import { createDoc, startTestServer, upgradeStatus, waitFor, type TestServer } from '../support/harness.js';
 import { metric } from './support.js';
@@ -32,7 +32,6 @@ async function person(id: string, token: string, name: string): Promise<Particip
 
 const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
 const threadIds = (doc: Y.Doc) => [...doc.getMap(COMMENTS_MAP).keys()].sort();
-const bodies = (doc: Y.Doc, thread: string) => commentsOf(doc, thread).toArray().map((c) => c.get('body'));
 
 /** A document with Alice (edit) on it, one paragraph of text, and Carol (comment link) on it. */
 async function scene() {
@@ -60,11 +59,11 @@ describe('a comment connection [CM2]', () => {
     addThread(carol.doc, 't1', { id: 'c1', author: 'Carol', body: 'Which fox?', createdAt: Date.UTC(2024, 0, 2) }, { quote: 'quick', from, to });
     await waitFor(() => threadIds(alice.doc).includes('t1'), 'Alice sees the thread');
     reply(alice.doc, 't1', { id: 'c2', author: 'Alice', body: 'The brown one.' });
-    await waitFor(() => bodies(carol.doc, 't1').length === 2, 'Carol sees the reply');
+    await waitFor(() => bodiesOf(carol.doc, 't1').length === 2, 'Carol sees the reply');
     reply(carol.doc, 't1', { id: 'c3', author: 'Carol', body: 'Thanks!' });
     threadOf(carol.doc, 't1').set('resolved', true);
     await waitFor(() => threadOf(alice.doc, 't1').get('resolved') === true, 'Alice sees it resolved');
-    expect(bodies(alice.doc, 't1')).toEqual(['Which fox?', 'The brown one.', 'Thanks!']);
+    expect(bodiesOf(alice.doc, 't1')).toEqual(['Which fox?', 'The brown one.', 'Thanks!']);
     expect(carol.closes).toEqual([]);
     // [CM5] The HTTP view of it, with a view link.
     const res = await fetch(`${server.url}/api/docs/${doc.id}/comments`, bearer(doc.viewToken));
@@ -85,7 +84,7 @@ describe('a comment connection [CM2]', () => {
       ],
     });
     const stored = await onDisk(doc.id);
-    expect(bodies(stored, 't1')).toEqual(['Which fox?', 'The brown one.', 'Thanks!']);
+    expect(bodiesOf(stored, 't1')).toEqual(['Which fox?', 'The brown one.', 'Thanks!']);
     expect(shapeProblems(stored)).toEqual([]);
   });
 
@@ -116,14 +115,14 @@ describe('a comment connection [CM2]', () => {
     addThread(alice.doc, 't1', { id: 'a1', author: 'Alice', body: 'Alice wrote this' }, anchors(alice.doc));
     await waitFor(() => threadIds(carol.doc).includes('t1'), 'Carol sees Alice’s thread');
     reply(carol.doc, 't1', { id: 'c1', author: 'Carol', body: 'mine' });
-    await waitFor(() => bodies(alice.doc, 't1').length === 2, 'Alice sees Carol’s reply');
+    await waitFor(() => bodiesOf(alice.doc, 't1').length === 2, 'Alice sees Carol’s reply');
     commentsOf(carol.doc, 't1').get(1).set('body', 'mine, edited');
-    await waitFor(() => bodies(alice.doc, 't1')[1] === 'mine, edited', 'Alice sees Carol’s edit');
+    await waitFor(() => bodiesOf(alice.doc, 't1')[1] === 'mine, edited', 'Alice sees Carol’s edit');
     commentsOf(carol.doc, 't1').get(0).set('body', 'Carol rewrote Alice');
     await waitFor(() => carol.closes.includes(4403), 'Carol closed with 4403');
     expect(await metric(server.url, 'tandem_update_refusals_total', 'reason="not_own"')).toBe(1);
     const stored = await onDisk(doc.id);
-    expect(bodies(stored, 't1')).toEqual(['Alice wrote this', 'mine, edited']);
+    expect(bodiesOf(stored, 't1')).toEqual(['Alice wrote this', 'mine, edited']);
   });
 
   it('[R1] a view connection cannot comment: its thread is dropped, never relayed or stored', async () => {
