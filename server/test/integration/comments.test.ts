@@ -148,6 +148,30 @@ describe('a comment connection [CM2]', () => {
   });
 });
 
+describe('exports with comments [CM6]', () => {
+  it('comments=1 adds Markdown footnotes and HTML asides, for the document and for a version; anything but 0/1 is a 400', async () => {
+    const { doc, alice, carol } = await scene();
+    addThread(carol.doc, 't1', { id: 'c1', author: 'Carol', body: 'Nice fox' }, anchors(carol.doc, 20, 5, 1));
+    await waitFor(() => bodiesOf(alice.doc, 't1').length === 1, 'Alice has the thread');
+    const get = (path: string) => fetch(`${server.url}/api/docs/${doc.id}${path}`, bearer(doc.commentToken));
+    const markdown = await (await get('/export?format=markdown&comments=1')).text();
+    expect(markdown).toContain('The quick brown fox jumps[^c1]');
+    expect(markdown).toContain('[^c1]: *“jumps”*');
+    expect(markdown).toContain('**Carol**');
+    expect(await (await get('/export?format=markdown')).text()).not.toContain('[^c1]');
+    const html = await (await get('/export?format=html&comments=1')).text();
+    expect(html).toContain('<aside class="comment-thread" id="comment-1" data-resolved="false">');
+    const version = await fetch(`${server.url}/api/docs/${doc.id}/versions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${doc.editToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'with a comment' }),
+    });
+    const vid = ((await version.json()) as { id: string }).id;
+    expect(await (await get(`/versions/${vid}/export?format=markdown&comments=1`)).text()).toContain('[^c1]: *“jumps”*');
+    expect((await get('/export?format=markdown&comments=yes')).status).toBe(400);
+  });
+});
+
 describe('every HTTP route keeps its scope; a comment link reads what a view link reads', () => {
   it('view routes accept view, comment and edit; edit routes refuse view and comment (403)', async () => {
     const { id, editToken, viewToken, commentToken } = await createDoc(server.url, { title: 'Scopes' });
