@@ -92,8 +92,9 @@ export async function scopeCost(tracePath: string, limit: number, commentUpdates
   // A comment link on the finished paper: its own threads, replies to anyone's, resolutions, edits of its own.
   Y.applyUpdate(commenter, Y.encodeStateAsUpdate(withComments));
   const ops: Uint8Array[] = [];
+  // A fixed-seed generator (32-bit LCG, high bits), so every run makes the same changes.
   let random = 1;
-  const next = (n: number) => ((random = (random * 1_103_515_245 + 12_345) % 2 ** 31), random % n);
+  const next = (n: number) => ((random = (Math.imul(random, 1_103_515_245) + 12_345) >>> 0), (random >>> 16) % n);
   const own: string[] = [];
   for (let i = 0; i < commentUpdates; i++) {
     const comments = commenter.getMap<YT.Map<unknown>>('comments');
