@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { authorColor, changeSize, dayLabel, groupByDay, versionLabel } from './historyFormat';
+import { authorColor, changeSize, dayLabel, fromDateTimeLocal, groupByDay, toDateTimeLocal, versionLabel } from './historyFormat';
 import { PALETTE } from './identity';
 
 describe('history formatting', () => {
@@ -32,5 +32,14 @@ describe('history formatting', () => {
     ]);
     expect(groups[2]?.day).not.toMatch(/2025/);
     expect(dayLabel(new Date(2023, 0, 5).getTime(), now)).toMatch(/2023/);
+  });
+
+  it('turns moments into datetime-local values and back, in local time', () => {
+    const at = new Date(2025, 2, 4, 9, 5, 7).getTime();
+    expect(toDateTimeLocal(at)).toBe('2025-03-04T09:05:07');
+    expect(fromDateTimeLocal('2025-03-04T09:05:07')).toBe(new Date(at).toISOString());
+    expect(fromDateTimeLocal('2025-03-04T09:05')).toBe(new Date(2025, 2, 4, 9, 5).toISOString());
+    expect(fromDateTimeLocal('')).toBeNull();
+    expect(fromDateTimeLocal('yesterday')).toBeNull();
   });
 });

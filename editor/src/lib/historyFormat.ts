@@ -74,3 +74,17 @@ export function groupByDay<T extends { createdAt: string }>(versions: readonly T
   }
   return groups;
 }
+
+/** A moment as a `<input type="datetime-local" step="1">` value, in local time. */
+export function toDateTimeLocal(at: number): string {
+  const d = new Date(at);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
+
+/** A `datetime-local` value (local time, no offset) as ISO-8601, or null when it is not a time. */
+export function fromDateTimeLocal(value: string): string | null {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(value)) return null;
+  const at = new Date(value).getTime();
+  return Number.isNaN(at) ? null : new Date(at).toISOString();
+}
