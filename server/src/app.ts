@@ -5,6 +5,7 @@ import type { Metrics } from './metrics.js';
 import type { RoomRegistry } from './rooms/registry.js';
 import type { DocStore } from './storage/doc-store.js';
 import { docsRoutes } from './http/docs.js';
+import { historyRoutes } from './http/history.js';
 import { HttpError, toErrorResponse } from './http/errors.js';
 import { opsRoutes } from './http/ops.js';
 import { staticRoutes } from './http/static.js';
@@ -43,6 +44,7 @@ export function createApp(deps: AppDeps): Hono {
     c.header('X-Content-Type-Options', 'nosniff');
   });
   app.route('/api/docs', docsRoutes(deps));
+  app.route('/api/docs', historyRoutes(deps));
   app.get('/collab/:id', deps.collab);
   app.route('/', opsRoutes(deps));
   app.route('/', staticRoutes(deps.editorDist));

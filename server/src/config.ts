@@ -34,6 +34,14 @@ const schema = z.object({
   ROOM_IDLE_MS: int(0, 3_600_000).default(2000),
   /** Compact a document's log into a snapshot once the log holds this many bytes. */
   COMPACT_AFTER_BYTES: int(1024, 1024 * MiB).default(4 * MiB),
+  /** [HI1] Keep every past state, who wrote what, and versions. `off` lets Yjs collect deleted content. */
+  HISTORY: z.enum(['on', 'off']).default('on'),
+  /** [HI4] An automatic version once editing pauses this long… */
+  HISTORY_IDLE_MS: int(100, 86_400_000).default(30_000),
+  /** …and at least this often while it goes on. */
+  HISTORY_MAX_INTERVAL_MS: int(1000, 86_400_000).default(300_000),
+  /** [HI4] Automatic versions older than this many days are thinned to one per day; 0 keeps them all. */
+  HISTORY_THIN_AFTER_DAYS: int(0, 36_500).default(0),
   PING_INTERVAL_MS: int(100, 600_000).default(30_000),
   /** Comma-separated allowed `Origin`s for sockets; empty allows any (tokens are what protect documents). */
   ALLOWED_ORIGINS: z.string().default(''),

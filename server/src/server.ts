@@ -83,6 +83,14 @@ export async function startServer(config: Config, logger: Logger, options: Start
       maxMessagesPerSecond: config.MAX_MESSAGES_PER_SECOND,
       compactAfterBytes: config.COMPACT_AFTER_BYTES,
     },
+    history:
+      config.HISTORY === 'on'
+        ? {
+            idleMs: config.HISTORY_IDLE_MS,
+            maxIntervalMs: config.HISTORY_MAX_INTERVAL_MS,
+            thinAfterDays: config.HISTORY_THIN_AFTER_DAYS,
+          }
+        : null,
   });
   // [U4] Returning memory after documents close is process-wide: it follows the registry, which knows nothing of it.
   const memoryReturn = new MemoryReturn(logger, { roomIdleMs: config.ROOM_IDLE_MS, isEmpty: () => registry.isEmpty });

@@ -8,11 +8,13 @@ import { signToken, type TokenKey } from '../auth/tokens.js';
 import { reportLimitTrip } from '../limits.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
-import { CapacityError, type RoomRegistry } from '../rooms/registry.js';
+import type { RoomRegistry } from '../rooms/registry.js';
 import type { Room } from '../rooms/room.js';
 import type { DocMeta, DocStore } from '../storage/doc-store.js';
 import { authorizeRequest } from './access.js';
 import { HttpError, badRequest } from './errors.js';
+import { safeFilename } from './filenames.js';
+import { withRoom as withRoomLease } from './with-room.js';
 
 export interface DocsRouteDeps extends AuthorizeDeps {
   /** Signs share links. */
@@ -45,23 +47,7 @@ export function docsRoutes(deps: DocsRouteDeps): Hono {
     return { editUrl: base + editToken, viewUrl: base + viewToken, editToken: editToken!, viewToken: viewToken! };
   };
 
-  /**
-   * Runs `fn` on the open document, loading it for the duration if nobody has it open. `meta`, what
-   * `authorizeRequest` read, spares the load reading it again.
-   */
-  const withRoom = async <T>(id: string, fn: (room: Room) => T, meta?: DocMeta): Promise<T> => {
-    const room = await deps.registry.acquire(id, meta).catch((error: unknown) => {
-      // [L6] A full server refuses HTTP readers as it refuses sockets: 503, not an internal error.
-      if (!(error instanceof CapacityError)) throw error;
-      reportLimitTrip(deps, 'open_documents', 'open document limit reached');
-      throw new HttpError(503, 'too_many_documents', 'too many documents open, try again later');
-    });
-    try {
-      return fn(room);
-    } finally {
-      deps.registry.release(room);
-    }
-  };
+  const withRoom = <T>(id: string, fn: (room: Room) => T, meta?: DocMeta) => withRoomLease(deps, id, fn, meta);
 
   const limitBody = bodyLimit({
     maxSize: MAX_CREATE_BODY_BYTES,
@@ -134,9 +120,4 @@ export function docsRoutes(deps: DocsRouteDeps): Hono {
   });
 
   return app;
-}
-
-/** Keeps a title usable as a download name without quoting trouble. */
-function safeFilename(title: string): string {
-  return title.replace(/[^\p{L}\p{N} ._-]+/gu, '').trim().slice(0, 80);
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { scopeAllows, type Scope } from '@tandem/common';
 
 /** The three things a room needs from a socket; transports adapt to it, tests fake it. */
@@ -21,6 +22,8 @@ const monotonicNow = () => performance.now();
 /** One socket in one room: its access, the awareness client ids it introduced, its message budget. */
 export class Connection {
   readonly id = `c${nextConnectionId++}`;
+  /** [HI2] Names this connection in history entries: unique across instances and restarts. */
+  readonly session = randomBytes(9).toString('base64url');
   /** Awareness client ids this connection introduced; only it may change or remove them. */
   readonly clientIds = new Set<number>();
   /** [L4] How many messages this connection may send right now; refills at `messagesPerSecond`. */

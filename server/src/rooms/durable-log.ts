@@ -16,7 +16,7 @@ export interface DurableLogDeps {
 /** What the room hears from its write path. */
 export interface DurableLogEvents {
   /** An append is durable; called in the order the appends were made, with who sent the update. */
-  durable(update: Uint8Array, origin: unknown): void;
+  durable(update: Uint8Array, origin: unknown, hadEntry: boolean): void;
   /** [D6] An append failed; called once, after which nothing more is acknowledged. */
   failed(): void;
 }
@@ -60,14 +60,18 @@ export class DurableLog {
    * relays leave in the order appends complete. `origin` is who sent it (the `Connection` of a client's
    * edit): the place where attributing a change to its author hooks in.
    */
-  append(update: Uint8Array, origin: unknown): void {
+  append(update: Uint8Array, origin: unknown, historyEntry: Uint8Array | null = null): void {
     const started = performance.now();
     this.logBytes += update.byteLength;
     this.storedBytes += update.byteLength;
-    const written = this.deps.store.append(this.docId, update);
+    const { store } = this.deps;
+    // [HI2] The update's history entry is written beside it; neither is relayed on until both are.
+    const written = historyEntry
+      ? Promise.all([store.append(this.docId, update), store.appendHistory(this.docId, historyEntry)])
+      : store.append(this.docId, update);
     this.lastWrite = written.then(() => {
       this.deps.metrics.storageWriteSeconds.observe((performance.now() - started) / 1000);
-      this.events.durable(update, origin);
+      this.events.durable(update, origin, historyEntry !== null);
       this.maybeCompact();
     }, this.fail);
   }

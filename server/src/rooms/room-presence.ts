@@ -22,6 +22,9 @@ export interface RoomPresenceDeps {
   broadcast: Broadcast;
 }
 
+/** Longest name history records for a person (the editor caps names at 40). */
+const MAX_ANNOUNCED_NAME = 80;
+
 /**
  * A room's presence: the document's Awareness, kept honest by an `AwarenessGuard` [A1]. Every change,
  * whoever made it, is broadcast to the peers; changes from this instance's own peers are also published to
@@ -97,6 +100,23 @@ export class RoomPresence {
   release(conn: Connection): void {
     const ids = this.guard.release(conn);
     if (ids.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, ids, conn);
+  }
+
+  /**
+   * [HI2] The name and colour `conn` announces right now in its awareness `user` field (the editor's
+   * shape), or null when it announces none. Untrusted text: trimmed and capped; the colour only if `#rrggbb`.
+   */
+  announcedUser(conn: Connection): { name: string; color: string | null } | null {
+    const states = this.awareness.getStates();
+    for (const clientId of conn.clientIds) {
+      const user = (states.get(clientId) as { user?: unknown } | undefined)?.user;
+      if (!user || typeof user !== 'object') continue;
+      const { name, color } = user as { name?: unknown; color?: unknown };
+      const cleanName = typeof name === 'string' ? name.replace(/\s+/g, ' ').trim().slice(0, MAX_ANNOUNCED_NAME) : '';
+      if (!cleanName) continue;
+      return { name: cleanName, color: typeof color === 'string' && /^#[0-9a-fA-F]{6}$/.test(color) ? color.toLowerCase() : null };
+    }
+    return null;
   }
 
   /** The awareness states this instance's own peers introduced, encoded; null when there are none. */

@@ -13,6 +13,8 @@ import { RelayBatcher, REMOTE } from './relay-batcher.js';
 import { RoomPresence } from './room-presence.js';
 import { SyncResponder } from './sync-responder.js';
 import { TITLE_MIGRATION, titleMigration } from './title-migration.js';
+import type { ChangeAuthor } from '../history/entry.js';
+import { RoomHistory, type HistoryOptions } from '../history/room-history.js';
 
 export interface RoomLimits {
   maxDocBytes: number;
@@ -33,6 +35,21 @@ export interface RoomDeps {
   logger: Logger;
   metrics: Metrics;
   limits: RoomLimits;
+  /** [HI] History settings; absent or null: history is off (deleted content is collected, nothing recorded). */
+  history?: HistoryOptions | null;
+}
+
+/** The origin of a change the server makes on someone's behalf (restore, revert, the write API) [HI2]. */
+export class ServerChange {
+  constructor(readonly author: ChangeAuthor) {}
+}
+
+/** Thrown by `applyServerChange` when the change would take the document past its size limit [L2]. */
+export class DocumentTooLargeError extends Error {
+  constructor() {
+    super('document size limit reached');
+    this.name = 'DocumentTooLargeError';
+  }
 }
 
 /**
@@ -61,6 +78,8 @@ export class Room {
   private readonly updates: ClientUpdates;
   /** Our state vector to newcomers [H2], answers to step1 [H3] and to other instances, once durable. */
   private readonly sync: SyncResponder;
+  /** Versions, attribution, restore [HI]; null when history is off. */
+  readonly history: RoomHistory | null;
   private uplink: RoomUplink | null = null;
   /** When the document last changed (ms), until `meta` is next read: a timestamp per update, not an ISO string. */
   private changedAt: number | null = null;
@@ -72,7 +91,8 @@ export class Room {
     stored: { snapshotBytes: number; logBytes: number },
   ) {
     // The document id as guid: Yjs would otherwise draw a random uuid (31 getRandomValues calls) per room.
-    this.doc = new Y.Doc({ guid: id });
+    // [HI1] With history on, deleted content is kept so that every past state can be rendered.
+    this.doc = new Y.Doc({ guid: id, gc: !deps.history });
     this.log = deps.logger.child({ doc: id });
     this.reporting = { metrics: deps.metrics, logger: this.log };
     this.relays = new RelayBatcher({
@@ -84,8 +104,25 @@ export class Room {
       this.doc,
       { store: deps.store, metrics: deps.metrics, logger: this.log, compactAfterBytes: deps.limits.compactAfterBytes },
       stored,
-      { durable: (update, origin) => this.relays.relay(update, origin), failed: () => this.onWriteFailure() },
+      {
+        durable: (update, origin, hadEntry) => {
+          this.relays.relay(update, origin);
+          this.history?.noteDurable(hadEntry);
+        },
+        failed: () => this.onWriteFailure(),
+      },
     );
+    this.history = deps.history
+      ? new RoomHistory(id, this.doc, {
+          store: deps.store,
+          logger: this.log,
+          options: deps.history,
+          whenDurable: async () => {
+            if ((await this.durable.whenDurable(true)) === null) throw new Error('the document could not be saved');
+          },
+          applyChange: (update, author) => this.applyServerChange(update, author),
+        })
+      : null;
     this.updates = new ClientUpdates(this.doc, {
       ...this.reporting,
       maxDocBytes: deps.limits.maxDocBytes,
@@ -130,6 +167,8 @@ export class Room {
       for (const update of stored.log) Y.applyUpdate(room.doc, update);
     });
     room.doc.on('update', room.onDocUpdate);
+    // [HI2] Only from here on: loading what storage holds is not a change anybody made.
+    if (room.history) room.doc.on('afterTransaction', room.onTransaction);
     room.sync.loaded(stored.snapshot, stored.log.length);
     // [U6] A legacy title moves into the title text as an ordinary change: appended before anything is relayed [D1].
     const migration = titleMigration(id, room.doc);
@@ -210,8 +249,52 @@ export class Room {
     }
     // [U6] Moving a legacy title is not an edit: `updatedAt` stays.
     if (origin !== TITLE_MIGRATION) this.changedAt = Date.now();
-    this.durable.append(update, origin);
+    this.durable.append(update, origin, this.history?.takeEntry() ?? null);
   };
+
+  /** [HI2] Stamps each local transaction with who made it, before its update is appended. */
+  private readonly onTransaction = (transaction: Y.Transaction): void => {
+    if (transaction.origin === REMOTE) return;
+    this.history?.capture(transaction, this.authorOf(transaction.origin));
+  };
+
+  /** [HI2] Who is behind a transaction's origin, as the server knows it — never as the update claims. */
+  private authorOf(origin: unknown): ChangeAuthor {
+    if (origin instanceof Connection) {
+      const announced = this.presence.announcedUser(origin);
+      return {
+        session: origin.session,
+        name: announced?.name ?? 'Anonymous',
+        color: announced?.color ?? null,
+        scope: origin.access.scope,
+        generation: origin.access.generation,
+        user: null,
+        source: 'socket',
+      };
+    }
+    if (origin instanceof ServerChange) return origin.author;
+    const migration = origin === TITLE_MIGRATION;
+    return {
+      session: 'server',
+      name: migration ? 'Tandem' : 'Unknown',
+      color: null,
+      scope: 'edit',
+      generation: this.storedMeta.linkGeneration,
+      user: null,
+      source: migration ? 'migration' : 'api',
+    };
+  }
+
+  /**
+   * [HI5] Applies a change the server made (restore, revert, the write API) like a peer's: size limit [L2],
+   * durable append with its history entry, relay. Resolves once it is durable.
+   */
+  async applyServerChange(update: Uint8Array, author: ChangeAuthor): Promise<void> {
+    if (this.durable.failed) throw new Error('the document could not be saved');
+    if (this.durable.approxBytes + update.byteLength > this.deps.limits.maxDocBytes) throw new DocumentTooLargeError();
+    Y.applyUpdate(this.doc, update, new ServerChange(author));
+    if ((await this.durable.whenDurable(true)) === null) throw new Error('the document could not be saved');
+  }
 
   /** Cluster mode: from now on, local changes are published and remote ones arrive through the methods below. */
   attachUplink(uplink: RoomUplink): void {
@@ -276,8 +359,10 @@ export class Room {
     this.uplink = null;
     this.relays.publishTo(null);
     this.presence.publishTo(null);
+    await this.history?.close();
     await this.durable.close(() => this.meta);
     this.doc.off('update', this.onDocUpdate);
+    this.doc.off('afterTransaction', this.onTransaction);
     this.presence.destroy();
     this.doc.destroy();
   }

@@ -4,7 +4,7 @@
  * with `holdLoads()` until `releaseLoads()`, metadata writes (while `holdPutMeta` is set) until
  * `releasePutMeta()`. Metadata reads are counted. Everything else goes straight to the wrapped store.
  */
-import type { DocMeta, DocStore, StoredDoc } from '../../src/storage/doc-store.js';
+import type { DocMeta, DocStore, StoredDoc, StoredVersion } from '../../src/storage/doc-store.js';
 
 export class GatedStore implements DocStore {
   /** While true, appends wait for `releaseAppends()`; otherwise they go straight to the wrapped store. */
@@ -95,6 +95,30 @@ export class GatedStore implements DocStore {
 
   compact(id: string, snapshot: () => Uint8Array): Promise<void> {
     return this.inner.compact(id, snapshot);
+  }
+
+  appendHistory(id: string, entry: Uint8Array): Promise<void> {
+    return this.inner.appendHistory(id, entry);
+  }
+
+  readHistory(id: string): Promise<Uint8Array[]> {
+    return this.inner.readHistory(id);
+  }
+
+  putVersion(id: string, version: StoredVersion): Promise<void> {
+    return this.inner.putVersion(id, version);
+  }
+
+  listVersions(id: string): Promise<StoredVersion[]> {
+    return this.inner.listVersions(id);
+  }
+
+  getVersion(id: string, versionId: string): Promise<StoredVersion | null> {
+    return this.inner.getVersion(id, versionId);
+  }
+
+  deleteVersions(id: string, versionIds: string[]): Promise<void> {
+    return this.inner.deleteVersions(id, versionIds);
   }
 
   flush(id?: string): Promise<void> {

@@ -21,10 +21,11 @@ import { withTransaction } from './transaction.js';
 
 /** One Yjs update holding every change of `states` (a lossless union; held-back structs are kept too). */
 export function mergeYjsStates(states: readonly Uint8Array[]): Uint8Array {
-  const doc = new Y.Doc();
+  // gc off: deleted content is what history renders past versions from [HI1]; a collecting document would
+  // drop it from every snapshot. (States written with history off hold no deleted content to keep.)
+  const doc = new Y.Doc({ gc: false });
   try {
     for (const state of states) Y.applyUpdate(doc, state);
-    // Unlike Y.mergeUpdates, a real document garbage-collects deleted content, so snapshots stay small.
     // encodeStateAsUpdate also carries updates still waiting for missing dependencies, so nothing is lost.
     return Y.encodeStateAsUpdate(doc);
   } finally {

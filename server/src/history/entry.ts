@@ -1,0 +1,98 @@
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+
+/**
+ * One history entry [HI2]: who made one change to a document, when, and which Yjs ids it inserted and
+ * deleted. Stores keep entries as opaque bytes; this module is the only one that reads or writes them.
+ */
+
+/** How a change reached the document. */
+export const CHANGE_SOURCES = ['socket', 'restore', 'revert', 'migration', 'api'] as const;
+export type ChangeSource = (typeof CHANGE_SOURCES)[number];
+
+/** Who made a change, as the server knew them when it was accepted. */
+export interface ChangeAuthor {
+  /** The connection (or request) the change came through: random per connection. */
+  session: string;
+  /** The name the connection announced in its awareness state, or a fixed name for server changes. */
+  name: string;
+  /** `#rrggbb`, or null when none was announced. */
+  color: string | null;
+  scope: string;
+  generation: number;
+  /** A verified user id once sign-in exists; null for link-based access. */
+  user: string | null;
+  source: ChangeSource;
+}
+
+/** `[client, clock, length]`: a run of Yjs ids. */
+export type IdRun = [client: number, clock: number, length: number];
+
+export interface HistoryEntry {
+  /** When the server accepted the change (ms since the epoch). */
+  at: number;
+  author: ChangeAuthor;
+  /** The ids the change created. */
+  inserted: IdRun[];
+  /** The ids the change deleted. */
+  deleted: IdRun[];
+}
+
+/** Bumped when the layout changes; entries of other versions are refused by `decodeEntry`. */
+const FORMAT = 1;
+
+export function encodeEntry(entry: HistoryEntry): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, FORMAT);
+  encoding.writeVarUint(encoder, entry.at);
+  const { author } = entry;
+  encoding.writeVarString(encoder, author.session);
+  encoding.writeVarString(encoder, author.name);
+  encoding.writeVarString(encoder, author.color ?? '');
+  encoding.writeVarString(encoder, author.scope);
+  encoding.writeVarUint(encoder, author.generation);
+  encoding.writeVarString(encoder, author.user ?? '');
+  encoding.writeVarUint(encoder, CHANGE_SOURCES.indexOf(author.source));
+  writeRuns(encoder, entry.inserted);
+  writeRuns(encoder, entry.deleted);
+  return encoding.toUint8Array(encoder);
+}
+
+/** Reads an entry; throws on bytes that are not one (a store hands back only what it was given). */
+export function decodeEntry(bytes: Uint8Array): HistoryEntry {
+  const decoder = decoding.createDecoder(bytes);
+  const format = decoding.readVarUint(decoder);
+  if (format !== FORMAT) throw new Error(`unknown history entry format ${format}`);
+  const at = decoding.readVarUint(decoder);
+  const session = decoding.readVarString(decoder);
+  const name = decoding.readVarString(decoder);
+  const color = decoding.readVarString(decoder) || null;
+  const scope = decoding.readVarString(decoder);
+  const generation = decoding.readVarUint(decoder);
+  const user = decoding.readVarString(decoder) || null;
+  const source = CHANGE_SOURCES[decoding.readVarUint(decoder)];
+  if (!source) throw new Error('unknown change source in history entry');
+  const inserted = readRuns(decoder);
+  const deleted = readRuns(decoder);
+  return { at, author: { session, name, color, scope, generation, user, source }, inserted, deleted };
+}
+
+function writeRuns(encoder: encoding.Encoder, runs: readonly IdRun[]): void {
+  encoding.writeVarUint(encoder, runs.length);
+  for (const [client, clock, length] of runs) {
+    encoding.writeVarUint(encoder, client);
+    encoding.writeVarUint(encoder, clock);
+    encoding.writeVarUint(encoder, length);
+  }
+}
+
+function readRuns(decoder: decoding.Decoder): IdRun[] {
+  const count = decoding.readVarUint(decoder);
+  // Every run takes at least three bytes: a count larger than what is left is not an entry.
+  if (count * 3 > decoder.arr.length - decoder.pos) throw new Error('history entry is truncated');
+  const runs: IdRun[] = [];
+  for (let i = 0; i < count; i++) {
+    runs.push([decoding.readVarUint(decoder), decoding.readVarUint(decoder), decoding.readVarUint(decoder)]);
+  }
+  return runs;
+}

@@ -1,0 +1,149 @@
+import type { HistoryAuthor } from '@tandem/common/api';
+import * as Y from 'yjs';
+import { decodeEntry, type HistoryEntry, type IdRun } from './entry.js';
+import { idSetFromRuns, subtractIdSets } from './id-sets.js';
+
+/** The author shown for ids no entry holds (written before history was kept, or an entry a crash lost). */
+export const UNKNOWN_AUTHOR: HistoryAuthor = { name: 'Unknown', color: null };
+
+/** Sorted runs of one client's ids, each pointing at the entry that holds it. */
+interface RunIndex {
+  starts: number[];
+  ends: number[];
+  entries: number[];
+}
+
+/**
+ * A document's history entries, decoded once per request, with the lookups history needs [HI3]: which
+ * entry inserted or deleted an id, the authors, and the snapshot after the first n entries.
+ */
+export class HistoryLedger {
+  readonly entries: HistoryEntry[];
+  /** Distinct authors by name, in order of first appearance. */
+  readonly authors: HistoryAuthor[] = [];
+  /** Per entry: its index in `authors`. */
+  readonly authorOf: number[];
+  private readonly inserts = new Map<number, RunIndex>();
+  private readonly deletes = new Map<number, RunIndex>();
+
+  constructor(raw: readonly Uint8Array[]) {
+    this.entries = [];
+    for (const bytes of raw) {
+      try {
+        this.entries.push(decodeEntry(bytes));
+      } catch {
+        // An entry this version cannot read counts as lost: its ids show as the unknown author.
+      }
+    }
+    const byName = new Map<string, number>();
+    this.authorOf = this.entries.map(({ author }) => {
+      let index = byName.get(author.name);
+      if (index === undefined) {
+        index = this.authors.length;
+        byName.set(author.name, index);
+        this.authors.push({ name: author.name, color: author.color });
+      }
+      return index;
+    });
+    this.entries.forEach((entry, i) => {
+      addRuns(this.inserts, entry.inserted, i);
+      addRuns(this.deletes, entry.deleted, i);
+    });
+    for (const index of [...this.inserts.values(), ...this.deletes.values()]) sortIndex(index);
+  }
+
+  get length(): number {
+    return this.entries.length;
+  }
+
+  /** The entry that created `(client, clock)`, or -1. */
+  insertedBy(client: number, clock: number): number {
+    return lookup(this.inserts.get(client), clock);
+  }
+
+  /** The entry that deleted `(client, clock)`, or -1. */
+  deletedBy(client: number, clock: number): number {
+    return lookup(this.deletes.get(client), clock);
+  }
+
+  /** Clocks inside `(clock, clock + len)` where the inserting or deleting entry may change. */
+  boundaries(client: number, clock: number, len: number, out: number[]): void {
+    for (const index of [this.inserts.get(client), this.deletes.get(client)]) {
+      if (!index) continue;
+      for (let i = firstEndingAfter(index, clock); i < index.starts.length && index.starts[i]! < clock + len; i++) {
+        if (index.starts[i]! > clock) out.push(index.starts[i]!);
+        if (index.ends[i]! < clock + len) out.push(index.ends[i]!);
+      }
+    }
+  }
+
+  /**
+   * [HI3] The document after the first `n` entries: the base (every id of `doc` no entry inserted, with
+   * every deletion no entry made) plus those entries' inserts and deletes.
+   */
+  snapshotAt(n: number, doc: Y.Doc): Y.Snapshot {
+    const current = Y.snapshot(doc);
+    const sv = new Map<number, number>();
+    // Base: each client up to its first recorded insert; clients no entry names, entirely.
+    for (const [client, state] of current.sv) {
+      const index = this.inserts.get(client);
+      sv.set(client, index ? Math.min(state, index.starts[0]!) : state);
+    }
+    const deleted: IdRun[] = [];
+    for (let i = 0; i < n && i < this.entries.length; i++) {
+      const entry = this.entries[i]!;
+      for (const [client, clock, len] of entry.inserted) sv.set(client, Math.max(sv.get(client) ?? 0, clock + len));
+      deleted.push(...entry.deleted);
+    }
+    const recordedDeletes = idSetFromRuns(this.entries.flatMap((e) => e.deleted));
+    const baseDeletes = subtractIdSets(current.ds, recordedDeletes);
+    for (const [client, ranges] of baseDeletes.clients) for (const { clock, len } of ranges) deleted.push([client, clock, len]);
+    return Y.createSnapshot(idSetFromRuns(deleted), sv);
+  }
+
+  /** Entry indexes of `name`'s changes at or after `since` (ms). */
+  entriesOf(name: string, since: number): number[] {
+    const out: number[] = [];
+    this.entries.forEach((entry, i) => {
+      if (entry.author.name === name && entry.at >= since) out.push(i);
+    });
+    return out;
+  }
+}
+
+function addRuns(indexes: Map<number, RunIndex>, runs: readonly IdRun[], entry: number): void {
+  for (const [client, clock, len] of runs) {
+    let index = indexes.get(client);
+    if (!index) indexes.set(client, (index = { starts: [], ends: [], entries: [] }));
+    index.starts.push(clock);
+    index.ends.push(clock + len);
+    index.entries.push(entry);
+  }
+}
+
+function sortIndex(index: RunIndex): void {
+  const order = index.starts.map((_, i) => i);
+  if (order.every((i) => i === 0 || index.starts[i - 1]! <= index.starts[i]!)) return;
+  order.sort((a, b) => index.starts[a]! - index.starts[b]!);
+  index.starts = order.map((i) => index.starts[i]!);
+  index.ends = order.map((i) => index.ends[i]!);
+  index.entries = order.map((i) => index.entries[i]!);
+}
+
+/** The first run whose end lies after `clock` (binary search; runs of one client do not overlap). */
+function firstEndingAfter(index: RunIndex, clock: number): number {
+  let lo = 0;
+  let hi = index.starts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (index.ends[mid]! <= clock) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function lookup(index: RunIndex | undefined, clock: number): number {
+  if (!index) return -1;
+  const i = firstEndingAfter(index, clock);
+  return i < index.starts.length && index.starts[i]! <= clock ? index.entries[i]! : -1;
+}
