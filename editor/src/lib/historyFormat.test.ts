@@ -19,6 +19,7 @@ describe('history formatting', () => {
   it('says how much changed', () => {
     expect(changeSize({ inserted: 1200, deleted: 3 })).toMatchObject({ inserted: '+1,200', deleted: '−3', label: '1,200 added, 3 removed' });
     expect(changeSize({ inserted: 0, deleted: 0 }).label).toBe('No changes');
+    expect(changeSize({ inserted: 5, deleted: 0 })).toMatchObject({ inserted: '+5', deleted: '', label: '5 added' });
   });
 
   it('groups versions under today, yesterday and older days', () => {

@@ -25,7 +25,7 @@ export function versionLabel(version: Pick<VersionInfo, 'name' | 'kind'>): strin
   return version.kind === 'restore' ? 'Before restore' : version.kind === 'named' ? 'Named version' : 'Automatic';
 }
 
-/** "+120 −4", for a version's size of change. */
+/** "+120 −4", for a version's size of change; a side with nothing is empty. */
 export function changeSize(version: Pick<VersionInfo, 'inserted' | 'deleted'>): { inserted: string; deleted: string; label: string } {
   const fmt = new Intl.NumberFormat();
   const label = [
@@ -34,7 +34,11 @@ export function changeSize(version: Pick<VersionInfo, 'inserted' | 'deleted'>): 
   ]
     .filter(Boolean)
     .join(', ');
-  return { inserted: `+${fmt.format(version.inserted)}`, deleted: `−${fmt.format(version.deleted)}`, label: label || 'No changes' };
+  return {
+    inserted: version.inserted ? `+${fmt.format(version.inserted)}` : '',
+    deleted: version.deleted ? `−${fmt.format(version.deleted)}` : '',
+    label: label || 'No changes',
+  };
 }
 
 /** "Today", "Yesterday", or "Monday, 3 March" (with the year when it is not this year): a day heading. */

@@ -120,6 +120,7 @@ export function Workspace({ access, onTerminalClose, onConnectionTrouble }: Prop
         <HistoryPanel
           view={history}
           canEdit={access.canEdit}
+          selfName={identity.name}
           authorsShown={authorsShown}
           onAuthorsShownChange={setAuthorsShown}
           focusRequest={panelFocus}

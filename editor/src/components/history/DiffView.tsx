@@ -52,21 +52,30 @@ function Segments({ segments, authors }: { segments: readonly DiffSegment[]; aut
 }
 
 function Block({ block, authors }: { block: DiffBlock; authors: readonly HistoryAuthor[] }) {
-  const className = block.change === 'same' ? undefined : `diff-block diff-block--${block.change}`;
+  const changed = block.change !== 'same';
+  // A whole block has no author of its own: its margin bar takes the colour of whoever changed its text.
+  const by = block.segments.find((s) => s.change !== 'same' && s.author !== undefined)?.author;
+  const props = changed
+    ? {
+        className: `diff-block diff-block--${block.change}`,
+        'data-change': block.change,
+        ...(by !== undefined ? { style: { '--author-color': authorColor(authors[by]) } as CSSProperties } : {}),
+      }
+    : {};
   const inner = <Segments segments={block.segments} authors={authors} />;
   if (block.type === 'heading') {
     const level = Math.min(6, Math.max(1, block.level ?? 1));
     const Tag = `h${level}` as 'h1';
-    return <Tag className={className}>{inner}</Tag>;
+    return <Tag {...props}>{inner}</Tag>;
   }
   if (block.type === 'codeBlock') {
     return (
-      <pre className={className}>
+      <pre {...props}>
         <code>{inner}</code>
       </pre>
     );
   }
-  return <p className={className}>{inner}</p>;
+  return <p {...props}>{inner}</p>;
 }
 
 function Nodes({ nodes, authors }: { nodes: readonly DiffNode[]; authors: readonly HistoryAuthor[] }) {

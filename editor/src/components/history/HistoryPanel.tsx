@@ -11,6 +11,8 @@ interface Props {
   canEdit: boolean;
   authorsShown: boolean;
   onAuthorsShownChange: (shown: boolean) => void;
+  /** Your name, as the history knows you. */
+  selfName: string;
   /** Bumped when the panel should take focus (opened, or a preview closed). */
   focusRequest: number;
   onClose: () => void;
@@ -20,7 +22,7 @@ interface Props {
  * Version history beside the document (a bottom sheet on phones): the timeslider, the versions by day,
  * "Show authors", and for edit links naming, restoring (from the preview) and reverting.
  */
-export function HistoryPanel({ view, canEdit, authorsShown, onAuthorsShownChange, focusRequest, onClose }: Props) {
+export function HistoryPanel({ view, canEdit, selfName, authorsShown, onAuthorsShownChange, focusRequest, onClose }: Props) {
   const headingId = useId();
   const headingRef = useRef<HTMLHeadingElement>(null);
   const { data, selection } = view;
@@ -75,7 +77,7 @@ export function HistoryPanel({ view, canEdit, authorsShown, onAuthorsShownChange
                 </p>
               )
             )}
-            {canEdit && view.authors.length > 0 && <RevertForm authors={view.authors} defaultSince={view.revertSince} onRevert={view.revert} />}
+            {canEdit && view.authors.length > 0 && <RevertForm authors={view.authors} defaultSince={view.revertSince} selfName={selfName} onRevert={view.revert} />}
           </>
         )}
       </div>

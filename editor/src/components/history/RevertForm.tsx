@@ -8,15 +8,18 @@ interface Props {
   authors: readonly HistoryAuthor[];
   /** Where the time starts (ms): the start of the selected version, or of the history. */
   defaultSince: number;
+  /** Your own name: someone else is the likelier choice, so they come preselected. */
+  selfName: string;
   /** Reverts; resolves to the notice to show (what happened, or what went wrong). */
   onRevert: (target: string, sinceIso: string) => Promise<{ ok: boolean; message: string }>;
 }
 
 /** "Revert changes by…": undo one person's changes since a time, keeping everyone else's (edit links only). */
-export function RevertForm({ authors, defaultSince, onRevert }: Props) {
+export function RevertForm({ authors, defaultSince, selfName, onRevert }: Props) {
   const authorId = useId();
   const sinceId = useId();
-  const [target, setTarget] = useState(authors[0]?.name ?? '');
+  const preferred = (authors.find((a) => a.name !== selfName) ?? authors[0])?.name ?? '';
+  const [target, setTarget] = useState(preferred);
   const [since, setSince] = useState(() => toDateTimeLocal(defaultSince));
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -25,8 +28,8 @@ export function RevertForm({ authors, defaultSince, onRevert }: Props) {
   // A new selection in the panel moves the default start with it.
   useEffect(() => setSince(toDateTimeLocal(defaultSince)), [defaultSince]);
   useEffect(() => {
-    if (!authors.some((a) => a.name === target)) setTarget(authors[0]?.name ?? '');
-  }, [authors, target]);
+    if (!authors.some((a) => a.name === target)) setTarget(preferred);
+  }, [authors, target, preferred]);
 
   const sinceIso = fromDateTimeLocal(since);
   const submit = (event: FormEvent) => {

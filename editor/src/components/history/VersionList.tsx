@@ -49,7 +49,7 @@ export function VersionList({ versions, selectedId, onSelect }: Props) {
                       <span className="version__size" title={size.label}>
                         <span className="visually-hidden">{size.label}</span>
                         <span aria-hidden="true">
-                          <span className="version__ins">{size.inserted}</span> <span className="version__del">{size.deleted}</span>
+                          {size.inserted && <span className="version__ins">{size.inserted}</span>} {size.deleted && <span className="version__del">{size.deleted}</span>}
                         </span>
                       </span>
                     </span>
