@@ -111,15 +111,19 @@ describe('authorSpans: the Y fragment walked in step with ProseMirror positions'
     expect(spans.find((s) => s.author === 1)).toMatchObject({ at: 2_000 });
   });
 
-  it('merges neighbours by the same author and time, and covers a document typed into one character at a time', () => {
+  it('merges keystrokes of one sitting into one stretch (dated when it began), and splits where the author came back later', () => {
     const [doc] = room([5]) as [Y.Doc];
     const editor = collabEditor(doc);
     editors.push(editor);
     editor.commands.setContent('<p></p>');
-    for (const ch of 'typed') editor.commands.insertContentAt(editor.state.doc.content.size - 1, ch);
-    const index = new AttributionIndex([[5, 0, Y.getState(doc.store, 5), 0, 1]]);
-    const { spans } = authorSpans(doc.getXmlFragment(CONTENT_FRAGMENT), index, nodeKindOf(editor.schema));
-    expect(spans).toHaveLength(1);
-    expect(textOf(editor, spans[0]!.from, spans[0]!.to)).toBe('typed');
+    for (const ch of 'typed later') editor.commands.insertContentAt(editor.state.doc.content.size - 1, ch);
+    // One run per keystroke, as the server may record them; "later" an hour after "typed ".
+    const start = Y.getState(doc.store, 5) - 'typed later'.length;
+    const runs = Array.from('typed later', (_, i) => [5, start + i, 1, 0, i < 6 ? 1_000 + i * 500 : 3_600_000 + i] as [number, number, number, number, number]);
+    const { spans } = authorSpans(doc.getXmlFragment(CONTENT_FRAGMENT), new AttributionIndex([[5, 0, start, 0, 1_000], ...runs]), nodeKindOf(editor.schema));
+    expect(spans.map((s) => [textOf(editor, s.from, s.to), s.at])).toEqual([
+      ['typed ', 1_000],
+      ['later', 3_600_006],
+    ]);
   });
 });

@@ -8,6 +8,9 @@ import type { HistoryAttribution } from '@tandem/common/api';
 import type { Schema } from '@tiptap/pm/model';
 import * as Y from 'yjs';
 
+/** Neighbouring text by one author written this close in time counts as one stretch. */
+export const SAME_SITTING_MS = 10 * 60_000;
+
 /** One attribution run: `[client, clock, length, author index, at (ms)]`. */
 type Run = HistoryAttribution['runs'][number];
 
@@ -95,7 +98,7 @@ export function nodeKindOf(schema: Schema): (nodeName: string) => NodeKind {
 /**
  * Walks `fragment` (the Y.XmlFragment the editor is bound to) in document order, in step with the
  * ProseMirror positions the binding gives the same content, and returns who wrote each stretch of text,
- * neighbours by the same author at the same time merged. `size` is the content size the walk arrived at:
+ * neighbours by the same author within SAME_SITTING_MS merged. `size` is the content size the walk arrived at:
  * compare it with `doc.content.size` to know the two were in step.
  */
 export function authorSpans(
@@ -108,8 +111,13 @@ export function authorSpans(
 
   const add = (from: number, to: number, run: Run) => {
     const last = spans[spans.length - 1];
-    if (last && last.to === from && last.author === run[3] && last.at === run[4]) last.to = to;
-    else spans.push({ from, to, author: run[3], at: run[4] });
+    // One stretch per sitting, not one per keystroke: fewer decorations, and the hover names when it began.
+    if (last && last.to === from && last.author === run[3] && Math.abs(run[4] - last.at) <= SAME_SITTING_MS) {
+      last.to = to;
+      last.at = Math.min(last.at, run[4]);
+    } else {
+      spans.push({ from, to, author: run[3], at: run[4] });
+    }
   };
 
   const walkText = (text: Y.XmlText) => {
