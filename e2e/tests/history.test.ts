@@ -229,17 +229,6 @@ describe('document history', () => {
     await history.panel.waitFor({ state: 'detached' });
     expect(await carol.editor.isVisible()).toBe(true);
     expect(await carol.text()).toBe('Read me.');
-
-    // A comment link, likewise: it may look, not restore.
-    const dave = await world.person('Dave');
-    await dave.open(doc.commentUrl);
-    const daveHistory = new HistoryPanel(dave.page);
-    await daveHistory.open();
-    await daveHistory.versions.first().click();
-    await daveHistory.previewShows();
-    expect(await daveHistory.previewText()).toBe('Read me.');
-    expect(await dave.page.getByTestId('restore-version').count()).toBe(0);
-    expect(await dave.page.getByTestId('name-version').count()).toBe(0);
   });
 
   it('Alice reverts only Bob\'s changes since a time; her own later edit stays', async () => {
