@@ -89,6 +89,7 @@ export function DocEditor({ session, user, editable, ready, title, preview, auth
             text={titleText(session.doc)}
             title={title}
             editable={editable}
+            shown={!preview}
             onEnter={() => {
               if (!editor) return;
               // Focus synchronously: Tiptap's focus command may wait a frame, and keys typed right

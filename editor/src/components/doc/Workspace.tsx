@@ -44,7 +44,7 @@ export function Workspace({ access, onTerminalClose, onConnectionTrouble }: Prop
   const [shareOpen, setShareOpen] = useState(false);
   const history = useHistoryView(access, session?.doc ?? null, identity);
   const [authorsShown, setAuthorsShown] = useState(false);
-  const { panelFocus, openHistory, closeHistory, exitPreview } = useHistoryKeys(history);
+  const { panelFocus, focusPanel, openHistory, closeHistory, exitPreview } = useHistoryKeys(history);
 
   // A new name or colour shows up on everyone's screen at once.
   useEffect(() => session?.setUser(user), [session, user]);
@@ -68,7 +68,12 @@ export function Workspace({ access, onTerminalClose, onConnectionTrouble }: Prop
         state={history.diff}
         canEdit={access.canEdit}
         onCompareChange={(compare) => history.selection?.kind === 'version' && history.select({ ...history.selection, compare })}
-        onRestore={history.restore}
+        onRestore={async (version) => {
+          const problem = await history.restore(version);
+          // The preview (and the button that opened the dialog) is gone: focus goes to the panel.
+          if (!problem) focusPanel();
+          return problem;
+        }}
         onExit={exitPreview}
       />
     ) : null;

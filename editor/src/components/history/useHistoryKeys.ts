@@ -24,10 +24,11 @@ export function useHistoryKeys(history: HistoryView) {
     latest.current.setOpen(false);
     document.querySelector<HTMLElement>('[data-testid="more-menu"]')?.focus();
   }, []);
+  const focusPanel = useCallback(() => setPanelFocus((n) => n + 1), []);
   const exitPreview = useCallback(() => {
     latest.current.select(null);
-    setPanelFocus((n) => n + 1);
-  }, []);
+    focusPanel();
+  }, [focusPanel]);
 
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
@@ -52,5 +53,5 @@ export function useHistoryKeys(history: HistoryView) {
     return () => document.removeEventListener('keydown', onKeyDown);
   }, [openHistory, closeHistory, exitPreview]);
 
-  return { panelFocus, openHistory, closeHistory, exitPreview };
+  return { panelFocus, focusPanel, openHistory, closeHistory, exitPreview };
 }
