@@ -25,20 +25,22 @@ const keyOf = (range: DiffRange) => `${range.from}>${range.to}`;
  */
 export function useHistoryDiff(access: DocAccess, range: DiffRange | null, generation: number): DiffState {
   const cache = useRef(new Map<string, HistoryDiff>());
-  const [state, setState] = useState<DiffState>({ diff: null, shown: null, loading: false, error: null });
+  const [state, setState] = useState<DiffState & { settled: string | null }>({ diff: null, shown: null, loading: false, error: null, settled: null });
   const from = range?.from;
   const to = range?.to;
   const live = from === 'now' || to === 'now';
+  const wantedKey = range ? keyOf(range) : null;
 
   useEffect(() => {
     if (from === undefined || to === undefined) {
-      setState({ diff: null, shown: null, loading: false, error: null });
+      setState({ diff: null, shown: null, loading: false, error: null, settled: null });
       return;
     }
     const wanted: DiffRange = { from, to };
-    const cached = live ? undefined : cache.current.get(keyOf(wanted));
+    const key = keyOf(wanted);
+    const cached = live ? undefined : cache.current.get(key);
     if (cached) {
-      setState({ diff: cached, shown: wanted, loading: false, error: null });
+      setState({ diff: cached, shown: wanted, loading: false, error: null, settled: key });
       return;
     }
     const controller = new AbortController();
@@ -49,14 +51,14 @@ export function useHistoryDiff(access: DocAccess, range: DiffRange | null, gener
         (diff) => {
           if (controller.signal.aborted) return;
           if (!live) {
-            cache.current.set(keyOf(wanted), diff);
+            cache.current.set(key, diff);
             if (cache.current.size > CACHE_SIZE) cache.current.delete(cache.current.keys().next().value as string);
           }
-          setState({ diff, shown: wanted, loading: false, error: null });
+          setState({ diff, shown: wanted, loading: false, error: null, settled: key });
         },
         (err: unknown) => {
           if (controller.signal.aborted) return;
-          setState((s) => ({ ...s, loading: false, error: historyProblem(err, 'load this version').message }));
+          setState((s) => ({ ...s, loading: false, error: historyProblem(err, 'load this version').message, settled: key }));
         },
       );
     }, 80);
@@ -66,5 +68,8 @@ export function useHistoryDiff(access: DocAccess, range: DiffRange | null, gener
     };
   }, [access, from, to, live, live ? generation : 0]);
 
-  return state;
+  // Until the range asked for has an answer (or a failure), the preview is loading — from the first
+  // moment, not only once the request is sent, so nothing mistakes the previous answer for this one.
+  const { settled, ...shown } = state;
+  return { ...shown, loading: shown.loading || (wantedKey !== null && settled !== wantedKey) };
 }
