@@ -57,14 +57,20 @@ export function HistoryPreview({ selection, versions, timeline, state, canEdit, 
       data-to={state.shown?.to}
     >
       <div className="history-preview__bar">
-        <div className="history-preview__what">
-          <strong className="history-preview__name" data-testid="preview-label">
-            {title}
-          </strong>
-          <span className="history-preview__detail">{detail}</span>
+        <div className="history-preview__head">
+          <div className="history-preview__what">
+            <strong className="history-preview__name" data-testid="preview-label">
+              {title}
+            </strong>
+            <span className="history-preview__detail">{detail}</span>
+          </div>
+          <button type="button" className="btn" onClick={onExit} data-testid="preview-exit" aria-keyshortcuts="Escape">
+            <Icon name="back" size={16} />
+            Back to live document
+          </button>
         </div>
-        <div className="history-preview__actions">
-          {selection.kind === 'version' && (
+        {selection.kind === 'version' && (
+          <div className="history-preview__actions">
             <label className="history__check" htmlFor={compareId}>
               <input
                 id={compareId}
@@ -75,18 +81,14 @@ export function HistoryPreview({ selection, versions, timeline, state, canEdit, 
               />
               Compare with now
             </label>
-          )}
-          {canEdit && version && (
-            <button type="button" className="btn btn--primary" onClick={() => setRestoring(true)} data-testid="restore-version">
-              <Icon name="reset" size={16} />
-              Restore this version
-            </button>
-          )}
-          <button type="button" className="btn" onClick={onExit} data-testid="preview-exit" aria-keyshortcuts="Escape">
-            <Icon name="back" size={16} />
-            Back to live document
-          </button>
-        </div>
+            {canEdit && version && (
+              <button type="button" className="btn btn--primary" onClick={() => setRestoring(true)} data-testid="restore-version">
+                <Icon name="reset" size={16} />
+                Restore this version
+              </button>
+            )}
+          </div>
+        )}
       </div>
       {state.error && (
         <p className="form-error" role="alert">
