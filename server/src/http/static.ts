@@ -58,5 +58,15 @@ export function staticRoutes(editorDist: string): StaticRoutes {
     }),
   );
   app.get('/favicon.svg', serveStatic({ root: editorDist }));
+  // The service worker must come from the root to control every page, and never be cached stale.
+  app.get(
+    '/sw.js',
+    serveStatic({
+      root: editorDist,
+      onFound: (_path, c) => {
+        c.header('Cache-Control', 'no-cache');
+      },
+    }),
+  );
   return { routes: app, notFoundPage };
 }
