@@ -27,6 +27,8 @@ export interface AppDeps {
   isDraining: () => boolean;
   /** [CL3] The engines this instance depends on, each true while reachable (empty in the embedded setup). */
   readiness: () => Record<string, boolean>;
+  /** When set, `/metrics` needs `Authorization: Bearer <metricsToken>`. */
+  metricsToken?: string | undefined;
   now: () => Date;
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { compileProxyTrust } from './transport/client-address.js';
 
 /**
  * Every setting the server reads, validated once at start-up. Each comes from an environment variable or a
@@ -45,6 +46,23 @@ const schema = z.object({
   PING_INTERVAL_MS: int(100, 600_000).default(30_000),
   /** Comma-separated allowed `Origin`s for sockets; empty allows any (tokens are what protect documents). */
   ALLOWED_ORIGINS: z.string().default(''),
+  /**
+   * Reverse proxies whose `X-Forwarded-For` is believed (addresses, CIDRs, `loopback`…, comma-separated);
+   * per-address limits and logs then see real clients. Empty: the TCP peer is the client.
+   */
+  TRUST_PROXY: z
+    .string()
+    .default('')
+    .refine((value) => {
+      try {
+        compileProxyTrust(value);
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be comma-separated IP addresses, CIDR ranges, or loopback/linklocal/uniquelocal'),
+  /** When set, `/metrics` answers only `Authorization: Bearer <METRICS_TOKEN>`. */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** PostgreSQL connection string: documents live there instead of DATA_DIR (required for several instances). */
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   /** Most pooled PostgreSQL connections per instance. */

@@ -28,6 +28,10 @@ describe('configuration', () => {
     [{ MAX_MESSAGE_BYTES: '-1' }, /^MAX_MESSAGE_BYTES: /],
     [{ DATABASE_URL: 'mysql://db/x' }, /^DATABASE_URL: /],
     [{ REDIS_URL: 'http://cache:6379' }, /^REDIS_URL: /],
+    [{ TRUST_PROXY: '10.0.0.0/33' }, /^TRUST_PROXY: /],
+    [{ TRUST_PROXY: 'my-proxy.local' }, /^TRUST_PROXY: /],
+    [{ METRICS_TOKEN: 'short' }, /^METRICS_TOKEN: /],
+    [{ HISTORY: 'maybe' }, /^HISTORY: /],
     // Instances relaying to each other must share one store.
     [{ REDIS_URL: 'redis://127.0.0.1:6379' }, /^REDIS_URL: needs DATABASE_URL/],
   ])('an invalid value stops start-up with one line naming the variable: %o', (env, pattern) => {
