@@ -44,6 +44,12 @@ export function createApp(deps: AppDeps): Hono {
   app.use('*', async (c, next) => {
     await next();
     c.header('X-Content-Type-Options', 'nosniff');
+    // [H1] Sockets open only at /collab/<id> (transport/http-guards.ts). Any other WebSocket upgrade reaches
+    // the app as an ordinary request, after the same checks; a path like `/collab/..` normalises to `/`, whose
+    // page must not be the answer to a peer waiting to switch protocols: every one ends in a 4xx.
+    if (c.req.header('upgrade')?.toLowerCase() === 'websocket' && c.res.status < 400) {
+      c.res = c.json({ error: 'no WebSocket at this address', code: 'not_found' }, 404);
+    }
   });
   app.route('/api/docs', docsRoutes(deps));
   app.route('/api/docs', historyRoutes(deps));
