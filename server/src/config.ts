@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { compileProxyTrust } from './transport/client-address.js';
 
@@ -96,9 +97,27 @@ function flagsToEnv(argv: readonly string[]): Record<string, string> {
   return out;
 }
 
+/** Secrets that may come from a file instead (`SECRET_FILE=/run/secrets/tandem`): Docker and Kubernetes secrets. */
+const FILE_SETTINGS = ['SECRET', 'DATABASE_URL', 'REDIS_URL', 'METRICS_TOKEN'] as const;
+
+/** Replaces each `<NAME>_FILE` by `<NAME>` read from that file (one trailing newline dropped). */
+function readSettingFiles(merged: Record<string, string | undefined>): void {
+  for (const name of FILE_SETTINGS) {
+    const path = merged[`${name}_FILE`];
+    if (!path) continue;
+    if (merged[name]) throw new ConfigError(`${name}_FILE: set ${name} or ${name}_FILE, not both`);
+    try {
+      merged[name] = readFileSync(path, 'utf8').replace(/\r?\n$/, '');
+    } catch (error) {
+      throw new ConfigError(`${name}_FILE: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  }
+}
+
 /** Validates the environment (and CLI flags) into a Config, or throws a one-line ConfigError. */
 export function loadConfig(env: Record<string, string | undefined>, argv: readonly string[] = []): Config {
   const merged: Record<string, string | undefined> = { ...env, ...flagsToEnv(argv) };
+  readSettingFiles(merged);
   // Treat empty strings as unset so `PORT= npm start` falls back to the default.
   const input = Object.fromEntries(
     Object.keys(schema.shape).map((key) => [key, merged[key] === '' ? undefined : merged[key]]),
