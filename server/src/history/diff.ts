@@ -110,9 +110,11 @@ class DiffWalk {
         const end = snapshot.sv.get(client) ?? 0;
         if (end > clock && end < clock + item.length) cuts.push(end);
         const ranges = snapshot.ds.clients.get(client) ?? [];
-        for (const { clock: c, len } of ranges) {
-          if (c > clock && c < clock + item.length) cuts.push(c);
-          if (c + len > clock && c + len < clock + item.length) cuts.push(c + len);
+        // Only the ranges overlapping this item (binary search): a long history has many of them.
+        for (let i = firstRangeEndingAfter(ranges, clock); i < ranges.length && ranges[i]!.clock < clock + item.length; i++) {
+          const { clock: c, len } = ranges[i]!;
+          if (c > clock) cuts.push(c);
+          if (c + len < clock + item.length) cuts.push(c + len);
         }
       }
       const points = [...new Set(cuts)].sort((a, b) => a - b);
@@ -161,6 +163,18 @@ function holdsText(element: Y.XmlElement): boolean {
 }
 
 const CONTAINERS = new Set(['bulletList', 'orderedList', 'taskList', 'listItem', 'taskItem', 'blockquote', 'table', 'tableRow', 'tableCell', 'tableHeader']);
+
+/** The first of sorted, disjoint ranges that ends after `clock`. */
+function firstRangeEndingAfter(ranges: readonly { clock: number; len: number }[], clock: number): number {
+  let lo = 0;
+  let hi = ranges.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ranges[mid]!.clock + ranges[mid]!.len <= clock) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
 
 function kind(from: boolean, to: boolean): ChangeKind {
   return from && to ? 'same' : to ? 'insert' : 'delete';

@@ -1,6 +1,6 @@
 import type { HistoryAuthor } from '@tandem/common/api';
 import * as Y from 'yjs';
-import { decodeEntry, type HistoryEntry, type IdRun } from './entry.js';
+import { decodeEntries, type HistoryEntry, type IdRun } from './entry.js';
 import { idSetFromRuns, subtractIdSets } from './id-sets.js';
 
 /** The author shown for ids no entry holds (written before history was kept, or an entry a crash lost). */
@@ -23,19 +23,13 @@ export class HistoryLedger {
   readonly authors: HistoryAuthor[] = [];
   /** Per entry: its index in `authors`. */
   readonly authorOf: number[];
+  private readonly authorIndexByName = new Map<string, number>();
   private readonly inserts = new Map<number, RunIndex>();
   private readonly deletes = new Map<number, RunIndex>();
 
-  constructor(raw: readonly Uint8Array[]) {
-    this.entries = [];
-    for (const bytes of raw) {
-      try {
-        this.entries.push(decodeEntry(bytes));
-      } catch {
-        // An entry this version cannot read counts as lost: its ids show as the unknown author.
-      }
-    }
-    const byName = new Map<string, number>();
+  constructor(entries: HistoryEntry[]) {
+    this.entries = entries;
+    const byName = this.authorIndexByName;
     this.authorOf = this.entries.map(({ author }) => {
       let index = byName.get(author.name);
       if (index === undefined) {
@@ -45,11 +39,32 @@ export class HistoryLedger {
       }
       return index;
     });
-    this.entries.forEach((entry, i) => {
-      addRuns(this.inserts, entry.inserted, i);
-      addRuns(this.deletes, entry.deleted, i);
-    });
+    this.entries.forEach((entry, i) => this.index(entry, i, false));
     for (const index of [...this.inserts.values(), ...this.deletes.values()]) sortIndex(index);
+  }
+
+  /** Reads stored entries. */
+  static fromStored(raw: readonly Uint8Array[]): HistoryLedger {
+    return new HistoryLedger(decodeEntries(raw));
+  }
+
+  /** Adds an entry written after the ledger was read (the room's own, in order). */
+  add(entry: HistoryEntry): void {
+    const i = this.entries.length;
+    this.entries.push(entry);
+    let index = this.authorIndexByName.get(entry.author.name);
+    if (index === undefined) {
+      index = this.authors.length;
+      this.authorIndexByName.set(entry.author.name, index);
+      this.authors.push({ name: entry.author.name, color: entry.author.color });
+    }
+    this.authorOf.push(index);
+    this.index(entry, i, true);
+  }
+
+  private index(entry: HistoryEntry, i: number, sorted: boolean): void {
+    addRuns(this.inserts, entry.inserted, i, sorted);
+    addRuns(this.deletes, entry.deleted, i, sorted);
   }
 
   get length(): number {
@@ -111,13 +126,17 @@ export class HistoryLedger {
   }
 }
 
-function addRuns(indexes: Map<number, RunIndex>, runs: readonly IdRun[], entry: number): void {
+/** Adds runs; `sorted` keeps each index sorted as it goes (one entry at a time), else `sortIndex` follows. */
+function addRuns(indexes: Map<number, RunIndex>, runs: readonly IdRun[], entry: number, sorted: boolean): void {
   for (const [client, clock, len] of runs) {
     let index = indexes.get(client);
     if (!index) indexes.set(client, (index = { starts: [], ends: [], entries: [] }));
-    index.starts.push(clock);
-    index.ends.push(clock + len);
-    index.entries.push(entry);
+    // Usually in clock order (inserts always are); a delete of older ids goes to its sorted place.
+    const last = index.starts.length - 1;
+    const at = !sorted || last < 0 || index.starts[last]! <= clock ? last + 1 : firstEndingAfter(index, clock);
+    index.starts.splice(at, 0, clock);
+    index.ends.splice(at, 0, clock + len);
+    index.entries.splice(at, 0, entry);
   }
 }
 

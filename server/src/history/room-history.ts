@@ -9,7 +9,7 @@ import * as Y from 'yjs';
 import type { Logger } from '../logger.js';
 import { VERSION_ID_PATTERN, type DocStore, type StoredVersion } from '../storage/doc-store.js';
 import { diffSnapshots } from './diff.js';
-import { encodeEntry, type ChangeAuthor, type HistoryEntry, type IdRun } from './entry.js';
+import { EntryEncoder, type ChangeAuthor, type HistoryEntry, type IdRun } from './entry.js';
 import { idSetFromRuns, idsBetween, subtractIdSets } from './id-sets.js';
 import { HistoryLedger } from './ledger.js';
 import { contentFingerprint, replaceContent, undoChanges } from './undo-change.js';
@@ -32,8 +32,13 @@ export interface RoomHistoryDeps {
   whenDurable(): Promise<void>;
   /** Applies a server-made change like a peer's (size limit, durable append with its entry, relay). */
   applyChange(update: Uint8Array, author: ChangeAuthor): Promise<void>;
+  /** Whether other instances may write entries of this document too (cluster mode): then nothing is cached. */
+  shared(): boolean;
   now?: () => number;
 }
+
+/** How long decoded entries stay in memory after the last history request. */
+const LEDGER_KEPT_MS = 60_000;
 
 /** Bad input naming a point of history [HI7]: the HTTP layer turns it into 400 or 404. */
 export class HistoryInputError extends Error {
@@ -62,6 +67,12 @@ export class RoomHistory {
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
   private readonly now: () => number;
+  private readonly encoder = new EntryEncoder();
+  /** The decoded entries, kept while history is being looked at (single instance: every entry passes here). */
+  private cached: HistoryLedger | null = null;
+  private cacheTimer: NodeJS.Timeout | null = null;
+  /** Entries taken so far (to tell whether one was taken while the store was being read). */
+  private taken = 0;
 
   constructor(
     private readonly docId: string,
@@ -85,7 +96,7 @@ export class RoomHistory {
     }
     if (inserted.length === 0 && deleted.length === 0) return;
     const entry: HistoryEntry = { at: this.now(), author, inserted, deleted };
-    this.pendingEntry = { bytes: encodeEntry(entry), entry };
+    this.pendingEntry = { bytes: this.encoder.encode(entry), entry };
   }
 
   /** The entry of the transaction whose `update` is being appended now, if it was captured. */
@@ -94,6 +105,8 @@ export class RoomHistory {
     this.pendingEntry = null;
     if (!taken) return null;
     const { entry } = taken;
+    this.taken++;
+    this.cached?.add(entry);
     const size = (runs: IdRun[]) => runs.reduce((sum, run) => sum + run[2], 0);
     this.pending.add({ name: entry.author.name, color: entry.author.color }, size(entry.inserted), size(entry.deleted), entry.at);
     return taken.bytes;
@@ -120,7 +133,9 @@ export class RoomHistory {
   /** [HI4][U2] The room unloads: a last automatic version if anything changed since the previous one. */
   async close(): Promise<void> {
     if (this.idleTimer) clearTimeout(this.idleTimer);
+    if (this.cacheTimer) clearTimeout(this.cacheTimer);
     this.idleTimer = null;
+    this.cached = null;
     await this.queue;
     if (this.pending.dirty) await this.makeVersion('auto', null).catch((error: unknown) => this.logFailure(error));
     this.closed = true;
@@ -202,10 +217,31 @@ export class RoomHistory {
     return Y.createDocFromSnapshot(this.doc, Y.decodeSnapshot(version.snapshot));
   }
 
-  /** Every entry, read back once everything accepted so far is written. */
+  /**
+   * Every entry, once everything accepted so far is written. Read from the store and then kept up to date
+   * from `takeEntry` for a minute after the last look, unless other instances write entries too.
+   */
   private async ledger(): Promise<HistoryLedger> {
     await this.deps.whenDurable();
-    return new HistoryLedger(await this.deps.store.readHistory(this.docId));
+    if (this.deps.shared()) return HistoryLedger.fromStored(await this.deps.store.readHistory(this.docId));
+    for (let attempt = 0; !this.cached; attempt++) {
+      const takenBefore = this.taken;
+      const ledger = HistoryLedger.fromStored(await this.deps.store.readHistory(this.docId));
+      // An entry taken while the store was read may or may not be in its answer: then read again (or, if
+      // editing never pauses, answer from this read without keeping it).
+      if (this.taken === takenBefore) this.cached = ledger;
+      else if (attempt === 2) {
+        await this.deps.whenDurable();
+        return HistoryLedger.fromStored(await this.deps.store.readHistory(this.docId));
+      } else await this.deps.whenDurable();
+    }
+    if (this.cacheTimer) clearTimeout(this.cacheTimer);
+    this.cacheTimer = setTimeout(() => {
+      this.cached = null;
+      this.cacheTimer = null;
+    }, LEDGER_KEPT_MS);
+    this.cacheTimer.unref();
+    return this.cached;
   }
 
   /** [HI7] `start`, `now`, a version id or `@n` as a snapshot of this document. */

@@ -121,6 +121,7 @@ export class Room {
             if ((await this.durable.whenDurable(true)) === null) throw new Error('the document could not be saved');
           },
           applyChange: (update, author) => this.applyServerChange(update, author),
+          shared: () => this.uplink !== null,
         })
       : null;
     this.updates = new ClientUpdates(this.doc, {

@@ -8,7 +8,8 @@ import { connectClient, createDoc, synced, waitFor } from '../support/harness.js
 import { startBalancer } from '../support/balancer.js';
 import { Redis } from 'ioredis';
 import { encodeClusterMessage } from '../../src/cluster/wire.js';
-import { metric, stopChild } from '../integration/support.js';
+import { metric, stopChild, type ChildServer } from '../integration/support.js';
+import { addParagraph, api, converged, join, wipe } from '../history/support.js';
 import { startCluster, type TestCluster } from './support.js';
 
 type Client = ReturnType<typeof connectClient>;
@@ -145,6 +146,36 @@ describe('three instances sharing PostgreSQL and Redis', () => {
       intruder.disconnect();
       a.destroy();
       b.destroy();
+    }
+  });
+
+  it('[HI] a version made on one instance is listed and restorable on another; attribution spans instances', async () => {
+    const [one, two, three] = cluster.instances as [ChildServer, ChildServer, ChildServer];
+    const doc = await createDoc(one.url);
+    const alice = await join(one, doc.id, doc.editToken, 'Alice', '#aa0000');
+    const bob = await join(two, doc.id, doc.editToken, 'Bob', '#0000bb');
+    try {
+      addParagraph(alice.doc, 'Written on one');
+      await converged([alice, bob], ['', 'Written on one'], 'Bob sees Alice across instances', 10_000);
+      const made = await api(one, doc.editToken).post(`/${doc.id}/versions`, { name: 'draft' });
+      expect(made.status).toBe(201);
+      wipe(bob.doc);
+      await converged([alice, bob], [''], 'the wipe reaches Alice', 10_000);
+
+      const listed = await api(three, doc.viewToken).get(`/${doc.id}/versions`);
+      expect(listed.json.versions.map((v: { id: string }) => v.id)).toContain(made.json.id);
+      // Entries written by two instances, read by a third: the deletion is Bob's.
+      const diff = await api(three, doc.viewToken).get(`/${doc.id}/history/diff?from=${made.json.id}&to=now`);
+      const deleted = diff.json.blocks.flatMap((b: { segments: { change: string; author: number; text: string }[] }) =>
+        b.segments.filter((s) => s.change === 'delete' && s.text.length > 0),
+      );
+      expect(deleted.map((s: { author: number }) => diff.json.authors[s.author].name)).toEqual(['Bob']);
+
+      expect((await api(three, doc.editToken).post(`/${doc.id}/versions/${made.json.id}/restore`)).status).toBe(200);
+      await converged([alice, bob], ['', 'Written on one'], 'the restore made on a third instance reaches both', 10_000);
+    } finally {
+      alice.destroy();
+      bob.destroy();
     }
   });
 

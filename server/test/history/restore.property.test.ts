@@ -132,7 +132,7 @@ describe('restore under random histories [HI5]', () => {
       { numRuns: 25 },
     );
     // Every restore was exact through the undo machinery (which keeps unchanged text and its authors); the
-    // wholesale replacement is only a safety net (tested in undo-change.test.ts).
+    // wholesale replacement is only a safety net (tested in parts.test.ts).
     expect(server.logs.filter((l) => l.msg.includes('did not reproduce'))).toEqual([]);
   }, 120_000);
 });

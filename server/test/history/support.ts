@@ -4,7 +4,13 @@
  */
 import { CONTENT_FRAGMENT, titleText } from '@tandem/common';
 import * as Y from 'yjs';
-import { connectClient, synced, waitFor, type TestServer } from '../support/harness.js';
+import { connectClient, synced, waitFor } from '../support/harness.js';
+
+/** Any running server: in-process or a child process. */
+export interface ServerAddress {
+  url: string;
+  wsUrl: string;
+}
 
 export interface Person {
   name: string;
@@ -15,7 +21,7 @@ export interface Person {
   title(): string;
 }
 
-export async function join(server: TestServer, docId: string, token: string, name: string, color: string): Promise<Person> {
+export async function join(server: ServerAddress, docId: string, token: string, name: string, color: string): Promise<Person> {
   const client = connectClient(server.wsUrl, docId, token);
   client.provider.awareness.setLocalStateField('user', { name, color, role: 'editor' });
   await synced(client.provider);
@@ -65,7 +71,7 @@ export function wipe(doc: Y.Doc): void {
   });
 }
 
-export function api(server: TestServer, token: string) {
+export function api(server: ServerAddress, token: string) {
   const base = `${server.url}/api/docs`;
   const call = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(`${base}${path}`, {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { decodeEntry, encodeEntry, type HistoryEntry } from '../../src/history/entry.js';
+import { EntryEncoder, decodeEntries, type HistoryEntry } from '../../src/history/entry.js';
 import { idSetFromRuns, idsBetween, runsOf, subtractIdSets } from '../../src/history/id-sets.js';
 import { contentFingerprint, replaceContent, undoChanges } from '../../src/history/undo-change.js';
+import { versionsToThin } from '../../src/history/versions.js';
 import { addParagraph, paragraphsOf, typeInto } from './support.js';
 
 describe('history entries [HI2]', () => {
@@ -16,9 +17,16 @@ describe('history entries [HI2]', () => {
         [7, 0, 4],
       ],
     };
-    expect(decodeEntry(encodeEntry(entry))).toEqual(entry);
-    expect(() => decodeEntry(new Uint8Array([9, 1, 2]))).toThrow();
-    expect(() => decodeEntry(encodeEntry(entry).slice(0, 12))).toThrow();
+    const encoder = new EntryEncoder();
+    const first = encoder.encode(entry);
+    const second = encoder.encode({ ...entry, at: entry.at + 5, deleted: [] });
+    // The author is spelled out once; the second entry only refers to it.
+    expect(second.byteLength).toBeLessThan(first.byteLength - 20);
+    expect(decodeEntries([first, second])).toEqual([entry, { ...entry, at: entry.at + 5, deleted: [] }]);
+    // Unreadable entries are skipped; an entry whose author was never declared is the unknown author.
+    const decoded = decodeEntries([new Uint8Array([9, 1, 2]), first.slice(0, 12), second]);
+    expect(decoded).toHaveLength(1);
+    expect(decoded[0]!.author.name).toBe('Unknown');
   });
 });
 
@@ -84,5 +92,34 @@ describe('forward changes [HI5]', () => {
     Y.applyUpdate(doc, replaceContent(doc, target)!);
     expect(contentFingerprint(doc)).toBe(contentFingerprint(target));
     expect(doc.getMap('comments').get('c')).toBe(1);
+  });
+});
+
+describe('retention [HI4]', () => {
+  const version = (id: string, createdAt: string, kind: 'auto' | 'named' | 'restore' = 'auto') => ({
+    id,
+    createdAt,
+    kind,
+    name: null,
+    authors: [],
+    inserted: 0,
+    deleted: 0,
+    changes: 0,
+    snapshot: new Uint8Array(),
+  });
+  it('thins automatic versions older than the limit to the last of each day; never named or restore ones', () => {
+    const now = Date.parse('2026-12-10T12:00:00Z');
+    const versions = [
+      version('a1', '2026-12-01T08:00:00.000Z'),
+      version('a2', '2026-12-01T09:00:00.000Z'),
+      version('n1', '2026-12-01T09:30:00.000Z', 'named'),
+      version('r1', '2026-12-01T09:40:00.000Z', 'restore'),
+      version('a3', '2026-12-01T10:00:00.000Z'),
+      version('b1', '2026-12-02T10:00:00.000Z'),
+      version('c1', '2026-12-09T10:00:00.000Z'),
+      version('c2', '2026-12-09T11:00:00.000Z'),
+    ];
+    expect(versionsToThin(versions, 7, now)).toEqual(['a1', 'a2']);
+    expect(versionsToThin(versions, 0, now)).toEqual([]);
   });
 });
