@@ -25,6 +25,12 @@ export interface BenchConfig {
     limit: number;
     /** Where in the replay a version is named (fractions of the edits replayed). */
     stops: number[];
+    /**
+     * The writer pauses after every this many edits (≈ 5 minutes of typing at 5 keystrokes/s) for `pauseMs`,
+     * longer than HISTORY_IDLE_MS: an automatic version is made there, as over a real working session.
+     */
+    pauseEvery: number;
+    pauseMs: number;
     window: number;
     /** Restarts timed for the load time and memory (median). */
     coldRuns: number;
@@ -64,7 +70,7 @@ export function makeConfig(quick: boolean, runDir: string, tracePath: string): B
     hot: { sizes: [2, 10, 50], window: 8, durationMs: quick ? 2_000 : 10_000, warmupMs: quick ? 500 : 1_500 },
     conns: { connections: quick ? 1_000 : 10_000, perDoc: 5, workers: 2, concurrency: 100 },
     history: { limit: quick ? 20_000 : Infinity, window: 512, coldRuns: quick ? 1 : 3 },
-    versions: { limit: quick ? 60_000 : Infinity, stops: [0.25, 0.5, 0.75], window: 512, coldRuns: quick ? 1 : 3, repeats: quick ? 3 : 5 },
+    versions: { limit: quick ? 60_000 : Infinity, stops: [0.25, 0.5, 0.75], pauseEvery: 1_500, pauseMs: 250, window: 512, coldRuns: quick ? 1 : 3, repeats: quick ? 3 : 5 },
     churn: { docs: quick ? 100 : 1_000, concurrency: 20, edits: 20, settleMs: quick ? 2_000 : 12_000 },
     instances: {
       counts: [1, 2, 3],
@@ -98,9 +104,10 @@ export const TANDEM_ENV: Record<string, Record<string, string>> = {
   instances: { MAX_MESSAGES_PER_SECOND: '1000000' },
   // One writer sends ~260k edits as fast as its socket accepts them.
   'intake-curve': { MAX_MESSAGES_PER_SECOND: '1000000' },
-  // The history replay: as fast as the window allows, and an automatic version at least every 2 s of it (the
-  // default is 5 min, which a replay of a few minutes would hardly reach) so they accumulate as over real work.
-  versions: { MAX_MESSAGES_PER_SECOND: '1000000', HISTORY_MAX_INTERVAL_MS: '2000' },
+  // The history replay: as fast as the window allows. Automatic versions accumulate as over real work, compressed
+  // into a replay of seconds: one when the writer pauses (every ~5 minutes of typing: idle after 100 ms instead
+  // of 30 s) and at least every 2 s of editing (instead of 5 min).
+  versions: { MAX_MESSAGES_PER_SECOND: '1000000', HISTORY_IDLE_MS: '100', HISTORY_MAX_INTERVAL_MS: '2000' },
 };
 
 export interface Failure {

@@ -130,10 +130,13 @@ export async function versions(cfg: BenchConfig, kind: ServerKind): Promise<Vers
     server = await start(cfg, 'versions', kind, dataDir);
     [doc] = (await server.createDocs(1, 'paper')) as [ClientSpec];
     server.sampler.mark();
-    for (let i = 0; i <= prep.stops.length; i++) {
-      const until = prep.stops[i] ?? prep.edits;
+    // Segments end where a version is named (i < stops) or the writer pauses (an automatic version), or at the end.
+    const pauses = Array.from({ length: Math.floor((prep.edits - 1) / c.pauseEvery) }, (_, i) => (i + 1) * c.pauseEvery);
+    const ends = [...new Set([...prep.stops, ...pauses, prep.edits])].sort((a, b) => a - b);
+    for (const until of ends) {
+      const stop = prep.stops.indexOf(until);
       const r: ReplayReply = await writer.call(
-        { cmd: 'versions-replay', target: server.target, doc, until, window: c.window, timeoutMs: 300_000, expect: prep.expected[i], statePath },
+        { cmd: 'versions-replay', target: server.target, doc, until, window: c.window, timeoutMs: 300_000, expect: until === prep.edits ? prep.expected.at(-1) : prep.expected[stop], statePath },
         330_000,
       );
       replayMs += r.ms;
@@ -143,8 +146,13 @@ export async function versions(cfg: BenchConfig, kind: ServerKind): Promise<Vers
         converged = false;
         break;
       }
-      if (historyOn && i < prep.stops.length) {
-        const answer = await request(server, doc, 'POST', '/versions', { name: `${Math.round(c.stops[i]! * 100)} % of the trace` });
+      if (until === prep.edits) break;
+      if (stop < 0) {
+        await sleep(c.pauseMs);
+        continue;
+      }
+      if (historyOn) {
+        const answer = await request(server, doc, 'POST', '/versions', { name: `${Math.round(c.stops[stop]! * 100)} % of the trace` });
         if (answer.status !== 201) throw new Error(`POST /versions answered ${answer.status}: ${answer.text.slice(0, 200)}`);
         named.push((JSON.parse(answer.text) as { id: string }).id);
         createMs.push(answer.ms);
