@@ -4,7 +4,8 @@
  * `makeStore` gives a fresh, empty store plus:
  *   reopen()  — close the current store and open a new one over the same persistent state (a restart);
  *   cleanup() — close whatever store is current and delete the state.
- * Test names cite the durability rules of server/SPEC.md (D1–D7).
+ * Test names cite the durability rules of server/SPEC.md (D1–D7). History entries and versions [HI2][HI4]
+ * have their part in history-contract.ts, run from here.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -15,6 +16,7 @@ import {
   type DocStore,
 } from '../../src/storage/doc-store.js';
 import { content, EditingDoc, makeMeta, newDocId, rebuild } from './helpers.js';
+import { describeHistoryContract, historyEntry, makeVersion } from './history-contract.js';
 
 export interface StoreHarness {
   store: DocStore;
@@ -132,6 +134,12 @@ export function describeDocStoreContract(name: string, makeStore: () => Promise<
             () => store.compact(id, () => update),
             () => store.flush(id),
             () => store.release(id),
+            () => store.appendHistory(id, historyEntry(0)),
+            () => store.readHistory(id),
+            () => store.putVersion(id, makeVersion('v1', new Date().toISOString())),
+            () => store.listVersions(id),
+            () => store.getVersion(id, 'v1'),
+            () => store.deleteVersions(id, ['v1']),
           ];
           for (const call of calls) await expect(call()).rejects.toBeInstanceOf(InvalidDocIdError);
         },
@@ -301,4 +309,6 @@ export function describeDocStoreContract(name: string, makeStore: () => Promise<
       expect((await store.load(id))?.log).toHaveLength(1);
     });
   });
+
+  describeHistoryContract(name, makeStore);
 }

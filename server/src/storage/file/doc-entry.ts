@@ -1,6 +1,7 @@
 /**
  * The file store's in-memory handle on one document: its locks, its group-commit queue and, once the directory
- * has been scanned, its log state and open log file. See store.ts for the scheme.
+ * has been scanned, its log state and open log file; beside them its history file and its versions. See
+ * store.ts for the scheme.
  */
 import { constants as fsConstants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
@@ -9,21 +10,35 @@ import { UnknownDocError, type StoreLogger } from '../doc-store.js';
 import type { DocLogState } from './compaction.js';
 import { fsyncDir, isErrno, Mutex, writeAll, type StoreIo } from './fs-util.js';
 import { FileAppendQueue } from './append-queue.js';
+import { HistoryFile } from './history-file.js';
 import { encodeRecord } from './log-format.js';
 import { scanDocDir, type ScanResult } from './recovery.js';
 import { genFileName } from './snapshot-file.js';
+import { VersionsFile } from './versions-file.js';
+
+/** A file with writes not yet fdatasync'ed, for the store-wide group-commit timer. */
+export interface PeriodicSync {
+  /** The document it belongs to (for logging). */
+  readonly id: string;
+  /** Which of the document's files (for logging). */
+  readonly kind: string;
+  /** fdatasyncs beside ongoing writes; writes made meanwhile mark it dirty again. */
+  syncInBackground(): Promise<void>;
+}
 
 export interface EntryContext {
   io: StoreIo;
   logger: StoreLogger;
   fsyncIntervalMs: number;
-  /** Registers the entry for the store's periodic fsync. */
-  markDirty(entry: DocEntry): void;
+  /** Registers a file for the store's periodic fsync. */
+  markDirty(file: PeriodicSync): void;
   /** Removes it again (after an explicit fsync or close). */
-  unmarkDirty(entry: DocEntry): void;
+  unmarkDirty(file: PeriodicSync): void;
 }
 
-export class DocEntry {
+export class DocEntry implements PeriodicSync {
+  /** The update log is what this object syncs itself; the history file registers on its own. */
+  readonly kind = 'log';
   /** Serializes log writes, fsyncs, directory scans and the cut/rename/delete compaction steps. */
   readonly lock = new Mutex();
   /** One compaction at a time. */
@@ -31,6 +46,10 @@ export class DocEntry {
   /** Serializes create/putMeta. */
   readonly metaLock = new Mutex();
   readonly queue: FileAppendQueue;
+  /** History entries [HI2]: their own file, queue and lock, never touched by compaction. */
+  readonly history: HistoryFile;
+  /** Stored versions [HI4]. */
+  readonly versions: VersionsFile;
   /** Known once the directory has been scanned; null again after release or a failed rollback. */
   state: DocLogState | null = null;
   compacting = false;
@@ -43,6 +62,13 @@ export class DocEntry {
     private readonly ctx: EntryContext,
   ) {
     this.queue = new FileAppendQueue((records) => this.writeBatch(records));
+    this.history = new HistoryFile(id, dir, ctx);
+    this.versions = new VersionsFile(id, dir, ctx);
+  }
+
+  /** True when nothing is in flight or held open: the store may forget the entry. */
+  get idle(): boolean {
+    return this.users === 0 && this.state === null && this.queue.idle && this.history.idle;
   }
 
   /** Reads (and repairs) the directory. Needs the lock. Null when the document does not exist. */
@@ -188,11 +214,20 @@ export class DocEntry {
     }
   }
 
-  /** Waits for queued appends and any compaction, then fsyncs and closes. The entry stays usable. */
+  /**
+   * Waits for queued appends and any compaction, then fsyncs and closes the log; the history file likewise,
+   * and the versions index is dropped. The entry stays usable.
+   */
   async release(): Promise<void> {
-    await this.compactions.run(async () => {
-      await this.queue.barrier();
-      await this.lock.run(() => this.closeState(true));
-    });
+    const results = await Promise.allSettled([
+      this.compactions.run(async () => {
+        await this.queue.barrier();
+        await this.lock.run(() => this.closeState(true));
+      }),
+      this.history.close(),
+      this.versions.release(),
+    ]);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 }

@@ -7,6 +7,9 @@
  *                                     Its presence is what makes a document exist; see meta-file.ts.
  *   <dataDir>/docs/<id>/log.<G>       append-only update records, see log-format.ts.
  *   <dataDir>/docs/<id>/snapshot.<G>  a compacted Yjs state, see snapshot-file.ts.
+ *   <dataDir>/docs/<id>/history.log   history entries [HI2], log records appended like the log's, never
+ *                                     compacted; see history-file.ts.
+ *   <dataDir>/docs/<id>/versions.log  stored versions [HI4], fsynced put/delete records; see versions-file.ts.
  *
  * Generations: appends go to `log.<G>` where G is the highest generation of any snapshot or log present (0 for
  * a new document). `snapshot.<K>` covers everything in every log with generation < K. Loading takes the
@@ -28,8 +31,8 @@
  *
  * Appends (D1, D6): records of one document are group-committed (append-queue.ts) into one `writev` at the
  * tracked end of the current log; `append` resolves once the bytes are in the OS page cache, so SIGKILL
- * cannot lose them. Dirty logs are fdatasync'ed by one store-wide unref'd timer at most `fsyncIntervalMs`
- * later, or before resolving when `fsyncIntervalMs` is 0. A failed write rejects exactly the records of its
+ * cannot lose them. Dirty logs (and history files) are fdatasync'ed by one store-wide unref'd timer
+ * (group-fsync.ts) at most `fsyncIntervalMs` later, or before resolving when `fsyncIntervalMs` is 0. A failed write rejects exactly the records of its
  * batch and truncates the log back to its last good length; if even that fails, the document's state is
  * dropped and the next operation re-scans the directory (recovery cuts any torn tail).
  *
@@ -39,12 +42,14 @@
  *
  * Concurrency: per document, a mutex serializes log writes, fsyncs, scans and the cut/rename/delete steps;
  * a second mutex serializes compactions; a third serializes meta writes. Documents never wait for each other.
- * Ids are checked with `assertValidDocId` before any path is built (D7).
+ * History and versions have locks of their own, so they never wait for the log or a compaction.
+ * Ids are checked with `assertValidDocId` before any path is built (D7); version ids never reach a path.
  */
 import { mkdir, readdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { compactDoc, type CompactionHooks } from './compaction.js';
 import { DocEntry, type EntryContext } from './doc-entry.js';
+import { GroupFsync } from './group-fsync.js';
 import {
   assertValidDocId,
   DocExistsError,
@@ -54,7 +59,9 @@ import {
   type DocMeta,
   type DocStore,
   type StoredDoc,
+  type StoredVersion,
   type StoreLogger,
+  VERSION_ID_PATTERN,
 } from '../doc-store.js';
 import { defaultIo, fsyncDir, isErrno, type StoreIo } from './fs-util.js';
 import { MAX_RECORD_BYTES } from './log-format.js';
@@ -81,8 +88,7 @@ export class FileStore implements DocStore {
   private readonly logger: StoreLogger;
   private readonly hooks: CompactionHooks;
   private readonly entries = new Map<string, DocEntry>();
-  private readonly dirty = new Set<DocEntry>();
-  private fsyncTimer: NodeJS.Timeout | null = null;
+  private readonly groupFsync: GroupFsync;
   private closed: Promise<void> | null = null;
   /** What every document's entry shares: the I/O, the logger and the store-wide fsync timer. */
   private readonly ctx: EntryContext;
@@ -91,20 +97,14 @@ export class FileStore implements DocStore {
     this.docsDir = join(resolve(options.dataDir), 'docs');
     this.logger = options.logger ?? silentLogger;
     this.hooks = options.hooks ?? {};
+    const fsyncIntervalMs = Math.max(0, options.fsyncIntervalMs);
+    this.groupFsync = new GroupFsync(fsyncIntervalMs, this.logger);
     this.ctx = {
       io: { ...defaultIo, ...options.io },
       logger: this.logger,
-      fsyncIntervalMs: Math.max(0, options.fsyncIntervalMs),
-      markDirty: (entry) => {
-        this.dirty.add(entry);
-        if (!this.fsyncTimer) {
-          this.fsyncTimer = setTimeout(() => this.syncDirty(), this.ctx.fsyncIntervalMs);
-          this.fsyncTimer.unref();
-        }
-      },
-      unmarkDirty: (entry) => {
-        this.dirty.delete(entry);
-      },
+      fsyncIntervalMs,
+      markDirty: (file) => this.groupFsync.mark(file),
+      unmarkDirty: (file) => this.groupFsync.unmark(file),
     };
   }
 
@@ -156,21 +156,7 @@ export class FileStore implements DocStore {
   }
 
   append(id: string, update: Uint8Array): Promise<void> {
-    let entry: DocEntry;
-    try {
-      this.checkOpen();
-      entry = this.entryFor(id);
-      if (update.byteLength === 0 || update.byteLength > MAX_RECORD_BYTES) {
-        throw new RangeError(`cannot append an update of ${update.byteLength} bytes`);
-      }
-    } catch (err) {
-      return Promise.reject(err);
-    }
-    entry.users++;
-    return entry.queue.push(Buffer.from(update)).finally(() => {
-      entry.users--;
-      this.maybeForget(entry);
-    });
+    return this.enqueue(id, update, 'update', (entry, record) => entry.queue.push(record));
   }
 
   compact(id: string, snapshot: () => Uint8Array): Promise<void> {
@@ -197,6 +183,34 @@ export class FileStore implements DocStore {
     );
   }
 
+  appendHistory(id: string, entry: Uint8Array): Promise<void> {
+    return this.enqueue(id, entry, 'history entry', (docEntry, record) => docEntry.history.append(record));
+  }
+
+  readHistory(id: string): Promise<Uint8Array[]> {
+    return this.withEntry(id, (entry) => entry.history.read());
+  }
+
+  putVersion(id: string, version: StoredVersion): Promise<void> {
+    return this.withEntry(id, async (entry) => {
+      if (!VERSION_ID_PATTERN.test(version.id)) throw new RangeError('invalid version id');
+      await entry.versions.put(version);
+    });
+  }
+
+  listVersions(id: string): Promise<StoredVersion[]> {
+    return this.withEntry(id, (entry) => entry.versions.list());
+  }
+
+  getVersion(id: string, versionId: string): Promise<StoredVersion | null> {
+    return this.withEntry(id, async (entry) => (VERSION_ID_PATTERN.test(versionId) ? entry.versions.get(versionId) : null));
+  }
+
+  deleteVersions(id: string, versionIds: string[]): Promise<void> {
+    // An id failing the pattern cannot have been stored, so there is nothing to delete for it.
+    return this.withEntry(id, (entry) => entry.versions.delete(versionIds.filter((v) => VERSION_ID_PATTERN.test(v))));
+  }
+
   async flush(id?: string): Promise<void> {
     this.checkOpen();
     if (id !== undefined) this.docDir(id);
@@ -206,6 +220,7 @@ export class FileStore implements DocStore {
         if (!entry) return;
         await entry.queue.barrier();
         await entry.lock.run(() => entry.syncLog());
+        await entry.history.flush();
       }),
     );
   }
@@ -226,23 +241,13 @@ export class FileStore implements DocStore {
 
   close(): Promise<void> {
     this.closed ??= (async () => {
-      if (this.fsyncTimer) clearTimeout(this.fsyncTimer);
-      this.fsyncTimer = null;
+      this.groupFsync.stop();
       const results = await Promise.allSettled([...this.entries.values()].map((entry) => entry.release()));
       this.entries.clear();
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failed) throw failed.reason;
     })();
     return this.closed;
-  }
-
-  private syncDirty(): void {
-    this.fsyncTimer = null;
-    for (const entry of [...this.dirty]) {
-      entry.syncInBackground().catch((err: unknown) => {
-        this.logger.error({ docId: entry.id, err }, 'fsync of document log failed');
-      });
-    }
   }
 
   /** The only place a path is built from an id (D7). */
@@ -267,6 +272,31 @@ export class FileStore implements DocStore {
     return entry;
   }
 
+  /** Queues one record for a document's log or history (group commit, see append-queue.ts). */
+  private enqueue(
+    id: string,
+    bytes: Uint8Array,
+    what: string,
+    push: (entry: DocEntry, record: Buffer) => Promise<void>,
+  ): Promise<void> {
+    let entry: DocEntry;
+    try {
+      this.checkOpen();
+      entry = this.entryFor(id);
+      if (bytes.byteLength === 0 || bytes.byteLength > MAX_RECORD_BYTES) {
+        throw new RangeError(`cannot append a ${what} of ${bytes.byteLength} bytes`);
+      }
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    entry.users++;
+    // A copy: the caller may reuse its buffer before the batch is written.
+    return push(entry, Buffer.from(bytes)).finally(() => {
+      entry.users--;
+      this.maybeForget(entry);
+    });
+  }
+
   /** Runs `fn` as one operation on the document's entry (validating the id first). */
   private async withEntry<T>(id: string, fn: (entry: DocEntry) => Promise<T>): Promise<T> {
     this.checkOpen();
@@ -281,7 +311,7 @@ export class FileStore implements DocStore {
   }
 
   private maybeForget(entry: DocEntry): void {
-    if (entry.users === 0 && entry.state === null && entry.queue.idle && this.entries.get(entry.id) === entry) {
+    if (entry.idle && this.entries.get(entry.id) === entry) {
       this.entries.delete(entry.id);
     }
   }

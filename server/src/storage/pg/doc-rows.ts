@@ -1,21 +1,26 @@
 /**
- * The statements that write a batch of log rows and read a document back (the tables are in schema.ts).
+ * The statements that write a batch of log or history rows and read a document or its history back (the
+ * tables are in schema.ts).
  */
 import type pg from 'pg';
 import { UnknownDocError, type StoredDoc } from '../doc-store.js';
 import type { QueuedAppend } from './append-queue.js';
 import type { PgTables } from './schema.js';
 
-/** Inserts one batch of appends in one statement; one entry per row: null when written, else why not. */
-export async function insertUpdates(
+/**
+ * Inserts one batch of appends into the log (`updates`) or the history (`history`) in one statement; one
+ * entry per row: null when written, else why not.
+ */
+export async function insertRows(
   pool: pg.Pool,
   tables: PgTables,
+  into: 'updates' | 'history',
   rows: readonly QueuedAppend[],
 ): Promise<readonly (Error | null)[]> {
   // The EXISTS filter turns appends to unknown documents into missing rows instead of failing the whole
   // batch; ORDER BY ord makes the serial follow call order within the batch.
   const result = await pool.query<{ doc_id: string }>(
-    `INSERT INTO ${tables.updates} (doc_id, data)
+    `INSERT INTO ${tables[into]} (doc_id, data)
      SELECT u.doc_id, u.data
        FROM unnest($1::text[], $2::bytea[]) WITH ORDINALITY AS u(doc_id, data, ord)
       WHERE EXISTS (SELECT 1 FROM ${tables.docs} d WHERE d.id = u.doc_id)
@@ -49,7 +54,13 @@ export async function loadPgDoc(pool: pg.Pool, tables: PgTables, id: string): Pr
   };
 }
 
+/** The document's history entries, oldest first; [] when there are none or the document does not exist. */
+export async function readPgHistory(pool: pg.Pool, tables: PgTables, id: string): Promise<Uint8Array[]> {
+  const result = await pool.query<{ data: Buffer }>(`SELECT data FROM ${tables.history} WHERE doc_id = $1 ORDER BY seq`, [id]);
+  return result.rows.map((row) => plainBytes(row.data));
+}
+
 /** node-postgres hands out Buffers; the store's callers get plain Uint8Arrays (a view, no copy). */
-function plainBytes(data: Buffer): Uint8Array {
+export function plainBytes(data: Buffer): Uint8Array {
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }

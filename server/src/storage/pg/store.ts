@@ -1,14 +1,17 @@
 /**
  * The PostgreSQL `DocStore`: several server instances may share one database (rules PG1–PG6 in SPEC.md).
  *
- * Tables (schema.ts): `docs(id, meta, snapshot)` and the log `doc_updates(doc_id, seq, data)`, created
- * idempotently when the store opens (and again by the first operation if that failed).
+ * Tables (schema.ts): `docs(id, meta, snapshot)`, the log `doc_updates(doc_id, seq, data)`, the history
+ * `doc_history(doc_id, seq, data)` and `doc_versions`, created idempotently when the store opens (and again by
+ * the first operation if that failed).
  *
  * Appends (append-queue.ts) are group-committed across documents: one multi-row INSERT per batch, and an
  * append resolves only once its batch committed — stronger than the file store's "written to the OS".
  * While the database is away, batches are retried with backoff instead of failing, up to a bound on queued
  * bytes; `healthy` is false meanwhile, so a readiness probe can take the instance out of rotation while its
- * sockets stay open.
+ * sockets stay open. History entries [HI2] go through a second queue of the same kind into doc_history, so
+ * they keep the same guarantees without delaying the log's batches [PG7]. Versions [HI4] are one statement
+ * each (versions.ts).
  *
  * Compaction (compaction.ts) merges the stored snapshot, the log rows it removes and the caller's state
  * under a per-document row lock, so instances that do not see each other's updates still compact safely.
@@ -27,55 +30,23 @@ import {
   StoreClosedError,
   UnknownDocError,
   type DocMeta,
-  type DocStore,
   type StoredDoc,
+  type StoredVersion,
   type StoreLogger,
+  VERSION_ID_PATTERN,
 } from '../doc-store.js';
 import { PgAppendQueue } from './append-queue.js';
 import { compactPgDoc } from './compaction.js';
-import { insertUpdates, loadPgDoc } from './doc-rows.js';
+import { insertRows, loadPgDoc, readPgHistory } from './doc-rows.js';
 import { DEFAULT_RETRY, isTransientPgError, isUniqueViolation, type RetryPolicy } from './errors.js';
 import { PgHealth } from './health.js';
+import type { PgDocStore, PgStoreOptions } from './options.js';
 import { ensurePgSchema, pgTables, type PgTables } from './schema.js';
+import { deletePgVersions, getPgVersion, listPgVersions, putPgVersion } from './versions.js';
 
 export { AppendQueueFullError } from './append-queue.js';
 
-export interface PgStoreOptions {
-  /** A libpq-style connection string, e.g. postgresql://user:secret@db:5432/tandem. */
-  databaseUrl: string;
-  /** pino-compatible; silent when omitted. */
-  logger?: StoreLogger;
-  pool?: {
-    /** Connections at most (default 10). */
-    max?: number;
-    /** How long to wait for a new connection before counting the database as unreachable (default 5000). */
-    connectionTimeoutMs?: number;
-  };
-  /** Extra time an append waits for others to share its commit; 0 (default) = the next event-loop turn. */
-  groupCommitMs?: number;
-  /** Schema holding the tables (default "tandem"); created if missing. Lower-case letters, digits, `_`. */
-  schema?: string;
-  /** Bytes of appends that may wait for the database at once (default 64 MiB); beyond, appends reject. */
-  maxQueuedBytes?: number;
-  /** Backoff between retries while the database is away (default 100 ms doubling to 5 s). */
-  retry?: Partial<RetryPolicy>;
-  /** How long close() keeps retrying queued appends against an absent database before rejecting them (default 10 s). */
-  closeTimeoutMs?: number;
-}
-
-export interface PgDocStore extends DocStore {
-  /** Resolves once the tables exist; rejects with the reason they could not be created. Call at startup. */
-  ready(): Promise<void>;
-  /**
-   * For readiness probes, without a query: false until the tables exist, while the database is unreachable
-   * (appends are being retried) and after close().
-   */
-  readonly healthy: boolean;
-  /** Asks the database now (`SELECT 1`, at most 2 s), updates `healthy` and returns it. */
-  health(): Promise<boolean>;
-  /** Bytes of appends accepted but not yet committed (they count against `maxQueuedBytes`). */
-  readonly queuedBytes: number;
-}
+export type { PgDocStore, PgStoreOptions } from './options.js';
 
 const DEFAULT_POOL_MAX = 10;
 const DEFAULT_MAX_QUEUED_BYTES = 64 * 1024 * 1024;
@@ -90,7 +61,10 @@ export class PgStore implements PgDocStore {
   private readonly logger: StoreLogger;
   private readonly pool: pg.Pool;
   private readonly reachability: PgHealth;
+  /** Log appends. */
   private readonly queue: PgAppendQueue;
+  /** History entries: the same group commit, into doc_history. */
+  private readonly historyQueue: PgAppendQueue;
   private readonly closeTimeoutMs: number;
   private schemaReady: Promise<void> | null = null;
   private schemaCreated = false;
@@ -124,28 +98,8 @@ export class PgStore implements PgDocStore {
     // the pool would throw it as an uncaught error and take the process down.
     this.pool.on('error', (err) => this.reachability.failed(err));
 
-    this.queue = new PgAppendQueue({
-      write: async (rows) => {
-        await this.ensureSchema();
-        return insertUpdates(this.pool, this.tables, rows);
-      },
-      isTransient: isTransientPgError,
-      retry,
-      maxQueuedBytes: options.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES,
-      maxBatchBytes: MAX_BATCH_BYTES,
-      maxBatchRows: MAX_BATCH_ROWS,
-      groupCommitMs: Math.max(0, options.groupCommitMs ?? 0),
-      onTransientFailure: (err, attempt) => {
-        this.reachability.failed(err);
-        if (attempt === 0) {
-          this.logger.warn(
-            { err, queuedBytes: this.queue.queuedBytes },
-            'PostgreSQL append failed; retrying until the database answers',
-          );
-        }
-      },
-      onCommit: () => this.reachability.succeeded(),
-    });
+    this.queue = this.appendQueue('updates', retry, options);
+    this.historyQueue = this.appendQueue('history', retry, options);
 
     // Start creating the tables now; callers that care await ready(), the others find out on first use.
     this.ensureSchema().catch((err: unknown) => {
@@ -159,7 +113,13 @@ export class PgStore implements PgDocStore {
   }
 
   get healthy(): boolean {
-    return !this.closed && this.schemaCreated && this.reachability.isReachable && !this.queue.retrying;
+    return (
+      !this.closed &&
+      this.schemaCreated &&
+      this.reachability.isReachable &&
+      !this.queue.retrying &&
+      !this.historyQueue.retrying
+    );
   }
 
   async health(): Promise<boolean> {
@@ -169,7 +129,7 @@ export class PgStore implements PgDocStore {
   }
 
   get queuedBytes(): number {
-    return this.queue.queuedBytes;
+    return this.queue.queuedBytes + this.historyQueue.queuedBytes;
   }
 
   create(meta: DocMeta): Promise<void> {
@@ -212,20 +172,47 @@ export class PgStore implements PgDocStore {
   }
 
   append(id: string, update: Uint8Array): Promise<void> {
-    try {
-      this.admit(id);
-      if (update.byteLength === 0) throw new RangeError('cannot append an empty update');
-    } catch (err) {
-      return Promise.reject(err);
-    }
-    // A copy: the caller may reuse its buffer before the batch is sent.
-    return this.queue.push(id, Buffer.from(update));
+    return this.enqueue(this.queue, id, update, 'update');
   }
 
   compact(id: string, snapshot: () => Uint8Array): Promise<void> {
     return this.operation(id, async () => {
       await compactPgDoc(this.pool, this.tables, id, snapshot);
     });
+  }
+
+  appendHistory(id: string, entry: Uint8Array): Promise<void> {
+    return this.enqueue(this.historyQueue, id, entry, 'history entry');
+  }
+
+  readHistory(id: string): Promise<Uint8Array[]> {
+    return this.operation(id, async () => {
+      await this.historyQueue.settled(id);
+      return readPgHistory(this.pool, this.tables, id);
+    });
+  }
+
+  putVersion(id: string, version: StoredVersion): Promise<void> {
+    return this.operation(id, async () => {
+      if (!VERSION_ID_PATTERN.test(version.id)) throw new RangeError('invalid version id');
+      await putPgVersion(this.pool, this.tables, id, version);
+    });
+  }
+
+  listVersions(id: string): Promise<StoredVersion[]> {
+    return this.operation(id, () => listPgVersions(this.pool, this.tables, id));
+  }
+
+  getVersion(id: string, versionId: string): Promise<StoredVersion | null> {
+    return this.operation(id, async () =>
+      VERSION_ID_PATTERN.test(versionId) ? getPgVersion(this.pool, this.tables, id, versionId) : null,
+    );
+  }
+
+  deleteVersions(id: string, versionIds: string[]): Promise<void> {
+    return this.operation(id, () =>
+      deletePgVersions(this.pool, this.tables, id, versionIds.filter((v) => VERSION_ID_PATTERN.test(v))),
+    );
   }
 
   // Appends resolve only once committed, so flushing is waiting for those still queued.
@@ -240,12 +227,51 @@ export class PgStore implements PgDocStore {
 
   close(): Promise<void> {
     this.closed ??= (async () => {
-      await this.queue.drain(this.closeTimeoutMs);
+      await Promise.all([this.queue.drain(this.closeTimeoutMs), this.historyQueue.drain(this.closeTimeoutMs)]);
       await Promise.allSettled([...this.running]);
       this.reachability.stop();
       await this.pool.end();
     })();
     return this.closed;
+  }
+
+  /** A group-commit queue writing into the log or the history table (PG2, PG3). */
+  private appendQueue(into: 'updates' | 'history', retry: RetryPolicy, options: PgStoreOptions): PgAppendQueue {
+    const queue: PgAppendQueue = new PgAppendQueue({
+      write: async (rows) => {
+        await this.ensureSchema();
+        return insertRows(this.pool, this.tables, into, rows);
+      },
+      isTransient: isTransientPgError,
+      retry,
+      maxQueuedBytes: options.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES,
+      maxBatchBytes: MAX_BATCH_BYTES,
+      maxBatchRows: MAX_BATCH_ROWS,
+      groupCommitMs: Math.max(0, options.groupCommitMs ?? 0),
+      onTransientFailure: (err, attempt) => {
+        this.reachability.failed(err);
+        if (attempt === 0) {
+          this.logger.warn(
+            { err, table: into, queuedBytes: queue.queuedBytes },
+            'PostgreSQL append failed; retrying until the database answers',
+          );
+        }
+      },
+      onCommit: () => this.reachability.succeeded(),
+    });
+    return queue;
+  }
+
+  /** Queues one row for the log or the history; refused at once when closed, the id is bad or it is empty. */
+  private enqueue(queue: PgAppendQueue, id: string, bytes: Uint8Array, what: string): Promise<void> {
+    try {
+      this.admit(id);
+      if (bytes.byteLength === 0) throw new RangeError(`cannot append an empty ${what}`);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    // A copy: the caller may reuse its buffer before the batch is sent.
+    return queue.push(id, Buffer.from(bytes));
   }
 
   /** Creates the tables once; a failure is forgotten, so the next operation tries again. */
@@ -290,9 +316,9 @@ export class PgStore implements PgDocStore {
     return done;
   }
 
-  /** Waits for this store's appends (of `id`, or all) to settle; needs no database round trip of its own. */
+  /** Waits for this store's appends and history entries (of `id`, or all) to settle; no round trip of its own. */
   private async appendsSettled(id: string | undefined): Promise<void> {
     this.admit(id);
-    await this.queue.settled(id);
+    await Promise.all([this.queue.settled(id), this.historyQueue.settled(id)]);
   }
 }

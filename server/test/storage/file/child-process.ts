@@ -48,6 +48,7 @@ export async function buildChild(): Promise<ChildBuild> {
   }
   const script = join(root, 'test/storage/file/crash-child.js');
   await transpile(join(here, 'crash-child.ts'), script);
+  await transpile(join(here, 'crash-scenario.ts'), join(root, 'test/storage/file/crash-scenario.js'));
   return { script, remove: () => rm(root, { recursive: true, force: true }) };
 }
 
@@ -62,15 +63,17 @@ export interface ChildResult {
 
 /**
  * Runs the child with `args`. With `killAfterAcks`, the parent itself SIGKILLs the child once it has seen
- * that many acknowledgements (the child keeps appending meanwhile).
+ * that many acknowledgements (the child keeps appending meanwhile), `killDelayMs` later if given — acks
+ * arrive in bursts, so a delay is what moves the kill to other points of the child's loop.
  */
-export function runChild(build: ChildBuild, args: string[], killAfterAcks?: number): Promise<ChildResult> {
+export function runChild(build: ChildBuild, args: string[], killAfterAcks?: number, killDelayMs = 0): Promise<ChildResult> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [build.script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     const acked: number[] = [];
     let partial = '';
+    let killing = false;
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       stdout += chunk;
       const lines = (partial + chunk).split('\n');
@@ -79,7 +82,11 @@ export function runChild(build: ChildBuild, args: string[], killAfterAcks?: numb
         const match = /^ack (\d+)$/.exec(line);
         if (match) acked.push(Number(match[1]));
       }
-      if (killAfterAcks !== undefined && acked.length >= killAfterAcks) child.kill('SIGKILL');
+      if (killAfterAcks !== undefined && acked.length >= killAfterAcks && !killing) {
+        killing = true;
+        if (killDelayMs > 0) setTimeout(() => child.kill('SIGKILL'), killDelayMs);
+        else child.kill('SIGKILL');
+      }
     });
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);

@@ -4,16 +4,18 @@
  *   crash-child.js <dataDir> compact <step>  three compactions racing appends; the third is SIGKILLed right
  *                                            before <step> (or runs to the end for "none")
  *   crash-child.js <dataDir> append          appends (and compacts) forever until the parent SIGKILLs it
+ *   crash-child.js <dataDir> history         history entries and versions forever until SIGKILLed (below)
  *
  * Every edit pushes its sequence number onto the Y.Array 'a'; "ack <n>" is printed once its append resolved.
  */
 import * as Y from 'yjs';
 import { FileStore } from '../../../src/storage/file/store.js';
+import { crashHistoryEntry, crashVersionSnapshot, crashVersionTime } from './crash-scenario.js';
 
 export const CRASH_DOC_ID = 'crashdoc_0001';
 
 const [dataDir, scenario, target] = process.argv.slice(2);
-if (!dataDir || !scenario) throw new Error('usage: crash-child <dataDir> compact|append [step]');
+if (!dataDir || !scenario) throw new Error('usage: crash-child <dataDir> compact|append|history [step]');
 
 let armed = false;
 const store = new FileStore({
@@ -72,6 +74,32 @@ if (scenario === 'compact') {
     const writes = Array.from({ length: 10 }, () => edit());
     if (next % 200 < 10) writes.push(compact());
     await Promise.all(writes);
+  }
+} else if (scenario === 'history') {
+  // Ten history entries at a time ("ack <n>" each), then version v<n> ("version <n>" once durable), then
+  // v<n-30> deleted ("deleted <n-30>"): three versions stay, the deleted ones' bytes trigger rewrites.
+  for (let n = 0; ; n += 10) {
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        store.appendHistory(CRASH_DOC_ID, crashHistoryEntry(n + i)).then(() => process.stdout.write(`ack ${n + i}\n`)),
+      ),
+    );
+    await store.putVersion(CRASH_DOC_ID, {
+      id: `v${n}`,
+      createdAt: crashVersionTime(n),
+      name: null,
+      kind: 'auto',
+      authors: [{ name: `author ${n}`, color: null }],
+      inserted: n,
+      deleted: 0,
+      changes: n + 10,
+      snapshot: crashVersionSnapshot(n),
+    });
+    process.stdout.write(`version ${n}\n`);
+    if (n >= 30) {
+      await store.deleteVersions(CRASH_DOC_ID, [`v${n - 30}`]);
+      process.stdout.write(`deleted ${n - 30}\n`);
+    }
   }
 } else {
   throw new Error(`unknown scenario ${scenario}`);

@@ -1,6 +1,7 @@
 /**
- * Real crashes: a child process (crash-child.ts) is SIGKILLed while appending [D1] or in the middle of a
- * compaction [D3]; the parent then reopens the data directory and checks that nothing acknowledged is missing.
+ * Real crashes: a child process (crash-child.ts) is SIGKILLed while appending [D1], in the middle of a
+ * compaction [D3] or while writing history entries and versions [HI2][HI4]; the parent then reopens the data
+ * directory and checks that nothing acknowledged is missing.
  */
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,7 @@ import type { CompactionStep } from '../../../src/storage/file/store.js';
 import { FileStore } from '../../../src/storage/file/store.js';
 import { rebuild, recordingLogger } from '../helpers.js';
 import { buildChild, runChild, type ChildBuild, type ChildResult } from './child-process.js';
+import { crashHistoryEntry, crashVersionSnapshot, crashVersionTime } from './crash-scenario.js';
 
 const DOC_ID = 'crashdoc_0001'; // crash-child.ts's CRASH_DOC_ID
 const CHILD_TEST_TIMEOUT = 20_000; // child processes are slow to start on a loaded machine
@@ -111,4 +113,59 @@ describe('[D1] SIGKILL while appending', () => {
     expect(result.acked.length).toBeGreaterThanOrEqual(700);
     await verifyRecovered(dataDir, result);
   }, CHILD_TEST_TIMEOUT);
+});
+
+describe('[D8][HI2][HI4] SIGKILL while writing history entries and versions', () => {
+  // The delays move the kill around the child's loop: between entries, inside a put, a delete or a rewrite.
+  it.each([
+    [150, 0],
+    [200, 4],
+    [250, 9],
+    [300, 13],
+  ])(
+    '[HI2][HI4] killed %i acknowledged entries + %i ms in: every acknowledged entry and version is there, each version whole',
+    async (kill, delayMs) => {
+      const dataDir = await freshDataDir();
+      const result = await runChild(build, [dataDir, 'history'], kill, delayMs);
+      expect(result.stderr).toBe('');
+      expect(result.signal).toBe('SIGKILL');
+      const lines = (word: string): number[] =>
+        [...result.stdout.matchAll(new RegExp(`^${word} (\\d+)$`, 'gm'))].map((m) => Number(m[1]));
+      const lastVersion = Math.max(-1, ...lines('version'));
+      expect(lastVersion).toBeGreaterThanOrEqual(Math.floor(kill / 10) * 10 - 20);
+
+      const { logger, entries } = recordingLogger();
+      let store = new FileStore({ dataDir, fsyncIntervalMs: 5, logger });
+      const history = (await store.readHistory(DOC_ID)).map((e) => Buffer.from(e).toString());
+      expect(history).toEqual(history.map((_, i) => `entry ${i}`));
+      expect(history.length).toBeGreaterThan(Math.max(...result.acked));
+
+      // v<last> and the two before it were durable and not yet deleted; at most the delete of the one before
+      // them and the put of the next one were in flight. Each version present must be whole.
+      const versions = await store.listVersions(DOC_ID);
+      const present = versions.map((v) => Number(v.id.slice(1)));
+      const mustHave = [lastVersion - 20, lastVersion - 10, lastVersion].filter((n) => n >= 0);
+      const mayHave = [lastVersion - 30, ...mustHave, lastVersion + 10];
+      expect(present).toEqual([...present].sort((a, b) => a - b));
+      expect(present).toEqual(expect.arrayContaining(mustHave));
+      for (const n of present) expect(mayHave).toContain(n);
+      for (const v of versions) {
+        const n = Number(v.id.slice(1));
+        expect(v).toMatchObject({ createdAt: crashVersionTime(n), inserted: n, changes: n + 10, authors: [{ name: `author ${n}`, color: null }] });
+        expect(Buffer.from(v.snapshot).equals(crashVersionSnapshot(n))).toBe(true);
+      }
+      expect(entries.filter((e) => e.level === 'error')).toEqual([]);
+
+      // The recovered store keeps going.
+      await store.appendHistory(DOC_ID, crashHistoryEntry(history.length));
+      await store.deleteVersions(DOC_ID, present.map((n) => `v${n}`));
+      await store.close();
+      store = new FileStore({ dataDir, fsyncIntervalMs: 5 });
+      expect(await store.readHistory(DOC_ID)).toHaveLength(history.length + 1);
+      expect(await store.listVersions(DOC_ID)).toEqual([]);
+      await store.close();
+      expect((await readdir(join(dataDir, 'docs', DOC_ID))).sort()).toEqual(['history.log', 'meta.json', 'versions.log']);
+    },
+    CHILD_TEST_TIMEOUT,
+  );
 });

@@ -10,6 +10,7 @@ import { PgStore } from '../../../src/storage/pg/store.js';
 import { within } from '../../support/harness.js';
 import { startPostgres, type TestPostgres } from '../../support/postgres.js';
 import { content, EditingDoc, makeMeta, newDocId, rebuild } from '../helpers.js';
+import { historyEntry } from '../history-contract.js';
 import { freshSchema, pgHarness, type PgHarness } from './helpers.js';
 
 let server: TestPostgres;
@@ -109,6 +110,24 @@ describe('[PG3][PG4] PostgreSQL restarts mid-append', () => {
     expect(content(rebuild(stored))).toEqual(content(editor.doc));
     await h.reopen();
     expect(content(rebuild((await h.store.load(id))!))).toEqual(content(editor.doc));
+  });
+
+  it('[PG7][HI2] history entries made while it is down commit once it is back, in order; health follows', async () => {
+    const h = await harness();
+    const { store } = h;
+    const id = newDocId();
+    await store.create(makeMeta(id));
+    await store.appendHistory(id, historyEntry(0));
+    await server.stop();
+    const whileDown = Array.from({ length: 20 }, (_, i) => store.appendHistory(id, historyEntry(1 + i)));
+    await waitFor('the store reports the database unreachable', () => !store.healthy);
+    expect(store.queuedBytes).toBeGreaterThan(0);
+    await server.start();
+    await Promise.all(whileDown);
+    await waitFor('the store reports the database reachable again', () => store.healthy);
+    expect(store.queuedBytes).toBe(0);
+    // Nothing was in flight when the server stopped, so no batch can have been written twice.
+    expect(await store.readHistory(id)).toEqual(Array.from({ length: 21 }, (_, i) => historyEntry(i)));
   });
 
   it('[PG4] an idle store notices a restart and recovers; dropped idle connections do not crash the process', async () => {
