@@ -34,8 +34,12 @@ describe('nothing is lost', () => {
     await alice.type('Shared start.');
     await converged([alice, bob], (t) => t.includes('Shared start.'));
 
+    await expect.poll(() => bob.caretNames(), { timeout: SETTLE_MS }).toContain('Alice');
     await bob.person.context.setOffline(true);
     await expect.poll(() => bob.status.getAttribute('data-saved'), { timeout: SETTLE_MS }).toBe('offline');
+    await expect.poll(() => bob.status.textContent(), { timeout: SETTLE_MS }).toContain('Offline');
+    // Alice's caret does not stand frozen on Bob's screen while he cannot see her edits.
+    await expect.poll(() => bob.caretNames(), { timeout: SETTLE_MS }).not.toContain('Alice');
     await bob.focusEnd();
     await bob.page.keyboard.press('Enter');
     await bob.type('Bob offline edit.');
@@ -48,6 +52,9 @@ describe('nothing is lost', () => {
 
     await bob.person.context.setOffline(false);
     const text = await converged([alice, bob], (t) => t.includes('Bob offline edit.') && t.includes('Alice online edit.'));
+    await alice.focusEnd();
+    await alice.type('!');
+    await expect.poll(() => bob.caretNames(), { timeout: SETTLE_MS }).toContain('Alice');
     expect(text).toContain('Shared start.');
     await bob.waitSaved();
     await alice.waitSaved();

@@ -8,7 +8,7 @@ import { docsRoutes } from './http/docs.js';
 import { historyRoutes } from './http/history.js';
 import { HttpError, toErrorResponse } from './http/errors.js';
 import { opsRoutes } from './http/ops.js';
-import { staticRoutes } from './http/static.js';
+import { staticRoutes, wantsHtmlPage } from './http/static.js';
 
 export interface AppDeps {
   /** Signs share links. */
@@ -47,8 +47,11 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/api/docs', historyRoutes(deps));
   app.get('/collab/:id', deps.collab);
   app.route('/', opsRoutes(deps));
-  app.route('/', staticRoutes(deps.editorDist));
+  const pages = staticRoutes(deps.editorDist);
+  app.route('/', pages.routes);
   app.notFound((c) => {
+    // A person who mistyped an address gets the app's own page; programs get JSON.
+    if (wantsHtmlPage(c)) return pages.notFoundPage(c);
     throw new HttpError(404, 'not_found', `no route for ${c.req.method} ${c.req.path}`);
   });
   return app;

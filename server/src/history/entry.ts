@@ -91,14 +91,35 @@ const UNDECLARED: ChangeAuthor = { session: '', name: 'Unknown', color: null, sc
 export function decodeEntries(raw: readonly Uint8Array[]): HistoryEntry[] {
   const authors = new Map<number, ChangeAuthor>();
   const entries: HistoryEntry[] = [];
+  const recent = new RecentEntries();
   for (const bytes of raw) {
     try {
-      entries.push(decodeOne(bytes, authors));
+      const entry = decodeOne(bytes, authors);
+      // A batch retried after a lost commit reply (PostgreSQL, [PG7]) comes back once more after itself.
+      if (!recent.seen(entry)) entries.push(entry);
     } catch {
       // skipped, see above
     }
   }
   return entries;
+}
+
+/**
+ * Recognises an entry read again: a client's ids are created in order, so a genuine entry always inserts
+ * beyond what earlier entries inserted for that client. (A repeated deletion-only entry is harmless: it
+ * names the same deleter for the same ids.)
+ */
+class RecentEntries {
+  private readonly insertedUpTo = new Map<number, number>();
+
+  seen(entry: HistoryEntry): boolean {
+    if (entry.inserted.length === 0) return false;
+    if (entry.inserted.every(([client, clock]) => clock < (this.insertedUpTo.get(client) ?? 0))) return true;
+    for (const [client, clock, len] of entry.inserted) {
+      this.insertedUpTo.set(client, Math.max(this.insertedUpTo.get(client) ?? 0, clock + len));
+    }
+    return false;
+  }
 }
 
 function decodeOne(bytes: Uint8Array, authors: Map<number, ChangeAuthor>): HistoryEntry {

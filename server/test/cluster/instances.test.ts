@@ -9,7 +9,7 @@ import { startBalancer } from '../support/balancer.js';
 import { Redis } from 'ioredis';
 import { encodeClusterMessage } from '../../src/cluster/wire.js';
 import { metric, stopChild, type ChildServer } from '../integration/support.js';
-import { addParagraph, api, converged, join, wipe } from '../history/support.js';
+import { addParagraph, api, converged as historyConverged, join, wipe } from '../history/support.js';
 import { startCluster, type TestCluster } from './support.js';
 
 type Client = ReturnType<typeof connectClient>;
@@ -156,11 +156,11 @@ describe('three instances sharing PostgreSQL and Redis', () => {
     const bob = await join(two, doc.id, doc.editToken, 'Bob', '#0000bb');
     try {
       addParagraph(alice.doc, 'Written on one');
-      await converged([alice, bob], ['', 'Written on one'], 'Bob sees Alice across instances', 10_000);
+      await historyConverged([alice, bob], ['', 'Written on one'], 'Bob sees Alice across instances', 10_000);
       const made = await api(one, doc.editToken).post(`/${doc.id}/versions`, { name: 'draft' });
       expect(made.status).toBe(201);
       wipe(bob.doc);
-      await converged([alice, bob], [''], 'the wipe reaches Alice', 10_000);
+      await historyConverged([alice, bob], [''], 'the wipe reaches Alice', 10_000);
 
       const listed = await api(three, doc.viewToken).get(`/${doc.id}/versions`);
       expect(listed.json.versions.map((v: { id: string }) => v.id)).toContain(made.json.id);
@@ -172,7 +172,7 @@ describe('three instances sharing PostgreSQL and Redis', () => {
       expect(deleted.map((s: { author: number }) => diff.json.authors[s.author].name)).toEqual(['Bob']);
 
       expect((await api(three, doc.editToken).post(`/${doc.id}/versions/${made.json.id}/restore`)).status).toBe(200);
-      await converged([alice, bob], ['', 'Written on one'], 'the restore made on a third instance reaches both', 10_000);
+      await historyConverged([alice, bob], ['', 'Written on one'], 'the restore made on a third instance reaches both', 10_000);
     } finally {
       alice.destroy();
       bob.destroy();

@@ -56,6 +56,7 @@ describe('history on the file store, across compaction, restart and SIGKILL', ()
     const alice = await person(server, doc.id, doc.editToken, 'Alice', '#aa0000');
     const bob = await person(server, doc.id, doc.editToken, 'Bob', '#0000bb');
     addParagraph(alice.doc, 'Alice:');
+    await converged([alice, bob], ['', 'Alice:'], "Alice's paragraph");
     addParagraph(bob.doc, 'Bob:');
     await converged([alice, bob], ['', 'Alice:', 'Bob:'], 'both paragraphs');
     // Enough single-character updates to compact the 1 KiB log many times over.

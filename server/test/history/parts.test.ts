@@ -19,14 +19,17 @@ describe('history entries [HI2]', () => {
     };
     const encoder = new EntryEncoder();
     const first = encoder.encode(entry);
-    const second = encoder.encode({ ...entry, at: entry.at + 5, deleted: [] });
+    const later: HistoryEntry = { ...entry, at: entry.at + 5, inserted: [[123456789, 12, 3]], deleted: [] };
+    const second = encoder.encode(later);
     // The author is spelled out once; the second entry only refers to it.
     expect(second.byteLength).toBeLessThan(first.byteLength - 20);
-    expect(decodeEntries([first, second])).toEqual([entry, { ...entry, at: entry.at + 5, deleted: [] }]);
+    expect(decodeEntries([first, second])).toEqual([entry, later]);
     // Unreadable entries are skipped; an entry whose author was never declared is the unknown author.
     const decoded = decodeEntries([new Uint8Array([9, 1, 2]), first.slice(0, 12), second]);
     expect(decoded).toHaveLength(1);
     expect(decoded[0]!.author.name).toBe('Unknown');
+    // A batch written twice (a retried database commit) counts once.
+    expect(decodeEntries([first, second, first, second])).toHaveLength(2);
   });
 });
 

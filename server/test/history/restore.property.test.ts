@@ -8,7 +8,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { createMemoryStore } from '../../src/storage/memory-store.js';
 import { createDoc, startTestServer, waitFor, type TestServer } from '../support/harness.js';
 import { addParagraph, api, join, typeInto, wipe, type Person } from './support.js';
 
@@ -37,7 +36,7 @@ const cmd: fc.Arbitrary<Cmd> = fc.oneof(
 
 let server: TestServer;
 beforeAll(async () => {
-  server = await startTestServer({ HISTORY_IDLE_MS: '100000' }, { store: () => createMemoryStore() });
+  server = await startTestServer({ HISTORY_IDLE_MS: '100000' });
 });
 afterAll(async () => {
   await server.dispose();

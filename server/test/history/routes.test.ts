@@ -1,9 +1,8 @@
 /**
- * [HI] The history routes end to end: real server, the stock y-websocket client as people, the memory
- * store (the file and PostgreSQL stores run the same DocStore contract; see also history-stores.test.ts).
+ * [HI] The history routes end to end: real server, the stock y-websocket client as people, the
+ * file store (PostgreSQL: test/storage contract and test/cluster).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createMemoryStore } from '../../src/storage/memory-store.js';
 import { createDoc, startTestServer, waitFor, type TestServer } from '../support/harness.js';
 import { addParagraph, api, converged, join, typeInto, wipe, type Person } from './support.js';
 
@@ -11,7 +10,7 @@ let server: TestServer;
 const people: Person[] = [];
 
 beforeEach(async () => {
-  server = await startTestServer({ HISTORY_IDLE_MS: '100000' }, { store: () => createMemoryStore() });
+  server = await startTestServer({ HISTORY_IDLE_MS: '100000' });
 });
 afterEach(async () => {
   for (const p of people.splice(0)) p.destroy();

@@ -95,9 +95,11 @@ export function api(server: ServerAddress, token: string) {
 }
 
 export async function converged(people: Person[], expected: string[], what: string, timeoutMs = 5000): Promise<void> {
-  await waitFor(
-    () => people.every((p) => JSON.stringify(p.paragraphs()) === JSON.stringify(expected)),
-    `${what}: ${JSON.stringify(expected)} (have ${JSON.stringify(people.map((p) => p.paragraphs()))})`,
-    timeoutMs,
-  );
+  const want = JSON.stringify(expected);
+  try {
+    await waitFor(() => people.every((p) => JSON.stringify(p.paragraphs()) === want), what, timeoutMs);
+  } catch (error) {
+    // Say what each person has at the deadline, not when the wait began.
+    throw new Error(`${(error as Error).message}: wanted ${want}, have ${JSON.stringify(people.map((p) => p.paragraphs()))}`);
+  }
 }
