@@ -314,6 +314,8 @@ describe('[CM1] crafted updates a comment writer might send', () => {
     const textEnd = firstText(server)._start!;
     const item = new Y.Item(Y.createID(carol.clientID, state - 1), null, null, null, null, null, null, new Y.ContentString('XY'));
     item.origin = Y.createID(textEnd.id.client, textEnd.id.clock);
-    expect(judge(server, encodeStructs([item]), commenter(carol))).toMatchObject({ kind: 'refuse', reason: 'unplaced' });
+    expect(judge(server, encodeStructs([item]), commenter(carol))).toMatchObject({ kind: 'refuse', reason: 'shape' });
+    // From an edit link too: Yjs would put it in the comments' list with the text as its parent.
+    expect(judge(server, encodeStructs([item]), editor)).toMatchObject({ kind: 'refuse', reason: 'shape' });
   });
 });
