@@ -7,7 +7,13 @@ export interface MenuItem {
   icon: IconName;
   onSelect: () => void;
   testId?: string;
+  /** A toggle (`menuitemcheckbox`): whether it is on. */
+  checked?: boolean;
+  /** A key combination that does the same, shown beside the label: `{ label: 'Ctrl+Alt+H', aria: 'Control+Alt+H' }`. */
+  shortcut?: { label: string; aria: string };
 }
+
+const ITEM_SELECTOR = '[role="menuitem"], [role="menuitemcheckbox"]';
 
 interface Props {
   label: string;
@@ -26,7 +32,7 @@ export function Menu({ label, trigger, items, triggerTestId }: Props) {
   const listRef = useRef<HTMLDivElement>(null);
 
   const focusItem = (index: number) => {
-    const nodes = listRef.current?.querySelectorAll<HTMLElement>('[role="menuitem"]');
+    const nodes = listRef.current?.querySelectorAll<HTMLElement>(ITEM_SELECTOR);
     if (!nodes || nodes.length === 0) return;
     nodes[(index + nodes.length) % nodes.length]?.focus();
   };
@@ -48,7 +54,7 @@ export function Menu({ label, trigger, items, triggerTestId }: Props) {
   };
 
   const onListKeyDown = (event: KeyboardEvent) => {
-    const nodes = Array.from(listRef.current?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? []);
+    const nodes = Array.from(listRef.current?.querySelectorAll<HTMLElement>(ITEM_SELECTOR) ?? []);
     const index = nodes.indexOf(document.activeElement as HTMLElement);
     if (event.key === 'ArrowDown') focusItem(index + 1);
     else if (event.key === 'ArrowUp') focusItem(index - 1);
@@ -87,7 +93,9 @@ export function Menu({ label, trigger, items, triggerTestId }: Props) {
             <button
               key={item.id}
               type="button"
-              role="menuitem"
+              role={item.checked === undefined ? 'menuitem' : 'menuitemcheckbox'}
+              aria-checked={item.checked}
+              aria-keyshortcuts={item.shortcut?.aria}
               tabIndex={-1}
               className="menu__item"
               data-testid={item.testId}
@@ -96,8 +104,13 @@ export function Menu({ label, trigger, items, triggerTestId }: Props) {
                 item.onSelect();
               }}
             >
-              <Icon name={item.icon} size={16} />
-              {item.label}
+              <Icon name={item.checked ? 'check' : item.icon} size={16} />
+              <span className="menu__label">{item.label}</span>
+              {item.shortcut && (
+                <kbd className="menu__shortcut" aria-hidden="true">
+                  {item.shortcut.label}
+                </kbd>
+              )}
             </button>
           ))}
         </div>

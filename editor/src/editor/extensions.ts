@@ -7,6 +7,7 @@ import CollaborationCaret from '@tiptap/extension-collaboration-caret';
 import type * as Y from 'yjs';
 import type { WebsocketProvider } from 'y-websocket';
 import type { AwarenessUser } from '../lib/presence';
+import { Authorship } from './authorshipPlugin';
 import { renderCaret, renderSelection } from './caret';
 
 /**
@@ -36,6 +37,8 @@ export function editorExtensions(o: CollabExtensionOptions): AnyExtension[] {
   return [
     ...contentExtensions({ trailingNode: o.editable }),
     Collaboration.configure({ document: o.doc, field: CONTENT_FRAGMENT }),
+    // "Show authors": off until attribution is handed to it (see useAuthorship).
+    Authorship.configure({ fragment: o.doc.getXmlFragment(CONTENT_FRAGMENT) }),
     CollaborationCaret.configure({
       provider: o.provider,
       user: o.user,

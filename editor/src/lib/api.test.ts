@@ -60,6 +60,59 @@ describe('api client', () => {
   });
 });
 
+describe('api client: history', () => {
+  const call = (fetchImpl: ReturnType<typeof fakeFetch>, i = 0) => {
+    const [url, init] = fetchImpl.mock.calls[i] as unknown as [string, RequestInit];
+    return { url, method: init.method ?? 'GET', auth: new Headers(init.headers).get('Authorization'), body: init.body ? JSON.parse(String(init.body)) : undefined };
+  };
+
+  it('asks for a diff between two points, escaped in the query', async () => {
+    const answer = { from: '@3', to: 'now', authors: [], title: [], blocks: [] };
+    const fetchImpl = fakeFetch(200, answer);
+    expect(await createApi(fetchImpl).diff('abc', 'tok', '@3', 'now')).toEqual(answer);
+    expect(call(fetchImpl)).toMatchObject({ url: '/api/docs/abc/history/diff?from=%403&to=now', method: 'GET', auth: 'Bearer tok' });
+  });
+
+  it('names a version and restores one with who asked', async () => {
+    const version = { id: 'v 1', createdAt: '', name: 'Draft', kind: 'named', authors: [], authorDetails: [], inserted: 0, deleted: 0, changes: 0 };
+    const fetchImpl = fakeFetch(200, { version });
+    const api = createApi(fetchImpl);
+    await api.nameVersion('abc', 'tok', 'Draft');
+    await api.restoreVersion('abc', 'tok', 'v 1', { name: 'Alice', color: '#2563eb' });
+    expect(call(fetchImpl, 0)).toMatchObject({ url: '/api/docs/abc/versions', method: 'POST', body: { name: 'Draft' } });
+    expect(call(fetchImpl, 1)).toMatchObject({
+      url: '/api/docs/abc/versions/v%201/restore',
+      method: 'POST',
+      body: { author: { name: 'Alice', color: '#2563eb' } },
+    });
+  });
+
+  it('reverts one author since a time', async () => {
+    const fetchImpl = fakeFetch(200, { changed: false, version: null });
+    const out = await createApi(fetchImpl).revertAuthor('abc', 'tok', 'Bob', '2025-01-02T03:04:05.000Z');
+    expect(out.changed).toBe(false);
+    expect(call(fetchImpl)).toMatchObject({
+      url: '/api/docs/abc/history/revert',
+      method: 'POST',
+      body: { target: 'Bob', since: '2025-01-02T03:04:05.000Z' },
+    });
+  });
+
+  it('reads versions, the timeline and the attribution with the token', async () => {
+    const fetchImpl = fakeFetch(200, {});
+    const api = createApi(fetchImpl);
+    await api.listVersions('abc', 'tok');
+    await api.timeline('abc', 'tok');
+    await api.attribution('abc', 'tok');
+    expect([0, 1, 2].map((i) => call(fetchImpl, i).url)).toEqual([
+      '/api/docs/abc/versions',
+      '/api/docs/abc/history',
+      '/api/docs/abc/history/attribution',
+    ]);
+    expect(call(fetchImpl, 2).auth).toBe('Bearer tok');
+  });
+});
+
 describe('filenameFromDisposition', () => {
   it('reads plain, quoted and RFC 5987 names', () => {
     expect(filenameFromDisposition('attachment; filename=plan.md')).toBe('plan.md');

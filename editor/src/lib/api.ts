@@ -5,9 +5,29 @@
  * imported, so zod stays out of the page.
  */
 import { type ExportFormat, isScope } from '@tandem/common';
-import type { CreateDocBody, CreatedDoc, DocInfo, DocLinks, ErrorBody } from '@tandem/common/api';
+import type {
+  CreateDocBody,
+  CreatedDoc,
+  DocInfo,
+  DocLinks,
+  ErrorBody,
+  HistoryAttribution,
+  HistoryDiff,
+  HistoryPoint,
+  HistoryTimeline,
+  RestoreResult,
+  RevertResult,
+  VersionInfo,
+  VersionList,
+} from '@tandem/common/api';
 
 export type { CreatedDoc, DocInfo, DocLinks, ExportFormat };
+
+/** Who asks for a restore or revert, so the history can name them (never used for access). */
+export interface Requester {
+  name: string;
+  color: string | null;
+}
 
 export class ApiError extends Error {
   /** `status` is 0 when the request never reached the server (offline, server down, CORS, abort). */
@@ -89,6 +109,40 @@ export function createApi(fetchImpl: Fetch = (...args) => fetch(...args)) {
     async exportDoc(id: string, token: string, format: ExportFormat): Promise<{ blob: Blob; filename: string | null }> {
       const res = await request(`${docPath(id)}/export?format=${format}`, { token }, fetchImpl);
       return { blob: await res.blob(), filename: filenameFromDisposition(res.headers.get('Content-Disposition')) };
+    },
+
+    // --- History (server/SPEC.md §HI): view scope reads, edit scope writes ---
+
+    async listVersions(id: string, token: string, signal?: AbortSignal): Promise<VersionList> {
+      return json<VersionList>(await request(`${docPath(id)}/versions`, { token, ...(signal ? { signal } : {}) }, fetchImpl));
+    },
+    /** Names the document as it is now. */
+    async nameVersion(id: string, token: string, name: string): Promise<VersionInfo> {
+      const res = await request(`${docPath(id)}/versions`, { method: 'POST', token, body: JSON.stringify({ name }) }, fetchImpl);
+      return json<VersionInfo>(res);
+    },
+    async restoreVersion(id: string, token: string, versionId: string, author?: Requester): Promise<RestoreResult> {
+      const path = `${docPath(id)}/versions/${encodeURIComponent(versionId)}/restore`;
+      const res = await request(path, { method: 'POST', token, body: JSON.stringify(author ? { author } : {}) }, fetchImpl);
+      return json<RestoreResult>(res);
+    },
+    async timeline(id: string, token: string, signal?: AbortSignal): Promise<HistoryTimeline> {
+      return json<HistoryTimeline>(await request(`${docPath(id)}/history`, { token, ...(signal ? { signal } : {}) }, fetchImpl));
+    },
+    /** The `to` text with what changed since `from` (`start`, `now`, a version id or `@n`). */
+    async diff(id: string, token: string, from: HistoryPoint, to: HistoryPoint, signal?: AbortSignal): Promise<HistoryDiff> {
+      const query = new URLSearchParams({ from, to });
+      const res = await request(`${docPath(id)}/history/diff?${query}`, { token, ...(signal ? { signal } : {}) }, fetchImpl);
+      return json<HistoryDiff>(res);
+    },
+    async attribution(id: string, token: string, signal?: AbortSignal): Promise<HistoryAttribution> {
+      const res = await request(`${docPath(id)}/history/attribution`, { token, ...(signal ? { signal } : {}) }, fetchImpl);
+      return json<HistoryAttribution>(res);
+    },
+    /** Undoes what `target` (an author's name) did since `since` (ISO-8601), keeping everyone else's edits. */
+    async revertAuthor(id: string, token: string, target: string, since: string, author?: Requester): Promise<RevertResult> {
+      const body = JSON.stringify({ target, since, ...(author ? { author } : {}) });
+      return json<RevertResult>(await request(`${docPath(id)}/history/revert`, { method: 'POST', token, body }, fetchImpl));
     },
   };
 }

@@ -1,9 +1,11 @@
 import { titleText } from '@tandem/common';
+import type { HistoryAttribution } from '@tandem/common/api';
 import { EditorContent, useEditor } from '@tiptap/react';
-import { useEffect, useRef, useState } from 'react';
+import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { editorExtensions } from '../../editor/extensions';
 import type { AwarenessUser } from '../../lib/presence';
 import type { CollabSession } from '../../session/collabSession';
+import { useAuthorship } from '../../session/useAuthorship';
 import { TitleField } from './TitleField';
 import { Toolbar } from './Toolbar';
 
@@ -14,10 +16,15 @@ interface Props {
   ready: boolean;
   /** The title as it reads now (see useDocTitle); the title field edits the shared text itself. */
   title: string;
+  /** A read-only view of a past version to show in place of the live text (history), or null. */
+  preview: ReactNode;
+  /** "Show authors": tint the live text by who wrote it, from `loadAttribution`. */
+  authorsShown: boolean;
+  loadAttribution: (signal: AbortSignal) => Promise<HistoryAttribution>;
 }
 
 /** The page itself: toolbar (editors only), title, and the collaborative rich-text editor. */
-export function DocEditor({ session, user, editable, ready, title }: Props) {
+export function DocEditor({ session, user, editable, ready, title, preview, authorsShown, loadAttribution }: Props) {
   const [linkRequest, setLinkRequest] = useState(0);
   const titleRef = useRef<HTMLTextAreaElement>(null);
   const autoFocused = useRef(false);
@@ -61,6 +68,8 @@ export function DocEditor({ session, user, editable, ready, title }: Props) {
     if (editor && editor.isEditable !== editable) editor.setEditable(editable);
   }, [editor, editable]);
 
+  const authorshipError = useAuthorship(editor, session.doc, loadAttribution, authorsShown);
+
   // A brand-new document (no title, no text) starts with the cursor in the title: one click to writing.
   useEffect(() => {
     if (!editor || !ready || !editable || autoFocused.current) return;
@@ -70,14 +79,17 @@ export function DocEditor({ session, user, editable, ready, title }: Props) {
 
   return (
     <>
-      {editable && <Toolbar editor={editor} linkRequest={linkRequest} />}
+      {editable && !preview && <Toolbar editor={editor} linkRequest={linkRequest} />}
       <main className="doc-canvas" id="main">
-        <article className={`doc-paper${ready ? '' : ' doc-paper--loading'}`} aria-busy={!ready}>
+        {preview}
+        {/* Hidden, not unmounted, while a version is previewed: the live document keeps syncing underneath. */}
+        <article className={`doc-paper${ready ? '' : ' doc-paper--loading'}`} aria-busy={!ready} hidden={Boolean(preview)}>
           <TitleField
             inputRef={titleRef}
             text={titleText(session.doc)}
             title={title}
             editable={editable}
+            shown={!preview}
             onEnter={() => {
               if (!editor) return;
               // Focus synchronously: Tiptap's focus command may wait a frame, and keys typed right
@@ -86,9 +98,14 @@ export function DocEditor({ session, user, editable, ready, title }: Props) {
               editor.commands.focus('start');
             }}
           />
-          <EditorContent editor={editor} className="doc-body" />
+          <EditorContent editor={editor} className="doc-body" data-authors={authorsShown ? 'shown' : undefined} />
         </article>
       </main>
+      {authorshipError && (
+        <div className="toast" role="alert" data-testid="authorship-error">
+          {authorshipError}
+        </div>
+      )}
     </>
   );
 }

@@ -4,6 +4,7 @@ import type { SessionSnapshot } from '../../session/collabSession';
 import type { DocAccess } from '../../session/docAccess';
 import { Icon, Logo } from '../Icon';
 import { Link } from '../Link';
+import type { MenuItem } from '../Menu';
 import { ExportMenu } from './ExportMenu';
 import { PresenceBar } from './PresenceBar';
 import { StatusPill } from './StatusPill';
@@ -16,10 +17,12 @@ interface Props {
   identity: Identity;
   onIdentityChange: (patch: Partial<Identity>) => void;
   onShare: () => void;
+  /** Extra entries at the top of the ⋯ menu. */
+  menuItems: MenuItem[];
 }
 
 /** The bar above the document: where you are, whether it is saved, who is here, share and export. */
-export function DocHeader({ access, title, state, people, identity, onIdentityChange, onShare }: Props) {
+export function DocHeader({ access, title, state, people, identity, onIdentityChange, onShare, menuItems }: Props) {
   return (
     <header className="doc-header">
       <div className="doc-header__left">
@@ -43,7 +46,7 @@ export function DocHeader({ access, title, state, people, identity, onIdentityCh
           <Icon name="share" size={16} />
           <span className="btn__label">Share</span>
         </button>
-        <ExportMenu access={access} title={title} />
+        <ExportMenu access={access} title={title} items={menuItems} />
       </div>
     </header>
   );

@@ -3,7 +3,7 @@ import { EXPORT_FORMATS } from '@tandem/common';
 import { type ExportFormat, api } from '../../lib/api';
 import type { DocAccess } from '../../session/docAccess';
 import { Icon } from '../Icon';
-import { Menu } from '../Menu';
+import { Menu, type MenuItem } from '../Menu';
 
 /** "My Notes: draft 2" → "My-Notes-draft-2"; the server's file name wins when it sends one. */
 export function fallbackFilename(title: string, format: ExportFormat): string {
@@ -24,8 +24,8 @@ function saveBlob(blob: Blob, filename: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-/** The "⋯" menu: download as Markdown or HTML (rendered by the server), or print. */
-export function ExportMenu({ access, title }: { access: DocAccess; title: string }) {
+/** The "⋯" menu: `items` first (history, show authors), then download as Markdown or HTML (rendered by the server), or print. */
+export function ExportMenu({ access, title, items = [] }: { access: DocAccess; title: string; items?: MenuItem[] }) {
   const [error, setError] = useState<string | null>(null);
 
   const download = async (format: ExportFormat) => {
@@ -42,10 +42,11 @@ export function ExportMenu({ access, title }: { access: DocAccess; title: string
   return (
     <>
       <Menu
-        label="Export and print"
+        label="More actions"
         trigger={<Icon name="more" size={20} />}
         triggerTestId="more-menu"
         items={[
+          ...items,
           { id: 'md', label: 'Download Markdown (.md)', icon: 'download', onSelect: () => void download('markdown'), testId: 'export-markdown' },
           { id: 'html', label: 'Download HTML (.html)', icon: 'download', onSelect: () => void download('html'), testId: 'export-html' },
           { id: 'print', label: 'Print…', icon: 'print', onSelect: () => window.print(), testId: 'print' },

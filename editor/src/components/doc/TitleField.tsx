@@ -13,6 +13,8 @@ interface Props {
   onEnter: () => void;
   /** Lets the page focus the title (e.g. of a brand-new document). */
   inputRef?: RefObject<HTMLTextAreaElement | null>;
+  /** False while the page shows something else in its place (a history preview): no layout to measure. */
+  shown?: boolean;
 }
 
 /**
@@ -20,13 +22,14 @@ interface Props {
  * scrolling sideways; it grows with its content and never holds a newline. Its value belongs to the
  * `TitleBinding`, not to React: someone else's edit never moves your caret, and undo stays in the title.
  */
-export function TitleField({ text, title, editable, onEnter, inputRef }: Props) {
+export function TitleField({ text, title, editable, onEnter, inputRef, shown = true }: Props) {
   const ownRef = useRef<HTMLTextAreaElement>(null);
   const ref = inputRef ?? ownRef;
 
   const grow = useCallback(() => {
     const el = ref.current;
-    if (!el) return;
+    // Hidden, it would measure 0 and stay collapsed when shown again; it grows once it is back.
+    if (!el || el.getClientRects().length === 0) return;
     el.style.height = 'auto';
     el.style.height = `${el.scrollHeight}px`;
   }, [ref]);
@@ -39,7 +42,7 @@ export function TitleField({ text, title, editable, onEnter, inputRef }: Props) 
     return () => binding.destroy();
   }, [text, editable, ref, grow]);
 
-  useLayoutEffect(grow, [title, grow]);
+  useLayoutEffect(grow, [title, grow, shown]);
 
   if (!editable) {
     return (

@@ -1,12 +1,18 @@
 import { Suspense, lazy, useCallback, useEffect, useMemo, useState } from 'react';
+import { api } from '../../lib/api';
 import type { AwarenessUser } from '../../lib/presence';
 import { browserStore, updateRecent } from '../../lib/recentDocs';
+import { historyShortcut } from '../../lib/shortcuts';
 import type { CollabSession } from '../../session/collabSession';
 import type { DocAccess } from '../../session/docAccess';
 import { useCollabSession, useSessionState } from '../../session/useCollabSession';
 import { useDocTitle } from '../../session/useDocTitle';
+import { useHistoryView } from '../../session/useHistoryView';
 import { useIdentity } from '../../session/useIdentity';
 import { usePresence } from '../../session/usePresence';
+import { HistoryPanel } from '../history/HistoryPanel';
+import { HistoryPreview } from '../history/HistoryPreview';
+import { useHistoryKeys } from '../history/useHistoryKeys';
 import { DocHeader } from './DocHeader';
 import { DocEditor } from './DocEditor';
 
@@ -19,7 +25,7 @@ interface Props {
   onConnectionTrouble: (access: DocAccess) => void;
 }
 
-/** An open document: header (title, status, people, share), toolbar and the editor itself. */
+/** An open document: header (title, status, people, share), toolbar, the editor, and its history. */
 export function Workspace({ access, onTerminalClose, onConnectionTrouble }: Props) {
   const [identity, setIdentity] = useIdentity();
   const role = access.canEdit ? 'editor' : 'viewer';
@@ -36,6 +42,9 @@ export function Workspace({ access, onTerminalClose, onConnectionTrouble }: Prop
   const people = usePresence(session?.awareness ?? null);
   const title = useDocTitle(session?.doc ?? null, access.info.title);
   const [shareOpen, setShareOpen] = useState(false);
+  const history = useHistoryView(access, session?.doc ?? null, identity);
+  const [authorsShown, setAuthorsShown] = useState(false);
+  const { panelFocus, focusPanel, openHistory, closeHistory, exitPreview } = useHistoryKeys(history);
 
   // A new name or colour shows up on everyone's screen at once.
   useEffect(() => session?.setUser(user), [session, user]);
@@ -48,9 +57,29 @@ export function Workspace({ access, onTerminalClose, onConnectionTrouble }: Prop
   }, [title, access.id]);
 
   const rotate = useCallback(() => access.rotate((token) => session?.switchToken(token)), [access, session]);
+  const loadAttribution = useCallback((signal: AbortSignal) => api.attribution(access.id, access.token, signal), [access]);
+
+  const preview =
+    history.selection && history.open ? (
+      <HistoryPreview
+        selection={history.selection}
+        versions={history.data.versions ?? []}
+        timeline={history.data.timeline}
+        state={history.diff}
+        canEdit={access.canEdit}
+        onCompareChange={(compare) => history.selection?.kind === 'version' && history.select({ ...history.selection, compare })}
+        onRestore={async (version) => {
+          const problem = await history.restore(version);
+          // The preview (and the button that opened the dialog) is gone: focus goes to the panel.
+          if (!problem) focusPanel();
+          return problem;
+        }}
+        onExit={exitPreview}
+      />
+    ) : null;
 
   return (
-    <div className="doc-page" data-role={role}>
+    <div className="doc-page" data-role={role} data-history={history.open ? 'open' : undefined}>
       <DocHeader
         access={access}
         title={title}
@@ -59,11 +88,54 @@ export function Workspace({ access, onTerminalClose, onConnectionTrouble }: Prop
         identity={identity}
         onIdentityChange={setIdentity}
         onShare={() => setShareOpen(true)}
+        menuItems={[
+          {
+            id: 'history',
+            label: 'Version history',
+            icon: 'history',
+            onSelect: () => (history.open ? closeHistory() : openHistory()),
+            testId: 'open-history',
+            shortcut: historyShortcut(),
+          },
+          {
+            id: 'authors',
+            label: 'Show authors',
+            icon: 'users',
+            checked: authorsShown,
+            onSelect: () => setAuthorsShown((shown) => !shown),
+            testId: 'toggle-authors',
+          },
+        ]}
       />
       {session ? (
-        <DocEditor session={session} user={user} editable={access.canEdit} ready={state.ready} title={title} />
+        <DocEditor
+          session={session}
+          user={user}
+          editable={access.canEdit}
+          ready={state.ready}
+          title={title}
+          preview={preview}
+          authorsShown={authorsShown}
+          loadAttribution={loadAttribution}
+        />
       ) : (
         <div className="doc-skeleton" aria-hidden="true" />
+      )}
+      {history.open && (
+        <HistoryPanel
+          view={history}
+          canEdit={access.canEdit}
+          selfName={identity.name}
+          authorsShown={authorsShown}
+          onAuthorsShownChange={setAuthorsShown}
+          focusRequest={panelFocus}
+          onClose={closeHistory}
+        />
+      )}
+      {history.notice && (
+        <div className="toast" role="status" data-testid="history-notice">
+          {history.notice}
+        </div>
       )}
       {shareOpen && (
         <Suspense fallback={null}>
