@@ -4,6 +4,7 @@ import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import type { RoomRegistry } from './rooms/registry.js';
 import type { DocStore } from './storage/doc-store.js';
+import { commentsRoutes } from './http/comments.js';
 import { docsRoutes } from './http/docs.js';
 import { historyRoutes } from './http/history.js';
 import { HttpError, toErrorResponse } from './http/errors.js';
@@ -45,6 +46,7 @@ export function createApp(deps: AppDeps): Hono {
   });
   app.route('/api/docs', docsRoutes(deps));
   app.route('/api/docs', historyRoutes(deps));
+  app.route('/api/docs', commentsRoutes(deps));
   app.get('/collab/:id', deps.collab);
   app.route('/', opsRoutes(deps));
   app.route('/', staticRoutes(deps.editorDist));
