@@ -25,6 +25,14 @@ export interface ThreadReading {
   comments: StoredComment[];
 }
 
+export interface ReadOptions {
+  /**
+   * Which element names are leaf nodes (a hard break, an image): one position, as ProseMirror counts them,
+   * rather than an opening and a closing one. Only the export needs positions ProseMirror agrees with.
+   */
+  isLeaf?: (nodeName: string) => boolean;
+}
+
 /**
  * [CM5] The document's threads, in document order (by where their text starts, then ends), detached threads
  * after (oldest first). Never writes to `doc`: it reads the root types through `doc.share`, because
@@ -32,10 +40,10 @@ export interface ThreadReading {
  * the server checked it) are read leniently: a thread that is no map is skipped, missing fields read as
  * empty, a comment that is no map is skipped.
  */
-export function readThreads(doc: Y.Doc): ThreadReading[] {
+export function readThreads(doc: Y.Doc, options: ReadOptions = {}): ThreadReading[] {
   const root = doc.share.get(COMMENTS_MAP);
   if (!root) return [];
-  const index = new TextIndex(doc);
+  const index = new TextIndex(doc, options.isLeaf ?? (() => false));
   const threads: ThreadReading[] = [];
   root._map.forEach((item, id) => {
     if (item.deleted || !(item.content instanceof Y.ContentType) || !(item.content.type instanceof Y.Map)) return;
@@ -83,7 +91,8 @@ const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 /**
  * The rich text (`default` fragment) laid out on one line of positions, as ProseMirror counts them: each
  * character or inline embed is one position, each element opens and closes with one. Built in one walk, so
- * resolving every thread costs one pass over the document, not one per thread.
+ * resolving every thread costs one pass over the document, not one per thread. (Leaf nodes take one position
+ * when the caller says which they are.)
  */
 class TextIndex {
   /** Position of index 0 inside each live text node, and of each child boundary of each live element. */
@@ -93,7 +102,10 @@ class TextIndex {
   private readonly runs: { at: number; text: string }[] = [];
   private readonly breaks: number[] = [];
 
-  constructor(private readonly doc: Y.Doc) {
+  constructor(
+    private readonly doc: Y.Doc,
+    private readonly isLeaf: (nodeName: string) => boolean,
+  ) {
     const fragment = doc.share.get(CONTENT_FRAGMENT);
     if (fragment) this.walk(fragment, 0);
   }
@@ -111,7 +123,9 @@ class TextIndex {
         pos = this.walkText(content.type as SharedType, pos);
       } else if (content instanceof Y.ContentType) {
         starts.push(pos);
-        pos = this.walk(content.type as SharedType, pos + 1) + 1;
+        const element = content.type as SharedType;
+        const leaf = element instanceof Y.XmlElement && this.isLeaf(element.nodeName);
+        pos = leaf ? pos + 1 : this.walk(element, pos + 1) + 1;
         this.breaks.push(pos);
       } else {
         for (let i = 0; i < item.length; i++) starts.push(pos + i);

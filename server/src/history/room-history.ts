@@ -269,7 +269,8 @@ export class RoomHistory {
     const total = ledger.length;
     const step = Math.max(1, Math.ceil(total / MAX_TIMELINE_POINTS));
     const points: HistoryTimeline['points'] = [];
-    for (let n = Math.min(step, total); n <= total; n = n === total ? total + 1 : Math.min(n + step, total)) {
+    // No entries yet (a document nobody has changed): no points, not a point at -1.
+    for (let n = Math.min(step, total); n >= 1 && n <= total; n = n === total ? total + 1 : Math.min(n + step, total)) {
       points.push({ n, at: ledger.entries[n - 1]!.at, author: ledger.authorOf[n - 1]! });
     }
     return { total, authors: ledger.authors, points };

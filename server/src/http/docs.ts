@@ -13,6 +13,7 @@ import type { Room } from '../rooms/room.js';
 import type { DocMeta, DocStore } from '../storage/doc-store.js';
 import { authorizeRequest } from './access.js';
 import { HttpError, badRequest } from './errors.js';
+import { exportOptions } from './export-options.js';
 import { safeFilename } from './filenames.js';
 import { withRoom as withRoomLease } from './with-room.js';
 
@@ -111,11 +112,12 @@ export function docsRoutes(deps: DocsRouteDeps): Hono {
   app.get('/:id/export', async (c) => {
     const format = c.req.query('format') ?? 'markdown';
     if (!isExportFormat(format)) throw badRequest(`format must be one of ${Object.keys(EXPORT_FORMATS).join(', ')}`);
+    const options = exportOptions(c);
     const { meta } = await authorizeRequest(c, deps, 'view');
     // Tiptap, ProseMirror and a DOM for HTML output weigh ~50 MB of heap: loaded on the first export only.
     const { exportDoc } = await import('../export/export-doc.js');
     const { result, title } = await withRoom(meta.id, (room) => ({
-      result: exportDoc(room.doc, format),
+      result: exportDoc(room.doc, format, options),
       title: readTitle(room.doc),
     }));
     const filename = `${safeFilename(title) || meta.id}.${result.extension}`;

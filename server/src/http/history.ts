@@ -13,6 +13,7 @@ import type { RoomRegistry } from '../rooms/registry.js';
 import { DocumentTooLargeError, type Room } from '../rooms/room.js';
 import { authorizeRequest } from './access.js';
 import { HttpError, badRequest } from './errors.js';
+import { exportOptions } from './export-options.js';
 import { safeFilename } from './filenames.js';
 import { withRoom } from './with-room.js';
 
@@ -67,11 +68,12 @@ export function historyRoutes(deps: HistoryRouteDeps): Hono {
   app.get('/:id/versions/:vid/export', async (c) => {
     const format = c.req.query('format') ?? 'markdown';
     if (!isExportFormat(format)) throw badRequest(`format must be one of ${Object.keys(EXPORT_FORMATS).join(', ')}`);
+    const options = exportOptions(c);
     const { exportDoc } = await import('../export/export-doc.js');
     return withHistory(c, 'view', async (history, _room, access) => {
       const rendered = await history.render(c.req.param('vid'));
       try {
-        const result = exportDoc(rendered, format);
+        const result = exportDoc(rendered, format, options);
         const name = safeFilename(readTitle(rendered)) || access.meta.id;
         c.header('Content-Disposition', `attachment; filename="${name}.${result.extension}"`);
         c.header('Content-Type', result.contentType);

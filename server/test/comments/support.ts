@@ -25,9 +25,9 @@ export function commentMap(comment: NewComment): Y.Map<unknown> {
   return map;
 }
 
-/** Relative positions of `[index, index + length)` in the first paragraph's text, or at the fragment's start. */
-export function anchors(doc: Y.Doc, index = 0, length = 0): { from: Uint8Array; to: Uint8Array } {
-  const paragraph = doc.getXmlFragment(CONTENT_FRAGMENT).get(0);
+/** Relative positions of `[index, index + length)` in paragraph `para`'s text, or at the fragment's start. */
+export function anchors(doc: Y.Doc, index = 0, length = 0, para = 0): { from: Uint8Array; to: Uint8Array } {
+  const paragraph = doc.getXmlFragment(CONTENT_FRAGMENT).get(para);
   const text = paragraph instanceof Y.XmlElement ? paragraph.get(0) : null;
   if (text instanceof Y.XmlText) {
     return {
@@ -67,6 +67,12 @@ export function threadOf(doc: Y.Doc, id: string): Y.Map<unknown> {
 
 export function commentsOf(doc: Y.Doc, threadId: string): Y.Array<Y.Map<unknown>> {
   return threadOf(doc, threadId).get('comments') as Y.Array<Y.Map<unknown>>;
+}
+
+/** The bodies of a thread's comments, oldest first; empty while the thread is not there. */
+export function bodiesOf(doc: Y.Doc, threadId: string): unknown[] {
+  const list = (doc.getMap(COMMENTS_MAP).get(threadId) as Y.Map<unknown> | undefined)?.get('comments');
+  return list instanceof Y.Array ? list.toArray().map((c: Y.Map<unknown>) => c.get('body')) : [];
 }
 
 export function reply(doc: Y.Doc, threadId: string, comment: NewComment): void {

@@ -84,6 +84,13 @@ describe('versions [HI4] (contract)', () => {
     expect(commentsOf(alice.doc, 't1').toJSON()).toMatchObject([{ id: 'c1', body: 'kept' }]);
   });
 
+  it('the timeline of a document nobody has changed is empty, not an error', async () => {
+    const doc = await createDoc(server.url);
+    const res = await api(server, doc.viewToken).get(`/${doc.id}/history`);
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ total: 0, points: [] });
+  });
+
   it('answers bad input with 400/404 and changes nothing', async () => {
     const doc = await createDoc(server.url);
     const edit = api(server, doc.editToken);
