@@ -75,7 +75,7 @@ export class FragmentPositions {
     const absolute = Y.createAbsolutePositionFromRelativePosition(relative, doc);
     if (!absolute) return null;
     const textStart = this.textStarts.get(absolute.type);
-    if (textStart !== undefined) return textStart + Math.min(absolute.index, absolute.type.length);
+    if (textStart !== undefined) return textStart + Math.min(absolute.index, absolute.type._length);
     const starts = this.childStarts.get(absolute.type);
     return starts ? starts[Math.min(absolute.index, starts.length - 1)]! : null;
   }

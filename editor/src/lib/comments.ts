@@ -108,7 +108,7 @@ function readComment(entry: unknown): CommentData[] {
 }
 
 const bytes = (value: unknown): Uint8Array | null => (value instanceof Uint8Array ? value : null);
-const creator = (type: Y.AbstractType<unknown>): number => type._item?.id.client ?? -1;
+const creator = (type: Y.AbstractType<any>): number => type._item?.id.client ?? -1;
 
 /** What someone writes: their name (from their identity) and the text. */
 export interface Writing {

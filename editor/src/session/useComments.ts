@@ -122,9 +122,16 @@ export function useComments({ doc, docId, scope, identity }: Options): CommentsS
     [doc, draft, allowed, author],
   );
 
-  const reply = useCallback((threadId: string, body: string) => doc && allowed && void addReply(doc, threadId, { author, body }), [doc, allowed, author]);
+  const reply = useCallback(
+    (threadId: string, body: string) => {
+      if (doc && allowed) addReply(doc, threadId, { author, body });
+    },
+    [doc, allowed, author],
+  );
   const edit = useCallback(
-    (threadId: string, commentId: string, body: string) => doc && allowed && void editComment(doc, threadId, commentId, body),
+    (threadId: string, commentId: string, body: string) => {
+      if (doc && allowed) editComment(doc, threadId, commentId, body);
+    },
     [doc, allowed],
   );
   const remove = useCallback(

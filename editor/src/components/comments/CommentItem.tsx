@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import type { CommentData } from '../../lib/comments';
 import { PALETTE, initials } from '../../lib/identity';
 import { splitMentions } from '../../lib/mentions';
@@ -16,6 +16,8 @@ interface Props {
   colorOf: (name: string) => string | null;
   onEdit: (body: string) => void;
   onDelete: () => void;
+  /** Put at the end of its header (the thread's resolve button, on its first comment). */
+  headExtra?: ReactNode;
 }
 
 /** A stable colour for a name nobody here wears right now. */
@@ -26,7 +28,7 @@ function nameColor(name: string): string {
 }
 
 /** One comment: who, when, what (mentions stand out); edit and delete for its writer. */
-export function CommentItem({ comment, own, names, colorOf, onEdit, onDelete }: Props) {
+export function CommentItem({ comment, own, names, colorOf, onEdit, onDelete, headExtra }: Props) {
   const [mode, setMode] = useState<'read' | 'edit' | 'confirm-delete'>('read');
   const author = comment.author.trim() || 'Anonymous';
   const when = new Date(comment.createdAt);
@@ -62,6 +64,7 @@ export function CommentItem({ comment, own, names, colorOf, onEdit, onDelete }: 
             </button>
           </span>
         )}
+        {headExtra}
       </div>
       {mode === 'edit' ? (
         <CommentComposer

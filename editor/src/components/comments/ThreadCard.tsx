@@ -44,6 +44,22 @@ export function ThreadCard(props: Props) {
   const first = thread.comments[0];
   const label = `Comment thread${first ? ` by ${first.author.trim() || 'Anonymous'}` : ''} on “${short(thread.quote)}”${thread.resolved ? ', resolved' : ''}${detached ? ', text deleted' : ''}`;
 
+  const resolveButton = canComment && (
+    <button
+      type="button"
+      className="icon-btn icon-btn--small thread__resolve"
+      aria-label={thread.resolved ? 'Reopen thread' : 'Resolve thread'}
+      title={thread.resolved ? 'Reopen' : 'Resolve'}
+      onClick={(e) => {
+        e.stopPropagation();
+        props.onResolve(thread.id, !thread.resolved);
+      }}
+      data-testid={thread.resolved ? 'thread-reopen' : 'thread-resolve'}
+    >
+      <Icon name={thread.resolved ? 'reset' : 'check'} size={16} />
+    </button>
+  );
+
   return (
     <section
       ref={cardRef}
@@ -59,34 +75,20 @@ export function ThreadCard(props: Props) {
       data-resolved={thread.resolved}
       data-detached={detached}
     >
-      <div className="thread__head">
-        {thread.resolved ? (
-          <span className="badge badge--resolved">
-            <Icon name="check" size={13} /> Resolved
-          </span>
-        ) : (
-          mentioned && (
+      {(thread.resolved || mentioned) && (
+        <div className="thread__badges">
+          {thread.resolved && (
+            <span className="badge badge--resolved">
+              <Icon name="check" size={13} /> Resolved
+            </span>
+          )}
+          {mentioned && (
             <span className="badge badge--mention" data-testid="thread-mention">
               @ You were mentioned
             </span>
-          )
-        )}
-        {canComment && (
-          <button
-            type="button"
-            className="icon-btn icon-btn--small thread__resolve"
-            aria-label={thread.resolved ? 'Reopen thread' : 'Resolve thread'}
-            title={thread.resolved ? 'Reopen' : 'Resolve'}
-            onClick={(e) => {
-              e.stopPropagation();
-              props.onResolve(thread.id, !thread.resolved);
-            }}
-            data-testid={thread.resolved ? 'thread-reopen' : 'thread-resolve'}
-          >
-            <Icon name={thread.resolved ? 'reset' : 'check'} size={16} />
-          </button>
-        )}
-      </div>
+          )}
+        </div>
+      )}
       {(showQuote || detached) && (
         <blockquote className="thread__quote" data-testid="thread-quote">
           {detached && <span className="thread__detached">Text deleted: </span>}
@@ -94,8 +96,9 @@ export function ThreadCard(props: Props) {
         </blockquote>
       )}
       <ol className="thread__comments">
-        {thread.comments.map((comment) => (
+        {thread.comments.map((comment, i) => (
           <CommentItem
+            headExtra={i === 0 ? resolveButton : null}
             key={comment.id}
             comment={comment}
             own={isOwnComment(comment, rights)}
