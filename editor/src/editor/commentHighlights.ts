@@ -63,8 +63,11 @@ export interface CommentHighlightsOptions {
   fragment: Y.XmlFragment | null;
   /** Called after the ranges changed (a new map each time). */
   onRanges: (ranges: ThreadRanges) => void;
-  /** A highlighted passage was clicked, or the caret moved into one: the innermost thread there. */
-  onActivate: (threadId: string) => void;
+  /**
+   * A highlighted passage was clicked, or the caret moved into one: the innermost thread there. Null when
+   * the text was clicked outside every passage (the open thread closes).
+   */
+  onActivate: (threadId: string | null) => void;
 }
 
 const INITIAL_VIEW: CommentView = { activeId: null, showResolved: false, draft: null };
@@ -166,8 +169,7 @@ export const CommentHighlights = Extension.create<CommentHighlightsOptions>({
         props: {
           decorations: (state) => commentHighlightsKey.getState(state)?.decorations ?? DecorationSet.empty,
           handleClick(view, pos) {
-            const id = threadAt(view.state, pos);
-            if (id) options.onActivate(id);
+            options.onActivate(threadAt(view.state, pos));
             return false;
           },
         },

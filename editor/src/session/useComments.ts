@@ -146,8 +146,10 @@ export function useComments({ doc, docId, scope, identity }: Options): CommentsS
     (threadId: string, resolved: boolean) => {
       if (!doc || !allowed) return;
       setResolved(doc, threadId, resolved);
+      // A thread you resolve goes out of sight (unless resolved ones are shown), as it would anywhere else.
+      if (resolved && !showResolved) setActiveId((active) => (active === threadId ? null : active));
     },
-    [doc, allowed],
+    [doc, allowed, showResolved],
   );
 
   let mentionCount = 0;

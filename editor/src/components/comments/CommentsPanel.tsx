@@ -151,16 +151,16 @@ export function CommentsPanel({ comments, editor, ranges, layout, people, selfNa
             {openCount > 0 ? `${openCount} open` : ''}
           </span>
         </h2>
-        {resolvedCount > 0 && (
-          <label className="comments__toggle">
-            <input type="checkbox" checked={showResolved} onChange={(e) => comments.setShowResolved(e.target.checked)} data-testid="show-resolved" />
-            Show resolved ({resolvedCount})
-          </label>
-        )}
         <button type="button" className="icon-btn icon-btn--small" onClick={onClose} aria-label="Close comments" title="Close" data-testid="comments-close">
           <Icon name="x" size={16} />
         </button>
       </div>
+      {resolvedCount > 0 && (
+        <label className="comments__toggle">
+          <input type="checkbox" checked={showResolved} onChange={(e) => comments.setShowResolved(e.target.checked)} data-testid="show-resolved" />
+          Show resolved ({resolvedCount})
+        </label>
+      )}
       <div ref={columnRef} className="comments__cards">
         {empty && (
           <p className="comments__empty muted">
