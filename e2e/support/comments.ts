@@ -52,19 +52,29 @@ export class CommentsPanel {
     const editor = this.page.getByTestId('editor');
     if ((await editor.getAttribute('contenteditable')) === 'true') await editor.focus();
     const found = await editor.evaluate((root, wanted) => {
+      // Highlights and carets split the text into several nodes: search their concatenation.
+      const nodes: Text[] = [];
       const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-      for (let node = walker.nextNode() as Text | null; node; node = walker.nextNode() as Text | null) {
-        const at = node.data.indexOf(wanted);
-        if (at === -1) continue;
-        const range = document.createRange();
-        range.setStart(node, at);
-        range.setEnd(node, at + wanted.length);
-        const selection = getSelection()!;
-        selection.removeAllRanges();
-        selection.addRange(range);
-        return true;
-      }
-      return false;
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) nodes.push(node as Text);
+      const all = nodes.map((n) => n.data).join('');
+      const at = all.indexOf(wanted);
+      if (at === -1) return false;
+      const locate = (offset: number, end: boolean): [Text, number] => {
+        let start = 0;
+        for (const node of nodes) {
+          if (offset < start + node.length || (end && offset === start + node.length)) return [node, offset - start];
+          start += node.length;
+        }
+        const last = nodes[nodes.length - 1]!;
+        return [last, last.length];
+      };
+      const range = document.createRange();
+      range.setStart(...locate(at, false));
+      range.setEnd(...locate(at + wanted.length, true));
+      const selection = getSelection()!;
+      selection.removeAllRanges();
+      selection.addRange(range);
+      return true;
     }, text);
     expect(found, `"${text}" in the document`).toBe(true);
   }

@@ -179,4 +179,153 @@ describe('comments', () => {
       },
     ]);
   });
+
+  it('on a phone the comments are a bottom sheet; a comment link comments from the selection bubble, edits and deletes its own comment; a thread whose text is deleted shows detached; the panel passes axe', async () => {
+    const doc = await world.createDoc();
+    const alice = await world.person('Alice');
+    await alice.page.setViewportSize({ width: 1280, height: 800 });
+    await alice.open(doc.editUrl);
+    await alice.focusEnd();
+    await alice.type('First paragraph stays.\nThis sentence will vanish.\nLast words here.');
+    await alice.waitSaved();
+
+    // Alice comments with the toolbar button.
+    const aliceComments = new CommentsPanel(alice.page);
+    await aliceComments.select('will vanish');
+    await alice.page.getByTestId('tb-comment').click();
+    await alice.page.getByTestId('new-comment-input').fill('Should this go?');
+    await alice.page.getByTestId('new-comment-input-submit').click();
+    await aliceComments.waitThreads(1);
+    expect(await aliceComments.panel.getAttribute('data-layout')).toBe('aligned');
+
+    // Erin, on a phone with a comment link: the sheet stays closed until she asks for it.
+    const erin = await world.person('Erin');
+    await recordSocketCloses(erin.person.context);
+    await erin.page.setViewportSize({ width: 390, height: 844 });
+    await erin.open(doc.commentUrl);
+    const erinComments = new CommentsPanel(erin.page);
+    await expect.poll(() => erinComments.button.getAttribute('data-count'), { timeout: SETTLE_MS }).toBe('1');
+    expect(await erinComments.panel.count()).toBe(0);
+    await erinComments.button.click();
+    await erinComments.waitThreads(1);
+    expect(await erinComments.panel.getAttribute('data-layout')).toBe('sheet');
+    // Focus went to the sheet; it spans the phone's width at the bottom of the screen.
+    expect(await erin.page.evaluate(() => document.activeElement?.closest('[data-testid="comments-panel"]') !== null)).toBe(true);
+    const width = await erin.page.evaluate(() => document.documentElement.clientWidth);
+    const sheet = (await erinComments.panel.boundingBox())!;
+    expect(sheet.width).toBe(width);
+    expect(sheet.y + sheet.height).toBeCloseTo(844, 0);
+    // Away from the text, a card quotes what it is about.
+    expect(await erinComments.threads.first().getByTestId('thread-quote').textContent()).toBe('will vanish');
+
+    // She selects text and comments from the bubble under the selection.
+    await erinComments.select('Last words');
+    await erin.page.getByTestId('bubble-comment').click();
+    await erin.page.getByTestId('new-comment-input').fill('From my phone');
+    await erin.page.getByTestId('new-comment-input-submit').click();
+    await erinComments.waitThreads(2);
+    await aliceComments.waitThreads(2);
+    await mkdir(ARTIFACTS, { recursive: true });
+    await erin.page.screenshot({ path: `${SHOTS}/comments-phone.png` });
+    await erin.page.screenshot({ path: `${ARTIFACTS}comments-phone.png` });
+    expect(await erinComments.seriousA11yViolations()).toEqual([]);
+
+    // Her own comment can be edited and deleted; Alice's cannot (the server would refuse it).
+    const erinThread = erinComments.threads.filter({ hasText: 'From my phone' });
+    const aliceThread = erinComments.threads.filter({ hasText: 'Should this go?' });
+    await aliceThread.click();
+    expect(await aliceThread.getByTestId('comment-edit').count()).toBe(0);
+    expect(await aliceThread.getByTestId('comment-delete').count()).toBe(0);
+    await erinThread.click();
+    await erinThread.getByTestId('comment-edit').click();
+    await erinThread.getByTestId('comment-edit-input').fill('From my phone, edited');
+    await erinThread.getByTestId('comment-edit-input-submit').click();
+    await expect
+      .poll(() => aliceComments.page.getByTestId('comment-body').allTextContents(), { timeout: SETTLE_MS })
+      .toContain('From my phone, edited');
+
+    // Bob deletes the sentence Alice commented on: her thread stays, detached, with its quote.
+    const bob = await world.person('Bob');
+    await bob.open(doc.editUrl);
+    const bobComments = new CommentsPanel(bob.page);
+    await bobComments.select('This sentence will vanish.');
+    await bob.page.keyboard.press('Backspace');
+    await converged([alice, bob, erin], (t) => !t.includes('vanish'));
+    const detached = alice.page.locator('[data-testid="comment-thread"][data-detached="true"]');
+    await detached.waitFor({ timeout: SETTLE_MS });
+    expect(await detached.getByTestId('thread-quote').textContent()).toBe('Text deleted: will vanish');
+    await expect.poll(async () => Object.values(await aliceComments.highlights()), { timeout: SETTLE_MS }).toEqual(['Last words']);
+    expect((await serverThreads(doc.id, doc.viewUrl)).map((t) => [t.quote, t.detached])).toEqual([
+      ['Last words', false],
+      ['will vanish', true],
+    ]);
+
+    // The panel beside the text passes axe too, and works from the keyboard: the comments button closes
+    // and reopens it, focus lands on its heading, Tab reaches the threads (and opens the one it reaches).
+    expect(await aliceComments.seriousA11yViolations()).toEqual([]);
+    await aliceComments.button.focus();
+    await alice.page.keyboard.press('Enter');
+    await aliceComments.panel.waitFor({ state: 'detached' });
+    await alice.page.keyboard.press('Enter');
+    await aliceComments.panel.waitFor();
+    expect(await alice.page.evaluate(() => document.activeElement?.textContent)).toMatch(/^Comments/);
+    await alice.page.keyboard.press('Tab'); // the close button
+    expect(await alice.page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('comments-close');
+    await alice.page.keyboard.press('Tab');
+    const focused = alice.page.locator('[data-testid="comment-thread"]:focus');
+    await focused.waitFor();
+    expect(await focused.getAttribute('data-active')).toBe('true');
+
+    // Erin deletes her comment; her thread goes with it.
+    await erinThread.getByTestId('comment-delete').click();
+    await erinThread.getByTestId('comment-delete-confirm').click();
+    await aliceComments.waitThreads(1);
+    expect((await serverThreads(doc.id, doc.viewUrl)).map((t) => t.quote)).toEqual(['will vanish']);
+    expect(await erinComments.socketCloses()).toEqual([]);
+    expect(await refusedUpdates()).toBe(0);
+  });
+
+  it('a comment link on a brand-new document writes nothing; the share dialog has three links and reset replaces all three', async () => {
+    const doc = await world.createDoc({ title: 'Fresh' });
+    // Carol is first in: nobody has synced the document in a browser yet.
+    const carol = await world.person('Carol');
+    await recordSocketCloses(carol.person.context);
+    await carol.open(doc.commentUrl);
+    const carolComments = new CommentsPanel(carol.page);
+    await carol.editor.click();
+    await carol.page.keyboard.type('nothing');
+    const alice = await world.person('Alice');
+    await alice.open(doc.editUrl);
+    await alice.focusEnd();
+    await alice.type('Now there is text.');
+    await converged([alice, carol], (t) => t === 'Now there is text.');
+    expect(await carolComments.socketCloses()).toEqual([]);
+    expect(await refusedUpdates()).toBe(0);
+
+    // Three links, one per kind of access, each for this document.
+    await alice.page.getByTestId('share-button').click();
+    const link = (id: string) => alice.page.getByTestId(id);
+    await expect.poll(() => link('comment-link').inputValue(), { timeout: SETTLE_MS }).toMatch(new RegExp(`/d/${doc.id}#token=`));
+    const before = { edit: await link('edit-link').inputValue(), comment: await link('comment-link').inputValue(), view: await link('view-link').inputValue() };
+    const scopeOf = (url: string) => JSON.parse(Buffer.from(url.split('#token=')[1]!.split('.')[1]!, 'base64url').toString()).scope;
+    expect([scopeOf(before.edit), scopeOf(before.comment), scopeOf(before.view)]).toEqual(['edit', 'comment', 'view']);
+
+    // Reset replaces all three; Carol's open comment link stops working at once.
+    await alice.page.getByTestId('reset-links').click();
+    await alice.page.getByTestId('confirm-reset').click();
+    await alice.page.getByTestId('reset-done').waitFor({ timeout: SETTLE_MS });
+    for (const [id, old] of [['edit-link', before.edit], ['comment-link', before.comment], ['view-link', before.view]] as const) {
+      await expect.poll(() => link(id).inputValue(), { timeout: SETTLE_MS }).not.toBe(old);
+    }
+    const fresh = await link('comment-link').inputValue();
+    const problem = carol.page.getByTestId('error-page');
+    await problem.waitFor({ timeout: SETTLE_MS });
+    expect(await problem.getAttribute('data-problem')).toBe('revoked-link');
+
+    // The new comment link works, as a comment link.
+    const dana = await world.person('Dana');
+    await dana.open(fresh);
+    await dana.page.getByTestId('comment-badge').waitFor();
+    expect(await dana.editor.getAttribute('contenteditable')).toBe('false');
+  });
 });
