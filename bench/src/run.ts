@@ -7,9 +7,10 @@ import * as S from './scenarios.js';
 import { BENCH_DIR, REPO_ROOT, SERVER_LABEL, tandemMain, type ServerKind } from './servers.js';
 import { summarizeProfiles } from './profile.js';
 import { machineBusySeconds } from './proc.js';
+import { scopeCost, type ScopeCostCase, type ScopeCostResult } from './scope-cost.js';
 
 /**
- * `npm run bench [-- --quick] [--scenarios=fanout,hot,conns,history,churn,instances,intake-curve] [--servers=tandem,ywss,hocus,relay] [--profile]`
+ * `npm run bench [-- --quick] [--scenarios=fanout,hot,conns,history,churn,instances,intake-curve,comment-scope] [--servers=tandem,ywss,hocus,relay] [--profile]`
  *
  * Starts every server as its own process on 127.0.0.1, drives it from separate load processes, prints one
  * table per scenario (every server side by side, ratios to the best Yjs peer), writes bench/results/latest.json
@@ -17,7 +18,7 @@ import { machineBusySeconds } from './proc.js';
  * fails to converge or errors.
  */
 
-const SCENARIOS = ['fanout', 'hot', 'conns', 'history', 'churn', 'instances', 'intake-curve'] as const;
+const SCENARIOS = ['fanout', 'hot', 'conns', 'history', 'churn', 'instances', 'intake-curve', 'comment-scope'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 // Options come as arguments, or — when the root script \`npm run bench -w bench\` is given \`-- --quick\` and npm takes
@@ -39,7 +40,7 @@ for (const s of servers) if (!ORDER.includes(s)) throw new Error(`unknown server
 const complete = !quick && !profile && only.length === SCENARIOS.length && servers.length === ORDER.length;
 
 const tracePath = process.env.BENCH_TRACE ?? join(REPO_ROOT, '../shared/data/editing-traces/automerge-paper.json.gz');
-if ((only.includes('history') || only.includes('intake-curve')) && !existsSync(tracePath)) throw new Error(`editing trace not found at ${tracePath} (set BENCH_TRACE)`);
+if ((only.includes('history') || only.includes('intake-curve') || only.includes('comment-scope')) && !existsSync(tracePath)) throw new Error(`editing trace not found at ${tracePath} (set BENCH_TRACE)`);
 
 const runDir = mkdtempSync(join(tmpdir(), 'tandem-bench-'));
 const resultsDir = join(BENCH_DIR, 'results');
@@ -63,6 +64,8 @@ const results: {
   instances: Record<string, S.InstancesResult>;
   /** The curve with the writer alone in its document, and with one more client receiving every relay. */
   intakeCurve: Record<S.IntakePhase, Partial<Record<ServerKind, S.IntakeCurveResult>>>;
+  /** Tandem only, in-process: the comment rules' cost per update. */
+  commentScope?: ScopeCostResult;
 } = { fanout: {}, hot: {}, conns: {}, history: {}, churn: {}, instances: {}, intakeCurve: { alone: {}, reader: {} } };
 
 async function attempt<T>(scenario: string, kind: ServerKind, fn: () => Promise<T>): Promise<T | undefined> {
@@ -132,6 +135,9 @@ for (const scenario of only) {
         const r = await attempt(`intake-curve (${phase})`, k, () => S.intakeCurve(cfg, k, phase));
         if (r) results.intakeCurve[phase][k] = r;
       }
+  // The comment rules in-process on the server's own modules: a cost per update, no server to compare with.
+  if (scenario === 'comment-scope' && order.includes('tandem'))
+    results.commentScope = await attempt('comment-scope', 'tandem', () => scopeCost(tracePath, quick ? 60_000 : Infinity, quick ? 2_000 : 10_000));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -322,6 +328,28 @@ for (const phase of ['alone', 'reader'] as const) {
         : '',
       loadNote(rs),
     ].filter(Boolean).join(' '),
+  );
+}
+if (results.commentScope) {
+  const { editPlain, editWithComments, comment } = results.commentScope;
+  const us = (label: string, get: (c: ScopeCostCase) => number): Metric<ScopeCostCase> => ({ label, unit: 'µs', better: 'lower', get, digits: 2 });
+  tables['comment-scope'] = buildColumnTable(
+    `8. Comment rules — cost per update of the check every update passes before it is applied (${fmt(editPlain.updates, 0)} trace edits, ${fmt(comment.updates, 0)} comment updates)`,
+    [
+      { key: 'plain', label: 'edit, no comments', result: editPlain },
+      { key: 'comments', label: 'edit, with comments', result: editWithComments },
+      { key: 'comment', label: 'comment link', result: comment },
+    ],
+    'plain',
+    [
+      us('comment rules, mean', (c) => c.rules.mean),
+      us('comment rules, p99', (c) => c.rules.p99),
+      us('comment rules, worst', (c) => c.rules.max),
+      us('[M2] decode + check, mean (for scale)', (c) => c.decode.mean),
+      us('Y.applyUpdate, mean (for scale)', (c) => c.apply.mean),
+      { label: 'refused (must be 0)', unit: '', better: 'none', get: (c) => c.refused, digits: 0 },
+    ],
+    'In-process, on server/dist and its Yjs: the automerge-paper trace typed into a paragraph (one update per edit) into a document without and with threads, then comment-link updates (threads, replies, resolutions, edits of its own comments) on the finished paper. Ratios are to the edit path without comments.',
   );
 }
 for (const t of Object.values(tables)) process.stdout.write(`${tableToText(t)}\n`);
@@ -552,7 +580,7 @@ ${section('fanout', 'Every client types 5 characters per second and moves its cu
       size === String(cfg.hot.sizes[0]) ? ['hot', 'hot-latency'] : [],
     ),
   )
-  .join('')}${section('conns', `Sockets open ${cfg.conns.perDoc} per document from two load processes (${cfg.conns.concurrency} handshakes in flight each), each completing the sync handshake; memory is the server's RSS after minus before, divided by the number of sockets. Tandem's documents are created through its API first (before the baseline), the peers' are created on first connection.`, ['conns'])}${section('history', `The automerge-paper editing trace (\`shared/data/editing-traces/\`, CC BY 4.0, Martin Kleppmann / Joseph Gentle) (a LaTeX paper typed keystroke by keystroke) is replayed into a \`Y.Text\` by one writer, one transaction per message, with at most ${cfg.history.window} edits in flight (acknowledged by a second client on its own socket); intake = edits ÷ time until that observer holds the final text. Then every client leaves, the server writes the document out its own way and is stopped (SIGTERM), restarted on the same data, and a fresh client (a new \`Y.Doc\` in a load process whose Yjs is already warmed up, so the time is the server's) is timed from opening its socket to holding the full text — ${cfg.history.coldRuns} restart(s), median. The floor is Yjs alone on the same document state: \`Y.applyUpdate\` into a fresh \`Y.Doc\` plus \`Y.encodeStateAsUpdate\`, first run in a fresh process (cold, like a restarted server) and warmed up.`, ['history-intake', 'history-cold'])}${section('churn', `Each document is opened by one client that sets its user, types ${cfg.churn.edits} characters with a cursor update each, and closes; then the run waits until the server reports no open document and ${cfg.churn.settleMs / 1000} s more (V8 shrinks its heap a few seconds after activity stops) before reading RSS; the baseline is read the same way. A warm-up round of 20 documents comes before the baseline. A sample of documents is reopened afterwards: every edit must still be there.`, ['churn'])}${section('instances', `The same document served by 1, 2 and 3 Tandem instances (each \`node server/dist/main.js\` on 127.0.0.1, all with the same \`DATABASE_URL\`, \`REDIS_URL\` and \`SECRET\`; the 1-instance column on PostgreSQL + Redis too, so only the number of instances changes). One redis-server and one PostgreSQL (default durability: fsync, synchronous commit) are started for the scenario on free loopback ports; every configuration gets a fresh database. Client *i* connects straight to instance *i* mod *n* (no balancer). Paced: ${cfg.instances.clients} clients type ${cfg.instances.rateHz} characters per second each with a cursor update per keystroke, ${(cfg.instances.pacedMs - cfg.instances.pacedWarmupMs) / 1000} s measured. Hot: the hot-document load (≤ ${cfg.instances.window} unacknowledged edits per client, ${(cfg.instances.hotMs - cfg.instances.hotWarmupMs) / 1000} s measured) with the clients arranged so every acknowledging pair sits on different instances — delivered edits/s is cross-instance throughput. At the end every client must hold every edit and a fresh client on every instance must receive the same document.${cfg.instances.fileReference ? ' The first column is one instance on the embedded file store, for reference.' : ''}`, ['instances-latency', 'instances-throughput'])}${section('intake-curve-alone', `One writer replays the automerge-paper trace (${Number.isFinite(cfg.intakeCurve.limit) ? `its first ${fmt(cfg.intakeCurve.limit, 0)} edits` : 'every edit'}) one transaction — one message — per edit, as fast as its socket accepts them: it waits only when the socket asks it to (\`drain\`), never for an acknowledgement. After every ${fmt(cfg.intakeCurve.slice, 0)} edits it sends a probe (a sync step1); each server answers it (step2) only once it has handled every edit before it — Tandem once they are also durable — so the answers time the server's intake per slice whatever the socket buffers hold. The curve is edits/s per slice (a server handles what one read of its socket brought — up to ~60,000 of these messages — before it answers, so answers arriving within 20 ms of each other share the time since the answer before them); a flat curve means the cost of an edit does not grow with the document's history. A server's run stops ${intakeLimit} after the first edit and reports how far it got. At the end a fresh client must receive exactly the trace's text. First with the writer alone in its document (nothing to relay to anyone), then with one more client, in its own load process, receiving every relay (through the raw relay this client answers the probes, so the relay runs only then).`, ['intake-curve'])}${section('intake-curve-reader', '', ['intake-curve-reader'])}${analysis}`;
+  .join('')}${section('conns', `Sockets open ${cfg.conns.perDoc} per document from two load processes (${cfg.conns.concurrency} handshakes in flight each), each completing the sync handshake; memory is the server's RSS after minus before, divided by the number of sockets. Tandem's documents are created through its API first (before the baseline), the peers' are created on first connection.`, ['conns'])}${section('history', `The automerge-paper editing trace (\`shared/data/editing-traces/\`, CC BY 4.0, Martin Kleppmann / Joseph Gentle) (a LaTeX paper typed keystroke by keystroke) is replayed into a \`Y.Text\` by one writer, one transaction per message, with at most ${cfg.history.window} edits in flight (acknowledged by a second client on its own socket); intake = edits ÷ time until that observer holds the final text. Then every client leaves, the server writes the document out its own way and is stopped (SIGTERM), restarted on the same data, and a fresh client (a new \`Y.Doc\` in a load process whose Yjs is already warmed up, so the time is the server's) is timed from opening its socket to holding the full text — ${cfg.history.coldRuns} restart(s), median. The floor is Yjs alone on the same document state: \`Y.applyUpdate\` into a fresh \`Y.Doc\` plus \`Y.encodeStateAsUpdate\`, first run in a fresh process (cold, like a restarted server) and warmed up.`, ['history-intake', 'history-cold'])}${section('churn', `Each document is opened by one client that sets its user, types ${cfg.churn.edits} characters with a cursor update each, and closes; then the run waits until the server reports no open document and ${cfg.churn.settleMs / 1000} s more (V8 shrinks its heap a few seconds after activity stops) before reading RSS; the baseline is read the same way. A warm-up round of 20 documents comes before the baseline. A sample of documents is reopened afterwards: every edit must still be there.`, ['churn'])}${section('instances', `The same document served by 1, 2 and 3 Tandem instances (each \`node server/dist/main.js\` on 127.0.0.1, all with the same \`DATABASE_URL\`, \`REDIS_URL\` and \`SECRET\`; the 1-instance column on PostgreSQL + Redis too, so only the number of instances changes). One redis-server and one PostgreSQL (default durability: fsync, synchronous commit) are started for the scenario on free loopback ports; every configuration gets a fresh database. Client *i* connects straight to instance *i* mod *n* (no balancer). Paced: ${cfg.instances.clients} clients type ${cfg.instances.rateHz} characters per second each with a cursor update per keystroke, ${(cfg.instances.pacedMs - cfg.instances.pacedWarmupMs) / 1000} s measured. Hot: the hot-document load (≤ ${cfg.instances.window} unacknowledged edits per client, ${(cfg.instances.hotMs - cfg.instances.hotWarmupMs) / 1000} s measured) with the clients arranged so every acknowledging pair sits on different instances — delivered edits/s is cross-instance throughput. At the end every client must hold every edit and a fresh client on every instance must receive the same document.${cfg.instances.fileReference ? ' The first column is one instance on the embedded file store, for reference.' : ''}`, ['instances-latency', 'instances-throughput'])}${section('intake-curve-alone', `One writer replays the automerge-paper trace (${Number.isFinite(cfg.intakeCurve.limit) ? `its first ${fmt(cfg.intakeCurve.limit, 0)} edits` : 'every edit'}) one transaction — one message — per edit, as fast as its socket accepts them: it waits only when the socket asks it to (\`drain\`), never for an acknowledgement. After every ${fmt(cfg.intakeCurve.slice, 0)} edits it sends a probe (a sync step1); each server answers it (step2) only once it has handled every edit before it — Tandem once they are also durable — so the answers time the server's intake per slice whatever the socket buffers hold. The curve is edits/s per slice (a server handles what one read of its socket brought — up to ~60,000 of these messages — before it answers, so answers arriving within 20 ms of each other share the time since the answer before them); a flat curve means the cost of an edit does not grow with the document's history. A server's run stops ${intakeLimit} after the first edit and reports how far it got. At the end a fresh client must receive exactly the trace's text. First with the writer alone in its document (nothing to relay to anyone), then with one more client, in its own load process, receiving every relay (through the raw relay this client answers the probes, so the relay runs only then).`, ['intake-curve'])}${section('intake-curve-reader', '', ['intake-curve-reader'])}${section('comment-scope', 'The check a comment link\'s update passes (everything it changes lies under `comments`, its own entries, the shape), and the shape check every update that reaches `comments` passes, timed per update on the server\'s compiled modules — no socket, no other server. See server/SPEC.md §CM.', [])}${analysis}`;
 writeFileSync(mdPath, md);
 say(`wrote ${mdPath}${complete ? '' : ' (docs/benchmarks.md is written only by a full run of every scenario and server)'}`);
 

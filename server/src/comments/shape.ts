@@ -155,9 +155,10 @@ class EntryShape {
   /** At most `maxThreadsPerDoc` threads and `maxCommentsPerThread` comments per thread once it applies. */
   withinCounts(newEntries: Insert[], inArray: Map<CommentsContainer, Insert[]>, limits: CommentLimits): string | null {
     const newThreads = newEntries.filter((e) => e.place.kind === 'comments' && e.place.depth === 1 && this.alive(e.struct as Y.Item));
-    if (newThreads.length > 0) {
+    const root = this.reach.doc.share.get(COMMENTS_MAP);
+    // Every key the root ever had (deleted threads included) bounds the count from above: O(1), usually enough.
+    if (newThreads.length > 0 && (root?._map.size ?? 0) + newThreads.length > limits.maxThreadsPerDoc) {
       const keys = new Set<string>();
-      const root = this.reach.doc.share.get(COMMENTS_MAP);
       root?._map.forEach((item, key) => {
         if (!item.deleted && !this.reach.deletedByUpdate(item.id)) keys.add(key);
       });
@@ -167,10 +168,12 @@ class EntryShape {
     for (const [container, inserts] of inArray) {
       const added = inserts.filter((e) => holds((e.struct as Y.Item).content, Y.Map) && this.alive(e.struct as Y.Item)).length;
       if (added === 0) continue;
-      let count = added;
       const list = container.holder ? typeHeld(container.holder) : null;
+      // Its live length bounds the count from above (O(1)); count exactly only when that is not enough.
+      if ((list?._length ?? 0) + added <= limits.maxCommentsPerThread) continue;
+      let count = added;
       for (let item = list?._start ?? null; item !== null; item = item.right) {
-        if (!item.deleted && !this.reach.deletedByUpdate(item.id)) count++;
+        if (!item.deleted && item.countable && !this.reach.deletedByUpdate(item.id)) count += item.length;
       }
       if (count > limits.maxCommentsPerThread) return `a thread holds at most ${limits.maxCommentsPerThread} comments`;
     }
