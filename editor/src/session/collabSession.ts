@@ -175,11 +175,19 @@ export class CollabSession {
 
   private readonly onOnline = (): void => {
     this.dispatch({ type: 'browser-online' });
+    // Ask for everyone's presence again (the carets forgotten when we went offline).
+    if (this.provider.wsconnected) this.queryAwareness();
     // The socket may have survived the blip (the browser does not always kill it): no new 'connected'
     // event will come, so report the truth now instead of showing "Reconnecting…" forever.
     if (this.provider.wsconnected) this.dispatch({ type: 'socket-connected' });
   };
-  private readonly onOffline = (): void => this.dispatch({ type: 'browser-offline' });
+  private readonly onOffline = (): void => {
+    this.dispatch({ type: 'browser-offline' });
+    // The socket may take up to 30 s to notice; meanwhile others' carets would stand frozen where they
+    // were. Forget them now: the server sends them afresh when we are back.
+    const others = [...this.provider.awareness.getStates().keys()].filter((id) => id !== this.doc.clientID);
+    if (others.length > 0) removeAwarenessStates(this.provider.awareness, others, 'offline');
+  };
 
   /** Tell the others we left right away instead of letting our caret linger for 30 s. */
   private readonly onPageHide = (): void => {
@@ -207,6 +215,11 @@ export class CollabSession {
       this.provider._awarenessUpdateHandler(own, origin);
     }
   };
+
+  /** y-protocols' query-awareness message (type 3, nothing else): the server answers with every state. */
+  private queryAwareness(): void {
+    this.provider.ws?.send(new Uint8Array([3]));
+  }
 
   private markReady(): void {
     if (this.ready) return;

@@ -287,4 +287,19 @@ describe('export, operations and static pages [contract]', () => {
       expect(res.headers.get('content-type'), path).toMatch(/^text\/html/);
     }
   });
+
+  it('an unknown address is 404 either way: the app page for a browser, JSON for programs and under /api/', async () => {
+    const browser = { headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } };
+    const page = await api('/nothing/here', browser);
+    expect(page.status).toBe(404);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await page.text()).toMatch(/<html/i);
+    const program = await api('/nothing/here');
+    expect(program.status).toBe(404);
+    expect(await program.json()).toMatchObject({ code: 'not_found' });
+    const underApi = await api('/api/nothing', browser);
+    expect(underApi.status).toBe(404);
+    expect(underApi.headers.get('content-type')).toMatch(/^application\/json/);
+    expect((await api('/nothing/here', { ...browser, method: 'POST' })).headers.get('content-type')).toMatch(/^application\/json/);
+  });
 });
