@@ -121,8 +121,9 @@ describe('comments', () => {
     await dana.open(doc.viewUrl);
     const danaComments = new CommentsPanel(dana.page);
     await danaComments.waitThreads(1);
-    await danaComments.threads.first().click();
-    expect(await danaComments.threads.first().getAttribute('data-active')).toBe('true');
+    // A click on the highlighted passage opens its thread (the text is read-only for her).
+    await dana.page.locator('.comment-mark').first().click();
+    await expect.poll(() => danaComments.threads.first().getAttribute('data-active'), { timeout: SETTLE_MS }).toBe('true');
     expect(await danaComments.comments(danaComments.threads.first())).toHaveLength(2);
     for (const id of ['reply-input', 'new-comment-input', 'thread-resolve', 'comment-edit', 'comment-delete', 'tb-comment', 'comment-toolbar']) {
       expect(await dana.page.getByTestId(id).count(), id).toBe(0);
