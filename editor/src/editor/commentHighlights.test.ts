@@ -38,7 +38,7 @@ function editorOn(doc: Y.Doc, editable = true) {
         onRanges: (r) => reported.push(r),
         onActivate: (id) => activated.push(id),
       }),
-      ReadOnlyGuard,
+      ReadOnlyGuard.configure({ doc }),
     ],
   });
   editors.push(editor);

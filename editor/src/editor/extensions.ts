@@ -44,7 +44,7 @@ export function editorExtensions(o: CollabExtensionOptions): AnyExtension[] {
     // "Show authors": off until attribution is handed to it (see useAuthorship).
     Authorship.configure({ fragment: o.doc.getXmlFragment(CONTENT_FRAGMENT) }),
     CommentHighlights.configure({ doc: o.doc, fragment: o.doc.getXmlFragment(CONTENT_FRAGMENT), ...o.comments }),
-    ReadOnlyGuard,
+    ReadOnlyGuard.configure({ doc: o.doc }),
     CollaborationCaret.configure({
       provider: o.provider,
       user: o.user,
