@@ -83,7 +83,7 @@ export class CommentsPanel {
   highlights(): Promise<Record<string, string>> {
     return this.page.getByTestId('editor').evaluate((root) => {
       const out: Record<string, string> = {};
-      for (const el of root.querySelectorAll<HTMLElement>('.comment-mark')) {
+      for (const el of Array.from(root.querySelectorAll<HTMLElement>('.comment-mark'))) {
         const id = el.dataset.threadId ?? '';
         out[id] = (out[id] ?? '') + (el.textContent ?? '');
       }

@@ -1,8 +1,10 @@
 import { mkdir } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
 import { recordSocketCloses, CommentsPanel } from '../support/comments.js';
 import { SETTLE_MS, converged } from '../support/doc-page.js';
 import { ARTIFACTS, useWorld } from '../support/fixture.js';
+import { writeAsProgram } from '../support/raw-client.js';
 
 const world = useWorld();
 
@@ -286,21 +288,36 @@ describe('comments', () => {
     expect(await refusedUpdates()).toBe(0);
   });
 
-  it('a comment link on a brand-new document writes nothing; the share dialog has three links and reset replaces all three', async () => {
+  it('a comment link writes nothing on opening, even text its editor would repair; the share dialog has three links and reset replaces all three', async () => {
     const doc = await world.createDoc({ title: 'Fresh' });
-    // Carol is first in: nobody has synced the document in a browser yet.
+    // A program with the edit link wrote a list item outside any list: an editor shows it as a bulleted
+    // list, and an editable one writes that repair back. Nobody has opened the document in a browser yet.
+    await writeAsProgram(world.app.url, doc.id, doc.editUrl.split('#token=')[1]!, (ydoc) => {
+      const item = new Y.XmlElement('listItem');
+      ydoc.getXmlFragment('default').insert(0, [item]);
+      const paragraph = new Y.XmlElement('paragraph');
+      item.insert(0, [paragraph]);
+      const text = new Y.XmlText();
+      paragraph.insert(0, [text]);
+      text.insert(0, 'Loose item');
+    });
+    // Carol is first in, with a comment link; she tries to type, too.
     const carol = await world.person('Carol');
     await recordSocketCloses(carol.person.context);
     await carol.open(doc.commentUrl);
     const carolComments = new CommentsPanel(carol.page);
+    await expect.poll(() => carol.text(), { timeout: SETTLE_MS }).toContain('Loose item');
     await carol.editor.click();
     await carol.page.keyboard.type('nothing');
     const alice = await world.person('Alice');
     await alice.open(doc.editUrl);
     await alice.focusEnd();
     await alice.type('Now there is text.');
-    await converged([alice, carol], (t) => t === 'Now there is text.');
+    await converged([alice, carol], (t) => t.endsWith('Now there is text.') && t.includes('Loose item'));
+    // Whatever Carol's page holds, the server has (nothing of hers is waiting), and her socket never closed.
+    await carol.waitSaved();
     expect(await carolComments.socketCloses()).toEqual([]);
+    expect(await carol.status.getAttribute('data-connection')).toBe('connected');
     expect(await refusedUpdates()).toBe(0);
 
     // Three links, one per kind of access, each for this document.
