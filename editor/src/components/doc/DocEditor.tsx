@@ -1,18 +1,17 @@
-import { CONTENT_FRAGMENT, titleText } from '@tandem/common';
+import { titleText } from '@tandem/common';
 import type { HistoryAttribution } from '@tandem/common/api';
-import { EditorContent, useEditor, useEditorState } from '@tiptap/react';
-import { type ReactNode, useCallback, useEffect, useRef, useState } from 'react';
-import { anchorPassage } from '../../editor/commentAnchors';
-import { type ThreadRanges, setCommentView } from '../../editor/commentHighlights';
+import { EditorContent, useEditor } from '@tiptap/react';
+import { type ReactNode, useEffect, useRef, useState } from 'react';
+import type { ThreadRanges } from '../../editor/commentHighlights';
 import { editorExtensions } from '../../editor/extensions';
 import type { AwarenessUser, Participant } from '../../lib/presence';
-import { commentShortcut, isCommentShortcut } from '../../lib/shortcuts';
 import type { CollabSession } from '../../session/collabSession';
 import { useAuthorship } from '../../session/useAuthorship';
 import type { CommentsState } from '../../session/useComments';
 import { CommentBar } from '../comments/CommentBar';
 import { CommentsPanel } from '../comments/CommentsPanel';
 import { SelectionBubble } from '../comments/SelectionBubble';
+import { useEditorComments } from '../comments/useEditorComments';
 import { TitleField } from './TitleField';
 import { Toolbar } from './Toolbar';
 
@@ -43,7 +42,6 @@ export function DocEditor(props: Props) {
   const [linkRequest, setLinkRequest] = useState(0);
   const [ranges, setRanges] = useState<ThreadRanges>(() => new Map());
   const [paper, setPaper] = useState<HTMLElement | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
   const titleRef = useRef<HTMLTextAreaElement>(null);
   const autoFocused = useRef(false);
   const userRef = useRef(user);
@@ -96,46 +94,7 @@ export function DocEditor(props: Props) {
 
   const authorshipError = useAuthorship(editor, session.doc, loadAttribution, authorsShown);
 
-  // The highlights show what the page shows: the open thread, resolved ones on demand, the draft's passage.
-  const { activeId, showResolved, draft } = comments;
-  useEffect(() => {
-    if (!editor || editor.isDestroyed) return;
-    editor.view.dispatch(setCommentView(editor.state.tr, { activeId, showResolved, draft: draft && { from: draft.from, to: draft.to } }));
-  }, [editor, activeId, showResolved, draft]);
-
-  /** Comments on the selected text: opens a draft thread on it in the panel. */
-  const commentOnSelection = useCallback(() => {
-    if (!editor || editor.isDestroyed || !commentsRef.current.canComment) return;
-    const { from, to } = editor.state.selection;
-    const anchor = anchorPassage(session.doc.getXmlFragment(CONTENT_FRAGMENT), editor.state.doc, from, to);
-    if (anchor) commentsRef.current.startDraft(anchor);
-    else setNotice('Select some text to comment on.');
-  }, [editor, session]);
-
-  useEffect(() => {
-    if (!notice) return;
-    const timer = setTimeout(() => setNotice(null), 3000);
-    return () => clearTimeout(timer);
-  }, [notice]);
-
-  // Ctrl/⌘+Alt+M, from the text (or, on a comment link, anywhere: the text never has the focus there).
-  useEffect(() => {
-    const onKeyDown = (event: KeyboardEvent) => {
-      if (!isCommentShortcut(event) || preview) return;
-      const target = event.target instanceof Element ? event.target : null;
-      if (target?.closest('input, textarea, select') && !target.closest('.ProseMirror')) return;
-      event.preventDefault();
-      commentOnSelection();
-    };
-    document.addEventListener('keydown', onKeyDown);
-    return () => document.removeEventListener('keydown', onKeyDown);
-  }, [commentOnSelection, preview]);
-
-  const hasSelection = useEditorState({
-    editor,
-    selector: ({ editor: e }) => Boolean(e && !e.state.selection.empty),
-  });
-  const shortcut = commentShortcut().label;
+  const { commentOnSelection, notice, hasSelection, shortcut } = useEditorComments(editor, session.doc, comments, Boolean(preview));
 
   // A brand-new document (no title, no text) starts with the cursor in the title: one click to writing.
   useEffect(() => {
@@ -147,7 +106,7 @@ export function DocEditor(props: Props) {
   return (
     <>
       {editable && !preview && <Toolbar editor={editor} linkRequest={linkRequest} onComment={commentOnSelection} commentShortcut={shortcut} />}
-      {!editable && comments.canComment && !preview && <CommentBar enabled={Boolean(hasSelection)} shortcut={shortcut} onComment={commentOnSelection} />}
+      {!editable && comments.canComment && !preview && <CommentBar enabled={hasSelection} shortcut={shortcut} onComment={commentOnSelection} />}
       <main className="doc-canvas" id="main">
         {preview}
         {/* Hidden, not unmounted, while a version is previewed: the live document keeps syncing underneath. */}
