@@ -200,6 +200,10 @@ describe('comments', () => {
     await alice.page.getByTestId('new-comment-input-submit').click();
     await aliceComments.waitThreads(1);
     expect(await aliceComments.panel.getAttribute('data-layout')).toBe('aligned');
+    // The box she wrote in is gone: focus went to the thread it became.
+    await expect
+      .poll(() => alice.page.evaluate(() => document.activeElement?.getAttribute('data-testid')), { timeout: SETTLE_MS })
+      .toBe('comment-thread');
 
     // Erin, on a phone with a comment link: the sheet stays closed until she asks for it.
     const erin = await world.person('Erin');
@@ -283,6 +287,10 @@ describe('comments', () => {
     await erinThread.getByTestId('comment-delete').click();
     await erinThread.getByTestId('comment-delete-confirm').click();
     await aliceComments.waitThreads(1);
+    // Her focus did not fall back to the page: it is in the sheet still.
+    await expect
+      .poll(() => erin.page.evaluate(() => document.activeElement?.closest('[data-testid="comments-panel"]') !== null), { timeout: SETTLE_MS })
+      .toBe(true);
     expect((await serverThreads(doc.id, doc.viewUrl)).map((t) => t.quote)).toEqual(['will vanish']);
     expect(await erinComments.socketCloses()).toEqual([]);
     expect(await refusedUpdates()).toBe(0);

@@ -1,4 +1,4 @@
-import { type ReactNode, useState } from 'react';
+import { type ReactNode, useEffect, useRef, useState } from 'react';
 import type { CommentData } from '../../lib/comments';
 import { PALETTE, initials } from '../../lib/identity';
 import { splitMentions } from '../../lib/mentions';
@@ -30,6 +30,14 @@ function nameColor(name: string): string {
 /** One comment: who, when, what (mentions stand out); edit and delete for its writer. */
 export function CommentItem({ comment, own, names, colorOf, onEdit, onDelete, headExtra }: Props) {
   const [mode, setMode] = useState<'read' | 'edit' | 'confirm-delete'>('read');
+  const editRef = useRef<HTMLButtonElement>(null);
+  const previous = useRef(mode);
+
+  // Back from editing or from "Delete?": the edit button takes the focus the closed box had.
+  useEffect(() => {
+    if (previous.current !== 'read' && mode === 'read') editRef.current?.focus();
+    previous.current = mode;
+  }, [mode]);
   const author = comment.author.trim() || 'Anonymous';
   const when = new Date(comment.createdAt);
 
@@ -49,7 +57,15 @@ export function CommentItem({ comment, own, names, colorOf, onEdit, onDelete, he
         </span>
         {own && mode === 'read' && (
           <span className="comment__tools">
-            <button type="button" className="icon-btn icon-btn--small" aria-label="Edit your comment" title="Edit" onClick={() => setMode('edit')} data-testid="comment-edit">
+            <button
+              ref={editRef}
+              type="button"
+              className="icon-btn icon-btn--small"
+              aria-label="Edit your comment"
+              title="Edit"
+              onClick={() => setMode('edit')}
+              data-testid="comment-edit"
+            >
               <Icon name="pencil" size={15} />
             </button>
             <button

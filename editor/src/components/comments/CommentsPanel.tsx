@@ -124,6 +124,28 @@ export function CommentsPanel({ comments, editor, ranges, layout, people, selfNa
     el?.scrollIntoView({ block: 'nearest' });
   }, [layout, activeId, draft]);
 
+  // Where focus goes when the control that had it is gone: the open thread's card, else the heading.
+  const rescueFocus = useCallback(() => {
+    requestAnimationFrame(() => {
+      const focused = document.activeElement;
+      if (focused && focused !== document.body && focused.isConnected) return;
+      const card = latestActive.current ? cards.current.get(latestActive.current) : undefined;
+      (card ?? headingRef.current)?.focus({ preventScroll: true });
+    });
+  }, []);
+  const latestActive = useRef(activeId);
+  latestActive.current = activeId;
+
+  // A posted draft becomes its thread: focus follows it (a cancelled one hands focus back to the text).
+  const hadDraft = useRef(Boolean(draft));
+  useEffect(() => {
+    if (hadDraft.current && !draft) {
+      if (activeId) rescueFocus();
+      else if (editor?.isEditable && (document.activeElement === document.body || !document.activeElement)) editor.view.focus();
+    }
+    hadDraft.current = Boolean(draft);
+  }, [draft, activeId, editor, rescueFocus]);
+
   const onKeyDown = (event: KeyboardEvent) => {
     if (event.key !== 'Escape' || event.defaultPrevented) return;
     event.preventDefault();
@@ -201,6 +223,7 @@ export function CommentsPanel({ comments, editor, ranges, layout, people, selfNa
             onEdit={comments.edit}
             onDelete={comments.remove}
             onResolve={comments.resolve}
+            onFocusLost={rescueFocus}
           />
         ))}
       </div>

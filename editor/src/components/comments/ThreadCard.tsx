@@ -31,6 +31,8 @@ interface Props extends ThreadActions {
   colorOf: (name: string) => string | null;
   cardRef?: Ref<HTMLElement>;
   style?: CSSProperties;
+  /** The focused control went away with what it acted on (a deleted comment, a resolved thread). */
+  onFocusLost: () => void;
 }
 
 const short = (text: string, max = 60) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
@@ -53,6 +55,7 @@ export function ThreadCard(props: Props) {
       onClick={(e) => {
         e.stopPropagation();
         props.onResolve(thread.id, !thread.resolved);
+        props.onFocusLost();
       }}
       data-testid={thread.resolved ? 'thread-reopen' : 'thread-resolve'}
     >
@@ -105,7 +108,10 @@ export function ThreadCard(props: Props) {
             names={names}
             colorOf={colorOf}
             onEdit={(body) => props.onEdit(thread.id, comment.id, body)}
-            onDelete={() => props.onDelete(thread.id, comment.id)}
+            onDelete={() => {
+              props.onDelete(thread.id, comment.id);
+              props.onFocusLost();
+            }}
           />
         ))}
       </ol>
