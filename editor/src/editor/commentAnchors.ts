@@ -62,13 +62,8 @@ export class FragmentPositions {
 
   /** The ProseMirror position an anchor stands for now; null when its text or block is gone. */
   resolve(encoded: Uint8Array | null): number | null {
-    if (!encoded) return null;
-    let relative: Y.RelativePosition;
-    try {
-      relative = Y.decodeRelativePosition(encoded);
-    } catch {
-      return null;
-    }
+    const relative = encoded ? decodeAnchor(encoded) : null;
+    if (!relative) return null;
     const doc = this.fragment.doc;
     // A position naming an unknown root would make Yjs create that root.
     if (!doc || (relative.tname !== null && !doc.share.has(relative.tname))) return null;
@@ -109,6 +104,25 @@ export class FragmentPositions {
     const slot = starts.findIndex((s) => s >= pos);
     return Y.createRelativePositionFromTypeIndex(type, slot === -1 ? starts.length - 1 : slot, assoc);
   }
+}
+
+/**
+ * Anchors decoded once: a thread's anchor is the same bytes object for as long as it is unchanged (Yjs
+ * hands out the array it holds), and anchors are resolved again after every remote change.
+ */
+const decoded = new WeakMap<Uint8Array, Y.RelativePosition | null>();
+
+function decodeAnchor(encoded: Uint8Array): Y.RelativePosition | null {
+  let relative = decoded.get(encoded);
+  if (relative === undefined) {
+    try {
+      relative = Y.decodeRelativePosition(encoded);
+    } catch {
+      relative = null;
+    }
+    decoded.set(encoded, relative);
+  }
+  return relative;
 }
 
 /** Whether an element of this name is a leaf in `schema` (one position, no content). */

@@ -14,7 +14,7 @@ import { Plugin, PluginKey, type EditorState, type Transaction } from '@tiptap/p
 import { Decoration, DecorationSet, type EditorView } from '@tiptap/pm/view';
 import { ySyncPluginKey } from '@tiptap/y-tiptap';
 import type * as Y from 'yjs';
-import { commentsRoot, readThreads } from '../lib/comments';
+import { commentsRoot, readAnchors } from '../lib/comments';
 import { FragmentPositions, leafTest } from './commentAnchors';
 
 /** Where a thread's passage is now. */
@@ -87,6 +87,9 @@ export const CommentHighlights = Extension.create<CommentHighlightsOptions>({
 
     /** Every thread's range from the Yjs document; null while the document and Yjs are out of step. */
     const measure = (doc: PMNode, draft: CommentView['draft']): { ranges: ThreadRanges; resolved: Set<string> } | null => {
+      const threads = readAnchors(ydoc);
+      // Most documents have no comments: then a remote change costs no walk at all.
+      if (threads.length === 0 && !draft) return { ranges: new Map(), resolved: new Set() };
       const positions = new FragmentPositions(fragment, isLeaf);
       if (positions.size !== doc.content.size) return null;
       const ranges = new Map<string, ThreadRange | null>();
@@ -98,7 +101,7 @@ export const CommentHighlights = Extension.create<CommentHighlightsOptions>({
         // A passage whose characters are all gone (only block boundaries left between its ends) is detached.
         return doc.textBetween(a, b, ' ').trim() === '' ? null : { from: a, to: b };
       };
-      for (const thread of readThreads(ydoc)) {
+      for (const thread of threads) {
         ranges.set(thread.id, place(thread.from, thread.to));
         if (thread.resolved) resolved.add(thread.id);
       }

@@ -74,6 +74,23 @@ export function readThreads(doc: Y.Doc): ThreadData[] {
   return threads;
 }
 
+/** Where a thread is anchored and whether it is resolved: what the highlights need, read without its comments. */
+export interface ThreadAnchor {
+  id: string;
+  from: Uint8Array | null;
+  to: Uint8Array | null;
+  resolved: boolean;
+}
+
+/** Every thread's anchors (a lighter `readThreads`, run on every remote change while threads exist). */
+export function readAnchors(doc: Y.Doc): ThreadAnchor[] {
+  const anchors: ThreadAnchor[] = [];
+  commentsRoot(doc).forEach((value, id) => {
+    if (value instanceof Y.Map) anchors.push({ id, from: bytes(value.get('from')), to: bytes(value.get('to')), resolved: value.get('resolved') === true });
+  });
+  return anchors;
+}
+
 function readThread(id: string, map: Y.Map<unknown>): ThreadData {
   const quote = map.get('quote');
   const list = map.get('comments');
