@@ -1,5 +1,6 @@
 import * as Y from 'yjs';
 import { COMMENTS_MAP } from '@tandem/common';
+import { formattingUnchanged } from './format-cleanup.js';
 import type { CommentsContainer, Place, Reach } from './reach.js';
 
 /** Why a comment connection's update was refused; each is a label of `tandem_update_refusals_total`. */
@@ -12,7 +13,9 @@ export interface ScopeRefusal {
 
 /**
  * [CM2][CM4] What a comment connection may change, judged on an update's reach (see `reach.ts`):
- * - everything it inserts or deletes lies under the root `comments` map, and every part of it can be placed;
+ * - everything it inserts or deletes lies under the root `comments` map, and every part of it can be placed —
+ *   except formatting markers in text whose deletion changes no character's formatting (Yjs's own cleanup of
+ *   redundant markers, which every page runs after others' formatting changes: see `format-cleanup.ts`);
  * - it writes only under Yjs client ids its connection owns (announced in its awareness [A1]);
  * - "own" entries: it may add threads, reply to any thread and resolve or reopen any thread; it may change or
  *   delete only the comments (and threads) its own client ids created — a thread only while every comment in
@@ -30,11 +33,20 @@ export function checkCommentScope(reach: Reach, owns: (client: number) => boolea
     const refusal = mayInsert(reach, place, owns);
     if (refusal) return refusal;
   }
-  for (const { item, place } of reach.deletes) {
+  // Formatting markers outside the comments, per text: allowed only if deleting them changes nothing visible.
+  const markers = new Map<Y.AbstractType<unknown>, Set<Y.Item>>();
+  for (const { item, place, inUpdate } of reach.deletes) {
     if (place.kind === 'none') continue;
-    if (place.kind === 'outside') return outside();
+    if (place.kind === 'outside') {
+      if (inUpdate || !(item.content instanceof Y.ContentFormat)) return outside();
+      const text = item.parent as Y.AbstractType<unknown>;
+      const set = markers.get(text) ?? new Set<Y.Item>();
+      markers.set(text, set.add(item));
+      continue;
+    }
     if (!mayDelete(item, place, owns)) return notOwn('update deletes comments this connection did not write');
   }
+  for (const [text, removed] of markers) if (!formattingUnchanged(text, removed)) return outside();
   return null;
 }
 

@@ -86,6 +86,11 @@ export interface Reach {
   deletes: Deletion[];
   /** Why part of it cannot be placed (it depends on changes nobody gave the server), or null. */
   unplaced: string | null;
+  /**
+   * A shape no Yjs client produces and Yjs would integrate inconsistently (the rest of a struct whose first
+   * part lies under another parent: Yjs would link it into one list and give it the other's parent), or null.
+   */
+  malformed: string | null;
   /** Whether an id lies in the update's delete set. */
   deletedByUpdate(id: Y.ID): boolean;
   /** The document the update was placed in. */
@@ -140,6 +145,7 @@ class ReachResolver {
   private readonly updateStructs = new Set<Y.AbstractStruct>();
   private readonly rootContainer: CommentsContainer = { kind: 'comments', depth: 1, holder: null, thread: null, comment: null, parent: null, key: null };
   private unplaced: string | null = null;
+  private malformed: string | null = null;
 
   constructor(
     private readonly doc: Y.Doc,
@@ -184,6 +190,7 @@ class ReachResolver {
       inserts,
       deletes: this.resolveDeletes(),
       unplaced: this.unplaced,
+      malformed: this.malformed,
       deletedByUpdate: (id) => this.isDeletedByUpdate(id.client, id.clock),
       doc: this.doc,
     };
@@ -418,7 +425,9 @@ class ReachResolver {
       previousPlace.kind === place.kind &&
       (place.kind !== 'comments' ||
         (previousPlace.kind === 'comments' && previousPlace.container === place.container && previousPlace.key === place.key));
-    return same ? place : this.unplace('its continuation lies elsewhere than its first part');
+    if (same) return place;
+    this.malformed ??= 'an item continues a change that lies under another parent';
+    return this.unplace('its continuation lies elsewhere than its first part');
   }
 
   private unplace(reason: string): typeof UNPLACED {

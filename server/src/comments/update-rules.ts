@@ -41,6 +41,8 @@ export function checkCommentRules(
 ): CommentsVerdict {
   if (writer.scope === 'comment' || mayReachComments(doc, [update])) {
     const reach = reachOf(doc, [update]);
+    // Whatever the scope: Yjs would give such an item one list and another parent, possibly under `comments`.
+    if (reach.malformed) return { kind: 'refuse', reason: 'shape', message: reach.malformed };
     if (writer.scope === 'comment') {
       const refusal = checkCommentScope(reach, (client) => writer.owns(client));
       if (refusal) return { kind: 'refuse', ...refusal };

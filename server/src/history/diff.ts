@@ -34,15 +34,14 @@ class DiffWalk {
 
   /** Index into the answer's authors of the entry's author (the unknown author for -1). */
   private author(entry: number): number {
-    let index = this.authorIndex.get(entry);
+    // Keyed by the ledger's author, not the entry: a long history has few authors and many entries.
+    const key = entry < 0 ? -1 : this.ledger.authorOf[entry]!;
+    let index = this.authorIndex.get(key);
     if (index !== undefined) return index;
-    const who = entry < 0 ? UNKNOWN_AUTHOR : this.ledger.authors[this.ledger.authorOf[entry]!]!;
-    index = this.authors.findIndex((a) => a.name === who.name);
-    if (index < 0) {
-      index = this.authors.length;
-      this.authors.push(who);
-    }
-    this.authorIndex.set(entry, index);
+    const who = key < 0 ? UNKNOWN_AUTHOR : this.ledger.authors[key]!;
+    index = this.authors.length;
+    this.authors.push(who);
+    this.authorIndex.set(key, index);
     return index;
   }
 

@@ -140,6 +140,69 @@ describe('[CM2] a comment writer changes only the comments', () => {
   });
 });
 
+describe('[CM2] Yjs’s own formatting cleanup from a comment link’s page', () => {
+  /**
+   * Alice and Bob change the title at once; Carol's page receives both and runs Yjs's cleanup of redundant
+   * markers. The server document here has not instantiated its title (a bare root type runs no cleanup), so
+   * it still holds the markers Carol's page deletes — as a server does whose own cleanup, in other transaction
+   * boundaries (relays are merged), decided otherwise.
+   */
+  function cleanupAfter(alice: (text: Y.Text) => void, bob: (text: Y.Text) => void) {
+    const seed = new Y.Doc();
+    titleText(seed).insert(0, 'hello brave world');
+    const server = new Y.Doc({ gc: false });
+    Y.applyUpdate(server, Y.encodeStateAsUpdate(seed));
+    const [a, b, carol] = [new Y.Doc(), new Y.Doc(), new Y.Doc()];
+    for (const doc of [a, b, carol]) {
+      Y.applyUpdate(doc, Y.encodeStateAsUpdate(server));
+      titleText(doc);
+    }
+    const ua = captureUpdate(a, () => alice(titleText(a)));
+    const ub = captureUpdate(b, () => bob(titleText(b)));
+    Y.applyUpdate(server, ua);
+    Y.applyUpdate(server, ub);
+    const cleanups: Uint8Array[] = [];
+    carol.on('update', (update: Uint8Array, origin: unknown) => {
+      if (origin === null) cleanups.push(update);
+    });
+    Y.applyUpdate(carol, ua, 'relay');
+    Y.applyUpdate(carol, ub, 'relay');
+    return { server, carol, cleanups };
+  }
+
+  /** Whether `update` deletes anything the server still holds live. */
+  const deletesLive = (server: Y.Doc, update: Uint8Array) =>
+    [...Y.decodeUpdate(update).ds.clients].some(([client, ranges]) =>
+      ranges.some(({ clock, len }) => Array.from({ length: len }, (_, i) => Y.getItem(server.store, Y.createID(client, clock + i))).some((item) => !item.deleted)),
+    );
+
+  it.each([
+    ['bolds a word while Bob deletes it', (t: Y.Text) => t.format(0, 5, { bold: true }), (t: Y.Text) => t.delete(0, 5)],
+    ['bolds the words Bob bolds too', (t: Y.Text) => t.format(0, 5, { bold: true }), (t: Y.Text) => t.format(0, 5, { bold: true })],
+  ])('Alice %s: the redundant markers Carol’s page deletes change nothing visible, so they pass', (_what, alice, bob) => {
+    const { server, carol, cleanups } = cleanupAfter(alice, bob);
+    expect(cleanups.length).toBeGreaterThan(0);
+    const before = titleText(server).toDelta();
+    for (const update of cleanups) {
+      expect(Y.decodeUpdate(update).structs).toHaveLength(0);
+      expect(deletesLive(server, update)).toBe(true);
+      expect(judge(server, update, commenter(carol))).toEqual(allowed);
+      Y.applyUpdate(server, update);
+    }
+    expect(titleText(server).toDelta()).toEqual(before);
+  });
+
+  it('deleting a marker that formats text stays refused', () => {
+    const { server, carol } = cleanupAfter((t) => t.format(0, 5, { bold: true }), (t) => t.format(6, 5, { italic: true }));
+    let marker: Y.Item | null = null;
+    for (let item = server.share.get('title')!._start; item !== null; item = item.right) {
+      if (!item.deleted && item.content instanceof Y.ContentFormat) marker ??= item;
+    }
+    const crafted = encodeStructs([], [[marker!.id.client, marker!.id.clock, 1]]);
+    expect(judge(server, crafted, commenter(carol))).toMatchObject({ kind: 'refuse', reason: 'outside_comments' });
+  });
+});
+
 describe('[CM4] own entries and own client ids', () => {
   it('edits and deletes its own comments, not someone else’s', () => {
     const { server, carol, dave, send, attempt } = setup();
@@ -251,6 +314,8 @@ describe('[CM1] crafted updates a comment writer might send', () => {
     const textEnd = firstText(server)._start!;
     const item = new Y.Item(Y.createID(carol.clientID, state - 1), null, null, null, null, null, null, new Y.ContentString('XY'));
     item.origin = Y.createID(textEnd.id.client, textEnd.id.clock);
-    expect(judge(server, encodeStructs([item]), commenter(carol))).toMatchObject({ kind: 'refuse', reason: 'unplaced' });
+    expect(judge(server, encodeStructs([item]), commenter(carol))).toMatchObject({ kind: 'refuse', reason: 'shape' });
+    // From an edit link too: Yjs would put it in the comments' list with the text as its parent.
+    expect(judge(server, encodeStructs([item]), editor)).toMatchObject({ kind: 'refuse', reason: 'shape' });
   });
 });

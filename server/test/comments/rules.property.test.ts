@@ -31,7 +31,8 @@ import {
   threadOf,
 } from './support.js';
 
-type Who = 'editor' | 'carol' | 'dave';
+type Who = 'editor' | 'bob' | 'carol' | 'dave';
+const EDITORS = ['editor', 'bob'] as const;
 const COMMENTERS = ['carol', 'dave'] as const;
 
 /** A change someone may make. */
@@ -41,6 +42,7 @@ type Legal =
   | { kind: 'paragraph'; text: string }
   | { kind: 'dropParagraph'; para: number }
   | { kind: 'title'; text: string }
+  | { kind: 'format'; para: number; at: number; len: number; bold: boolean }
   | { kind: 'thread'; at: number; len: number; body: string }
   | { kind: 'reply'; pick: number; body: string }
   | { kind: 'resolve'; pick: number }
@@ -67,6 +69,7 @@ const textOps: fc.Arbitrary<Legal>[] = [
   fc.record({ kind: fc.constant('paragraph' as const), text: word }),
   fc.record({ kind: fc.constant('dropParagraph' as const), para: pick }),
   fc.record({ kind: fc.constant('title' as const), text: word }),
+  fc.record({ kind: fc.constant('format' as const), para: pick, at: pick, len: fc.integer({ min: 1, max: 6 }), bold: fc.boolean() }),
 ];
 const commentOps = (withDeletes: boolean): fc.Arbitrary<Legal>[] => [
   fc.record({ kind: fc.constant('thread' as const), at: pick, len: fc.nat(6), body: word }),
@@ -79,12 +82,12 @@ const commentOps = (withDeletes: boolean): fc.Arbitrary<Legal>[] => [
 ];
 const commenterName = fc.constantFrom(...COMMENTERS);
 const step: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ who: fc.constant('editor' as const), op: fc.oneof(...textOps, ...commentOps(true)) }) },
+  { weight: 5, arbitrary: fc.record({ who: fc.constantFrom(...EDITORS), op: fc.oneof(...textOps, ...commentOps(true)) }) },
   { weight: 6, arbitrary: fc.record({ who: commenterName, op: fc.oneof(...commentOps(true)) }) },
   {
     weight: 3,
     arbitrary: fc.record({
-      who: fc.constantFrom<Who>('editor', ...COMMENTERS),
+      who: fc.constantFrom<Who>(...EDITORS, ...COMMENTERS),
       op: fc.record({ kind: fc.constant('forbidden' as const), what: fc.constantFrom(...FORBIDDEN), pick }),
     }),
   },
@@ -98,10 +101,11 @@ const step: fc.Arbitrary<Step> = fc.oneof(
     arbitrary: fc.record({
       who: fc.constant('concurrent' as const),
       op: fc.record({
-        first: fc.constantFrom<Who>('editor', ...COMMENTERS),
-        second: fc.constantFrom<Who>('editor', ...COMMENTERS),
-        a: fc.oneof(...commentOps(false)),
-        b: fc.oneof(...commentOps(false)),
+        first: fc.constantFrom<Who>(...EDITORS, ...COMMENTERS),
+        second: fc.constantFrom<Who>(...EDITORS, ...COMMENTERS),
+        // Editors at once also type, delete and format the same text: the pages watching run Yjs's cleanup.
+        a: fc.oneof(...commentOps(false), ...textOps),
+        b: fc.oneof(...commentOps(false), ...textOps),
       }),
     }),
   },
@@ -112,20 +116,48 @@ class World {
   readonly server = new Y.Doc({ gc: false });
   readonly docs = new Map<Who, Y.Doc>();
   readonly vectors: Uint8Array[] = [];
+  /** Changes a page's own Yjs made in reaction to what it received (formatting cleanup), waiting to be sent. */
+  private readonly reactions: [Who, Y.Doc, Uint8Array][] = [];
+  private making = false;
 
   constructor() {
     const seed = new Y.Doc();
     addParagraph(seed, 'Hello brave new world');
     titleText(seed).insert(0, 'Start');
     sync(seed, this.server);
-    for (const who of ['editor', ...COMMENTERS] as const) this.reset(who);
+    for (const who of [...EDITORS, ...COMMENTERS] as const) this.reset(who);
   }
 
   /** A fresh copy of the server's document (a reconnect with a new page: a new client id). */
   reset(who: Who): void {
     const doc = new Y.Doc();
     sync(this.server, doc);
+    // Every page reads the text through its types, as an editor's binding does (so Yjs's cleanup runs).
+    doc.getXmlFragment(CONTENT_FRAGMENT).createTreeWalker(() => true).next();
+    titleText(doc);
+    doc.on('update', (update: Uint8Array, origin: unknown) => {
+      if (origin === null && !this.making) this.reactions.push([who, doc, update]);
+    });
     this.docs.set(who, doc);
+  }
+
+  /** A change `who` makes on purpose (not a reaction of its Yjs). */
+  private make(who: Who, change: () => void): Uint8Array {
+    this.making = true;
+    try {
+      return captureUpdate(this.doc(who), change);
+    } finally {
+      this.making = false;
+    }
+  }
+
+  /** Sends what pages' Yjs did in reaction (they are legal changes: never refused). */
+  private flushReactions(): void {
+    for (let next = this.reactions.shift(); next; next = this.reactions.shift()) {
+      const [who, doc, update] = next;
+      // A page reset since (its update was refused) no longer sends what its old copy did.
+      if (this.doc(who) === doc) this.deliver(who, update, true, 'reaction of its Yjs');
+    }
   }
 
   doc(who: Who): Y.Doc {
@@ -133,7 +165,7 @@ class World {
   }
 
   writer(who: Who) {
-    return who === 'editor' ? editor : commenter(this.doc(who));
+    return who === 'editor' || who === 'bob' ? editor : commenter(this.doc(who));
   }
 
   /** Sends an update through the rules; applies and relays it if allowed, else resets its writer. */
@@ -145,7 +177,7 @@ class World {
     if (verdict.kind === 'refuse') return this.reset(who);
     this.vectors.push(Y.encodeStateVector(this.server));
     Y.applyUpdate(this.server, update);
-    if (who !== 'editor') expect(outsideComments(this.server), `${who} ${what} changed only comments`).toBe(before);
+    if (this.writer(who) !== editor) expect(outsideComments(this.server), `${who} ${what} changed only comments`).toBe(before);
     expect(shapeProblems(this.server)).toEqual([]);
     for (const other of this.docs.keys()) if (other !== who) sync(this.server, this.doc(other));
   }
@@ -153,7 +185,7 @@ class World {
   /** Makes a legal change on `who`'s document (false when there is nothing to make it on). */
   perform(who: Who, op: Legal): boolean {
     const doc = this.doc(who);
-    const own = (item: Y.Item | null) => who === 'editor' || item?.id.client === doc.clientID;
+    const own = (item: Y.Item | null) => this.writer(who) === editor || item?.id.client === doc.clientID;
     const fragment = doc.getXmlFragment(CONTENT_FRAGMENT);
     const paragraphs = fragment.toArray().filter((n): n is Y.XmlElement => n instanceof Y.XmlElement);
     const textOf = (para: number) => {
@@ -187,6 +219,13 @@ class World {
       case 'title':
         titleText(doc).insert(0, op.text);
         return true;
+      case 'format': {
+        const t = textOf(op.para);
+        if (!t || t.length === 0) return false;
+        const at = op.at % t.length;
+        t.format(at, Math.min(op.len, t.length - at), { bold: op.bold ? true : null });
+        return true;
+      }
       case 'thread': {
         const t = textOf(op.at);
         const from = t ? Y.createRelativePositionFromTypeIndex(t, op.at % (t.length + 1)) : Y.createRelativePositionFromTypeIndex(fragment, 0);
@@ -278,7 +317,7 @@ class World {
         doc.getMap(COMMENTS_MAP).set(`j${op.pick}`, 'kept');
         return true;
       case 'nested': {
-        const mine = threads.flatMap(([id]) => commentsOf(doc, id).toArray()).filter((c) => who === 'editor' || own(c._item));
+        const mine = threads.flatMap(([id]) => commentsOf(doc, id).toArray()).filter((c) => this.writer(who) === editor || own(c._item));
         const c = mine[op.pick % Math.max(mine.length, 1)];
         if (!c) return false;
         c.set('body', new Y.Text('nested'));
@@ -294,12 +333,20 @@ class World {
   }
 
   run(s: Step): void {
+    this.step(s);
+    this.flushReactions();
+  }
+
+  private step(s: Step): void {
     if (s.who === 'concurrent') {
       const { first, second, a, b } = s.op;
       if (first === second) return;
       // Both change their own copy before either hears of the other's change.
-      const ua = captureUpdate(this.doc(first), () => this.perform(first, a));
-      const ub = captureUpdate(this.doc(second), () => this.perform(second, b));
+      // Text changes only from editors: a commenter given one makes none.
+      const textKinds = new Set(['type', 'erase', 'paragraph', 'dropParagraph', 'title', 'format']);
+      const may = (who: Who, op: Legal) => this.writer(who) === editor || !textKinds.has(op.kind);
+      const ua = this.make(first, () => may(first, a) && this.perform(first, a));
+      const ub = this.make(second, () => may(second, b) && this.perform(second, b));
       if (ua.byteLength > 2) this.deliver(first, ua, true, `${a.kind} (concurrent)`);
       if (ub.byteLength > 2) this.deliver(second, ub, true, `${b.kind} (concurrent)`);
       return;
@@ -313,20 +360,22 @@ class World {
       const doc = this.doc(who);
       const vector = Y.encodeStateVector(this.server);
       let changed = false;
-      for (const o of op.ops) changed = this.perform(who, o) || changed;
+      this.make(who, () => {
+        for (const o of op.ops) changed = this.perform(who, o) || changed;
+      });
       if (changed) this.deliver(who, Y.encodeStateAsUpdate(doc, vector), true, 'offline batch');
       return;
     }
     if (op.kind === 'forbidden') {
       // An editor may do all of these but the misshapen ones.
-      if (who === 'editor' && !SHAPE_ONLY.has(op.what)) return;
+      if (this.writer(who) === editor && !SHAPE_ONLY.has(op.what)) return;
       let made = false;
-      const update = captureUpdate(this.doc(who), () => (made = this.performForbidden(who, op)));
+      const update = this.make(who, () => (made = this.performForbidden(who, op)));
       if (made) this.deliver(who, update, false, `forbidden ${op.what}`);
       return;
     }
     let made = false;
-    const update = captureUpdate(this.doc(who), () => (made = this.perform(who, op)));
+    const update = this.make(who, () => (made = this.perform(who, op)));
     if (made) this.deliver(who, update, true, op.kind);
   }
 }

@@ -107,9 +107,12 @@ export function captureUpdate(doc: Y.Doc, change: () => void): Uint8Array {
   return updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
 }
 
+/** The transaction origin of `sync`: what a page receives, told apart from what its own Yjs does in reaction. */
+export const SYNC = Symbol('sync');
+
 /** Brings `to` up to date with `from`. */
 export function sync(from: Y.Doc, to: Y.Doc): void {
-  Y.applyUpdate(to, Y.encodeStateAsUpdate(from, Y.encodeStateVector(to)));
+  Y.applyUpdate(to, Y.encodeStateAsUpdate(from, Y.encodeStateVector(to)), SYNC);
 }
 
 /** A comment writer owning its own doc's client id, or an edit writer. */
