@@ -148,9 +148,10 @@ export function CommentsPanel({ comments, editor, ranges, layout, people, selfNa
 
   const onKeyDown = (event: KeyboardEvent) => {
     if (event.key !== 'Escape' || event.defaultPrevented) return;
-    event.preventDefault();
     if (layout === 'sheet') onClose();
     else if (activeId) comments.activate(null);
+    else return;
+    event.preventDefault();
   };
 
   const empty = ordered.length === 0 && !draft;
