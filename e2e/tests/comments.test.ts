@@ -232,6 +232,7 @@ describe('comments', () => {
     await erin.page.getByTestId('new-comment-input-submit').click();
     await erinComments.waitThreads(2);
     await aliceComments.waitThreads(2);
+    await erin.waitSaved();
     await mkdir(ARTIFACTS, { recursive: true });
     await erin.page.screenshot({ path: `${SHOTS}/comments-phone.png` });
     await erin.page.screenshot({ path: `${ARTIFACTS}comments-phone.png` });
