@@ -25,6 +25,12 @@ export interface SessionOptions {
   id: string;
   token: string;
   user: AwarenessUser;
+  /**
+   * Keep a copy in IndexedDB (offline reading and editing). Not for comment links: a local copy may hold
+   * changes the server lacks (from an edit link in this browser, or an earlier session's client id), and
+   * the first sync would send them — a comment link may send only its own comments, or its socket closes.
+   */
+  localCopy: boolean;
   /** ws(s)://host/collab — derived from the page origin by default. */
   serverUrl?: string;
   /** Called once when the server refuses us for good (close codes 4401/4403/4404). */
@@ -82,7 +88,7 @@ export class CollabSession {
 
     // Offline edits live in IndexedDB, keyed by document id. Load them first so the first sync step 1
     // we send already includes them (one round trip instead of two) and the page paints from disk.
-    this.local = typeof indexedDB === 'undefined' ? null : new IndexeddbPersistence(`tandem:${options.id}`, this.doc);
+    this.local = typeof indexedDB === 'undefined' || !options.localCopy ? null : new IndexeddbPersistence(`tandem:${options.id}`, this.doc);
     const localLoaded = this.local
       ? Promise.race([this.local.whenSynced, new Promise((r) => setTimeout(r, LOCAL_LOAD_TIMEOUT_MS))])
       : Promise.resolve();
