@@ -15,6 +15,7 @@ import { authorizeRequest } from './access.js';
 import { HttpError, badRequest } from './errors.js';
 import { exportOptions } from './export-options.js';
 import { safeFilename } from './filenames.js';
+import { parseJsonBody } from './json-body.js';
 import { withRoom as withRoomLease } from './with-room.js';
 
 export interface DocsRouteDeps extends AuthorizeDeps {
@@ -63,22 +64,12 @@ export function docsRoutes(deps: DocsRouteDeps): Hono {
   });
 
   app.post('/', limitBody, async (c) => {
-    const raw = await c.req.text();
-    let body: unknown = {};
-    if (raw.trim() !== '') {
-      try {
-        body = JSON.parse(raw);
-      } catch {
-        throw badRequest('body must be JSON');
-      }
-    }
-    const parsed = createDocBody.safeParse(body);
-    if (!parsed.success) throw badRequest(parsed.error.issues[0]?.message ?? 'invalid body');
+    const body = await parseJsonBody(c, createDocBody);
     const now = deps.now().toISOString();
     const meta: DocMeta = { id: newDocId(), createdAt: now, updatedAt: now, linkGeneration: 0 };
     await deps.store.create(meta);
     // The seed paragraph (and title) written by the server, so concurrent first typists share one paragraph.
-    await deps.store.append(meta.id, initialState(parsed.data.title));
+    await deps.store.append(meta.id, initialState(body.title));
     await deps.store.flush(meta.id);
     await deps.store.release(meta.id);
     return c.json({ id: meta.id, ...(await links(meta)) } satisfies CreatedDoc, 201);
