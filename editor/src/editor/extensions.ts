@@ -13,15 +13,16 @@ import { renderCaret, renderSelection } from './caret';
 /**
  * The document schema (`@tandem/common/schema`, the list the server exports with) configured for this
  * live view: only behaviour here, never a node or mark. Links do not navigate on click (that is for
- * editing them) and are recognised as you type.
+ * editing them) and are recognised as you type; table columns can be resized by those who may edit.
  */
-export function contentExtensions(options: { trailingNode: boolean }): AnyExtension[] {
+export function contentExtensions(options: { editable: boolean }): AnyExtension[] {
   return documentExtensions({
     // Collaboration brings its own y-undo: undo/redo only touch your own changes.
     undoRedo: false,
     link: { openOnClick: false, autolink: true, defaultProtocol: 'https' },
     // A viewer must never write to the document, and the trailing-paragraph rule writes on load.
-    trailingNode: options.trailingNode ? {} : false,
+    trailingNode: options.editable ? {} : false,
+    table: { resizable: options.editable },
   });
 }
 
@@ -35,7 +36,7 @@ export interface CollabExtensionOptions {
 
 export function editorExtensions(o: CollabExtensionOptions): AnyExtension[] {
   return [
-    ...contentExtensions({ trailingNode: o.editable }),
+    ...contentExtensions({ editable: o.editable }),
     Collaboration.configure({ document: o.doc, field: CONTENT_FRAGMENT }),
     // "Show authors": off until attribution is handed to it (see useAuthorship).
     Authorship.configure({ fragment: o.doc.getXmlFragment(CONTENT_FRAGMENT) }),

@@ -6,6 +6,7 @@ import { editorExtensions } from '../../editor/extensions';
 import type { AwarenessUser } from '../../lib/presence';
 import type { CollabSession } from '../../session/collabSession';
 import { useAuthorship } from '../../session/useAuthorship';
+import '../../styles/tables.css';
 import { TitleField } from './TitleField';
 import { Toolbar } from './Toolbar';
 
