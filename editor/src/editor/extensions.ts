@@ -9,6 +9,7 @@ import type { WebsocketProvider } from 'y-websocket';
 import type { AwarenessUser } from '../lib/presence';
 import { Authorship } from './authorshipPlugin';
 import { renderCaret, renderSelection } from './caret';
+import { MarkdownPaste } from './markdownPaste';
 
 /**
  * The document schema (`@tandem/common/schema`, the list the server exports with) configured for this
@@ -37,6 +38,7 @@ export interface CollabExtensionOptions {
 export function editorExtensions(o: CollabExtensionOptions): AnyExtension[] {
   return [
     ...contentExtensions({ editable: o.editable }),
+    MarkdownPaste,
     Collaboration.configure({ document: o.doc, field: CONTENT_FRAGMENT }),
     // "Show authors": off until attribution is handed to it (see useAuthorship).
     Authorship.configure({ fragment: o.doc.getXmlFragment(CONTENT_FRAGMENT) }),
