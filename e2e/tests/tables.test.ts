@@ -298,6 +298,7 @@ describe('the toolbar on a phone', () => {
     await person.page.getByTestId('toolbar-scroll-start').waitFor();
     await person.page.getByTestId('toolbar-scroll-end').waitFor();
     await carol.waitSaved();
+    await person.page.mouse.move(200, 700); // no hover left on the header's buttons
     await mkdir(ARTIFACTS, { recursive: true });
     await person.page.screenshot({ path: `${ARTIFACTS}phone-toolbar.png` });
 
