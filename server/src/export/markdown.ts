@@ -3,9 +3,10 @@
  * without an editor), registered with the document extensions so node and mark names can never drift.
  *
  * The stock renderers produce Markdown that reads back differently in a few cases; each override below
- * fixes one of them and keeps everything else (lists, task items, quotes, mark nesting, text escaping)
- * as Tiptap does it, so an import through the same library round-trips (underline aside: it is written
- * as portable `<u>` HTML, which Tiptap's parser keeps as text).
+ * fixes one of them and keeps everything else (lists, task items, quotes, mark nesting) as Tiptap does
+ * it, so an import through the same library round-trips (underline aside: it is written as portable
+ * `<u>` HTML, which Tiptap's parser keeps as text). Tables are GFM tables (`markdown-table.ts`) and text
+ * is escaped only where it would read as syntax (`markdown-text.ts`).
  */
 import {
   getExtensionField,
