@@ -29,6 +29,10 @@ describe('documentSchema', () => {
         'hardBreak',
         'taskList',
         'taskItem',
+        'table',
+        'tableRow',
+        'tableHeader',
+        'tableCell',
       ].sort(),
     );
     expect(documentSchema.topNodeType.name).toBe('doc');
@@ -49,6 +53,9 @@ describe('documentSchema', () => {
       codeBlock: { language: null },
       orderedList: { start: 1, type: null },
       taskItem: { checked: false },
+      // Merged cells span columns and rows; `colwidth` holds one width per spanned column once resized.
+      tableCell: { colspan: 1, rowspan: 1, colwidth: null, align: null },
+      tableHeader: { colspan: 1, rowspan: 1, colwidth: null, align: null },
     });
     expect(defaults(documentSchema.marks['link']?.spec.attrs)).toEqual({
       href: null,
@@ -63,6 +70,21 @@ describe('documentSchema', () => {
     expect(documentSchema.nodes['taskItem']?.spec.content).toBe('paragraph block*');
     expect(documentSchema.nodes['listItem']?.spec.content).toBe('paragraph block*');
   });
+
+  test('tables: rows of header or body cells, each cell holding blocks, a block itself', () => {
+    const { table, tableRow, tableCell, tableHeader } = documentSchema.nodes;
+    expect(table?.spec.content).toBe('tableRow+');
+    expect(table?.isInGroup('block')).toBe(true);
+    expect(tableRow?.spec.content).toBe('(tableCell | tableHeader)*');
+    expect(tableCell?.spec.content).toBe('block+');
+    expect(tableHeader?.spec.content).toBe('block+');
+    // prosemirror-tables finds its node types by these roles.
+    expect([table, tableRow, tableCell, tableHeader].map((type) => type?.spec['tableRole'])).toEqual(['table', 'row', 'cell', 'header_cell']);
+  });
+
+  test('links end where they end: text typed right after a link is not part of it', () => {
+    expect(documentSchema.marks['link']?.spec.inclusive).toBe(false);
+  });
 });
 
 describe('documentExtensions(view)', () => {
@@ -71,6 +93,7 @@ describe('documentExtensions(view)', () => {
     undoRedo: false,
     link: { openOnClick: false, autolink: true, defaultProtocol: 'https' },
     trailingNode: {},
+    table: { resizable: true },
   };
   const specOf = (view?: ViewBehaviour) => {
     const schema = getSchema(documentExtensions(view));
@@ -79,7 +102,7 @@ describe('documentExtensions(view)', () => {
     return { nodes: describe(schema.nodes), marks: describe(schema.marks) };
   };
 
-  test('a live view’s behaviour (links, history, trailing node, cursors) yields the same schema as headless', () => {
+  test('a live view’s behaviour (links, history, trailing node, cursors, column resizing) yields the same schema as headless', () => {
     expect(specOf(editorView)).toEqual(specOf());
     expect(specOf({})).toEqual(specOf());
   });

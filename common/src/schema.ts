@@ -9,18 +9,33 @@
  * every export (see the server's `read-doc.ts`, which never lets that deletion reach the live document).
  */
 import type { Extensions } from '@tiptap/core';
+import { Link, type LinkOptions } from '@tiptap/extension-link';
 import { TaskItem, TaskList } from '@tiptap/extension-list';
+import { TableKit } from '@tiptap/extension-table';
 import { StarterKit, type StarterKitOptions } from '@tiptap/starter-kit';
 
-type LinkOptions = Exclude<StarterKitOptions['link'], false>;
-
 /**
- * What a live editor view may configure: StarterKit's schema-neutral extensions, and how links behave on
- * click, typing and paste. Nothing here can add, remove or reshape a node or mark.
+ * What a live editor view may configure: StarterKit's schema-neutral extensions, how links behave on
+ * click, typing and paste, and whether table columns can be resized by dragging. Nothing here can add,
+ * remove or reshape a node or mark.
  */
 export type ViewBehaviour = Partial<Pick<StarterKitOptions, 'undoRedo' | 'dropcursor' | 'gapcursor' | 'trailingNode' | 'listKeymap'>> & {
-  link?: Pick<LinkOptions, 'openOnClick' | 'autolink' | 'defaultProtocol' | 'linkOnPaste'>;
+  link?: Partial<Pick<LinkOptions, 'openOnClick' | 'autolink' | 'defaultProtocol' | 'linkOnPaste'>>;
+  /** Column resizing only adds a plugin; the widths it writes (`colwidth`) are part of the schema either way. */
+  table?: { resizable?: boolean };
 };
+
+/**
+ * Tiptap's link is inclusive whenever autolink is on, so typing right after a link kept extending it.
+ * Text typed at a link's end is plain text; autolink still links a URL once it is completed by a space.
+ */
+const NonInclusiveLink = Link.extend({ inclusive: false });
+
+/**
+ * The smallest width a column is drawn with (px). It is written into the `<colgroup>` of rendered HTML,
+ * so it is fixed here for the editor and the export alike rather than being a view option.
+ */
+const CELL_MIN_WIDTH = 48;
 
 /**
  * Without a view (the server, tests): history is the Collaboration extension's job, the cursors and the
@@ -40,10 +55,13 @@ const HEADLESS: ViewBehaviour = {
  * @example getSchema(documentExtensions()) // the server's conversion and export schema
  */
 export function documentExtensions(view: ViewBehaviour = HEADLESS): Extensions {
+  const { link, table, ...kit } = view;
   return [
-    StarterKit.configure(view),
+    StarterKit.configure({ ...kit, link: false }),
+    NonInclusiveLink.configure(link ?? {}),
     TaskList,
     // `nested: true` changes the schema (a task item may hold lists).
     TaskItem.configure({ nested: true }),
+    TableKit.configure({ table: { resizable: table?.resizable ?? false, cellMinWidth: CELL_MIN_WIDTH } }),
   ];
 }

@@ -17,6 +17,8 @@ export function useWorld() {
   const world = {
     app: undefined as unknown as AppServer,
     people: [] as Person[],
+    /** The file's Chromium, for people set up differently (a phone); add them to `people` to close them. */
+    browser: () => browser,
     /** A new person (own context, own storage) on a page. */
     async person(name: string): Promise<DocPage & { person: Person }> {
       const person = await newPerson(browser, name, world.app.url);

@@ -41,6 +41,18 @@ const PATHS = {
   users: 'M9 11a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7zM2.5 20v-.5A6.5 6.5 0 0 1 15.5 19.5v.5M16 4.2a3.5 3.5 0 0 1 0 6.6M21.5 20v-.5a6.5 6.5 0 0 0-3.5-5.8',
   bookmark: 'M6.5 3.5h11v17l-5.5-4-5.5 4z',
   back: 'M19 12H5M11 6l-6 6 6 6',
+  table: 'M4 5h16v14H4zM4 9.7h16M4 14.3h16M9.3 5v14M14.7 5v14',
+  rowAbove: 'M4 12h16v8H4zM4 16h16M12 3v6M9 6h6',
+  rowBelow: 'M4 4h16v8H4zM4 8h16M12 15v6M9 18h6',
+  columnLeft: 'M12 4h8v16h-8zM16 4v16M3 12h6M6 9v6',
+  columnRight: 'M4 4h8v16H4zM8 4v16M15 12h6M18 9v6',
+  deleteRow: 'M4 4h16v7H4zM9.5 15l5 5M14.5 15l-5 5',
+  deleteColumn: 'M4 4h7v16H4zM15 9.5l5 5M20 9.5l-5 5',
+  headerRow: 'M4 5h16v14H4zM4 10h16M4 7.5h16M12 10v9',
+  merge: 'M4 6h16v12H4zM4 12h4.5M20 12h-4.5M6.5 10l2 2-2 2M17.5 10l-2 2 2 2',
+  split: 'M4 6h16v12H4zM12 6v12M9.5 10l-2 2 2 2M14.5 10l2 2-2 2',
+  chevronLeft: 'M14.5 6l-6 6 6 6',
+  chevronRight: 'M9.5 6l6 6-6 6',
   cloudOff: 'M3 3l18 18M8.5 6.2A6 6 0 0 1 17.6 10 4.5 4.5 0 0 1 21 16.9M17 19H7a5 5 0 0 1-1.9-9.6',
 } as const;
 

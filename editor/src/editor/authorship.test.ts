@@ -10,7 +10,7 @@ import { contentExtensions } from './extensions';
 function collabEditor(doc: Y.Doc): Editor {
   return new Editor({
     element: document.createElement('div'),
-    extensions: [...contentExtensions({ trailingNode: false }), Collaboration.configure({ document: doc, field: CONTENT_FRAGMENT })],
+    extensions: [...contentExtensions({ editable: false }), Collaboration.configure({ document: doc, field: CONTENT_FRAGMENT })],
   });
 }
 

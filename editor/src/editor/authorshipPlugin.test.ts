@@ -17,7 +17,7 @@ function tintedEditor(doc: Y.Doc): Editor {
   const editor = new Editor({
     element: document.createElement('div'),
     extensions: [
-      ...contentExtensions({ trailingNode: false }),
+      ...contentExtensions({ editable: false }),
       Collaboration.configure({ document: doc, field: CONTENT_FRAGMENT }),
       Authorship.configure({ fragment }),
     ],

@@ -30,7 +30,7 @@ function editorOn(doc: Y.Doc, editable = true) {
     element: document.createElement('div'),
     editable,
     extensions: [
-      ...contentExtensions({ trailingNode: false }),
+      ...contentExtensions({ editable: false }),
       Collaboration.configure({ document: doc, field: CONTENT_FRAGMENT }),
       CommentHighlights.configure({
         doc,

@@ -14,7 +14,7 @@ function specs(extensions: Parameters<typeof getSchema>[0]) {
 describe('contentExtensions', () => {
   it('edits with exactly the schema the server exports with (editor and viewer alike)', () => {
     const exported = specs(documentExtensions());
-    expect(specs(contentExtensions({ trailingNode: true }))).toEqual(exported);
-    expect(specs(contentExtensions({ trailingNode: false }))).toEqual(exported);
+    expect(specs(contentExtensions({ editable: true }))).toEqual(exported);
+    expect(specs(contentExtensions({ editable: false }))).toEqual(exported);
   });
 });

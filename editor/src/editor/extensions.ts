@@ -10,20 +10,22 @@ import type { AwarenessUser } from '../lib/presence';
 import { Authorship } from './authorshipPlugin';
 import { renderCaret, renderSelection } from './caret';
 import { CommentHighlights, type CommentHighlightsOptions } from './commentHighlights';
+import { MarkdownPaste } from './markdownPaste';
 import { ReadOnlyGuard } from './readOnlyGuard';
 
 /**
  * The document schema (`@tandem/common/schema`, the list the server exports with) configured for this
  * live view: only behaviour here, never a node or mark. Links do not navigate on click (that is for
- * editing them) and are recognised as you type.
+ * editing them) and are recognised as you type; table columns can be resized by those who may edit.
  */
-export function contentExtensions(options: { trailingNode: boolean }): AnyExtension[] {
+export function contentExtensions(options: { editable: boolean }): AnyExtension[] {
   return documentExtensions({
     // Collaboration brings its own y-undo: undo/redo only touch your own changes.
     undoRedo: false,
     link: { openOnClick: false, autolink: true, defaultProtocol: 'https' },
     // A viewer must never write to the document, and the trailing-paragraph rule writes on load.
-    trailingNode: options.trailingNode ? {} : false,
+    trailingNode: options.editable ? {} : false,
+    table: { resizable: options.editable },
   });
 }
 
@@ -39,7 +41,8 @@ export interface CollabExtensionOptions {
 
 export function editorExtensions(o: CollabExtensionOptions): AnyExtension[] {
   return [
-    ...contentExtensions({ trailingNode: o.editable }),
+    ...contentExtensions({ editable: o.editable }),
+    MarkdownPaste,
     Collaboration.configure({ document: o.doc, field: CONTENT_FRAGMENT }),
     // "Show authors": off until attribution is handed to it (see useAuthorship).
     Authorship.configure({ fragment: o.doc.getXmlFragment(CONTENT_FRAGMENT) }),

@@ -49,7 +49,7 @@ async function open(build: (fragment: Y.XmlFragment) => void, editable: boolean)
     element: document.createElement('div'),
     editable,
     extensions: [
-      ...contentExtensions({ trailingNode: editable }),
+      ...contentExtensions({ editable }),
       Collaboration.configure({ document: doc, field: CONTENT_FRAGMENT }),
       ReadOnlyGuard.configure({ doc }),
     ],

@@ -11,13 +11,22 @@ import { StringElement, StringText, stringDocument, type StringNode } from './st
 const serializer = DOMSerializer.fromSchema(documentSchema);
 
 /**
- * Static CSS so task lists read as checklists when the file is opened on its own. It is escaped like any
- * text, so it must not contain `<`, `>` or `&`.
+ * Static CSS so task lists read as checklists and tables as tables when the file is opened on its own. It
+ * is escaped like any text, so it must not contain `<`, `>` or `&` (hence no child combinators).
+ *
+ * A task item is `<li><label><input></label><div><p>text</p></div></li>` (the editor's markup): the box
+ * sits on the first line of the text because the paragraph's top margin is gone and both align on their
+ * baseline; without that the box floats a line above its text.
  */
 const STYLE = [
   'body{max-width:48rem;margin:2rem auto;padding:0 1rem;font-family:system-ui,sans-serif;line-height:1.5}',
   'ul[data-type="taskList"]{list-style:none;padding-left:0.25rem}',
-  'li[data-type="taskItem"]{display:flex;gap:0.5rem}',
+  'li[data-type="taskItem"]{display:flex;gap:0.5rem;align-items:baseline}',
+  'li[data-type="taskItem"] p{margin:0}',
+  'table{border-collapse:collapse;margin:1rem 0}',
+  'th,td{border:1px solid #b4b4b4;padding:0.3rem 0.6rem;vertical-align:top;text-align:left}',
+  'th{background:#f2f2f2}',
+  'th p,td p{margin:0}',
   'pre{overflow-x:auto}',
 ].join('\n');
 

@@ -10,7 +10,10 @@
  */
 const LINE_START_RULES: ReadonlyArray<readonly [RegExp, string]> = [
   [/^( {0,3})(#{1,6})(?=\s|$)/, '$1\\$2'], // ATX heading
-  [/^( {0,3})([-+])(?=\s|$)/, '$1\\$2'], // bullet list item (`*` is always escaped by Tiptap)
+  [/^( {0,3})([-+*])(?=\s|$)/, '$1\\$2'], // bullet list item
+  [/^( {0,3})(>)/, '$1\\$2'], // block quote (text escaping leaves `>` alone everywhere else)
+  [/^( {0,3})(\[)(?=[ xX]\](?:\s|$))/, '$1\\$2'], // task box, in the first paragraph of a list item
+  [/^( {0,3})(<)(?=[a-z/!?])/i, '$1\\$2'], // HTML block (`<div`, `<!--` … need no `>` to start one)
   // Ordered list item: CommonMark only knows digits, Tiptap's parser also letters and roman numerals.
   [/^( {0,3}(?:\d+|[ivxlcdm]+|[a-z]{1,2}))([.)])(?=\s|$)/i, '$1\\$2'],
   [/^( {0,3})([-=])(?=[-=\s]*$)/, '$1\\$2'], // setext underline or `---` thematic break
@@ -47,7 +50,9 @@ export function codeSpan(code: string): string {
   if (text === '') return ''; // `` would be read as two literal backticks
   const fence = '`'.repeat(longestRun(text, '`') + 1);
   const stripped = text.length > 1 && text.startsWith(' ') && text.endsWith(' ') && /[^ ]/.test(text);
-  const pad = text.startsWith('`') || text.endsWith('`') || stripped ? ' ' : '';
+  // A backslash before the closing fence is code (no escapes in code spans), but marked first takes `\``
+  // for an escaped backtick when it looks for emphasis, and then pairs the wrong backticks.
+  const pad = text.startsWith('`') || text.endsWith('`') || text.endsWith('\\') || stripped ? ' ' : '';
   return `${fence}${pad}${text}${pad}${fence}`;
 }
 

@@ -3,9 +3,10 @@
  * without an editor), registered with the document extensions so node and mark names can never drift.
  *
  * The stock renderers produce Markdown that reads back differently in a few cases; each override below
- * fixes one of them and keeps everything else (lists, task items, quotes, mark nesting, text escaping)
- * as Tiptap does it, so an import through the same library round-trips (underline aside: it is written
- * as portable `<u>` HTML, which Tiptap's parser keeps as text).
+ * fixes one of them and keeps everything else (lists, task items, quotes, mark nesting) as Tiptap does
+ * it, so an import through the same library round-trips (underline aside: it is written as portable
+ * `<u>` HTML, which Tiptap's parser keeps as text). Tables are GFM tables (`markdown-table.ts`) and text
+ * is escaped only where it would read as syntax (`markdown-text.ts`).
  */
 import {
   getExtensionField,
@@ -20,6 +21,8 @@ import { MarkdownManager } from '@tiptap/markdown';
 import type { Node as PMNode } from '@tiptap/pm/model';
 import { noteTime, type CommentNote, type PlacedNotes } from './comment-notes.js';
 import { codeFence, codeSpan, escapeHeadingEnd, escapeLineStarts, linkMarkdown } from './markdown-syntax.js';
+import { gfmTable } from './markdown-table.js';
+import { censusOf, escapeMarkdownText, type BlockCensus } from './markdown-text.js';
 import { documentSchema, exportExtensions } from './schema.js';
 
 type Render = (node: JSONContent, helpers: MarkdownRendererHelpers, ctx: RenderContext) => string;
@@ -33,10 +36,28 @@ const CodeSpan = TiptapNode.create({
   renderMarkdown: (node) => codeSpan(String(node.attrs?.['text'] ?? '')),
 });
 
+/** Manager-only inline node: a line break inside a table cell, where a cell must stay on one line. */
+const CELL_BREAK = 'exportCellBreak';
+const CellBreak = TiptapNode.create({
+  name: CELL_BREAK,
+  inline: true,
+  group: 'inline',
+  renderMarkdown: () => '<br>',
+});
+
+const TABLE_CELLS = new Set(['tableCell', 'tableHeader']);
+/**
+ * Inline blocks inside table cells (filled by `prepare`). A cell is its own inline context, but Tiptap's
+ * parser looks for code spans across the whole row before it splits cells, so a lone backtick there could
+ * pair with one in another cell.
+ */
+const cellTextblocks = new WeakSet<JSONContent>();
+
 /** Replacement renderers; `original` is the stock renderer of the same extension. */
 const overrides: Record<string, (original: Render) => Render> = {
-  // Text may start a line with `#`, `-`, `1.` … which would turn the paragraph into another block.
-  paragraph: (original) => (node, h, ctx) => escapeLineStarts(original(node, h, ctx)),
+  // Text may start a line with `#`, `-`, `1.` … which would turn the paragraph into another block; in a
+  // table cell (rendered straight from the table, see below) there are no blocks to mistake it for.
+  paragraph: (original) => (node, h, ctx) => (ctx.parentType === 'table' ? original(node, h, ctx) : escapeLineStarts(original(node, h, ctx))),
   heading: (original) => (node, h, ctx) => escapeHeadingEnd(original(node, h, ctx)),
   // A backslash survives editors that strip trailing spaces (the stock `  \n` does not), and it can
   // follow another break. A heading is one line, so a break inside one has to be inline HTML.
@@ -51,7 +72,22 @@ const overrides: Record<string, (original: Render) => Render> = {
   link: () => (node, h) => linkMarkdown(h.renderChildren(node), exportableHref(node.attrs?.['href']), node.attrs?.['title']),
   // `++text++` is a Tiptap-only dialect; inline HTML is what every Markdown renderer understands.
   underline: () => (node, h) => `<u>${h.renderChildren(node)}</u>`,
+  // The stock table drops merged cells' columns, leaves pipes unescaped and reads a header column as a
+  // header row. Each cell's blocks are rendered here, one after the other (`prepare` made them inline).
+  table: () => (node, h) =>
+    gfmTable(node, (cell) =>
+      (cell.content ?? [])
+        .map((block, i) => renderChild(h, block, i))
+        .filter((part) => part.trim() !== '')
+        .join('<br>'),
+    ),
 };
+
+/** `renderChild` is optional in the helpers' type; the pinned manager always provides it. */
+function renderChild(h: MarkdownRendererHelpers, block: JSONContent, index: number): string {
+  if (!h.renderChild) throw new Error('@tiptap/markdown no longer provides renderChild');
+  return h.renderChild(block, index);
+}
 
 /**
  * The manager flattens `addExtensions` itself, so handing it the already flattened list would register
@@ -69,22 +105,39 @@ function forManager(extension: AnyExtension): AnyExtension {
 }
 
 const manager = new MarkdownManager({
-  extensions: [...resolveExtensions(exportExtensions).map(forManager), CodeSpan],
+  extensions: [...resolveExtensions(exportExtensions).map(forManager), CodeSpan, CellBreak],
 });
 
-// Text escaping has no extension hook. Tiptap's parser reads `++x++` as underline (its own dialect), so
-// "C++ and C++" would come back underlined; escaping the first `+` of each pair keeps it text. The method
-// is internal (pinned 3.31.3); the round-trip property test fails if a new version renames it.
-const escaper = manager as unknown as { escapeMarkdownSyntax?: (text: string) => string };
-const escapeMarkdownSyntax = escaper.escapeMarkdownSyntax?.bind(manager);
-if (escapeMarkdownSyntax) escaper.escapeMarkdownSyntax = (text) => escapeMarkdownSyntax(text).replace(/\+(?=\+)/g, '\\+');
+/**
+ * Text escaping has no extension hook, and the stock one escapes every `_*[]~` and writes `&amp;`, `&lt;`
+ * and `&gt;` for characters a reader would show as typed. `markdown-text.ts` escapes only what would be
+ * read as syntax, deciding with the text node and its block (`parentNode`: the paragraph or heading).
+ * The method is internal (pinned 3.31.3); the export tests and the round-trip property tests fail if a
+ * new version renames it or changes its arguments.
+ */
+type TextEncoder = (text: string, node: JSONContent, parentNode?: JSONContent) => string;
+const internals = manager as unknown as { encodeTextForMarkdown?: TextEncoder };
+const stockEncoder = internals.encodeTextForMarkdown?.bind(manager);
+const censuses = new WeakMap<JSONContent, BlockCensus>();
+if (stockEncoder) {
+  internals.encodeTextForMarkdown = (text, node, parentNode) => {
+    const marks = node.marks ?? [];
+    // Text inside code is written as is, by the stock encoder (and code-marked runs never reach here:
+    // `prepareInline` makes them code-span nodes).
+    if (parentNode?.type === 'codeBlock' || marks.some((m) => m.type === 'code')) return stockEncoder(text, node, parentNode);
+    let census = parentNode ? censuses.get(parentNode) : undefined;
+    if (parentNode && !census) censuses.set(parentNode, (census = censusOf(parentNode, cellTextblocks.has(parentNode))));
+    const siblings = parentNode?.content ?? [];
+    return escapeMarkdownText(text, census, marks.some((m) => m.type === 'link'), siblings[siblings.length - 1] === node);
+  };
+}
 
 /**
  * Renders a `doc` node (with an optional title as a level-1 heading) as Markdown; '' for an empty
  * document, otherwise ending in exactly one newline.
  */
 export function toMarkdown(root: PMNode, title: string): string {
-  const blocks = trimEmptyParagraphs((root.toJSON() as JSONContent).content ?? []).map(prepare);
+  const blocks = trimEmptyParagraphs((root.toJSON() as JSONContent).content ?? []).map((block) => prepare(block));
   if (title) blocks.unshift({ type: 'heading', attrs: { level: 1 }, content: [{ type: 'text', text: title }] });
   const markdown = manager.serialize({ type: 'doc', content: blocks }).replace(/^\n+|\s+$/g, '');
   return markdown ? `${markdown}\n` : '';
@@ -127,7 +180,7 @@ function footnote({ n, thread }: CommentNote): string {
 
 /** Blocks through the same serializer as the document, so comment text is escaped like document text. */
 function serializeBlocks(blocks: JSONContent[]): string {
-  return manager.serialize({ type: 'doc', content: blocks.map(prepare) }).replace(/^\n+|\s+$/g, '');
+  return manager.serialize({ type: 'doc', content: blocks.map((block) => prepare(block)) }).replace(/^\n+|\s+$/g, '');
 }
 
 /**
@@ -143,31 +196,59 @@ function trimEmptyParagraphs(blocks: JSONContent[]): JSONContent[] {
   return blocks.slice(start, end);
 }
 
-function prepare(node: JSONContent): JSONContent {
+function prepare(node: JSONContent, inCell = false): JSONContent {
   if (!node.content || !node.type) return node;
+  if (TABLE_CELLS.has(node.type)) return { ...node, content: node.content.flatMap(cellBlocks) };
   const type = documentSchema.nodes[node.type];
   const inline = type?.isTextblock === true && !type.spec.code;
-  return { ...node, content: inline ? prepareInline(node.content) : node.content.map(prepare) };
+  const prepared = { ...node, content: inline ? prepareInline(node.content, inCell) : node.content.map((child) => prepare(child, inCell)) };
+  if (inline && inCell) cellTextblocks.add(prepared);
+  return prepared;
 }
 
 /**
- * Two fixes that need the text itself, which mark renderers never see:
+ * A cell's blocks, made fit for one line of a GFM table: a heading keeps its text, a code block becomes a
+ * code span per line, a table nested in a cell gives up its rows and columns but not its text. Lists and
+ * quotes keep their Markdown (one `<br>` per line), which reads as what they are.
+ */
+function cellBlocks(block: JSONContent): JSONContent[] {
+  switch (block.type) {
+    case 'heading':
+      return [prepare({ type: 'paragraph', content: block.content ?? [] }, true)];
+    case 'codeBlock': {
+      const lines = (block.content ?? []).map((child) => child.text ?? '').join('').split('\n');
+      const content = lines.flatMap((line, i) => [...(i > 0 ? [{ type: CELL_BREAK }] : []), ...(line ? [{ type: CODE_SPAN, attrs: { text: line } }] : [])]);
+      const paragraph = { type: 'paragraph', content };
+      cellTextblocks.add(paragraph);
+      return [paragraph];
+    }
+    case 'table':
+      return (block.content ?? []).flatMap((row) => (row.content ?? []).flatMap((cell) => (cell.content ?? []).flatMap(cellBlocks)));
+    default:
+      return [prepare(block, true)];
+  }
+}
+
+/**
+ * Three fixes that need the text itself, which mark renderers never see:
  * - a run of `code`-marked text becomes one code-span node, so its fence can be longer than any run of
  *   backticks inside it (the stock renderer always uses a single backtick);
  * - trailing hard breaks are dropped: at the end of a paragraph a Markdown break is a literal `\`, and
- *   the editor shows nothing there either.
+ *   the editor shows nothing there either;
+ * - in a table cell, a hard break is `<br>`, since the cell has to stay on one line.
  */
-function prepareInline(content: JSONContent[]): JSONContent[] {
+function prepareInline(content: JSONContent[], inCell: boolean): JSONContent[] {
   const out: JSONContent[] = [];
   for (const child of content) {
     const isCode = child.type === 'text' && child.marks?.some((m) => m.type === 'code') === true;
     const last = out[out.length - 1];
-    if (!isCode) out.push(child);
+    if (inCell && child.type === 'hardBreak') out.push({ type: CELL_BREAK });
+    else if (!isCode) out.push(child);
     else if (last?.type === CODE_SPAN) last.attrs = { text: `${String(last.attrs?.['text'])}${child.text ?? ''}` };
     // `code` excludes every other mark in the schema, so there are none to carry over.
     else out.push({ type: CODE_SPAN, attrs: { text: child.text ?? '' } });
   }
-  while (out[out.length - 1]?.type === 'hardBreak') out.pop();
+  while (out[out.length - 1]?.type === 'hardBreak' || out[out.length - 1]?.type === CELL_BREAK) out.pop();
   return out;
 }
 

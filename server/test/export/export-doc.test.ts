@@ -48,13 +48,14 @@ describe('exportDoc', () => {
   test('markdown: the representative document', () => {
     expect(exportDoc(ydocFrom(representative, TITLE), 'markdown').body).toBe(
       [
-        '# Notes: \\*draft\\* &amp; &lt;plans&gt;',
+        '# Notes: \\*draft\\* & \\<plans>',
         '',
         '# Heading one',
         '',
         'Plain, **bold**, *italic*, ~~struck~~, <u>under</u>, `` a `tick` `` and [a link](https://example.com/a_b?x=1&y=2).',
         '',
-        'Escapes: 2 \\* 3 = 6, snake\\_case, a &lt; b &amp;&amp; c &gt; d, \\`backticks\\`, \\[brackets\\] &lt;script&gt;alert(1)&lt;/script&gt;',
+        // Only what a reader would take for syntax is escaped: the tag, and the backticks (a pair).
+        'Escapes: 2 * 3 = 6, snake_case, a < b && c > d, \\`backticks\\`, [brackets] \\<script>alert(1)\\</script>',
         '',
         '## Heading two',
         '',
@@ -165,6 +166,17 @@ describe('exportDoc', () => {
     expect(page.querySelector('blockquote > p')?.textContent).toBe('Quoted');
     expect(page.querySelectorAll('hr')).toHaveLength(1);
     expect([...page.querySelectorAll('body > p')].at(-1)?.innerHTML).toBe('Line one<br>Line two');
+  });
+
+  test('html: a task’s checkbox sits on the line of its text (the paragraph margin is gone, both on one baseline)', () => {
+    const page = parseHtml(exportDoc(ydocFrom(representative), 'html').body);
+    const style = page.querySelector('style')?.textContent ?? '';
+    expect(style).toContain('li[data-type="taskItem"]{display:flex;gap:0.5rem;align-items:baseline}');
+    expect(style).toContain('li[data-type="taskItem"] p{margin:0}');
+    // The markup the rule relies on: the box and the text are the item's two flex children.
+    const item = page.querySelector('li[data-type="taskItem"]');
+    expect([...(item?.children ?? [])].map((child) => child.tagName)).toEqual(['LABEL', 'DIV']);
+    expect(item?.querySelector('label > input[type="checkbox"]')).not.toBeNull();
   });
 
   test('html: a hostile title cannot break out of <title> or <h1>', () => {

@@ -35,6 +35,11 @@ export const codeBlock = (language: string | null, source: string): JSONContent 
 });
 export const blockquote = (...content: JSONContent[]): JSONContent => ({ type: 'blockquote', content });
 export const horizontalRule: JSONContent = { type: 'horizontalRule' };
+type CellAttrs = { colspan?: number; rowspan?: number; align?: 'left' | 'center' | 'right' };
+export const th = (attrs: CellAttrs, ...content: JSONContent[]): JSONContent => ({ type: 'tableHeader', attrs, content });
+export const td = (attrs: CellAttrs, ...content: JSONContent[]): JSONContent => ({ type: 'tableCell', attrs, content });
+export const tr = (...cells: JSONContent[]): JSONContent => ({ type: 'tableRow', content: cells });
+export const table = (...rows: JSONContent[]): JSONContent => ({ type: 'table', content: rows });
 export const doc = (...content: JSONContent[]): JSONContent => ({ type: 'doc', content });
 
 /** Validates `json` against the schema (so a fixture cannot be something the editor could not hold). */

@@ -12,6 +12,7 @@ import { CommentBar } from '../comments/CommentBar';
 import { CommentsPanel } from '../comments/CommentsPanel';
 import { SelectionBubble } from '../comments/SelectionBubble';
 import { useEditorComments } from '../comments/useEditorComments';
+import '../../styles/tables.css';
 import { TitleField } from './TitleField';
 import { Toolbar } from './Toolbar';
 

@@ -1,9 +1,13 @@
 import type { Editor } from '@tiptap/core';
 import { useEditorState } from '@tiptap/react';
-import { Fragment, type KeyboardEvent, useEffect, useRef, useState } from 'react';
+import { Fragment, type KeyboardEvent, useCallback, useEffect, useRef, useState } from 'react';
+import { isInTable } from '../../editor/tableCommands';
+import '../../styles/toolbar.css';
 import { Icon } from '../Icon';
 import { LinkEditor } from './LinkEditor';
+import { TableMenu } from './TableMenu';
 import { BLOCK_SHORTCUTS, type BlockType, MOD, TOOLBAR_GROUPS, currentBlock, setBlock } from './toolbarItems';
+import { useScrollEdges } from './useScrollEdges';
 
 interface Props {
   editor: Editor | null;
@@ -19,12 +23,19 @@ const BLOCK_LABELS: Record<BlockType, string> = { paragraph: 'Text', h1: 'Headin
 /**
  * Formatting toolbar. Active marks light up (aria-pressed). One tab stop for the whole bar, arrow keys
  * move between controls (WAI-ARIA toolbar pattern), so Tab gets you from the title to the text quickly.
+ *
+ * On a narrow screen the bar scrolls sideways; chevrons at its ends show that there is more and page
+ * to it. They are for pointers only (hidden from assistive technology, no tab stop): from the keyboard
+ * the arrow keys reach every control, and the bar scrolls the focused one into view.
  */
 export function Toolbar({ editor, linkRequest, onComment, commentShortcut }: Props) {
   const barRef = useRef<HTMLDivElement>(null);
   const linkButtonRef = useRef<HTMLButtonElement>(null);
+  const tableButtonRef = useRef<HTMLButtonElement>(null);
   const [linkOpen, setLinkOpen] = useState(false);
+  const [tableOpen, setTableOpen] = useState(false);
   const [focusId, setFocusId] = useState('block');
+  const edges = useScrollEdges(barRef);
 
   const state = useEditorState({
     editor,
@@ -34,7 +45,15 @@ export function Toolbar({ editor, linkRequest, onComment, commentShortcut }: Pro
       for (const group of TOOLBAR_GROUPS) for (const b of group) if (b.isActive) active[b.id] = b.isActive(e);
       const { selection, doc } = e.state;
       const canComment = !selection.empty && doc.textBetween(selection.from, selection.to, ' ').trim() !== '';
-      return { active, link: e.isActive('link'), block: currentBlock(e), canUndo: e.can().undo(), canRedo: e.can().redo(), canComment };
+      return {
+        active,
+        link: e.isActive('link'),
+        table: isInTable(e),
+        block: currentBlock(e),
+        canUndo: e.can().undo(),
+        canRedo: e.can().redo(),
+        canComment,
+      };
     },
   });
 
@@ -54,7 +73,12 @@ export function Toolbar({ editor, linkRequest, onComment, commentShortcut }: Pro
     else if (event.key === 'ArrowLeft') next = (index - 1 + items.length) % items.length;
     else if (event.key === 'Home') next = 0;
     else if (event.key === 'End') next = items.length - 1;
-    else return;
+    else if (event.key === 'ArrowDown' && event.target === tableButtonRef.current) {
+      // A menu button opens its menu with ArrowDown (WAI-ARIA menu button).
+      event.preventDefault();
+      setTableOpen(true);
+      return;
+    } else return;
     // The block <select> uses arrows itself only when open; closed, arrows move along the bar.
     event.preventDefault();
     items[next]?.focus();
@@ -67,111 +91,156 @@ export function Toolbar({ editor, linkRequest, onComment, commentShortcut }: Pro
   const roving = (id: string) => ({
     'data-roving': true,
     tabIndex: id === tabStop ? 0 : -1,
-    onFocus: () => setFocusId(id),
+    onFocus: (event: { currentTarget: HTMLElement }) => {
+      setFocusId(id);
+      // Clear of the chevrons, which cover the bar's ends (see the scroll padding in toolbar.css).
+      event.currentTarget.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+    },
   });
+  const closeTable = useCallback((refocus: boolean) => {
+    setTableOpen(false);
+    if (refocus) tableButtonRef.current?.focus();
+  }, []);
 
   return (
     <div className="toolbar-wrap">
-      <div ref={barRef} className="toolbar" role="toolbar" aria-label="Formatting" onKeyDown={onKeyDown} data-testid="toolbar">
-        <select
-          className="toolbar__block"
-          aria-label="Text style"
-          title={`Text style (${BLOCK_SHORTCUTS.paragraph}, ${BLOCK_SHORTCUTS.h1}…)`}
-          value={state?.block ?? 'paragraph'}
-          disabled={disabled}
-          onChange={(e) => editor && setBlock(editor, e.target.value as BlockType)}
-          data-testid="tb-block"
-          {...roving('block')}
-        >
-          {(['paragraph', 'h1', 'h2', 'h3'] as const).map((b) => (
-            <option key={b} value={b}>
-              {BLOCK_LABELS[b]}
-            </option>
-          ))}
-          {state?.block === 'other' && <option value="other">{BLOCK_LABELS.other}</option>}
-        </select>
-        {TOOLBAR_GROUPS.map((group, gi) => (
-          <Fragment key={gi}>
-            <span className="toolbar__sep" aria-hidden="true" />
-            {group.map((b) => (
-              <button
-                key={b.id}
-                type="button"
-                className="tb-btn"
-                aria-label={b.label}
-                title={b.shortcut ? `${b.label} (${b.shortcut})` : b.label}
-                {...(b.isActive ? { 'aria-pressed': state?.active[b.id] ?? false } : {})}
-                disabled={disabled}
-                onClick={() => editor && b.run(editor)}
-                data-testid={`tb-${b.id}`}
-                {...roving(b.id)}
-              >
-                <Icon name={b.icon} />
-              </button>
+      <div className="toolbar-frame" data-overflow-start={edges.start || undefined} data-overflow-end={edges.end || undefined}>
+        <div ref={barRef} className="toolbar" role="toolbar" aria-label="Formatting" onKeyDown={onKeyDown} data-testid="toolbar">
+          <select
+            className="toolbar__block"
+            aria-label="Text style"
+            title={`Text style (${BLOCK_SHORTCUTS.paragraph}, ${BLOCK_SHORTCUTS.h1}…)`}
+            value={state?.block ?? 'paragraph'}
+            disabled={disabled}
+            onChange={(e) => editor && setBlock(editor, e.target.value as BlockType)}
+            data-testid="tb-block"
+            {...roving('block')}
+          >
+            {(['paragraph', 'h1', 'h2', 'h3'] as const).map((b) => (
+              <option key={b} value={b}>
+                {BLOCK_LABELS[b]}
+              </option>
             ))}
-            {gi === 0 && (
+            {state?.block === 'other' && <option value="other">{BLOCK_LABELS.other}</option>}
+          </select>
+          {TOOLBAR_GROUPS.map((group, gi) => (
+            <Fragment key={gi}>
+              <span className="toolbar__sep" aria-hidden="true" />
+              {group.map((b) => (
+                <button
+                  key={b.id}
+                  type="button"
+                  className="tb-btn"
+                  aria-label={b.label}
+                  title={b.shortcut ? `${b.label} (${b.shortcut})` : b.label}
+                  {...(b.isActive ? { 'aria-pressed': state?.active[b.id] ?? false } : {})}
+                  disabled={disabled}
+                  onClick={() => editor && b.run(editor)}
+                  data-testid={`tb-${b.id}`}
+                  {...roving(b.id)}
+                >
+                  <Icon name={b.icon} />
+                </button>
+              ))}
+              {gi === 0 && (
+                <button
+                  ref={linkButtonRef}
+                  type="button"
+                  className="tb-btn"
+                  aria-label="Link"
+                  title={`Link (${MOD}K)`}
+                  aria-pressed={state?.link ?? false}
+                  aria-expanded={linkOpen}
+                  disabled={disabled}
+                  onClick={() => setLinkOpen((o) => !o)}
+                  data-testid="tb-link"
+                  {...roving('link')}
+                >
+                  <Icon name="link" />
+                </button>
+              )}
+            </Fragment>
+          ))}
+          <span className="toolbar__sep" aria-hidden="true" />
+          <button
+            ref={tableButtonRef}
+            type="button"
+            className="tb-btn"
+            aria-label="Table"
+            title={state?.table ? 'Table: rows, columns, header, merge' : 'Insert table'}
+            aria-haspopup="menu"
+            aria-expanded={tableOpen}
+            data-active={state?.table || undefined}
+            disabled={disabled}
+            onClick={() => setTableOpen((o) => !o)}
+            data-testid="tb-table"
+            {...roving('table')}
+          >
+            <Icon name="table" />
+          </button>
+          <span className="toolbar__sep" aria-hidden="true" />
+          <button
+            type="button"
+            className="tb-btn"
+            aria-label="Undo"
+            title={`Undo your last change (${MOD}Z)`}
+            disabled={disabled || !state.canUndo}
+            onClick={() => editor?.chain().focus().undo().run()}
+            data-testid="tb-undo"
+            {...roving('undo')}
+          >
+            <Icon name="undo" />
+          </button>
+          <button
+            type="button"
+            className="tb-btn"
+            aria-label="Redo"
+            title={`Redo (${MOD}${MOD === '⌘' ? '⇧Z' : 'Y'})`}
+            disabled={disabled || !state.canRedo}
+            onClick={() => editor?.chain().focus().redo().run()}
+            data-testid="tb-redo"
+            {...roving('redo')}
+          >
+            <Icon name="redo" />
+          </button>
+          <span className="toolbar__sep" aria-hidden="true" />
+          <button
+            type="button"
+            className="tb-btn"
+            aria-label="Comment"
+            title={`Comment on the selection (${commentShortcut})`}
+            disabled={disabled || !state.canComment}
+            // Keep the selection: the comment is about it.
+            onMouseDown={(e) => e.preventDefault()}
+            onClick={onComment}
+            data-testid="tb-comment"
+            {...roving('comment')}
+          >
+            <Icon name="comment" />
+          </button>
+        </div>
+        {(['start', 'end'] as const).map(
+          (side) =>
+            edges[side] && (
               <button
-                ref={linkButtonRef}
+                key={side}
                 type="button"
-                className="tb-btn"
-                aria-label="Link"
-                title={`Link (${MOD}K)`}
-                aria-pressed={state?.link ?? false}
-                aria-expanded={linkOpen}
-                disabled={disabled}
-                onClick={() => setLinkOpen((o) => !o)}
-                data-testid="tb-link"
-                {...roving('link')}
+                className={`toolbar__scroll toolbar__scroll--${side}`}
+                title={side === 'end' ? 'More tools' : 'Back to the first tools'}
+                aria-hidden="true"
+                tabIndex={-1}
+                onClick={() => edges.page(side === 'end' ? 1 : -1)}
+                data-testid={`toolbar-scroll-${side}`}
               >
-                <Icon name="link" />
+                <Icon name={side === 'end' ? 'chevronRight' : 'chevronLeft'} />
               </button>
-            )}
-          </Fragment>
-        ))}
-        <span className="toolbar__sep" aria-hidden="true" />
-        <button
-          type="button"
-          className="tb-btn"
-          aria-label="Undo"
-          title={`Undo your last change (${MOD}Z)`}
-          disabled={disabled || !state.canUndo}
-          onClick={() => editor?.chain().focus().undo().run()}
-          data-testid="tb-undo"
-          {...roving('undo')}
-        >
-          <Icon name="undo" />
-        </button>
-        <button
-          type="button"
-          className="tb-btn"
-          aria-label="Redo"
-          title={`Redo (${MOD}${MOD === '⌘' ? '⇧Z' : 'Y'})`}
-          disabled={disabled || !state.canRedo}
-          onClick={() => editor?.chain().focus().redo().run()}
-          data-testid="tb-redo"
-          {...roving('redo')}
-        >
-          <Icon name="redo" />
-        </button>
-        <span className="toolbar__sep" aria-hidden="true" />
-        <button
-          type="button"
-          className="tb-btn"
-          aria-label="Comment"
-          title={`Comment on the selection (${commentShortcut})`}
-          disabled={disabled || !state.canComment}
-          // Keep the selection: the comment is about it.
-          onMouseDown={(e) => e.preventDefault()}
-          onClick={onComment}
-          data-testid="tb-comment"
-          {...roving('comment')}
-        >
-          <Icon name="comment" />
-        </button>
+            ),
+        )}
       </div>
       {editor && linkOpen && (
         <LinkEditor editor={editor} anchorRef={linkButtonRef} onClose={() => setLinkOpen(false)} />
       )}
+      {editor && tableOpen && <TableMenu editor={editor} anchorRef={tableButtonRef} onClose={closeTable} />}
     </div>
   );
 }
