@@ -72,7 +72,7 @@ describe('[CM6] exports with comments', () => {
         '',
         '[^c1]: *“quick”*',
         '',
-        '    **Carol** (2024-01-02 13:45): Which \\*fox\\*? &lt;b&gt;',
+        '    **Carol** (2024-01-02 13:45): Which \\*fox\\*? \\<b>',
         '',
         '    **Alice** (2024-01-02 13:46): The brown one.',
         '    Second line.',
