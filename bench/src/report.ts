@@ -1,11 +1,12 @@
 import type { ServerKind } from './servers.js';
 import { SERVER_LABEL } from './servers.js';
 
-export const ORDER: ServerKind[] = ['tandem', 'ywss', 'hocus', 'relay'];
+export const ORDER: ServerKind[] = ['tandem', 'tandem-nohist', 'ywss', 'hocus', 'relay'];
 /** The Yjs peers the ratios are taken against (the relay is the physical floor, not a Yjs server). */
 export const PEERS: ServerKind[] = ['ywss', 'hocus'];
 export const COLORS: Record<ServerKind | 'floor', string> = {
   tandem: '#2563eb',
+  'tandem-nohist': '#93c5fd',
   ywss: '#f59e0b',
   hocus: '#10b981',
   relay: '#9ca3af',

@@ -4,12 +4,14 @@ import { cpus, getPriority, setPriority, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { barChart, buildColumnTable, buildTable, fmt, lineChart, ORDER, PEERS, tableToMarkdown, tableToText, type BarGroup, type Metric, type Table } from './report.js';
 import * as S from './scenarios.js';
-import { BENCH_DIR, REPO_ROOT, SERVER_LABEL, tandemMain, type ServerKind } from './servers.js';
+import { BENCH_DIR, isTandem, REPO_ROOT, SERVER_LABEL, tandemMain, type ServerKind } from './servers.js';
+import { HISTORY_REQUESTS, versions as versionsScenario, type HistoryRequest, type VersionsResult } from './versions.js';
 import { summarizeProfiles } from './profile.js';
 import { machineBusySeconds } from './proc.js';
+import { scopeCost, type ScopeCostCase, type ScopeCostResult } from './scope-cost.js';
 
 /**
- * `npm run bench [-- --quick] [--scenarios=fanout,hot,conns,history,churn,instances,intake-curve] [--servers=tandem,ywss,hocus,relay] [--profile]`
+ * `npm run bench [-- --quick] [--scenarios=fanout,hot,conns,history,churn,instances,intake-curve,versions,comment-scope] [--servers=tandem,tandem-nohist,ywss,hocus,relay] [--profile]`
  *
  * Starts every server as its own process on 127.0.0.1, drives it from separate load processes, prints one
  * table per scenario (every server side by side, ratios to the best Yjs peer), writes bench/results/latest.json
@@ -17,7 +19,7 @@ import { machineBusySeconds } from './proc.js';
  * fails to converge or errors.
  */
 
-const SCENARIOS = ['fanout', 'hot', 'conns', 'history', 'churn', 'instances', 'intake-curve'] as const;
+const SCENARIOS = ['fanout', 'hot', 'conns', 'history', 'churn', 'instances', 'intake-curve', 'versions', 'comment-scope'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 // Options come as arguments, or — when the root script \`npm run bench -w bench\` is given \`-- --quick\` and npm takes
@@ -39,7 +41,7 @@ for (const s of servers) if (!ORDER.includes(s)) throw new Error(`unknown server
 const complete = !quick && !profile && only.length === SCENARIOS.length && servers.length === ORDER.length;
 
 const tracePath = process.env.BENCH_TRACE ?? join(REPO_ROOT, '../shared/data/editing-traces/automerge-paper.json.gz');
-if ((only.includes('history') || only.includes('intake-curve')) && !existsSync(tracePath)) throw new Error(`editing trace not found at ${tracePath} (set BENCH_TRACE)`);
+if ((only.includes('history') || only.includes('intake-curve') || only.includes('versions') || only.includes('comment-scope')) && !existsSync(tracePath)) throw new Error(`editing trace not found at ${tracePath} (set BENCH_TRACE)`);
 
 const runDir = mkdtempSync(join(tmpdir(), 'tandem-bench-'));
 const resultsDir = join(BENCH_DIR, 'results');
@@ -63,7 +65,11 @@ const results: {
   instances: Record<string, S.InstancesResult>;
   /** The curve with the writer alone in its document, and with one more client receiving every relay. */
   intakeCurve: Record<S.IntakePhase, Partial<Record<ServerKind, S.IntakeCurveResult>>>;
-} = { fanout: {}, hot: {}, conns: {}, history: {}, churn: {}, instances: {}, intakeCurve: { alone: {}, reader: {} } };
+  /** Tandem with history (`tandem`) and with HISTORY=off (`tandem-nohist`). */
+  versions: Partial<Record<ServerKind, VersionsResult>>;
+  /** Tandem only, in-process: the comment rules' cost per update. */
+  commentScope?: ScopeCostResult;
+} = { fanout: {}, hot: {}, conns: {}, history: {}, churn: {}, instances: {}, intakeCurve: { alone: {}, reader: {} }, versions: {} };
 
 async function attempt<T>(scenario: string, kind: ServerKind, fn: () => Promise<T>): Promise<T | undefined> {
   say(`${scenario}: ${SERVER_LABEL[kind]}…`);
@@ -96,6 +102,13 @@ async function machineNoise(ms: number): Promise<number> {
 }
 const order = servers.filter((k) => ORDER.includes(k));
 /**
+ * Tandem with HISTORY=off is the baseline that what history costs is measured against: unless `--servers` names
+ * it (then it runs wherever asked) it runs only in the scenarios that compare history on and off.
+ */
+const NOHIST_SCENARIOS: readonly Scenario[] = ['fanout', 'hot', 'versions'];
+const explicitServers = option('servers') !== undefined;
+const orderFor = (scenario: Scenario) => order.filter((k) => k !== 'tandem-nohist' || explicitServers || NOHIST_SCENARIOS.includes(scenario));
+/**
  * Latency and throughput scenarios run `rounds` times, the server order reversed every other round, and each server
  * keeps its least disturbed round (lowest "other processes" CPU): on a shared machine, noise that hits one server's
  * turn would otherwise decide the comparison.
@@ -103,18 +116,19 @@ const order = servers.filter((k) => ORDER.includes(k));
 const rounds = quick ? 1 : 2;
 const keepQuietest = <R extends { otherCores: number }>(prev: R | undefined, next: R | undefined) =>
   !prev ? next : !next ? prev : next.otherCores < prev.otherCores ? next : prev;
-const roundOrder = (round: number) => (round % 2 === 0 ? order : [...order].reverse());
+const roundOrder = (scenario: Scenario, round: number) => (round % 2 === 0 ? orderFor(scenario) : [...orderFor(scenario)].reverse());
 for (const scenario of only) {
+  const order = orderFor(scenario);
   if (scenario === 'fanout')
     for (let round = 0; round < rounds; round++)
-      for (const k of roundOrder(round)) {
+      for (const k of roundOrder(scenario, round)) {
         const r = await attempt(`fanout (round ${round + 1}/${rounds})`, k, () => S.fanout(cfg, k));
         results.fanout[k] = keepQuietest(results.fanout[k], r);
       }
   if (scenario === 'hot') {
     for (const size of cfg.hot.sizes) results.hot[size] = {};
     for (let round = 0; round < rounds; round++)
-      for (const k of roundOrder(round)) {
+      for (const k of roundOrder(scenario, round)) {
         const rs = await attempt(`hot (round ${round + 1}/${rounds})`, k, () => S.hot(cfg, k));
         for (const r of rs ?? []) results.hot[r.clients]![k] = keepQuietest(results.hot[r.clients]![k], r);
       }
@@ -132,6 +146,15 @@ for (const scenario of only) {
         const r = await attempt(`intake-curve (${phase})`, k, () => S.intakeCurve(cfg, k, phase));
         if (r) results.intakeCurve[phase][k] = r;
       }
+  // History on and off: only Tandem has it.
+  if (scenario === 'versions')
+    for (const k of order.filter(isTandem)) {
+      const r = await attempt('versions', k, () => versionsScenario(cfg, k));
+      if (r) results.versions[k] = r;
+    }
+  // The comment rules in-process on the server's own modules: a cost per update, no server to compare with.
+  if (scenario === 'comment-scope' && order.includes('tandem'))
+    results.commentScope = await attempt('comment-scope', 'tandem', () => scopeCost(tracePath, quick ? 60_000 : Infinity, quick ? 2_000 : 10_000));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -324,6 +347,188 @@ for (const phase of ['alone', 'reader'] as const) {
     ].filter(Boolean).join(' '),
   );
 }
+// History on vs off: the same Tandem build, the relay's figures from fan-out and the hot document.
+interface HistoryCost {
+  fanout?: S.FanoutResult;
+  hot: Record<number, S.HotResult | undefined>;
+}
+const historyCost = (k: ServerKind): HistoryCost => ({
+  fanout: results.fanout[k],
+  hot: Object.fromEntries(Object.entries(results.hot).map(([size, rs]) => [Number(size), rs[k]])),
+});
+const costMetrics: Metric<HistoryCost>[] = [
+  { label: 'fan-out: latency p50', unit: 'ms', better: 'lower', get: (r) => r.fanout?.p50 ?? NaN },
+  { label: 'fan-out: latency p99', unit: 'ms', better: 'lower', get: (r) => r.fanout?.p99 ?? NaN },
+  { label: 'fan-out: server CPU', unit: '% of a core', better: 'lower', get: (r) => (r.fanout?.serverCpu ?? NaN) * 100 },
+  { label: 'fan-out: server RSS, peak', unit: 'MB', better: 'lower', get: (r) => r.fanout?.rssPeakMB ?? NaN },
+  ...cfg.hot.sizes.flatMap((size): Metric<HistoryCost>[] => [
+    { label: `hot document, ${size} clients: delivered edits/s`, unit: '', better: 'higher', get: (r) => r.hot[size]?.editsPerSec ?? NaN },
+    { label: `hot document, ${size} clients: latency p99`, unit: 'ms', better: 'lower', get: (r) => r.hot[size]?.p99 ?? NaN },
+    { label: `hot document, ${size} clients: server CPU`, unit: '% of a core', better: 'none', get: (r) => (r.hot[size]?.serverCpu ?? NaN) * 100 },
+    // CPU per edit: what history adds to each update, whatever the throughput a disturbed run reached.
+    { label: `hot document, ${size} clients: server CPU per 1,000 delivered edits`, unit: 'ms', better: 'lower', get: (r) => ((r.hot[size]?.serverCpu ?? NaN) * 1e6) / (r.hot[size]?.editsPerSec ?? NaN) },
+  ]),
+];
+{
+  const on = historyCost('tandem');
+  const off = historyCost('tandem-nohist');
+  const metrics = costMetrics.filter((m) => Number.isFinite(m.get(on)) && Number.isFinite(m.get(off)));
+  if (metrics.length) {
+    tables['history-cost'] = buildColumnTable(
+      '8. History on vs off — the relay: fan-out and hot document, Tandem with history (default) and with HISTORY=off',
+      [
+        { key: 'on', label: 'Tandem, history on', result: on },
+        { key: 'off', label: 'Tandem, HISTORY=off', result: off },
+      ],
+      'off',
+      metrics,
+      'Ratios are history on ÷ HISTORY=off, from the fan-out and hot-document runs above (each server its least disturbed round). Target: within 10 %. Server CPU per delivered edit is the least noise-sensitive row: what history adds to each update (its entry encoded and appended beside it).',
+    );
+  }
+}
+
+// The versions scenario: what history costs on disk, in memory and at load, and how fast its requests are.
+interface VersionsColumn {
+  edits: number;
+  diskBytes: number;
+  stateBytes: number;
+  historyBytes: number;
+  rssLoadedMB: number;
+  heapLoadedMB: number;
+  loadMs: number;
+  step2Ms: number;
+  intake: number;
+  rssPeakMB: number;
+  auto: number;
+  named: number;
+  restoreOk: number;
+  converged: number;
+}
+const versionsColumn = (r: VersionsResult): VersionsColumn => ({
+  edits: r.edits,
+  diskBytes: r.diskBytes,
+  stateBytes: r.stateBytes,
+  historyBytes: r.historyBytes,
+  rssLoadedMB: r.rssLoadedMB,
+  heapLoadedMB: r.heapLoadedMB,
+  loadMs: r.loadMs,
+  step2Ms: r.step2Ms,
+  intake: r.intakeEditsPerSec,
+  rssPeakMB: r.rssPeakMB,
+  auto: r.history ? r.versions.auto : NaN,
+  named: r.history ? r.versions.named : NaN,
+  restoreOk: r.restoreOk === null ? NaN : r.restoreOk ? 1 : 0,
+  converged: r.converged ? 1 : 0,
+});
+/** Etherpad as a column: the pad's own row is its "document", the revision rows its history. */
+const etherpadColumn = (e: VersionsResult['etherpad'], edits: number): VersionsColumn => ({
+  edits,
+  diskBytes: e.totalBytes,
+  stateBytes: e.padRowBytes,
+  historyBytes: e.revisionBytes + e.keyRevisionBytes,
+  rssLoadedMB: NaN,
+  heapLoadedMB: NaN,
+  loadMs: NaN,
+  step2Ms: NaN,
+  intake: NaN,
+  rssPeakMB: NaN,
+  auto: NaN,
+  named: NaN,
+  restoreOk: NaN,
+  converged: NaN,
+});
+const vOn = results.versions.tandem;
+const vOff = results.versions['tandem-nohist'];
+const vAny = vOn ?? vOff;
+if (vAny) {
+  const yesNo = (v: number) => (Number.isNaN(v) ? '—' : v ? 'yes' : 'NO');
+  const kb = (bytes: number) => bytes / 1024;
+  const e1 = vAny.etherpad;
+  const e3 = vAny.etherpadMerged;
+  tables.versions = buildColumnTable(
+    `9. Versions — the automerge-paper trace (${fmt(vAny.edits, 0)} edits) into one document's rich text, a version named at ${cfg.versions.stops.map((f) => `${f * 100} %`).join(', ')}; history on vs off`,
+    [
+      ...(vOn ? [{ key: 'on', label: 'Tandem, history on', result: versionsColumn(vOn) }] : []),
+      ...(vOff ? [{ key: 'off', label: 'Tandem, HISTORY=off', result: versionsColumn(vOff) }] : []),
+      { key: 'etherpad', label: 'Etherpad layout, 1 edit per revision (estimate)', result: etherpadColumn(e1, vAny.edits) },
+      { key: 'etherpad-merged', label: `Etherpad layout, ${vAny.mergedEdits} edits per revision (estimate)`, result: etherpadColumn(e3, vAny.edits) },
+    ],
+    'off',
+    [
+      { label: 'edits replayed', unit: '', better: 'none', get: (r) => r.edits, digits: 0 },
+      { label: 'on disk after a clean shutdown (SIGTERM)', unit: 'KB', better: 'lower', get: (r) => kb(r.diskBytes) },
+      { label: '… the document: update log + snapshot (Etherpad: the pad row)', unit: 'KB', better: 'none', get: (r) => kb(r.stateBytes) },
+      { label: '… history: entries + versions (Etherpad: revision rows + key revisions)', unit: 'KB', better: 'none', get: (r) => kb(r.historyBytes) },
+      { label: 'server RSS, document loaded after a restart (one client synced)', unit: 'MB', better: 'lower', get: (r) => r.rssLoadedMB },
+      { label: '… JS heap in use (/metrics)', unit: 'MB', better: 'lower', get: (r) => r.heapLoadedMB },
+      { label: `load: restart → a fresh client holds the whole text${cfg.versions.coldRuns > 1 ? ` (median of ${cfg.versions.coldRuns})` : ''}`, unit: 'ms', better: 'lower', get: (r) => r.loadMs },
+      { label: '… until the server\'s sync step2 arrived', unit: 'ms', better: 'lower', get: (r) => r.step2Ms },
+      { label: 'replay intake (≤ 512 edits in flight, pauses for versions not counted)', unit: 'edits/s', better: 'higher', get: (r) => r.intake },
+      { label: 'server RSS, peak during the replay', unit: 'MB', better: 'lower', get: (r) => r.rssPeakMB },
+      { label: 'automatic versions kept', unit: '', better: 'none', get: (r) => r.auto, digits: 0 },
+      { label: 'named versions kept', unit: '', better: 'none', get: (r) => r.named, digits: 0 },
+      { label: 'restoring the 25 % version gives the trace\'s text at 25 %', unit: '', better: 'none', get: (r) => r.restoreOk, text: yesNo },
+      { label: 'converged (replay, fresh clients)', unit: '', better: 'none', get: (r) => r.converged, text: yesNo },
+    ],
+    [
+      'Ratios are to Tandem with HISTORY=off.',
+      `Etherpad (not run: estimated from the trace, see above): ${fmt(e1.revisions, 0)} revision rows of ${fmt(e1.revisionBytes / e1.revisions)} bytes on average (key + JSON value) plus ${fmt(e1.keyRevisions, 0)} key revisions adding ${fmt(e1.keyRevisionBytes / 2 ** 20)} MB of full texts; merging ${vAny.mergedEdits} edits per revision, ${fmt(e3.revisions, 0)} rows and ${fmt(e3.keyRevisions, 0)} key revisions.`,
+      vOn ? `Tandem with history uses ${fmt(vOn.diskBytes / e1.totalBytes, 2)}× the disk of the first Etherpad estimate and ${fmt(vOn.diskBytes / e3.totalBytes, 2)}× the second.` : '',
+      vOn ? `Disk by file (history on): ${Object.entries(vOn.diskByKind).sort((a, b) => b[1] - a[1]).map(([k, b]) => `${k} ${fmt(kb(b))} KB`).join(', ')}.` : '',
+      vOff ? `Disk by file (HISTORY=off): ${Object.entries(vOff.diskByKind).sort((a, b) => b[1] - a[1]).map(([k, b]) => `${k} ${fmt(kb(b))} KB`).join(', ')}.` : '',
+      [vOn, vOff].some((r) => r && r.otherCores > 0.2) ? '⚠ other processes on the machine used CPU during the replay — intake and peak figures are disturbed.' : '',
+    ].filter(Boolean).join(' '),
+  );
+}
+const REQUEST_LABEL: Record<HistoryRequest, string> = {
+  create: 'POST versions — name a version (during the replay)',
+  list: 'GET versions — the list',
+  export: 'GET versions/:vid/export?format=markdown — the 50 % version',
+  'diff-versions': 'GET history/diff — from the 25 % version to the 75 % one',
+  'diff-now': 'GET history/diff — from the 50 % version to now',
+  timeline: 'GET history — the timeline',
+  attribution: 'GET history/attribution',
+  restore: 'POST versions/:vid/restore — the 25 % version (once)',
+};
+if (vOn && Object.keys(vOn.requests).length) {
+  const req = vOn.requests;
+  const col = (get: (t: NonNullable<(typeof req)[HistoryRequest]>) => number) =>
+    Object.fromEntries(HISTORY_REQUESTS.map((k) => [k, req[k] ? get(req[k]!) : NaN])) as Record<HistoryRequest, number>;
+  tables['versions-requests'] = buildColumnTable(
+    `10. History requests — on the document of table 9 (${fmt(vOn.edits, 0)} edits, ${vOn.versions.auto + vOn.versions.named + vOn.versions.restore} versions), loaded after a restart`,
+    [
+      { key: 'first', label: 'first call (ms)', result: col((t) => t.first) },
+      { key: 'repeat', label: `median of ${cfg.versions.repeats} more (ms)`, result: col((t) => t.repeat) },
+      { key: 'bytes', label: 'answer (KB)', result: col((t) => t.bytes / 1024) },
+    ],
+    'first',
+    HISTORY_REQUESTS.filter((k) => req[k]).map((k) => ({ label: REQUEST_LABEL[k], unit: '', better: 'none' as const, get: (r: Record<HistoryRequest, number>) => r[k] })),
+    `Each request on 127.0.0.1 with the edit link's token, timed until its whole answer is read; "naming a version" is the median of the ${cfg.versions.stops.length} made during the replay. Target: each well under a second.`,
+  );
+}
+
+if (results.commentScope) {
+  const { editPlain, editWithComments, comment } = results.commentScope;
+  const us = (label: string, get: (c: ScopeCostCase) => number): Metric<ScopeCostCase> => ({ label, unit: 'µs', better: 'lower', get, digits: 2 });
+  tables['comment-scope'] = buildColumnTable(
+    `11. Comment rules — cost per update of the check every update passes before it is applied (${fmt(editPlain.updates, 0)} trace edits, ${fmt(comment.updates, 0)} comment updates)`,
+    [
+      { key: 'plain', label: 'edit, no comments', result: editPlain },
+      { key: 'comments', label: 'edit, with comments', result: editWithComments },
+      { key: 'comment', label: 'comment link', result: comment },
+    ],
+    'plain',
+    [
+      us('comment rules, mean', (c) => c.rules.mean),
+      us('comment rules, p99', (c) => c.rules.p99),
+      us('comment rules, worst', (c) => c.rules.max),
+      us('[M2] decode + check, mean (for scale)', (c) => c.decode.mean),
+      us('Y.applyUpdate, mean (for scale)', (c) => c.apply.mean),
+      { label: 'refused (must be 0)', unit: '', better: 'none', get: (c) => c.refused, digits: 0 },
+    ],
+    'In-process, on server/dist and its Yjs: the automerge-paper trace typed into a paragraph (one update per edit) into a document without and with threads, then comment-link updates (threads, replies, resolutions, edits of its own comments) on the finished paper. Ratios are to the edit path without comments.',
+  );
+}
 for (const t of Object.values(tables)) process.stdout.write(`${tableToText(t)}\n`);
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -380,6 +585,27 @@ const bestPeer = <R>(rs: Partial<Record<ServerKind, R>>, get: (r: R) => number, 
   }
   const cht = results.churn.tandem;
   if (cht) T('Churn: RSS back within 10 % of baseline', cht.growth <= 0.1, `${fmt(cht.rssBeforeMB)} MB → ${fmt(cht.rssAfterMB)} MB (${cht.growth >= 0 ? '+' : ''}${(cht.growth * 100).toFixed(1)} %)`);
+}
+{
+  // What history costs the relay, and how fast its requests are (the history issue's targets).
+  const on = historyCost('tandem');
+  const off = historyCost('tandem-nohist');
+  const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+  if (on.fanout && off.fanout) {
+    const [a, b] = [on.fanout, off.fanout];
+    T('History on vs off: fan-out p99 within 10 %', a.p99 <= 1.1 * b.p99, `${fmt(a.p99)} ms vs ${fmt(b.p99)} ms (${ratio(a.p99, b.p99)})`);
+    T('History on vs off: fan-out server CPU within 10 %', a.serverCpu <= 1.1 * b.serverCpu, `${fmt(a.serverCpu * 100)} % vs ${fmt(b.serverCpu * 100)} % of a core (${ratio(a.serverCpu, b.serverCpu)})`);
+  }
+  for (const size of cfg.hot.sizes) {
+    const [a, b] = [on.hot[size], off.hot[size]];
+    if (a && b) T(`History on vs off: hot document, ${size} clients, delivered edits/s within 10 %`, a.editsPerSec >= 0.9 * b.editsPerSec, `${fmt(a.editsPerSec)} vs ${fmt(b.editsPerSec)} (${ratio(a.editsPerSec, b.editsPerSec)})`);
+  }
+  if (vOn && Object.keys(vOn.requests).length) {
+    const timings = HISTORY_REQUESTS.filter((k) => vOn.requests[k]).map((k) => [k, vOn.requests[k]!.first] as const);
+    const [slowest, ms] = timings.reduce((m, t) => (t[1] > m[1] ? t : m));
+    T(`History requests (${fmt(vOn.edits, 0)} edits): each under 1 s, first call`, timings.every(([, t]) => t < 1000), `slowest: ${REQUEST_LABEL[slowest]} ${fmt(ms)} ms`);
+  }
+  if (vOn) T('History: restoring a version gives back its text', vOn.restoreOk === true, vOn.restoreOk ? "the trace's text at 25 %" : 'NO');
 }
 process.stdout.write('\nTargets (Tandem):\n');
 for (const t of targets) process.stdout.write(`  ${t.met ? '\x1b[32m✓ met   ' : '\x1b[33m✗ missed'}\x1b[0m  ${t.name}: ${t.detail}\n`);
@@ -488,6 +714,24 @@ if (tables.churn) {
   ], 'lower');
 }
 
+if (tables.versions && vAny) {
+  const disk = [
+    ...(vOn ? [{ key: 'tandem' as const, label: 'Tandem, history on', value: vOn.diskBytes / 2 ** 20 }] : []),
+    ...(vOff ? [{ key: 'tandem-nohist' as const, label: 'Tandem, HISTORY=off', value: vOff.diskBytes / 2 ** 20 }] : []),
+    { key: 'floor' as const, label: 'Etherpad (estimate)', value: vAny.etherpad.totalBytes / 2 ** 20, note: '1 edit/rev' },
+    { key: 'floor' as const, label: 'Etherpad (estimate)', value: vAny.etherpadMerged.totalBytes / 2 ** 20, note: `${vAny.mergedEdits} edits/rev` },
+  ];
+  charts['versions-disk'] = barChart(`Disk after ${fmt(vAny.edits, 0)} edits of the automerge-paper trace`, 'MB', [{ label: '', bars: disk }], 'lower');
+}
+if (tables['versions-requests'] && vOn) {
+  const requestBars = (get: (t: NonNullable<VersionsResult['requests'][HistoryRequest]>) => number) =>
+    HISTORY_REQUESTS.filter((k) => vOn.requests[k]).map((k) => ({ key: 'tandem' as const, label: k, value: get(vOn.requests[k]!) }));
+  charts['versions-requests'] = barChart(`History requests on ${fmt(vOn.edits, 0)} edits`, 'ms', [
+    { label: 'first call', bars: requestBars((t) => t.first) },
+    { label: `median of ${cfg.versions.repeats} more`, bars: requestBars((t) => t.repeat).filter((b) => Number.isFinite(b.value)) },
+  ], 'lower');
+}
+
 const docsDir = join(REPO_ROOT, 'docs');
 const mdPath = complete ? join(docsDir, 'benchmarks.md') : join(resultsDir, 'report.md');
 const svgDir = complete ? docsDir : resultsDir;
@@ -502,6 +746,10 @@ const env = (scenario: string) => {
   return Object.keys(e).length ? Object.entries(e).map(([k, v]) => `\`${k}=${v}\``).join(', ') : 'defaults';
 };
 
+const historyCostText = `The price of history for the relay: the fan-out and hot-document figures of Tandem with history on (its default) and with \`HISTORY=off\`, measured in the same run by the same clients (the tables above), side by side.`;
+const versionsText = `The automerge-paper trace (${Number.isFinite(cfg.versions.limit) ? `its first ${fmt(cfg.versions.limit, 0)} edits` : 'every edit'}) is replayed by one writer into one Tandem document the way the editor holds text — the paragraph of its rich-text fragment (the trace's newlines are characters of that paragraph) — one transaction per message, at most ${cfg.versions.window} edits in flight (acknowledged by a second client on its own socket). With history on, the replay pauses at ${cfg.versions.stops.map((f) => `${f * 100} %`).join(', ')} of the edits, once a second client holds every edit so far, to name a version (\`POST /api/docs/:id/versions\`); automatic versions accumulate as over a real working session, compressed into seconds: the writer pauses for ${cfg.versions.pauseMs} ms after every ${fmt(cfg.versions.pauseEvery, 0)} edits (about 5 minutes of typing at 5 keystrokes/s) and \`HISTORY_IDLE_MS=100\` makes a version at each pause, \`HISTORY_MAX_INTERVAL_MS=2000\` one at least every 2 s of editing, and one is made when the document unloads. Then every client leaves, the server unloads the document and is stopped (SIGTERM) and its data directory is measured; it is restarted on the same data and a fresh client (warmed-up Yjs, in a load process) is timed from opening its socket until it holds the whole text, after which the server's RSS is read with the document loaded${cfg.versions.coldRuns > 1 ? ` (${cfg.versions.coldRuns} restarts, median)` : ''}. On that loaded document every history request is timed (table 10), ending with a restore of the 25 % version; a fresh client must then hold exactly the trace's text at 25 %, computed by replaying the trace's first quarter into a local \`Y.Doc\`. The same run with \`HISTORY=off\` (no versions) is the baseline.
+
+**Etherpad is estimated, not run** (it cannot be installed on this machine). Etherpad stores, per pad, one database row per revision (\`pad:<id>:revs:<n>\` → \`{"changeset", "meta": {"author", "timestamp"}}\`), every 100th revision with a key revision in it (the full text and its attributes, and the attribute pool), and one row for the pad itself (its current text). The estimate replays the same edits and encodes each one as an Etherpad changeset (\`Z:<old length>><change>|<lines>=<chars>=<chars>*0+<n>$<text>\`, base 36, ops over newlines split by line), then adds up the keys and JSON values those rows would hold — the database's own per-row and index overhead not counted. The trace has no timing, while Etherpad's client commits at most every 500 ms (merging what was typed meanwhile): the first estimate gives every edit its own revision, as the bench gives every edit its own Yjs update; the second merges ${vAny?.mergedEdits ?? 3} edits per revision (~6 keystrokes/s), counting each merged changeset as the sum of its edits' (an upper bound).`;
 const md = `# Benchmarks
 
 Tandem against its peers on one small machine, in one run of \`npm run bench\`${quick ? ' (quick mode: smaller counts, shorter runs)' : ''}.
@@ -540,7 +788,10 @@ ${failures.length ? `\n**Failures in this run:**\n\n${failures.map((f) => `- ${f
 - **CPU and memory** of servers come from \`/proc/<pid>/stat\` and \`/proc/<pid>/status\` (VmRSS, sampled every 100 ms);
   each load process reports its own CPU and event-loop delay, and a saturated generator is flagged under its table.
 - **Limits raised for Tandem** (environment only, behaviour and durability unchanged): fan-out ${env('fanout')}; hot
-  document ${env('hot')}; connections ${env('conns')}; real history ${env('history')}; churn ${env('churn')}; several instances ${env('instances')}; intake curve ${env('intake-curve')}.
+  document ${env('hot')}; connections ${env('conns')}; real history ${env('history')}; churn ${env('churn')}; several instances ${env('instances')}; intake curve ${env('intake-curve')}; versions ${env('versions')}.
+- **Tandem with history and without.** \`Tandem\` runs with history on (its default: gc off, a history entry appended beside
+  every update, automatic versions); \`Tandem, HISTORY=off\` is the same build started the same way with \`HISTORY=off\` (the
+  behaviour before history). It runs where history's cost is measured — fan-out, the hot document and versions.
 
 ${section('fanout', 'Every client types 5 characters per second and moves its cursor (an awareness update) with every keystroke; the first ' + cfg.fanout.warmupMs / 1000 + ' s are not recorded. Latency is send → integrated by each of the other 4 clients.', ['fanout'])}${Object.keys(results.hot)
   .map((size) =>
@@ -552,7 +803,7 @@ ${section('fanout', 'Every client types 5 characters per second and moves its cu
       size === String(cfg.hot.sizes[0]) ? ['hot', 'hot-latency'] : [],
     ),
   )
-  .join('')}${section('conns', `Sockets open ${cfg.conns.perDoc} per document from two load processes (${cfg.conns.concurrency} handshakes in flight each), each completing the sync handshake; memory is the server's RSS after minus before, divided by the number of sockets. Tandem's documents are created through its API first (before the baseline), the peers' are created on first connection.`, ['conns'])}${section('history', `The automerge-paper editing trace (\`shared/data/editing-traces/\`, CC BY 4.0, Martin Kleppmann / Joseph Gentle) (a LaTeX paper typed keystroke by keystroke) is replayed into a \`Y.Text\` by one writer, one transaction per message, with at most ${cfg.history.window} edits in flight (acknowledged by a second client on its own socket); intake = edits ÷ time until that observer holds the final text. Then every client leaves, the server writes the document out its own way and is stopped (SIGTERM), restarted on the same data, and a fresh client (a new \`Y.Doc\` in a load process whose Yjs is already warmed up, so the time is the server's) is timed from opening its socket to holding the full text — ${cfg.history.coldRuns} restart(s), median. The floor is Yjs alone on the same document state: \`Y.applyUpdate\` into a fresh \`Y.Doc\` plus \`Y.encodeStateAsUpdate\`, first run in a fresh process (cold, like a restarted server) and warmed up.`, ['history-intake', 'history-cold'])}${section('churn', `Each document is opened by one client that sets its user, types ${cfg.churn.edits} characters with a cursor update each, and closes; then the run waits until the server reports no open document and ${cfg.churn.settleMs / 1000} s more (V8 shrinks its heap a few seconds after activity stops) before reading RSS; the baseline is read the same way. A warm-up round of 20 documents comes before the baseline. A sample of documents is reopened afterwards: every edit must still be there.`, ['churn'])}${section('instances', `The same document served by 1, 2 and 3 Tandem instances (each \`node server/dist/main.js\` on 127.0.0.1, all with the same \`DATABASE_URL\`, \`REDIS_URL\` and \`SECRET\`; the 1-instance column on PostgreSQL + Redis too, so only the number of instances changes). One redis-server and one PostgreSQL (default durability: fsync, synchronous commit) are started for the scenario on free loopback ports; every configuration gets a fresh database. Client *i* connects straight to instance *i* mod *n* (no balancer). Paced: ${cfg.instances.clients} clients type ${cfg.instances.rateHz} characters per second each with a cursor update per keystroke, ${(cfg.instances.pacedMs - cfg.instances.pacedWarmupMs) / 1000} s measured. Hot: the hot-document load (≤ ${cfg.instances.window} unacknowledged edits per client, ${(cfg.instances.hotMs - cfg.instances.hotWarmupMs) / 1000} s measured) with the clients arranged so every acknowledging pair sits on different instances — delivered edits/s is cross-instance throughput. At the end every client must hold every edit and a fresh client on every instance must receive the same document.${cfg.instances.fileReference ? ' The first column is one instance on the embedded file store, for reference.' : ''}`, ['instances-latency', 'instances-throughput'])}${section('intake-curve-alone', `One writer replays the automerge-paper trace (${Number.isFinite(cfg.intakeCurve.limit) ? `its first ${fmt(cfg.intakeCurve.limit, 0)} edits` : 'every edit'}) one transaction — one message — per edit, as fast as its socket accepts them: it waits only when the socket asks it to (\`drain\`), never for an acknowledgement. After every ${fmt(cfg.intakeCurve.slice, 0)} edits it sends a probe (a sync step1); each server answers it (step2) only once it has handled every edit before it — Tandem once they are also durable — so the answers time the server's intake per slice whatever the socket buffers hold. The curve is edits/s per slice (a server handles what one read of its socket brought — up to ~60,000 of these messages — before it answers, so answers arriving within 20 ms of each other share the time since the answer before them); a flat curve means the cost of an edit does not grow with the document's history. A server's run stops ${intakeLimit} after the first edit and reports how far it got. At the end a fresh client must receive exactly the trace's text. First with the writer alone in its document (nothing to relay to anyone), then with one more client, in its own load process, receiving every relay (through the raw relay this client answers the probes, so the relay runs only then).`, ['intake-curve'])}${section('intake-curve-reader', '', ['intake-curve-reader'])}${analysis}`;
+  .join('')}${section('conns', `Sockets open ${cfg.conns.perDoc} per document from two load processes (${cfg.conns.concurrency} handshakes in flight each), each completing the sync handshake; memory is the server's RSS after minus before, divided by the number of sockets. Tandem's documents are created through its API first (before the baseline), the peers' are created on first connection.`, ['conns'])}${section('history', `The automerge-paper editing trace (\`shared/data/editing-traces/\`, CC BY 4.0, Martin Kleppmann / Joseph Gentle) (a LaTeX paper typed keystroke by keystroke) is replayed into a \`Y.Text\` by one writer, one transaction per message, with at most ${cfg.history.window} edits in flight (acknowledged by a second client on its own socket); intake = edits ÷ time until that observer holds the final text. Then every client leaves, the server writes the document out its own way and is stopped (SIGTERM), restarted on the same data, and a fresh client (a new \`Y.Doc\` in a load process whose Yjs is already warmed up, so the time is the server's) is timed from opening its socket to holding the full text — ${cfg.history.coldRuns} restart(s), median. The floor is Yjs alone on the same document state: \`Y.applyUpdate\` into a fresh \`Y.Doc\` plus \`Y.encodeStateAsUpdate\`, first run in a fresh process (cold, like a restarted server) and warmed up.`, ['history-intake', 'history-cold'])}${section('churn', `Each document is opened by one client that sets its user, types ${cfg.churn.edits} characters with a cursor update each, and closes; then the run waits until the server reports no open document and ${cfg.churn.settleMs / 1000} s more (V8 shrinks its heap a few seconds after activity stops) before reading RSS; the baseline is read the same way. A warm-up round of 20 documents comes before the baseline. A sample of documents is reopened afterwards: every edit must still be there.`, ['churn'])}${section('instances', `The same document served by 1, 2 and 3 Tandem instances (each \`node server/dist/main.js\` on 127.0.0.1, all with the same \`DATABASE_URL\`, \`REDIS_URL\` and \`SECRET\`; the 1-instance column on PostgreSQL + Redis too, so only the number of instances changes). One redis-server and one PostgreSQL (default durability: fsync, synchronous commit) are started for the scenario on free loopback ports; every configuration gets a fresh database. Client *i* connects straight to instance *i* mod *n* (no balancer). Paced: ${cfg.instances.clients} clients type ${cfg.instances.rateHz} characters per second each with a cursor update per keystroke, ${(cfg.instances.pacedMs - cfg.instances.pacedWarmupMs) / 1000} s measured. Hot: the hot-document load (≤ ${cfg.instances.window} unacknowledged edits per client, ${(cfg.instances.hotMs - cfg.instances.hotWarmupMs) / 1000} s measured) with the clients arranged so every acknowledging pair sits on different instances — delivered edits/s is cross-instance throughput. At the end every client must hold every edit and a fresh client on every instance must receive the same document.${cfg.instances.fileReference ? ' The first column is one instance on the embedded file store, for reference.' : ''}`, ['instances-latency', 'instances-throughput'])}${section('intake-curve-alone', `One writer replays the automerge-paper trace (${Number.isFinite(cfg.intakeCurve.limit) ? `its first ${fmt(cfg.intakeCurve.limit, 0)} edits` : 'every edit'}) one transaction — one message — per edit, as fast as its socket accepts them: it waits only when the socket asks it to (\`drain\`), never for an acknowledgement. After every ${fmt(cfg.intakeCurve.slice, 0)} edits it sends a probe (a sync step1); each server answers it (step2) only once it has handled every edit before it — Tandem once they are also durable — so the answers time the server's intake per slice whatever the socket buffers hold. The curve is edits/s per slice (a server handles what one read of its socket brought — up to ~60,000 of these messages — before it answers, so answers arriving within 20 ms of each other share the time since the answer before them); a flat curve means the cost of an edit does not grow with the document's history. A server's run stops ${intakeLimit} after the first edit and reports how far it got. At the end a fresh client must receive exactly the trace's text. First with the writer alone in its document (nothing to relay to anyone), then with one more client, in its own load process, receiving every relay (through the raw relay this client answers the probes, so the relay runs only then).`, ['intake-curve'])}${section('intake-curve-reader', '', ['intake-curve-reader'])}${section('history-cost', historyCostText, [])}${section('versions', versionsText, ['versions-disk'])}${section('versions-requests', '', ['versions-requests'])}${section('comment-scope', 'The check a comment link\'s update passes (everything it changes lies under `comments`, its own entries, the shape), and the shape check every update that reaches `comments` passes, timed per update on the server\'s compiled modules — no socket, no other server. See server/SPEC.md §CM.', [])}${analysis}`;
 writeFileSync(mdPath, md);
 say(`wrote ${mdPath}${complete ? '' : ' (docs/benchmarks.md is written only by a full run of every scenario and server)'}`);
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { ClientSpec } from './client.js';
 import { startPostgres, startRedis, TreeSampler, type BenchPostgres, type BenchRedis } from './backing.js';
 import { rssBytes } from './proc.js';
-import { startServer, type ServerHandle, type ServerKind } from './servers.js';
+import { isTandem, startServer, type ServerHandle, type ServerKind } from './servers.js';
 import { Histogram, median, sleep, waitFor, type HistogramJSON } from './util.js';
 import type { Digest, LoadStats } from './worker.js';
 import { LoadWorker } from './workers.js';
@@ -20,6 +20,23 @@ export interface BenchConfig {
   hot: { sizes: number[]; window: number; durationMs: number; warmupMs: number };
   conns: { connections: number; perDoc: number; workers: number; concurrency: number };
   history: { limit: number; window: number; coldRuns: number };
+  versions: {
+    /** Edits replayed: the whole trace, or a prefix in quick mode. */
+    limit: number;
+    /** Where in the replay a version is named (fractions of the edits replayed). */
+    stops: number[];
+    /**
+     * The writer pauses after every this many edits (≈ 5 minutes of typing at 5 keystrokes/s) for `pauseMs`,
+     * longer than HISTORY_IDLE_MS: an automatic version is made there, as over a real working session.
+     */
+    pauseEvery: number;
+    pauseMs: number;
+    window: number;
+    /** Restarts timed for the load time and memory (median). */
+    coldRuns: number;
+    /** Each history request is timed once more this many times (median) after its first call. */
+    repeats: number;
+  };
   churn: { docs: number; concurrency: number; edits: number; settleMs: number };
   instances: {
     counts: number[];
@@ -53,6 +70,7 @@ export function makeConfig(quick: boolean, runDir: string, tracePath: string): B
     hot: { sizes: [2, 10, 50], window: 8, durationMs: quick ? 2_000 : 10_000, warmupMs: quick ? 500 : 1_500 },
     conns: { connections: quick ? 1_000 : 10_000, perDoc: 5, workers: 2, concurrency: 100 },
     history: { limit: quick ? 20_000 : Infinity, window: 512, coldRuns: quick ? 1 : 3 },
+    versions: { limit: quick ? 60_000 : Infinity, stops: [0.25, 0.5, 0.75], pauseEvery: 1_500, pauseMs: 250, window: 512, coldRuns: quick ? 1 : 3, repeats: quick ? 3 : 5 },
     churn: { docs: quick ? 100 : 1_000, concurrency: 20, edits: 20, settleMs: quick ? 2_000 : 12_000 },
     instances: {
       counts: [1, 2, 3],
@@ -86,6 +104,10 @@ export const TANDEM_ENV: Record<string, Record<string, string>> = {
   instances: { MAX_MESSAGES_PER_SECOND: '1000000' },
   // One writer sends ~260k edits as fast as its socket accepts them.
   'intake-curve': { MAX_MESSAGES_PER_SECOND: '1000000' },
+  // The history replay: as fast as the window allows. Automatic versions accumulate as over real work, compressed
+  // into a replay of seconds: one when the writer pauses (every ~5 minutes of typing: idle after 100 ms instead
+  // of 30 s) and at least every 2 s of editing (instead of 5 min).
+  versions: { MAX_MESSAGES_PER_SECOND: '1000000', HISTORY_IDLE_MS: '100', HISTORY_MAX_INTERVAL_MS: '2000' },
 };
 
 export interface Failure {
@@ -96,17 +118,17 @@ export interface Failure {
 
 export const failures: Failure[] = [];
 
-function fail(scenario: string, server: ServerKind, message: string): void {
+export function fail(scenario: string, server: ServerKind, message: string): void {
   failures.push({ scenario, server, message });
   process.stderr.write(`\n\x1b[31m✗ ${scenario} / ${server}: ${message}\x1b[0m\n`);
 }
 
 let serial = 0;
-async function start(cfg: BenchConfig, scenario: string, kind: ServerKind, dataDir?: string): Promise<ServerHandle> {
+export async function start(cfg: BenchConfig, scenario: string, kind: ServerKind, dataDir?: string): Promise<ServerHandle> {
   const dir = dataDir ?? join(cfg.runDir, `${scenario}-${kind}-${++serial}`);
-  const profile = cfg.profileDir && kind === 'tandem' ? join(cfg.profileDir, scenario) : undefined;
+  const profile = cfg.profileDir && isTandem(kind) ? join(cfg.profileDir, kind === 'tandem' ? scenario : `${scenario}-${kind}`) : undefined;
   if (profile) mkdirSync(profile, { recursive: true });
-  return startServer(kind, { dataDir: dir, env: kind === 'tandem' ? TANDEM_ENV[scenario] : {}, cpuProfDir: profile });
+  return startServer(kind, { dataDir: dir, env: isTandem(kind) ? TANDEM_ENV[scenario] : {}, cpuProfDir: profile });
 }
 
 /** Splits `items` into `n` contiguous groups. */
@@ -168,16 +190,16 @@ export interface LoadSummary extends LoadStats {
   total: number;
 }
 
-function worstLoad(stats: LoadStats[]): LoadSummary {
+export function worstLoad(stats: LoadStats[]): LoadSummary {
   return { cpu: Math.max(...stats.map((s) => s.cpu)), loopP99: Math.max(...stats.map((s) => s.loopP99)), total: stats.reduce((a, s) => a + s.cpu, 0) };
 }
 
 /** Cores used by processes other than the server and the load generator during the window (noise). */
-function background(win: { machineCores: number; cores: number }, load: LoadSummary): number {
+export function background(win: { machineCores: number; cores: number }, load: LoadSummary): number {
   return Math.max(0, win.machineCores - win.cores - load.total);
 }
 
-function warnCheck(scenario: string, server: ServerHandle): string[] {
+export function warnCheck(scenario: string, server: ServerHandle): string[] {
   const warnings = server.warnings();
   if (warnings.length > 0) process.stderr.write(`  ${server.kind} logged ${warnings.length} warnings, first: ${warnings[0]!.slice(0, 300)}\n`);
   return warnings.slice(0, 3);
@@ -431,7 +453,7 @@ export interface HistoryResult {
   warnings: string[];
 }
 
-function dirBytes(dir: string): number {
+export function dirBytes(dir: string): number {
   let total = 0;
   const visit = (p: string) => {
     const st = statSync(p);
@@ -491,7 +513,7 @@ export async function history(cfg: BenchConfig, kind: ServerKind): Promise<Histo
     fail('history', kind, (e as Error).message),
   );
   const code = await server.stop(60_000);
-  if (code !== 0 && kind === 'tandem') fail('history', kind, `server exited with ${code} on SIGTERM`);
+  if (code !== 0 && isTandem(kind)) fail('history', kind, `server exited with ${code} on SIGTERM`);
   result.diskBytes = dirBytes(dataDir);
   const step2: number[] = [];
   for (let run = 0; run < c.coldRuns; run++) {

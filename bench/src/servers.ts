@@ -10,13 +10,29 @@ import { pool, sleep, waitFor } from './util.js';
 export const BENCH_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const REPO_ROOT = join(BENCH_DIR, '..');
 
-export type ServerKind = 'tandem' | 'ywss' | 'hocus' | 'relay';
+export type ServerKind = 'tandem' | 'tandem-nohist' | 'ywss' | 'hocus' | 'relay';
 
 export const SERVER_LABEL: Record<ServerKind, string> = {
   tandem: 'Tandem',
+  'tandem-nohist': 'Tandem, HISTORY=off',
   ywss: '@y/websocket-server',
   hocus: 'Hocuspocus',
   relay: 'raw ws relay',
+};
+
+/** Tandem, with history (its default) or without: the same build, started the same way. */
+export function isTandem(kind: ServerKind): kind is 'tandem' | 'tandem-nohist' {
+  return kind === 'tandem' || kind === 'tandem-nohist';
+}
+
+/**
+ * What makes a Tandem variant, applied over every scenario's own settings: `tandem` pins history on (its
+ * default, so a HISTORY=off in the bench's own environment cannot blur the comparison) and `tandem-nohist` is
+ * the same server with HISTORY=off — the old behaviour, the baseline the cost of history is measured against.
+ */
+const VARIANT_ENV: Partial<Record<ServerKind, Record<string, string>>> = {
+  tandem: { HISTORY: 'on' },
+  'tandem-nohist': { HISTORY: 'off' },
 };
 
 /** Newest modification time under `paths` (as scripts/start.mjs decides whether to rebuild). */
@@ -87,14 +103,15 @@ export interface StartOptions {
 export async function startServer(kind: ServerKind, options: StartOptions): Promise<ServerHandle> {
   mkdirSync(options.dataDir, { recursive: true });
   const port = await freePort();
-  const env: Record<string, string> = { ...(options.env ?? {}) };
+  const env: Record<string, string> = { ...(options.env ?? {}), ...(VARIANT_ENV[kind] ?? {}) };
+  const tandem = isTandem(kind);
   const logPath = join(options.dataDir, `..`, `${kind}-${port}.log`);
   const log = openSync(logPath, 'a');
   const nodeArgs = options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : [];
   // Diagnostics only (e.g. --heapsnapshot-signal=SIGUSR2); never set for measured runs.
-  if (kind === 'tandem' && process.env.BENCH_TANDEM_NODE_ARGS) nodeArgs.push(...process.env.BENCH_TANDEM_NODE_ARGS.split(' '));
+  if (tandem && process.env.BENCH_TANDEM_NODE_ARGS) nodeArgs.push(...process.env.BENCH_TANDEM_NODE_ARGS.split(' '));
   let script: string;
-  if (kind === 'tandem') script = tandemMain();
+  if (tandem) script = tandemMain();
   else script = join(BENCH_DIR, 'dist/servers', `${kind}.js`);
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, script], {
     cwd: REPO_ROOT,
@@ -110,12 +127,12 @@ export async function startServer(kind: ServerKind, options: StartOptions): Prom
   let exitCode: number | null | undefined;
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve((exitCode = code))));
   const base = `http://127.0.0.1:${port}`;
-  const statsUrl = kind === 'tandem' ? `${base}/metrics` : `${base}/stats`;
+  const statsUrl = tandem ? `${base}/metrics` : `${base}/stats`;
   const stats = async () => {
     try {
       const res = await fetch(statsUrl);
       if (!res.ok) return null;
-      if (kind !== 'tandem') return (await res.json()) as { docs: number; connections: number };
+      if (!tandem) return (await res.json()) as { docs: number; connections: number };
       const text = await res.text();
       const metric = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
       return {
@@ -139,14 +156,14 @@ export async function startServer(kind: ServerKind, options: StartOptions): Prom
   const pid = child.pid!;
   const handle: ServerHandle = {
     kind,
-    target: { proto: kind === 'hocus' ? 'hocus' : kind === 'relay' ? 'relay' : 'yws', port, tandem: kind === 'tandem' },
+    target: { proto: kind === 'hocus' ? 'hocus' : kind === 'relay' ? 'relay' : 'yws', port, tandem },
     pid,
     dataDir: options.dataDir,
     logPath,
     sampler: new ProcSampler(pid),
     env,
     async createDocs(n, prefix) {
-      if (kind !== 'tandem') return Array.from({ length: n }, (_, i) => ({ doc: `${prefix}-${i}`, cnum: 0 }));
+      if (!tandem) return Array.from({ length: n }, (_, i) => ({ doc: `${prefix}-${i}`, cnum: 0 }));
       return pool(
         Array.from({ length: n }, (_, i) => i),
         8,
@@ -176,7 +193,7 @@ export async function startServer(kind: ServerKind, options: StartOptions): Prom
       return code;
     },
     warnings() {
-      if (kind !== 'tandem') return [];
+      if (!tandem) return [];
       const text = readFileSync(logPath, 'utf8');
       return text.split('\n').filter((line) => /"level":(4|5|6)\d/.test(line));
     },

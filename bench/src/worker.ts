@@ -4,6 +4,7 @@ import * as Y from 'yjs';
 import { BenchClient, type ClientSpec, type Mark, type Target } from './client.js';
 import { intake, loadTrace, type IntakeCommand } from './intake.js';
 import { Histogram, now, pool, sha1, sleep } from './util.js';
+import * as versions from './versions-client.js';
 
 /**
  * A load process: runs many clients against one server on instruction from the coordinator (IPC), and
@@ -30,7 +31,8 @@ export type Command =
   | { cmd: 'trace'; target: Target; doc: ClientSpec; tracePath: string; limit: number; window: number; timeoutMs: number; statePath: string }
   | { cmd: 'coldsync'; target: Target; doc: ClientSpec; expectLength: number; expectHash: string; timeoutMs: number; warmStatePath: string }
   | { cmd: 'floor'; statePath: string; repeats: number }
-  | IntakeCommand;
+  | IntakeCommand
+  | versions.VersionsCommand;
 
 export interface Digest {
   text: string;
@@ -438,6 +440,7 @@ process.on('message', (msg: Command) => {
       case 'verify':
         return verify(msg);
       case 'close':
+        await versions.closeVersionsClients();
         await closeAll();
         return process.exit(0);
       case 'churn':
@@ -448,6 +451,14 @@ process.on('message', (msg: Command) => {
         return coldsync(msg);
       case 'floor':
         return floor(msg);
+      case 'versions-prepare':
+        return reply(versions.prepare(msg));
+      case 'versions-replay':
+        return reply(await versions.replay(msg));
+      case 'versions-open':
+        return reply(await versions.open(msg));
+      case 'versions-check':
+        return reply(await versions.check(msg));
       case 'intake':
         loop.reset();
         loop.enable();

@@ -18,9 +18,12 @@ describe('API schemas', () => {
   });
 
   it('createdDoc is the links plus the id; errorBody is a message and a code', () => {
-    const links = { editUrl: 'e', viewUrl: 'v', editToken: 'E', viewToken: 'V' };
+    const links = { editUrl: 'e', viewUrl: 'v', commentUrl: 'c', editToken: 'E', viewToken: 'V', commentToken: 'C' };
     expect(createdDoc.parse({ id: 'abcdefgh', ...links })).toEqual({ id: 'abcdefgh', ...links });
     expect(createdDoc.safeParse(links).success).toBe(false);
+    // The comment link is part of the contract: an answer without it does not parse.
+    const { commentUrl: _url, commentToken: _token, ...withoutComment } = links;
+    expect(createdDoc.safeParse({ id: 'abcdefgh', ...withoutComment }).success).toBe(false);
     expect(errorBody.safeParse({ error: 'no such document', code: 'unknown_document' }).success).toBe(true);
   });
 });

@@ -15,8 +15,10 @@ export type CreateDocBody = z.infer<typeof createDocBody>;
 export const docLinks = z.object({
   editUrl: z.string(),
   viewUrl: z.string(),
+  commentUrl: z.string(),
   editToken: z.string(),
   viewToken: z.string(),
+  commentToken: z.string(),
 });
 export type DocLinks = z.infer<typeof docLinks>;
 
@@ -35,6 +37,32 @@ export const docInfo = z.object({
   linkGeneration: z.number().int().nonnegative(),
 });
 export type DocInfo = z.infer<typeof docInfo>;
+
+/** One comment in `GET /api/docs/:id/comments`. */
+export const commentInfo = z.object({
+  id: z.string(),
+  author: z.string(),
+  body: z.string(),
+  /** ISO-8601 (stored as ms since the epoch in the document). */
+  createdAt: z.string(),
+});
+export type CommentInfo = z.infer<typeof commentInfo>;
+
+/** One thread in `GET /api/docs/:id/comments`. */
+export const threadInfo = z.object({
+  id: z.string(),
+  /** The commented text as it reads now, or the stored quote when that text was deleted (`detached`). */
+  quote: z.string(),
+  resolved: z.boolean(),
+  /** True when the text the thread was anchored to no longer exists. */
+  detached: z.boolean(),
+  comments: z.array(commentInfo),
+});
+export type ThreadInfo = z.infer<typeof threadInfo>;
+
+/** `GET /api/docs/:id/comments`: threads in document order, detached ones after. */
+export const commentList = z.object({ threads: z.array(threadInfo) });
+export type CommentList = z.infer<typeof commentList>;
 
 /** Every refusal: a human message and a stable machine-readable code (e.g. `token_revoked`). */
 export const errorBody = z.object({ error: z.string(), code: z.string() });

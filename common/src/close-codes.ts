@@ -16,4 +16,6 @@ export const CloseCode = {
   TryAgainLater: 1013,
   /** The token expired or the document's links were reset while connected. */
   TokenRevoked: 4401,
+  /** An update the link's scope does not allow (a comment link changing more than its comments). */
+  ScopeRefused: 4403,
 } as const;

@@ -4,6 +4,14 @@
  * loads Tiptap only for its first export and the editor never bundles zod.
  */
 export { CloseCode } from './close-codes.js';
+export {
+  COMMENTS_MAP,
+  COMMENT_FIELDS,
+  COMMENT_LIMITS,
+  THREAD_FIELDS,
+  type CommentField,
+  type ThreadField,
+} from './comments.js';
 export { EXPORT_FORMATS, type ExportFormat, isExportFormat } from './export-formats.js';
 export { DOC_ID_CHARS, DOC_ID_PATTERN, isValidDocId } from './ids.js';
 export {

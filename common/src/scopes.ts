@@ -2,8 +2,13 @@
  * What a share link lets its holder do. The list is ordered weakest first, and a stronger scope may do
  * everything a weaker one may: a route or message that needs a scope accepts any stronger one. A new scope
  * is one entry in `SCOPES`, at its place in that order.
+ *
+ * - `view` reads the document and announces its presence; its updates are dropped.
+ * - `comment` reads, and may change only what lies under the root `comments` map (threads and their
+ *   comments), within the rules the server enforces (server/SPEC.md §CM).
+ * - `edit` may change everything.
  */
-export const SCOPES = ['view', 'edit'] as const;
+export const SCOPES = ['view', 'comment', 'edit'] as const;
 
 export type Scope = (typeof SCOPES)[number];
 

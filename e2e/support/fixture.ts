@@ -35,13 +35,13 @@ export function useWorld() {
       return { doc, alice, bob };
     },
     /** A fresh document made through the API, as another app or script would (`body`: e.g. its title). */
-    async createDoc(body?: { title?: string }): Promise<{ id: string; editUrl: string; viewUrl: string }> {
+    async createDoc(body?: { title?: string }): Promise<{ id: string; editUrl: string; viewUrl: string; commentUrl: string }> {
       const res = await fetch(`${world.app.url}/api/docs`, {
         method: 'POST',
         ...(body ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
       });
       if (res.status !== 201) throw new Error(`create failed: ${res.status}`);
-      return (await res.json()) as { id: string; editUrl: string; viewUrl: string };
+      return (await res.json()) as { id: string; editUrl: string; viewUrl: string; commentUrl: string };
     },
   };
   beforeAll(async () => {

@@ -4,11 +4,12 @@ import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import type { RoomRegistry } from './rooms/registry.js';
 import type { DocStore } from './storage/doc-store.js';
+import { commentsRoutes } from './http/comments.js';
 import { docsRoutes } from './http/docs.js';
 import { historyRoutes } from './http/history.js';
 import { HttpError, toErrorResponse } from './http/errors.js';
 import { opsRoutes } from './http/ops.js';
-import { staticRoutes } from './http/static.js';
+import { staticRoutes, wantsHtmlPage } from './http/static.js';
 
 export interface AppDeps {
   /** Signs share links. */
@@ -27,6 +28,8 @@ export interface AppDeps {
   isDraining: () => boolean;
   /** [CL3] The engines this instance depends on, each true while reachable (empty in the embedded setup). */
   readiness: () => Record<string, boolean>;
+  /** When set, `/metrics` needs `Authorization: Bearer <metricsToken>`. */
+  metricsToken?: string | undefined;
   now: () => Date;
 }
 
@@ -42,13 +45,23 @@ export function createApp(deps: AppDeps): Hono {
   app.use('*', async (c, next) => {
     await next();
     c.header('X-Content-Type-Options', 'nosniff');
+    // [H1] Sockets open only at /collab/<id> (transport/http-guards.ts). Any other WebSocket upgrade reaches
+    // the app as an ordinary request, after the same checks; a path like `/collab/..` normalises to `/`, whose
+    // page must not be the answer to a peer waiting to switch protocols: every one ends in a 4xx.
+    if (c.req.header('upgrade')?.toLowerCase() === 'websocket' && c.res.status < 400) {
+      c.res = c.json({ error: 'no WebSocket at this address', code: 'not_found' }, 404);
+    }
   });
   app.route('/api/docs', docsRoutes(deps));
   app.route('/api/docs', historyRoutes(deps));
+  app.route('/api/docs', commentsRoutes(deps));
   app.get('/collab/:id', deps.collab);
   app.route('/', opsRoutes(deps));
-  app.route('/', staticRoutes(deps.editorDist));
+  const pages = staticRoutes(deps.editorDist);
+  app.route('/', pages.routes);
   app.notFound((c) => {
+    // A person who mistyped an address gets the app's own page; programs get JSON.
+    if (wantsHtmlPage(c)) return pages.notFoundPage(c);
     throw new HttpError(404, 'not_found', `no route for ${c.req.method} ${c.req.path}`);
   });
   return app;

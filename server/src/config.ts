@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { compileProxyTrust } from './transport/client-address.js';
 
 /**
  * Every setting the server reads, validated once at start-up. Each comes from an environment variable or a
@@ -45,6 +47,23 @@ const schema = z.object({
   PING_INTERVAL_MS: int(100, 600_000).default(30_000),
   /** Comma-separated allowed `Origin`s for sockets; empty allows any (tokens are what protect documents). */
   ALLOWED_ORIGINS: z.string().default(''),
+  /**
+   * Reverse proxies whose `X-Forwarded-For` is believed (addresses, CIDRs, `loopback`…, comma-separated);
+   * per-address limits and logs then see real clients. Empty: the TCP peer is the client.
+   */
+  TRUST_PROXY: z
+    .string()
+    .default('')
+    .refine((value) => {
+      try {
+        compileProxyTrust(value);
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be comma-separated IP addresses, CIDR ranges, or loopback/linklocal/uniquelocal'),
+  /** When set, `/metrics` answers only `Authorization: Bearer <METRICS_TOKEN>`. */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** PostgreSQL connection string: documents live there instead of DATA_DIR (required for several instances). */
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   /** Most pooled PostgreSQL connections per instance. */
@@ -78,9 +97,27 @@ function flagsToEnv(argv: readonly string[]): Record<string, string> {
   return out;
 }
 
+/** Secrets that may come from a file instead (`SECRET_FILE=/run/secrets/tandem`): Docker and Kubernetes secrets. */
+const FILE_SETTINGS = ['SECRET', 'DATABASE_URL', 'REDIS_URL', 'METRICS_TOKEN'] as const;
+
+/** Replaces each `<NAME>_FILE` by `<NAME>` read from that file (one trailing newline dropped). */
+function readSettingFiles(merged: Record<string, string | undefined>): void {
+  for (const name of FILE_SETTINGS) {
+    const path = merged[`${name}_FILE`];
+    if (!path) continue;
+    if (merged[name]) throw new ConfigError(`${name}_FILE: set ${name} or ${name}_FILE, not both`);
+    try {
+      merged[name] = readFileSync(path, 'utf8').replace(/\r?\n$/, '');
+    } catch (error) {
+      throw new ConfigError(`${name}_FILE: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  }
+}
+
 /** Validates the environment (and CLI flags) into a Config, or throws a one-line ConfigError. */
 export function loadConfig(env: Record<string, string | undefined>, argv: readonly string[] = []): Config {
   const merged: Record<string, string | undefined> = { ...env, ...flagsToEnv(argv) };
+  readSettingFiles(merged);
   // Treat empty strings as unset so `PORT= npm start` falls back to the default.
   const input = Object.fromEntries(
     Object.keys(schema.shape).map((key) => [key, merged[key] === '' ? undefined : merged[key]]),

@@ -44,6 +44,12 @@ export function createMetrics() {
       help: 'Document updates sent over view-only connections and dropped',
       ...opts,
     }),
+    updateRefusals: new Counter({
+      name: 'tandem_update_refusals_total',
+      help: 'Document updates refused by the comment rules, by reason (outside_comments, unplaced, foreign_client, not_own, shape, held_back_shape)',
+      labelNames: ['reason'] as const,
+      ...opts,
+    }),
     loads: new Counter({ name: 'tandem_document_loads_total', help: 'Documents loaded from storage', ...opts }),
     unloads: new Counter({ name: 'tandem_document_unloads_total', help: 'Documents unloaded', ...opts }),
     clusterMessages: new Counter({

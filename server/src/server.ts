@@ -17,6 +17,7 @@ import { resolveSecret } from './secret.js';
 import type { DocStore } from './storage/doc-store.js';
 import { openConfiguredStore } from './storage/open-store.js';
 import { RedisBus, type ClusterBus } from './cluster/redis-bus.js';
+import { compileProxyTrust } from './transport/client-address.js';
 import { guardHttpServer } from './transport/http-guards.js';
 import { guardWebSockets } from './transport/ws-guards.js';
 
@@ -116,6 +117,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
     maxQueuedMessages: 2 * config.MAX_MESSAGES_PER_SECOND,
     maxQueuedBytes: 2 * config.MAX_MESSAGE_BYTES,
     allowedOrigins: config.ALLOWED_ORIGINS,
+    trustProxy: compileProxyTrust(config.TRUST_PROXY),
     sockets,
     isDraining: () => draining,
     now,
@@ -135,6 +137,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
       ...(configured.kind === 'postgres' ? { database: configured.healthy() } : {}),
       ...(cluster ? { redis: cluster.ready } : {}),
     }),
+    metricsToken: config.METRICS_TOKEN,
     now,
   });
   // [L8] Node checks these timeouts only every `connectionsCheckingInterval` (30 s by default), so a stalled

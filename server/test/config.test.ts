@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
 
@@ -28,6 +31,10 @@ describe('configuration', () => {
     [{ MAX_MESSAGE_BYTES: '-1' }, /^MAX_MESSAGE_BYTES: /],
     [{ DATABASE_URL: 'mysql://db/x' }, /^DATABASE_URL: /],
     [{ REDIS_URL: 'http://cache:6379' }, /^REDIS_URL: /],
+    [{ TRUST_PROXY: '10.0.0.0/33' }, /^TRUST_PROXY: /],
+    [{ TRUST_PROXY: 'my-proxy.local' }, /^TRUST_PROXY: /],
+    [{ METRICS_TOKEN: 'short' }, /^METRICS_TOKEN: /],
+    [{ HISTORY: 'maybe' }, /^HISTORY: /],
     // Instances relaying to each other must share one store.
     [{ REDIS_URL: 'redis://127.0.0.1:6379' }, /^REDIS_URL: needs DATABASE_URL/],
   ])('an invalid value stops start-up with one line naming the variable: %o', (env, pattern) => {
@@ -37,6 +44,28 @@ describe('configuration', () => {
     } catch (error) {
       expect((error as Error).message).toMatch(pattern);
       expect((error as Error).message).not.toContain('\n');
+    }
+  });
+});
+
+describe('settings from files (Docker and Kubernetes secrets)', () => {
+  it('reads SECRET_FILE and DATABASE_URL_FILE, dropping one trailing newline; refuses both forms or a missing file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tandem-config-'));
+    try {
+      const secret = join(dir, 'secret');
+      writeFileSync(secret, `${'s'.repeat(40)}\n`);
+      const db = join(dir, 'db');
+      writeFileSync(db, 'postgres://u:p@db:5432/tandem');
+      const config = loadConfig({ SECRET_FILE: secret, DATABASE_URL_FILE: db });
+      expect(config.SECRET).toBe('s'.repeat(40));
+      expect(config.DATABASE_URL).toBe('postgres://u:p@db:5432/tandem');
+      expect(() => loadConfig({ SECRET_FILE: secret, SECRET: 'x'.repeat(40) })).toThrow(/^SECRET_FILE: /);
+      expect(() => loadConfig({ SECRET_FILE: join(dir, 'missing') })).toThrow(/^SECRET_FILE: cannot read .*ENOENT/);
+      // What the file holds is validated like the variable itself.
+      writeFileSync(secret, 'short');
+      expect(() => loadConfig({ SECRET_FILE: secret })).toThrow(/^SECRET: /);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

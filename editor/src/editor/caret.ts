@@ -15,7 +15,7 @@ export function renderCaret(user: Record<string, unknown>): HTMLElement {
   caret.setAttribute('aria-hidden', 'true');
 
   // Rendered by CSS from the attribute: a text node here would become part of the editor's text.
-  caret.dataset.name = user.role === 'viewer' ? `${name} (viewing)` : name;
+  caret.dataset.name = user.role === 'viewer' ? `${name} (viewing)` : user.role === 'commenter' ? `${name} (commenting)` : name;
   return caret;
 }
 

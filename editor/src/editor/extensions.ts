@@ -10,6 +10,8 @@ import type { AwarenessUser } from '../lib/presence';
 import { Authorship } from './authorshipPlugin';
 import { renderCaret, renderSelection } from './caret';
 import { MarkdownPaste } from './markdownPaste';
+import { CommentHighlights, type CommentHighlightsOptions } from './commentHighlights';
+import { ReadOnlyGuard } from './readOnlyGuard';
 
 /**
  * The document schema (`@tandem/common/schema`, the list the server exports with) configured for this
@@ -33,6 +35,8 @@ export interface CollabExtensionOptions {
   user: AwarenessUser;
   editable: boolean;
   onLinkShortcut: () => void;
+  /** Where the comment highlights report to (the page's comments panel). */
+  comments: Pick<CommentHighlightsOptions, 'onRanges' | 'onActivate'>;
 }
 
 export function editorExtensions(o: CollabExtensionOptions): AnyExtension[] {
@@ -42,6 +46,8 @@ export function editorExtensions(o: CollabExtensionOptions): AnyExtension[] {
     Collaboration.configure({ document: o.doc, field: CONTENT_FRAGMENT }),
     // "Show authors": off until attribution is handed to it (see useAuthorship).
     Authorship.configure({ fragment: o.doc.getXmlFragment(CONTENT_FRAGMENT) }),
+    CommentHighlights.configure({ doc: o.doc, fragment: o.doc.getXmlFragment(CONTENT_FRAGMENT), ...o.comments }),
+    ReadOnlyGuard.configure({ doc: o.doc }),
     CollaborationCaret.configure({
       provider: o.provider,
       user: o.user,

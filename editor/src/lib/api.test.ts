@@ -57,6 +57,8 @@ describe('api client', () => {
     expect(out.filename).toBe('plan.md');
     expect(await out.blob.text()).toBe('# Hi');
     expect((fetchImpl.mock.calls[0] as unknown as [string])[0]).toBe('/api/docs/abc/export?format=markdown');
+    await createApi(fetchImpl).exportDoc('abc', 'tok', 'html', { comments: true });
+    expect((fetchImpl.mock.calls[1] as unknown as [string])[0]).toBe('/api/docs/abc/export?format=html&comments=1');
   });
 });
 

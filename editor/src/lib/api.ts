@@ -105,9 +105,12 @@ export function createApi(fetchImpl: Fetch = (...args) => fetch(...args)) {
     async rotateLinks(id: string, token: string): Promise<DocLinks> {
       return json<DocLinks>(await request(`${docPath(id)}/links/rotate`, { method: 'POST', token }, fetchImpl));
     },
-    /** Fetches an export with the token in a header (not the URL, so it stays out of logs and history). */
-    async exportDoc(id: string, token: string, format: ExportFormat): Promise<{ blob: Blob; filename: string | null }> {
-      const res = await request(`${docPath(id)}/export?format=${format}`, { token }, fetchImpl);
+    /**
+     * Fetches an export with the token in a header (not the URL, so it stays out of logs and history);
+     * with `comments`, the threads come along (footnotes in Markdown, asides in HTML).
+     */
+    async exportDoc(id: string, token: string, format: ExportFormat, { comments = false } = {}): Promise<{ blob: Blob; filename: string | null }> {
+      const res = await request(`${docPath(id)}/export?format=${format}${comments ? '&comments=1' : ''}`, { token }, fetchImpl);
       return { blob: await res.blob(), filename: filenameFromDisposition(res.headers.get('Content-Disposition')) };
     },
 

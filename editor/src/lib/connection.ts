@@ -126,7 +126,7 @@ export function describeConnection(state: ConnectionState): { label: string; det
       return { label: 'Reconnecting…', detail: 'Lost the connection. Retrying automatically; your changes are kept on this device.' };
     case 'offline':
       return {
-        label: 'Offline',
+        label: state.reason === 'browser' ? 'Offline' : 'Server unreachable',
         detail:
           state.reason === 'browser'
             ? 'Your device is offline. Changes are kept on this device and merge when you reconnect.'

@@ -49,7 +49,7 @@ describe('derivePresence', () => {
 });
 
 describe('summarizePresence', () => {
-  it('counts editors and viewers', () => {
+  it('counts editors, commenters and viewers', () => {
     const people = derivePresence(
       states([
         [1, { user: { name: 'A', color: '#2563eb', role: 'editor' } }],
@@ -59,6 +59,16 @@ describe('summarizePresence', () => {
       1,
     );
     expect(summarizePresence(people)).toBe('2 editing, 1 viewing');
+    const withCommenter = derivePresence(
+      states([
+        [1, { user: { name: 'A', color: '#2563eb', role: 'viewer' } }],
+        [2, { user: { name: 'B', color: '#2563eb', role: 'commenter' } }],
+        [3, { user: { name: 'C', color: '#2563eb', role: 'editor' } }],
+      ]),
+      9,
+    );
+    expect(withCommenter.map((p) => p.role)).toEqual(['editor', 'commenter', 'viewer']);
+    expect(summarizePresence(withCommenter)).toBe('1 editing, 1 commenting, 1 viewing');
     expect(summarizePresence([])).toBe('Nobody here');
   });
 });

@@ -6,7 +6,10 @@ import { NAME_MAX, PALETTE, initials, isHexColor } from './identity';
  * viewers (never promote someone to "editor" on a guess).
  */
 
-export type Role = 'editor' | 'viewer';
+export type Role = 'editor' | 'commenter' | 'viewer';
+
+/** Editors first, then commenters, then viewers. */
+const ROLE_ORDER: Record<Role, number> = { editor: 0, commenter: 1, viewer: 2 };
 
 /** What each client publishes in the awareness `user` field. */
 export interface AwarenessUser {
@@ -38,27 +41,27 @@ export function derivePresence(states: ReadonlyMap<number, unknown>, selfClientI
       clientId,
       name,
       color: isHexColor(u.color) ? u.color : fallbackColor(clientId),
-      role: u.role === 'editor' ? 'editor' : 'viewer',
+      role: u.role === 'editor' || u.role === 'commenter' ? u.role : 'viewer',
       isSelf: clientId === selfClientId,
       initials: initials(name),
     });
   }
-  // You first, then editors before viewers, then alphabetically; clientId keeps the order stable.
+  // You first, then editors, commenters, viewers, then alphabetically; clientId keeps the order stable.
   return people.sort(
     (a, b) =>
       Number(b.isSelf) - Number(a.isSelf) ||
-      (a.role === b.role ? 0 : a.role === 'editor' ? -1 : 1) ||
+      ROLE_ORDER[a.role] - ROLE_ORDER[b.role] ||
       a.name.localeCompare(b.name) ||
       a.clientId - b.clientId,
   );
 }
 
-/** "3 editing, 1 viewing" — for the presence bar's accessible label. */
+/** "3 editing, 1 commenting, 1 viewing" — for the presence bar's accessible label. */
 export function summarizePresence(people: readonly Participant[]): string {
-  const editors = people.filter((p) => p.role === 'editor').length;
-  const viewers = people.length - editors;
+  const count = (role: Role) => people.filter((p) => p.role === role).length;
   const parts: string[] = [];
-  if (editors) parts.push(`${editors} editing`);
-  if (viewers) parts.push(`${viewers} viewing`);
+  if (count('editor')) parts.push(`${count('editor')} editing`);
+  if (count('commenter')) parts.push(`${count('commenter')} commenting`);
+  if (count('viewer')) parts.push(`${count('viewer')} viewing`);
   return parts.join(', ') || 'Nobody here';
 }

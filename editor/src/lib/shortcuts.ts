@@ -11,3 +11,13 @@ export function historyShortcut(): { label: string; aria: string } {
 export function isHistoryShortcut(event: Pick<KeyboardEvent, 'ctrlKey' | 'metaKey' | 'altKey' | 'shiftKey' | 'code'>): boolean {
   return (event.ctrlKey || event.metaKey) && event.altKey && !event.shiftKey && event.code === 'KeyH';
 }
+
+/** Ctrl/⌘ + Alt/⌥ + M comments on the selected text. */
+export function commentShortcut(): { label: string; aria: string } {
+  return isApple() ? { label: '⌘⌥M', aria: 'Meta+Alt+M' } : { label: 'Ctrl+Alt+M', aria: 'Control+Alt+M' };
+}
+
+/** Whether `event` is the comment shortcut (by physical key, like the history one). */
+export function isCommentShortcut(event: Pick<KeyboardEvent, 'ctrlKey' | 'metaKey' | 'altKey' | 'shiftKey' | 'code'>): boolean {
+  return (event.ctrlKey || event.metaKey) && event.altKey && !event.shiftKey && event.code === 'KeyM';
+}

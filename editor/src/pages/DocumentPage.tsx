@@ -9,6 +9,7 @@ import type { DocAccess } from '../session/docAccess';
 import { useDocAccess } from '../session/useDocAccess';
 import '../styles/document.css';
 import '../styles/history.css';
+import '../styles/comments.css';
 
 /** How many times a refused socket may be retried when a fresh HTTP check says the link is fine. */
 const MAX_SOCKET_RESTARTS = 2;

@@ -25,6 +25,12 @@ export interface SessionOptions {
   id: string;
   token: string;
   user: AwarenessUser;
+  /**
+   * Keep a copy in IndexedDB (offline reading and editing). Not for comment links: a local copy may hold
+   * changes the server lacks (from an edit link in this browser, or an earlier session's client id), and
+   * the first sync would send them — a comment link may send only its own comments, or its socket closes.
+   */
+  localCopy: boolean;
   /** ws(s)://host/collab — derived from the page origin by default. */
   serverUrl?: string;
   /** Called once when the server refuses us for good (close codes 4401/4403/4404). */
@@ -82,7 +88,7 @@ export class CollabSession {
 
     // Offline edits live in IndexedDB, keyed by document id. Load them first so the first sync step 1
     // we send already includes them (one round trip instead of two) and the page paints from disk.
-    this.local = typeof indexedDB === 'undefined' ? null : new IndexeddbPersistence(`tandem:${options.id}`, this.doc);
+    this.local = typeof indexedDB === 'undefined' || !options.localCopy ? null : new IndexeddbPersistence(`tandem:${options.id}`, this.doc);
     const localLoaded = this.local
       ? Promise.race([this.local.whenSynced, new Promise((r) => setTimeout(r, LOCAL_LOAD_TIMEOUT_MS))])
       : Promise.resolve();
@@ -169,11 +175,19 @@ export class CollabSession {
 
   private readonly onOnline = (): void => {
     this.dispatch({ type: 'browser-online' });
+    // Ask for everyone's presence again (the carets forgotten when we went offline).
+    if (this.provider.wsconnected) this.queryAwareness();
     // The socket may have survived the blip (the browser does not always kill it): no new 'connected'
     // event will come, so report the truth now instead of showing "Reconnecting…" forever.
     if (this.provider.wsconnected) this.dispatch({ type: 'socket-connected' });
   };
-  private readonly onOffline = (): void => this.dispatch({ type: 'browser-offline' });
+  private readonly onOffline = (): void => {
+    this.dispatch({ type: 'browser-offline' });
+    // The socket may take up to 30 s to notice; meanwhile others' carets would stand frozen where they
+    // were. Forget them now: the server sends them afresh when we are back.
+    const others = [...this.provider.awareness.getStates().keys()].filter((id) => id !== this.doc.clientID);
+    if (others.length > 0) removeAwarenessStates(this.provider.awareness, others, 'offline');
+  };
 
   /** Tell the others we left right away instead of letting our caret linger for 30 s. */
   private readonly onPageHide = (): void => {
@@ -201,6 +215,11 @@ export class CollabSession {
       this.provider._awarenessUpdateHandler(own, origin);
     }
   };
+
+  /** y-protocols' query-awareness message (type 3, nothing else): the server answers with every state. */
+  private queryAwareness(): void {
+    this.provider.ws?.send(new Uint8Array([3]));
+  }
 
   private markReady(): void {
     if (this.ready) return;

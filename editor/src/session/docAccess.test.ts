@@ -12,7 +12,7 @@ const info = (scope: 'edit' | 'view' = 'edit'): DocInfo => ({
   scope,
   linkGeneration: 0,
 });
-const links: DocLinks = { editUrl: '', viewUrl: '', editToken: 'edit-2', viewToken: 'view-2' };
+const links: DocLinks = { editUrl: '', viewUrl: '', commentUrl: '', editToken: 'edit-2', viewToken: 'view-2', commentToken: 'comment-2' };
 
 function fakeApi(valid: Set<string>): Api {
   return {

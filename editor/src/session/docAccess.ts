@@ -1,4 +1,4 @@
-import { scopeAllows } from '@tandem/common';
+import { type Scope, scopeAllows } from '@tandem/common';
 import { type Api, type DocInfo, type DocLinks, api as defaultApi } from '../lib/api';
 import { docHref } from '../lib/links';
 import { browserStore, findRecent, updateRecent } from '../lib/recentDocs';
@@ -23,12 +23,22 @@ export class DocAccess {
     private readonly api: Api = defaultApi,
   ) {}
 
+  /** What this link lets us do: `view` < `comment` < `edit`. */
+  get scope(): Scope {
+    return this.info.scope;
+  }
+
   get canEdit(): boolean {
     return scopeAllows(this.info.scope, 'edit');
   }
 
+  /** Comment links and edit links add and answer comments; view links only read them. */
+  get canComment(): boolean {
+    return scopeAllows(this.info.scope, 'comment');
+  }
+
   /**
-   * Resets both links. Old tokens (ours included) stop working, and the server closes sockets using them
+   * Resets all three links (edit, comment, view). Old tokens (ours included) stop working, and the server closes sockets using them
    * with 4401, so we adopt the new edit token everywhere: memory, address bar, recent list, and (via
    * `onNewToken`) the live connection.
    */

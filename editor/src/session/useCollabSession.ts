@@ -6,6 +6,8 @@ interface Options {
   id: string;
   token: string;
   user: AwarenessUser;
+  /** See SessionOptions.localCopy. */
+  localCopy: boolean;
   onTerminalClose: (code: number, session: CollabSession) => void;
   onConnectionTrouble: () => void;
 }
@@ -20,11 +22,12 @@ export function useCollabSession(options: Options): CollabSession | null {
   const [session, setSession] = useState<CollabSession | null>(null);
 
   useEffect(() => {
-    const { id, token, user } = latest.current;
+    const { id, token, user, localCopy } = latest.current;
     const created: CollabSession = new CollabSession({
       id,
       token,
       user,
+      localCopy,
       onTerminalClose: (code) => latest.current.onTerminalClose(code, created),
       onConnectionTrouble: () => latest.current.onConnectionTrouble(),
     });

@@ -67,6 +67,13 @@ export function useDocAccess(id: string, hashToken: string | null) {
         if (cancelled) return; // unmounted or superseded
         const p = err instanceof TimeoutError ? problem('server-down') : problemFromApiError(err);
         const copy = p.kind === 'server-down' ? (findRecent(browserStore(), id) ?? null) : null;
+        // With the device offline there is nobody to ask: open this device's copy straight away.
+        if (copy && typeof navigator !== 'undefined' && navigator.onLine === false) {
+          const access = offlineAccess(id, copy);
+          current.current = access;
+          setPhase({ kind: 'ready', access });
+          return;
+        }
         setPhase({ kind: 'error', problem: p, offlineCopy: copy });
       })
       .finally(() => clearTimeout(timer));
@@ -94,15 +101,7 @@ export function useDocAccess(id: string, hashToken: string | null) {
   /** Opens the IndexedDB copy without the server's blessing; the socket will confirm access later. */
   const openOfflineCopy = useCallback(
     (copy: RecentDoc) => {
-      const now = new Date().toISOString();
-      const access = new DocAccess(id, copy.token, {
-        id,
-        title: copy.title,
-        createdAt: now,
-        updatedAt: now,
-        scope: copy.scope,
-        linkGeneration: 0,
-      });
+      const access = offlineAccess(id, copy);
       current.current = access;
       setPhase({ kind: 'ready', access });
     },
@@ -116,4 +115,10 @@ export function useDocAccess(id: string, hashToken: string | null) {
   }, []);
 
   return { phase, retry, openOfflineCopy, fail };
+}
+
+/** Access to this device's copy of a document, without the server's word (the socket confirms it later). */
+function offlineAccess(id: string, copy: RecentDoc): DocAccess {
+  const now = new Date().toISOString();
+  return new DocAccess(id, copy.token, { id, title: copy.title, createdAt: now, updatedAt: now, scope: copy.scope, linkGeneration: 0 });
 }

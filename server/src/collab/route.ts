@@ -5,6 +5,7 @@ import type { Context, Next } from 'hono';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { authorize, bearerToken, type AuthorizeDeps } from '../auth/authorize.js';
 import { reportLimitTrip } from '../limits.js';
+import { clientAddress, type ProxyTrust } from '../transport/client-address.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { RoomRegistry } from '../rooms/registry.js';
@@ -26,6 +27,8 @@ export interface CollabDeps extends AuthorizeDeps {
   maxQueuedMessages: number;
   maxQueuedBytes: number;
   allowedOrigins: string[];
+  /** Which peers are reverse proxies whose `X-Forwarded-For` names the client [L7]. */
+  trustProxy: ProxyTrust;
   isDraining: () => boolean;
   /** Every open collaboration socket, for keep-alive pings and shutdown. */
   sockets: Set<WebSocket>;
@@ -95,7 +98,7 @@ export function collabRoute(deps: CollabDeps): CollabRoute {
   const accept = async (request: IncomingMessage, socket: Duplex, head: Buffer, id: string, query: string | undefined) => {
     // Until ws takes the socket, a reset from the peer must not become an uncaught 'error'.
     socket.on('error', ignoreError);
-    const ip = request.socket.remoteAddress ?? 'unknown';
+    const ip = clientAddress(request, deps.trustProxy);
     const token = bearerToken(request.headers.authorization) ?? (query ? new URLSearchParams(query).get('token') : null) ?? undefined;
     let admission: Admission;
     try {
@@ -130,14 +133,14 @@ export function collabRoute(deps: CollabDeps): CollabRoute {
       return true;
     },
     async handler(c, next) {
-      await admit(c.req.param('id') ?? '', tokenFrom(c), c.req.header('origin'), remoteAddress(c));
+      await admit(c.req.param('id') ?? '', tokenFrom(c), c.req.header('origin'), remoteAddress(c, deps.trustProxy));
       await next();
     },
   };
 }
 
-/** The peer's address as the TCP socket reports it (a reverse proxy's, behind one). */
-function remoteAddress(c: Context): string {
-  const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
-  return incoming?.socket?.remoteAddress ?? 'unknown';
+/** The client's address (see `clientAddress`): the TCP peer's, or what a trusted proxy says it is. */
+function remoteAddress(c: Context, trust: ProxyTrust): string {
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  return incoming ? clientAddress(incoming, trust) : 'unknown';
 }

@@ -6,7 +6,9 @@ import { EXPORT_FORMATS, type ExportFormat } from '@tandem/common';
 import type { Node as PMNode } from '@tiptap/pm/model';
 import type * as Y from 'yjs';
 import { toHtml } from './html.js';
-import { toMarkdown } from './markdown.js';
+import type { ThreadReading } from '../comments/read-threads.js';
+import { isoTime, noteTime, placeNotes, type PlacedNotes } from './comment-notes.js';
+import { toMarkdown, toMarkdownWithNotes } from './markdown.js';
 import { readDoc } from './read-doc.js';
 
 export interface ExportResult {
@@ -18,24 +20,50 @@ export interface ExportResult {
 
 export { isExportFormat, type ExportFormat } from '@tandem/common';
 
-/** Never modifies `doc`. Throws only if the document is structurally unreadable. */
-export function exportDoc(doc: Y.Doc, format: ExportFormat): ExportResult {
-  const { title, root } = readDoc(doc);
-  return { ...EXPORT_FORMATS[format], body: render(format, root, title) };
+export interface ExportOptions {
+  /** [CM6] Include the comments: Markdown footnotes, HTML asides, a `comments` list in JSON, notes in text. */
+  comments?: boolean;
 }
 
-function render(format: ExportFormat, root: PMNode, title: string): string {
+/** Never modifies `doc`. Throws only if the document is structurally unreadable. */
+export function exportDoc(doc: Y.Doc, format: ExportFormat, options: ExportOptions = {}): ExportResult {
+  const { title, root } = readDoc(doc);
+  const placed = options.comments ? placeNotes(doc, root) : null;
+  return { ...EXPORT_FORMATS[format], body: render(format, root, title, placed) };
+}
+
+function render(format: ExportFormat, root: PMNode, title: string, placed: PlacedNotes | null): string {
   switch (format) {
     case 'markdown':
-      return toMarkdown(root, title);
+      return placed ? toMarkdownWithNotes(placed, title) : toMarkdown(root, title);
     case 'html':
-      return toHtml(root, title);
-    case 'json':
+      return toHtml(root, title, placed ?? undefined);
+    case 'json': {
       // Exactly the editor's ProseMirror JSON, so `Node.fromJSON(schema, content)` rebuilds the document.
-      return `${JSON.stringify({ title, content: root.toJSON() }, null, 2)}\n`;
+      const comments = placed ? { comments: placed.notes.map(({ thread }) => threadJson(thread)) } : {};
+      return `${JSON.stringify({ title, content: root.toJSON(), ...comments }, null, 2)}\n`;
+    }
     case 'text':
-      return toText(root, title);
+      return placed ? toTextWithNotes(placed, title) : toText(root, title);
   }
+}
+
+/** A thread as the comments route shows it (ISO times), plus whether its text is gone. */
+function threadJson(thread: ThreadReading) {
+  const { id, quote, resolved, detached } = thread;
+  return { id, quote, resolved, detached, comments: thread.comments.map((c) => ({ ...c, createdAt: isoTime(c.createdAt) || null })) };
+}
+
+/** Plain text with `[n]` where commented passages end and the threads listed after the text. */
+function toTextWithNotes(placed: PlacedNotes, title: string): string {
+  const body = toText(placed.root, title).replace(placed.markers, (_marker, n: string) => `[${n}]`);
+  if (placed.notes.length === 0) return body;
+  const notes = placed.notes.map(({ n, thread }) => {
+    const head = `[${n}] ${thread.quote ? `“${thread.quote.replace(/\s+/g, ' ').trim()}”` : ''}${thread.detached ? ' (text no longer there)' : ''}${thread.resolved ? ' (resolved)' : ''}`;
+    const lines = thread.comments.map((c) => `    ${c.author || 'Someone'}${noteTime(c.createdAt) ? ` (${noteTime(c.createdAt)})` : ''}: ${c.body.replace(/\n/g, '\n    ')}`);
+    return [head.trimEnd(), ...lines].join('\n');
+  });
+  return `${body}${body ? '\n' : ''}Comments\n\n${notes.join('\n\n')}\n`;
 }
 
 /** Blocks separated by a blank line, hard breaks as line breaks, a horizontal rule as `---`. */

@@ -5,7 +5,8 @@
  */
 import { DOMSerializer, type Node as PMNode } from '@tiptap/pm/model';
 import { documentSchema } from './schema.js';
-import { StringElement, stringDocument } from './string-dom.js';
+import { isoTime, noteTime, type CommentNote, type PlacedNotes } from './comment-notes.js';
+import { StringElement, StringText, stringDocument, type StringNode } from './string-dom.js';
 
 const serializer = DOMSerializer.fromSchema(documentSchema);
 
@@ -29,8 +30,18 @@ const STYLE = [
   'pre{overflow-x:auto}',
 ].join('\n');
 
-/** A complete HTML5 document: `<title>` and a leading `<h1>` when there is a title, then the content. */
-export function toHtml(root: PMNode, title: string): string {
+/** Added when the export carries comments [CM6]; escaped like STYLE. */
+const COMMENTS_STYLE = [
+  'aside.comment-thread{border-left:3px solid #c9a227;margin:1rem 0;padding:0 0.75rem}',
+  'aside.comment-thread p{white-space:pre-wrap}',
+].join('\n');
+
+/**
+ * A complete HTML5 document: `<title>` and a leading `<h1>` when there is a title, then the content. With
+ * comments [CM6] (`placed`): a numbered link where each commented passage ends, and after the content one
+ * `<aside>` per thread (its quote, then each comment with its author and time).
+ */
+export function toHtml(root: PMNode, title: string, placed?: PlacedNotes): string {
   const element = (tag: string, attributes: Record<string, string> = {}, ...children: string[]): StringElement => {
     const el = stringDocument.createElement(tag);
     for (const [name, value] of Object.entries(attributes)) el.setAttribute(name, value);
@@ -44,14 +55,69 @@ export function toHtml(root: PMNode, title: string): string {
     element('meta', { name: 'viewport', content: 'width=device-width, initial-scale=1' }),
     // A page needs some title; the visible heading is only there when the document has one.
     element('title', {}, title || 'Untitled'),
-    element('style', {}, STYLE),
+    element('style', {}, placed?.notes.length ? `${STYLE}\n${COMMENTS_STYLE}` : STYLE),
   );
   const body = element('body');
   if (title) body.appendChild(element('h1', {}, title));
   // The string DOM implements the part of `Document`/`HTMLElement` the serializer uses.
-  serializer.serializeFragment(root.content, { document: stringDocument as unknown as Document }, body as unknown as HTMLElement);
+  serializer.serializeFragment((placed?.root ?? root).content, { document: stringDocument as unknown as Document }, body as unknown as HTMLElement);
+  if (placed && placed.notes.length > 0) {
+    linkMarkers(body, placed.markers, element);
+    const section = element('section', { class: 'comments' });
+    section.appendChild(element('h2', {}, 'Comments'));
+    for (const note of placed.notes) section.appendChild(aside(note, element));
+    body.appendChild(section);
+  }
 
   const html = element('html');
   html.append(head, body);
   return `<!DOCTYPE html>\n${html.outerHTML}\n`;
+}
+
+type ElementMaker = (tag: string, attributes?: Record<string, string>, ...children: string[]) => StringElement;
+
+/** Replaces each marker in the text with a numbered link to its aside (and the aside links back). */
+function linkMarkers(node: StringElement, markers: RegExp, element: ElementMaker): void {
+  const children = node.childNodes;
+  for (let i = 0; i < children.length; i++) {
+    const child = children[i]!;
+    if (child instanceof StringElement) {
+      linkMarkers(child, markers, element);
+      continue;
+    }
+    // With one capture group, split alternates text and note numbers.
+    const parts = child.data.split(markers);
+    if (parts.length === 1) continue;
+    const replacement: StringNode[] = parts.flatMap((part, j): StringNode[] => {
+      if (j % 2 === 0) return part ? [new StringText(part)] : [];
+      const ref = element('sup', { class: 'comment-ref' });
+      ref.appendChild(element('a', { href: `#comment-${part}`, id: `comment-ref-${part}` }, part));
+      return [ref];
+    });
+    children.splice(i, 1, ...replacement);
+    i += replacement.length - 1;
+  }
+}
+
+function aside({ n, thread, inline }: CommentNote, element: ElementMaker): StringElement {
+  const box = element('aside', { class: 'comment-thread', id: `comment-${n}`, 'data-resolved': String(thread.resolved) });
+  const head = element('p', { class: 'comment-quote' });
+  head.appendChild(inline ? element('a', { href: `#comment-ref-${n}` }, `${n}.`) : element('span', {}, `${n}.`));
+  head.appendChild(new StringText(' '));
+  if (thread.quote) head.appendChild(element('q', thread.detached ? { class: 'detached' } : {}, thread.quote.replace(/\s+/g, ' ').trim()));
+  if (thread.detached) head.appendChild(new StringText(' (text no longer there)'));
+  if (thread.resolved) head.appendChild(new StringText(' (resolved)'));
+  box.appendChild(head);
+  for (const comment of thread.comments) {
+    const p = element('p', { class: 'comment' });
+    p.appendChild(element('strong', {}, comment.author || 'Someone'));
+    const when = noteTime(comment.createdAt);
+    if (when) {
+      p.appendChild(new StringText(' '));
+      p.appendChild(element('time', { datetime: isoTime(comment.createdAt) }, when));
+    }
+    p.appendChild(new StringText(`: ${comment.body}`));
+    box.appendChild(p);
+  }
+  return box;
 }

@@ -19,6 +19,7 @@ import {
 } from '@tiptap/core';
 import { MarkdownManager } from '@tiptap/markdown';
 import type { Node as PMNode } from '@tiptap/pm/model';
+import { noteTime, type CommentNote, type PlacedNotes } from './comment-notes.js';
 import { codeFence, codeSpan, escapeHeadingEnd, escapeLineStarts, linkMarkdown } from './markdown-syntax.js';
 import { gfmTable } from './markdown-table.js';
 import { censusOf, escapeMarkdownText, type BlockCensus } from './markdown-text.js';
@@ -140,6 +141,46 @@ export function toMarkdown(root: PMNode, title: string): string {
   if (title) blocks.unshift({ type: 'heading', attrs: { level: 1 }, content: [{ type: 'text', text: title }] });
   const markdown = manager.serialize({ type: 'doc', content: blocks }).replace(/^\n+|\s+$/g, '');
   return markdown ? `${markdown}\n` : '';
+}
+
+/**
+ * [CM6] Markdown with the comments as footnotes: `[^c<n>]` where each commented passage ends, the threads
+ * as footnote definitions after the text (quote, then each comment with its author and time), and a line
+ * referring to those whose passage is gone.
+ */
+export function toMarkdownWithNotes(placed: PlacedNotes, title: string): string {
+  const body = toMarkdown(placed.root, title).replace(placed.markers, (_marker, n: string) => `[^c${n}]`);
+  if (placed.notes.length === 0) return body;
+  const parts = body ? [body.trimEnd()] : [];
+  const elsewhere = placed.notes.filter((note) => !note.inline);
+  if (elsewhere.length > 0) {
+    const line = serializeBlocks([{ type: 'paragraph', content: [{ type: 'text', text: 'Comments on text that is no longer there:' }] }]);
+    parts.push(`${line} ${elsewhere.map((note) => `[^c${note.n}]`).join(' ')}`);
+  }
+  for (const note of placed.notes) parts.push(footnote(note));
+  return `${parts.join('\n\n')}\n`;
+}
+
+/** One thread as a footnote definition; its later lines indented so they stay in the footnote. */
+function footnote({ n, thread }: CommentNote): string {
+  const quote = thread.quote.replace(/\s+/g, ' ').trim();
+  const head: JSONContent[] = [];
+  if (quote) head.push({ type: 'text', text: `“${quote}”`, marks: [{ type: 'italic' }] });
+  if (thread.resolved) head.push({ type: 'text', text: head.length ? ' (resolved)' : '(resolved)' });
+  const blocks: JSONContent[] = head.length ? [{ type: 'paragraph', content: head }] : [];
+  for (const comment of thread.comments) {
+    const when = noteTime(comment.createdAt);
+    const content: JSONContent[] = [{ type: 'text', text: comment.author || 'Someone', marks: [{ type: 'bold' }] }];
+    content.push({ type: 'text', text: `${when ? ` (${when})` : ''}: ${comment.body}` });
+    blocks.push({ type: 'paragraph', content });
+  }
+  const text = serializeBlocks(blocks.length ? blocks : [{ type: 'paragraph', content: [{ type: 'text', text: '(empty thread)' }] }]);
+  return `[^c${n}]: ${text.split('\n').map((line, i) => (i === 0 || line === '' ? line : `    ${line}`)).join('\n')}`;
+}
+
+/** Blocks through the same serializer as the document, so comment text is escaped like document text. */
+function serializeBlocks(blocks: JSONContent[]): string {
+  return manager.serialize({ type: 'doc', content: blocks.map((block) => prepare(block)) }).replace(/^\n+|\s+$/g, '');
 }
 
 /**

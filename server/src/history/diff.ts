@@ -34,15 +34,14 @@ class DiffWalk {
 
   /** Index into the answer's authors of the entry's author (the unknown author for -1). */
   private author(entry: number): number {
-    let index = this.authorIndex.get(entry);
+    // Keyed by the ledger's author, not the entry: a long history has few authors and many entries.
+    const key = entry < 0 ? -1 : this.ledger.authorOf[entry]!;
+    let index = this.authorIndex.get(key);
     if (index !== undefined) return index;
-    const who = entry < 0 ? UNKNOWN_AUTHOR : this.ledger.authors[this.ledger.authorOf[entry]!]!;
-    index = this.authors.findIndex((a) => a.name === who.name);
-    if (index < 0) {
-      index = this.authors.length;
-      this.authors.push(who);
-    }
-    this.authorIndex.set(entry, index);
+    const who = key < 0 ? UNKNOWN_AUTHOR : this.ledger.authors[key]!;
+    index = this.authors.length;
+    this.authors.push(who);
+    this.authorIndex.set(key, index);
     return index;
   }
 
@@ -51,17 +50,25 @@ class DiffWalk {
     return (snapshot.sv.get(client) ?? 0) > clock + offset && !Y.isDeleted(snapshot.ds, Y.createID(client, clock + offset));
   }
 
+  /**
+   * Where a child item stands at the two points, given where its parent stands; null when it is in neither.
+   * A child gone only because its parent went keeps the parent's deleter.
+   */
+  private sideOf(item: Y.Item, parent: Side): Side | null {
+    const from = parent.from && this.visible(item, this.from);
+    const to = parent.to && this.visible(item, this.to);
+    if (!from && !to) return null;
+    const deletedBy = from && !to && parent.deletedBy < 0 ? this.ledger.deletedBy(item.id.client, item.id.clock) : parent.deletedBy;
+    return { from, to, deletedBy };
+  }
+
   /** Walks the children of a fragment or element; `path` names the enclosing nodes. */
   children(parent: Y.XmlFragment | Y.XmlElement, path: string[], side: Side): void {
     for (let item = parent._start; item !== null; item = item.right) {
       if (!(item.content instanceof Y.ContentType)) continue;
       const child = item.content.type;
-      const from = side.from && this.visible(item, this.from);
-      const to = side.to && this.visible(item, this.to);
-      if (!from && !to) continue;
-      const deletedBy = from && !to && side.deletedBy < 0 ? this.ledger.deletedBy(item.id.client, item.id.clock) : side.deletedBy;
-      if (!(child instanceof Y.XmlElement)) continue;
-      const childSide = { from, to, deletedBy };
+      const childSide = this.sideOf(item, side);
+      if (!childSide || !(child instanceof Y.XmlElement)) continue;
       if (holdsText(child)) this.block(child, path, childSide);
       else this.children(child, [...path, child.nodeName], childSide);
     }
@@ -72,12 +79,10 @@ class DiffWalk {
     for (let item = element._start; item !== null; item = item.right) {
       if (!(item.content instanceof Y.ContentType)) continue;
       const child = item.content.type;
-      const from = side.from && this.visible(item, this.from);
-      const to = side.to && this.visible(item, this.to);
-      if (!from && !to) continue;
-      const deletedBy = from && !to && side.deletedBy < 0 ? this.ledger.deletedBy(item.id.client, item.id.clock) : side.deletedBy;
-      if (child instanceof Y.XmlText) this.text(child, { from, to, deletedBy }, segments);
-      else if (child instanceof Y.XmlElement) this.piece('\n', item, 0, { from, to, deletedBy }, segments, []);
+      const childSide = this.sideOf(item, side);
+      if (!childSide) continue;
+      if (child instanceof Y.XmlText) this.text(child, childSide, segments);
+      else if (child instanceof Y.XmlElement) this.piece('\n', item, 0, childSide, segments, []);
     }
     const level = element.getAttribute('level');
     this.blocks.push({

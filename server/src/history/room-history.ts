@@ -61,6 +61,8 @@ export class RoomHistory {
   private pendingEntry: { bytes: Uint8Array; entry: HistoryEntry } | null = null;
   private readonly pending = new PendingChanges();
   private idleTimer: NodeJS.Timeout | null = null;
+  /** When the last local change became durable (ms). */
+  private lastChange = 0;
   /** History entries this instance knows of, for a version's timeslider position; read once when first needed. */
   private entryCount: number | null = null;
   /** Version making, restores and reverts run one at a time per document. */
@@ -116,25 +118,36 @@ export class RoomHistory {
   noteDurable(hadEntry: boolean): void {
     if (!hadEntry || this.closed) return;
     if (this.entryCount !== null) this.entryCount++;
-    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.lastChange = this.now();
     const since = this.pending.since;
-    if (since !== null && this.now() - since >= this.deps.options.maxIntervalMs) {
-      this.idleTimer = null;
+    if (since !== null && this.lastChange - since >= this.deps.options.maxIntervalMs) {
+      this.clearIdleTimer();
       void this.autoVersion();
       return;
     }
+    // One timer per pause, not one per update: it re-arms itself while changes keep coming.
+    if (!this.idleTimer) this.armIdleTimer(this.deps.options.idleMs);
+  }
+
+  private armIdleTimer(delay: number): void {
     this.idleTimer = setTimeout(() => {
       this.idleTimer = null;
+      const quietFor = this.now() - this.lastChange;
+      if (quietFor < this.deps.options.idleMs) return this.armIdleTimer(this.deps.options.idleMs - quietFor);
       void this.autoVersion();
-    }, this.deps.options.idleMs);
+    }, delay);
     this.idleTimer.unref();
+  }
+
+  private clearIdleTimer(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
   }
 
   /** [HI4][U2] The room unloads: a last automatic version if anything changed since the previous one. */
   async close(): Promise<void> {
-    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.clearIdleTimer();
     if (this.cacheTimer) clearTimeout(this.cacheTimer);
-    this.idleTimer = null;
     this.cached = null;
     await this.queue;
     if (this.pending.dirty) await this.makeVersion('auto', null).catch((error: unknown) => this.logFailure(error));
@@ -269,7 +282,8 @@ export class RoomHistory {
     const total = ledger.length;
     const step = Math.max(1, Math.ceil(total / MAX_TIMELINE_POINTS));
     const points: HistoryTimeline['points'] = [];
-    for (let n = Math.min(step, total); n <= total; n = n === total ? total + 1 : Math.min(n + step, total)) {
+    // No entries yet (a document nobody has changed): no points, not a point at -1.
+    for (let n = Math.min(step, total); n >= 1 && n <= total; n = n === total ? total + 1 : Math.min(n + step, total)) {
       points.push({ n, at: ledger.entries[n - 1]!.at, author: ledger.authorOf[n - 1]! });
     }
     return { total, authors: ledger.authors, points };
@@ -307,8 +321,12 @@ export class RoomHistory {
       const now = Y.snapshot(this.doc);
       const rendered = Y.createDocFromSnapshot(this.doc, target);
       try {
-        let update = undoChanges(this.doc, idsBetween(target.sv, now.sv), subtractIdSets(now.ds, target.ds));
-        if (!this.reaches(update, contentFingerprint(rendered))) {
+        const wanted = contentFingerprint(rendered);
+        let exact = false;
+        let update = undoChanges(this.doc, idsBetween(target.sv, now.sv), subtractIdSets(now.ds, target.ds), (scratch) => {
+          exact = contentFingerprint(scratch) === wanted;
+        });
+        if (!exact) {
           this.deps.logger.warn({ version: versionId }, 'restore by undo did not reproduce the version; replacing the content');
           update = replaceContent(this.doc, rendered);
         }
@@ -318,18 +336,6 @@ export class RoomHistory {
       }
       return versionInfo(before);
     });
-  }
-
-  /** Whether applying `update` to a copy of the document gives content with `fingerprint`. */
-  private reaches(update: Uint8Array | null, fingerprint: string): boolean {
-    const copy = new Y.Doc({ gc: false });
-    try {
-      Y.applyUpdate(copy, Y.encodeStateAsUpdate(this.doc));
-      if (update) Y.applyUpdate(copy, update);
-      return contentFingerprint(copy) === fingerprint;
-    } finally {
-      copy.destroy();
-    }
   }
 
   /**

@@ -11,8 +11,9 @@ import { clampToDoc, type IdSet } from './id-sets.js';
  * when the update is applied to it like any peer's — checked, appended, relayed.
  *
  * Only the rich text and the title are in scope: comments (and anything else) are never touched.
+ * `inspect` sees the copy with the change made.
  */
-export function undoChanges(doc: Y.Doc, insertions: IdSet, deletions: IdSet): Uint8Array | null {
+export function undoChanges(doc: Y.Doc, insertions: IdSet, deletions: IdSet, inspect?: (result: Y.Doc) => void): Uint8Array | null {
   return onScratchCopy(doc, (scratch) => {
     const undo = new Y.UndoManager([scratch.getXmlFragment(CONTENT_FRAGMENT), titleText(scratch)], { captureTimeout: 0 });
     try {
@@ -22,6 +23,8 @@ export function undoChanges(doc: Y.Doc, insertions: IdSet, deletions: IdSet): Ui
     } finally {
       undo.destroy();
     }
+    // The copy now holds the result: the caller may check it without copying the document again.
+    inspect?.(scratch);
   });
 }
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { EXPORT_FORMATS, initialState, isExportFormat, readTitle } from '@tandem/common';
+import { EXPORT_FORMATS, initialState, isExportFormat, readTitle, type Scope } from '@tandem/common';
 import { createDocBody, type CreatedDoc, type DocInfo, type DocLinks } from '@tandem/common/api';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -13,7 +13,9 @@ import type { Room } from '../rooms/room.js';
 import type { DocMeta, DocStore } from '../storage/doc-store.js';
 import { authorizeRequest } from './access.js';
 import { HttpError, badRequest } from './errors.js';
+import { exportOptions } from './export-options.js';
 import { safeFilename } from './filenames.js';
+import { parseJsonBody } from './json-body.js';
 import { withRoom as withRoomLease } from './with-room.js';
 
 export interface DocsRouteDeps extends AuthorizeDeps {
@@ -36,15 +38,20 @@ const newDocId = () => randomBytes(16).toString('base64url');
 export function docsRoutes(deps: DocsRouteDeps): Hono {
   const app = new Hono();
 
+  /** One token per scope at the document's current link generation, so a rotation replaces all three [R3]. */
   const links = async (meta: DocMeta): Promise<DocLinks> => {
     const now = deps.now();
-    const [editToken, viewToken] = await Promise.all(
-      (['edit', 'view'] as const).map((scope) =>
-        signToken(deps.key, { docId: meta.id, scope, generation: meta.linkGeneration }, now),
-      ),
-    );
+    const sign = (scope: Scope) => signToken(deps.key, { docId: meta.id, scope, generation: meta.linkGeneration }, now);
+    const [editToken, commentToken, viewToken] = await Promise.all([sign('edit'), sign('comment'), sign('view')]);
     const base = `${deps.publicUrl()}/d/${meta.id}#token=`;
-    return { editUrl: base + editToken, viewUrl: base + viewToken, editToken: editToken!, viewToken: viewToken! };
+    return {
+      editUrl: base + editToken,
+      viewUrl: base + viewToken,
+      commentUrl: base + commentToken,
+      editToken,
+      viewToken,
+      commentToken,
+    };
   };
 
   const withRoom = <T>(id: string, fn: (room: Room) => T, meta?: DocMeta) => withRoomLease(deps, id, fn, meta);
@@ -57,22 +64,12 @@ export function docsRoutes(deps: DocsRouteDeps): Hono {
   });
 
   app.post('/', limitBody, async (c) => {
-    const raw = await c.req.text();
-    let body: unknown = {};
-    if (raw.trim() !== '') {
-      try {
-        body = JSON.parse(raw);
-      } catch {
-        throw badRequest('body must be JSON');
-      }
-    }
-    const parsed = createDocBody.safeParse(body);
-    if (!parsed.success) throw badRequest(parsed.error.issues[0]?.message ?? 'invalid body');
+    const body = await parseJsonBody(c, createDocBody);
     const now = deps.now().toISOString();
     const meta: DocMeta = { id: newDocId(), createdAt: now, updatedAt: now, linkGeneration: 0 };
     await deps.store.create(meta);
     // The seed paragraph (and title) written by the server, so concurrent first typists share one paragraph.
-    await deps.store.append(meta.id, initialState(parsed.data.title));
+    await deps.store.append(meta.id, initialState(body.title));
     await deps.store.flush(meta.id);
     await deps.store.release(meta.id);
     return c.json({ id: meta.id, ...(await links(meta)) } satisfies CreatedDoc, 201);
@@ -106,11 +103,12 @@ export function docsRoutes(deps: DocsRouteDeps): Hono {
   app.get('/:id/export', async (c) => {
     const format = c.req.query('format') ?? 'markdown';
     if (!isExportFormat(format)) throw badRequest(`format must be one of ${Object.keys(EXPORT_FORMATS).join(', ')}`);
+    const options = exportOptions(c);
     const { meta } = await authorizeRequest(c, deps, 'view');
     // Tiptap, ProseMirror and a DOM for HTML output weigh ~50 MB of heap: loaded on the first export only.
     const { exportDoc } = await import('../export/export-doc.js');
     const { result, title } = await withRoom(meta.id, (room) => ({
-      result: exportDoc(room.doc, format),
+      result: exportDoc(room.doc, format, options),
       title: readTitle(room.doc),
     }));
     const filename = `${safeFilename(title) || meta.id}.${result.extension}`;

@@ -4,7 +4,6 @@ import { createVersionBody, requesterBody, revertBody, type RestoreResult, type 
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import type { z } from 'zod';
 import type { Access, AuthorizeDeps } from '../auth/authorize.js';
 import type { ChangeAuthor, ChangeSource } from '../history/entry.js';
 import { HistoryInputError, type RoomHistory } from '../history/room-history.js';
@@ -13,7 +12,9 @@ import type { RoomRegistry } from '../rooms/registry.js';
 import { DocumentTooLargeError, type Room } from '../rooms/room.js';
 import { authorizeRequest } from './access.js';
 import { HttpError, badRequest } from './errors.js';
+import { exportOptions } from './export-options.js';
 import { safeFilename } from './filenames.js';
+import { parseJsonBody } from './json-body.js';
 import { withRoom } from './with-room.js';
 
 export interface HistoryRouteDeps extends AuthorizeDeps, LimitReporting {
@@ -60,18 +61,19 @@ export function historyRoutes(deps: HistoryRouteDeps): Hono {
   app.get('/:id/versions', (c) => withHistory(c, 'view', async (history) => c.json({ versions: await history.list() })));
 
   app.post('/:id/versions', limitBody, async (c) => {
-    const body = await parseBody(c, createVersionBody);
+    const body = await parseJsonBody(c, createVersionBody);
     return withHistory(c, 'edit', async (history) => c.json(await history.createNamed(body.name), 201));
   });
 
   app.get('/:id/versions/:vid/export', async (c) => {
     const format = c.req.query('format') ?? 'markdown';
     if (!isExportFormat(format)) throw badRequest(`format must be one of ${Object.keys(EXPORT_FORMATS).join(', ')}`);
+    const options = exportOptions(c);
     const { exportDoc } = await import('../export/export-doc.js');
     return withHistory(c, 'view', async (history, _room, access) => {
       const rendered = await history.render(c.req.param('vid'));
       try {
-        const result = exportDoc(rendered, format);
+        const result = exportDoc(rendered, format, options);
         const name = safeFilename(readTitle(rendered)) || access.meta.id;
         c.header('Content-Disposition', `attachment; filename="${name}.${result.extension}"`);
         c.header('Content-Type', result.contentType);
@@ -83,7 +85,7 @@ export function historyRoutes(deps: HistoryRouteDeps): Hono {
   });
 
   app.post('/:id/versions/:vid/restore', limitBody, async (c) => {
-    const body = await parseBody(c, requesterBody);
+    const body = await parseJsonBody(c, requesterBody);
     return withHistory(c, 'edit', async (history, _room, access) => {
       const version = await history.restore(c.req.param('vid'), requester(access, body.author, 'restore'));
       return c.json({ version } satisfies RestoreResult);
@@ -99,7 +101,7 @@ export function historyRoutes(deps: HistoryRouteDeps): Hono {
   app.get('/:id/history/attribution', (c) => withHistory(c, 'view', async (history) => c.json(await history.attribution())));
 
   app.post('/:id/history/revert', limitBody, async (c) => {
-    const body = await parseBody(c, revertBody);
+    const body = await parseJsonBody(c, revertBody);
     return withHistory(c, 'edit', async (history, _room, access) => {
       const version = await history.revert(body.target, Date.parse(body.since), requester(access, body.author, 'revert'));
       return c.json({ changed: version !== null, version } satisfies RevertResult);
@@ -107,22 +109,6 @@ export function historyRoutes(deps: HistoryRouteDeps): Hono {
   });
 
   return app;
-}
-
-/** Reads and validates a JSON body (an empty body counts as `{}`). */
-async function parseBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
-  const raw = await c.req.text();
-  let body: unknown = {};
-  if (raw.trim() !== '') {
-    try {
-      body = JSON.parse(raw);
-    } catch {
-      throw badRequest('body must be JSON');
-    }
-  }
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) throw badRequest(parsed.error.issues[0]?.message ?? 'invalid body');
-  return parsed.data;
 }
 
 /**

@@ -8,8 +8,24 @@ const PLACEHOLDER = `<!doctype html><html lang="en"><meta charset="utf-8"><title
 <body style="font-family:system-ui;margin:4rem auto;max-width:36rem">
 <h1>Tandem</h1><p>The editor has not been built yet. Run <code>npm run build</code> (or <code>npm start</code>, which builds it).</p>`;
 
+/**
+ * Whether a request that matched no route comes from a person's browser, which should see the app's own
+ * "not found" page instead of JSON. API clients (and anything under `/api/`) keep the JSON error.
+ */
+export function wantsHtmlPage(c: Context): boolean {
+  const { method, path } = c.req;
+  if ((method !== 'GET' && method !== 'HEAD') || path.startsWith('/api/') || path.startsWith('/collab/')) return false;
+  return (c.req.header('accept') ?? '').includes('text/html');
+}
+
+export interface StaticRoutes {
+  routes: Hono;
+  /** The app's page with status 404: the editor shows its "not found" view for the address. */
+  notFoundPage(c: Context): Promise<Response>;
+}
+
 /** The editor app: `/` and `/d/:id` get index.html (the token stays in the fragment), assets are hashed. */
-export function staticRoutes(editorDist: string): Hono {
+export function staticRoutes(editorDist: string): StaticRoutes {
   const app = new Hono();
   const indexPath = join(editorDist, 'index.html');
   // Re-read when the file changes: a rebuilt editor must not leave pages pointing at deleted assets.
@@ -20,15 +36,16 @@ export function staticRoutes(editorDist: string): Hono {
     if (cached?.mtimeMs !== stats.mtimeMs) cached = { mtimeMs: stats.mtimeMs, html: await readFile(indexPath, 'utf8') };
     return cached.html;
   };
-  const html = async (c: Context) => {
+  const html = async (c: Context, status: 200 | 404 = 200) => {
     c.header('Cache-Control', 'no-cache');
     c.header('Referrer-Policy', 'no-referrer');
-    return c.html(await page());
+    return c.html(await page(), status);
   };
-  app.get('/', html);
-  app.get('/d/:id', html);
+  const notFoundPage = (c: Context) => html(c, 404);
+  app.get('/', (c) => html(c));
+  app.get('/d/:id', (c) => html(c));
   // Without a built editor there are no assets to serve (and serveStatic would warn about the missing root).
-  if (!existsSync(editorDist)) return app;
+  if (!existsSync(editorDist)) return { routes: app, notFoundPage };
   app.use(
     '/assets/*',
     serveStatic({
@@ -41,5 +58,15 @@ export function staticRoutes(editorDist: string): Hono {
     }),
   );
   app.get('/favicon.svg', serveStatic({ root: editorDist }));
-  return app;
+  // The service worker must come from the root to control every page, and never be cached stale.
+  app.get(
+    '/sw.js',
+    serveStatic({
+      root: editorDist,
+      onFound: (_path, c) => {
+        c.header('Cache-Control', 'no-cache');
+      },
+    }),
+  );
+  return { routes: app, notFoundPage };
 }

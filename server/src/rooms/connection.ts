@@ -40,7 +40,13 @@ export class Connection {
     this.lastRefill = now();
   }
 
-  get canEdit(): boolean {
+  /** Whether its updates may change anything: comment and edit links [R1]; view links never. */
+  get canWrite(): boolean {
+    return scopeAllows(this.access.scope, 'comment');
+  }
+
+  /** Whether its updates may change everything (edit links), or only the comments (comment links) [CM2]. */
+  get canEditAll(): boolean {
     return scopeAllows(this.access.scope, 'edit');
   }
 

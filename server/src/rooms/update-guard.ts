@@ -16,14 +16,41 @@ import * as Y from 'yjs';
  * (yjs#687); in V1 every struct consumes at least one byte, so work stays proportional to the frame size.
  */
 export function checkUpdate(update: Uint8Array): string | null {
-  let decoded: ReturnType<typeof Y.decodeUpdate>;
+  const checked = decodeCheckedUpdate(update);
+  return 'refused' in checked ? checked.refused : null;
+}
+
+/** An update the server decoded once: its structs and delete set. */
+export type DecodedUpdate = ReturnType<typeof Y.decodeUpdate>;
+
+/**
+ * `checkUpdate`, handing back what it decoded so later checks (the comment rules [CM1]) need not decode again.
+ *
+ * Also refused: an update that lists one client's changes in two runs. `Y.decodeUpdate` reads both, but
+ * `Y.applyUpdate` keeps only the last run of each client, so a check looking at the decoded structs would
+ * judge changes that never apply and miss none — yet could accept references to ones that never arrive.
+ */
+export function decodeCheckedUpdate(update: Uint8Array): { decoded: DecodedUpdate } | { refused: string } {
+  let decoded: DecodedUpdate;
   try {
     decoded = Y.decodeUpdate(update);
   } catch {
-    return 'update does not decode';
+    return { refused: 'update does not decode' };
   }
+  const refused = checkStructs(decoded);
+  return refused ? { refused } : { decoded };
+}
+
+function checkStructs(decoded: DecodedUpdate): string | null {
+  const clients = new Set<number>();
+  let previousClient: number | null = null;
   for (const struct of decoded.structs) {
     const { client, clock } = struct.id;
+    if (client !== previousClient) {
+      if (clients.has(client)) return 'update lists the changes of one client twice';
+      clients.add(client);
+      previousClient = client;
+    }
     if (!(struct.length > 0) || clock + struct.length > Number.MAX_SAFE_INTEGER) return 'update has an empty or overlong struct';
     if (struct instanceof Y.Item) {
       const parent = struct.parent instanceof Y.ID ? struct.parent : null;

@@ -39,6 +39,9 @@ describe('an instance whose PostgreSQL restarts', () => {
       for (let i = 0; i < 20; i++) a.text.insert(a.text.length, ` ${i}`);
       await waitFor(async () => (await fetch(`${instance.url}/healthz`)).status === 503, 'not ready while the database is away', 15_000);
       expect(await (await fetch(`${instance.url}/healthz`)).json()).toMatchObject({ status: 'not_ready', database: false });
+      // [O1][O2] Not ready, but alive: an orchestrator must not restart it for the database's outage.
+      expect((await fetch(`${instance.url}/readyz`)).status).toBe(503);
+      expect((await fetch(`${instance.url}/livez`)).status).toBe(200);
       // Nothing reaches the other peer before it is durable, and nobody was disconnected.
       expect(b.text.toString()).toBe('before.');
       expect(a.provider.wsconnected && b.provider.wsconnected).toBe(true);

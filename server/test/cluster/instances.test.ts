@@ -11,6 +11,9 @@ import { encodeClusterMessage } from '../../src/cluster/wire.js';
 import { metric, stopChild, type ChildServer } from '../integration/support.js';
 import { addParagraph, api, converged as historyConverged, join, wipe } from '../history/support.js';
 import { startCluster, type TestCluster } from './support.js';
+import { CONTENT_FRAGMENT } from '@tandem/common';
+import { joinAs } from '../comments/people.js';
+import { addThread, anchors, bodiesOf, firstText, reply, threadOf } from '../comments/support.js';
 
 type Client = ReturnType<typeof connectClient>;
 
@@ -176,6 +179,43 @@ describe('three instances sharing PostgreSQL and Redis', () => {
     } finally {
       alice.destroy();
       bob.destroy();
+    }
+  });
+
+  it('[CL1][CM2] a comment made on one instance appears on the others; a comment link’s text edit reaches none', async () => {
+    const [one, two, three] = cluster.instances as [ChildServer, ChildServer, ChildServer];
+    const doc = await createDoc(one.url);
+    const alice = await joinAs(one, doc.id, doc.editToken, 'Alice');
+    const carol = await joinAs(two, doc.id, doc.commentToken, 'Carol');
+    const bob = await joinAs(three, doc.id, doc.editToken, 'Bob');
+    const everyone = [alice, carol, bob];
+    try {
+      addParagraph(alice.doc, 'Shared text');
+      await waitFor(() => everyone.every((p) => p.doc.getXmlFragment(CONTENT_FRAGMENT).length === 2), 'the text everywhere', 10_000);
+      addThread(carol.doc, 't1', { id: 'c1', author: 'Carol', body: 'From instance two' }, anchors(carol.doc, 0, 6, 1));
+      await waitFor(() => [alice, bob].every((p) => bodiesOf(p.doc, 't1').length === 1), 'the thread on one and three', 10_000);
+      reply(bob.doc, 't1', { id: 'c2', author: 'Bob', body: 'From instance three' });
+      threadOf(alice.doc, 't1').set('resolved', true);
+      await waitFor(
+        () => everyone.every((p) => bodiesOf(p.doc, 't1').length === 2 && threadOf(p.doc, 't1').get('resolved') === true),
+        'the reply and the resolution everywhere',
+        10_000,
+      );
+      // Carol's text edit is refused on her instance and so reaches no other.
+      firstText(carol.doc).insert(0, 'Carol: ');
+      await waitFor(() => carol.closes.includes(4403), 'Carol closed with 4403', 10_000);
+      addParagraph(bob.doc, 'Bob after');
+      await waitFor(() => alice.doc.getXmlFragment(CONTENT_FRAGMENT).length === 3, 'Bob’s edit reaches Alice', 10_000);
+      expect(alice.doc.getXmlFragment(CONTENT_FRAGMENT).toString()).not.toContain('Carol');
+      for (const instance of cluster.instances) {
+        const res = await fetch(`${instance.url}/api/docs/${doc.id}/comments?token=${doc.viewToken}`);
+        const body = (await res.json()) as { threads: { id: string; quote: string; resolved: boolean; comments: { body: string }[] }[] };
+        expect(body.threads.map((t) => [t.id, t.quote, t.resolved, t.comments.map((c) => c.body)])).toEqual([
+          ['t1', 'Shared', true, ['From instance two', 'From instance three']],
+        ]);
+      }
+    } finally {
+      everyone.forEach((p) => p.destroy());
     }
   });
 

@@ -3,6 +3,7 @@
  * file store (PostgreSQL: test/storage contract and test/cluster).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { addThread, commentsOf } from '../comments/support.js';
 import { createDoc, startTestServer, waitFor, type TestServer } from '../support/harness.js';
 import { addParagraph, api, converged, join, typeInto, wipe, type Person } from './support.js';
 
@@ -75,12 +76,19 @@ describe('versions [HI4] (contract)', () => {
       const title = alice.doc.getText('title');
       title.delete(0, title.length);
       title.insert(0, 'New title');
-      alice.doc.getMap('comments').set('t1', 'kept');
+      addThread(alice.doc, 't1', { id: 'c1', author: 'Alice', body: 'kept' });
     });
     await waitFor(async () => (await edit.get(`/${doc.id}/history`)).json.total >= 1, 'the change recorded');
     expect((await edit.post(`/${doc.id}/versions/${v1.json.id}/restore`)).status).toBe(200);
     await waitFor(() => alice.title() === 'Old title', 'title restored');
-    expect(alice.doc.getMap('comments').get('t1')).toBe('kept');
+    expect(commentsOf(alice.doc, 't1').toJSON()).toMatchObject([{ id: 'c1', body: 'kept' }]);
+  });
+
+  it('the timeline of a document nobody has changed is empty, not an error', async () => {
+    const doc = await createDoc(server.url);
+    const res = await api(server, doc.viewToken).get(`/${doc.id}/history`);
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ total: 0, points: [] });
   });
 
   it('answers bad input with 400/404 and changes nothing', async () => {

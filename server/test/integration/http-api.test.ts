@@ -27,11 +27,12 @@ describe('documents API [contract]', () => {
     const res = await api('/api/docs', { method: 'POST' });
     expect(res.status).toBe(201);
     const body = (await res.json()) as Record<string, string>;
-    expect(Object.keys(body).sort()).toEqual(['editToken', 'editUrl', 'id', 'viewToken', 'viewUrl']);
+    expect(Object.keys(body).sort()).toEqual(['commentToken', 'commentUrl', 'editToken', 'editUrl', 'id', 'viewToken', 'viewUrl']);
     expect(body.id).toMatch(/^[A-Za-z0-9_-]{16,64}$/);
     expect(body.editUrl).toBe(`${PUBLIC_URL}/d/${body.id}#token=${body.editToken}`);
     expect(body.viewUrl).toBe(`${PUBLIC_URL}/d/${body.id}#token=${body.viewToken}`);
-    expect(body.editToken).not.toBe(body.viewToken);
+    expect(body.commentUrl).toBe(`${PUBLIC_URL}/d/${body.id}#token=${body.commentToken}`);
+    expect(new Set([body.editToken, body.viewToken, body.commentToken]).size).toBe(3);
   });
 
   it('[contract][RL2][U2] a title given at creation shows in GET /api/docs/:id and the title Y.Text; updatedAt follows edits', async () => {
@@ -170,21 +171,26 @@ describe('links, rotation and read-only access', () => {
     await expectError(await api(`/api/docs/${id}/links`, bearer(viewToken)), 403, 'forbidden');
     const res = await api(`/api/docs/${id}/links`, bearer(editToken));
     expect(res.status).toBe(200);
-    expect(Object.keys(await res.json()).sort()).toEqual(['editToken', 'editUrl', 'viewToken', 'viewUrl']);
+    expect(Object.keys(await res.json()).sort()).toEqual(['commentToken', 'commentUrl', 'editToken', 'editUrl', 'viewToken', 'viewUrl']);
   });
 
   it('[R3][H1] rotating links revokes old tokens over HTTP (401 token_revoked) and upgrade, closes their sockets with 4401', async () => {
-    const { id, editToken, viewToken } = await createDoc(server.url);
+    const { id, editToken, viewToken, commentToken } = await createDoc(server.url);
     const oldEdit = rawJoin(socketUrl(id, editToken));
     const oldView = rawJoin(socketUrl(id, viewToken));
-    await Promise.all([oldEdit.joined, oldView.joined]);
+    const oldComment = rawJoin(socketUrl(id, commentToken));
+    await Promise.all([oldEdit.joined, oldView.joined, oldComment.joined]);
     await expectError(await api(`/api/docs/${id}/links/rotate`, { method: 'POST', ...bearer(viewToken) }), 403, 'forbidden');
+    await expectError(await api(`/api/docs/${id}/links/rotate`, { method: 'POST', ...bearer(commentToken) }), 403, 'forbidden');
     const res = await api(`/api/docs/${id}/links/rotate`, { method: 'POST', ...bearer(editToken) });
     expect(res.status).toBe(200);
-    const fresh = (await res.json()) as { editToken: string; viewToken: string };
+    const fresh = (await res.json()) as { editToken: string; viewToken: string; commentToken: string };
+    expect(new Set([fresh.editToken, fresh.viewToken, fresh.commentToken, editToken, viewToken, commentToken]).size).toBe(6);
     expect(await oldEdit.closed).toBe(4401);
     expect(await oldView.closed).toBe(4401);
-    for (const old of [editToken, viewToken]) {
+    expect(await oldComment.closed).toBe(4401);
+    expect(((await (await api(`/api/docs/${id}`, bearer(fresh.commentToken))).json()) as { scope: string }).scope).toBe('comment');
+    for (const old of [editToken, viewToken, commentToken]) {
       await expectError(await api(`/api/docs/${id}`, bearer(old)), 401, 'token_revoked');
       expect(await upgradeStatus(socketUrl(id, old))).toBe(401);
     }
@@ -280,5 +286,20 @@ describe('export, operations and static pages [contract]', () => {
       expect(res.status, path).toBe(200);
       expect(res.headers.get('content-type'), path).toMatch(/^text\/html/);
     }
+  });
+
+  it('an unknown address is 404 either way: the app page for a browser, JSON for programs and under /api/', async () => {
+    const browser = { headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } };
+    const page = await api('/nothing/here', browser);
+    expect(page.status).toBe(404);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await page.text()).toMatch(/<html/i);
+    const program = await api('/nothing/here');
+    expect(program.status).toBe(404);
+    expect(await program.json()).toMatchObject({ code: 'not_found' });
+    const underApi = await api('/api/nothing', browser);
+    expect(underApi.status).toBe(404);
+    expect(underApi.headers.get('content-type')).toMatch(/^application\/json/);
+    expect((await api('/nothing/here', { ...browser, method: 'POST' })).headers.get('content-type')).toMatch(/^application\/json/);
   });
 });

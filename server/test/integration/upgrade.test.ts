@@ -52,6 +52,12 @@ describe('the socket route [H1]', () => {
   it('[H1] other spellings of the route are checked the same way, then answered 404: sockets open only at /collab/<id>', async () => {
     const encodedLetter = `%${doc.id.charCodeAt(0).toString(16)}${doc.id.slice(1)}`;
     const spellings = [`/collab/${encodedLetter}`, `/c%6Fllab/${doc.id}`, `/collab/./${doc.id}`, `/x/../collab/${doc.id}`];
+    // Upgrades to addresses that are pages or nothing at all: 4xx, never the page with 200.
+    for (const path of ['/collab/..', '/collab/../', '/', `/d/${doc.id}`, '/healthz', '/nothing']) {
+      const status = (await upgrade(path)).status;
+      expect(status, path).toBeGreaterThanOrEqual(400);
+      expect(status, path).toBeLessThan(500);
+    }
     for (const path of spellings) {
       expect((await upgrade(`${path}?token=${doc.editToken}`)).status, path).toBe(404);
       expect((await upgrade(`${path}?token=not-a-token`)).status, path).toBe(401);

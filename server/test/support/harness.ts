@@ -90,8 +90,10 @@ export interface CreatedDoc {
   id: string;
   editToken: string;
   viewToken: string;
+  commentToken: string;
   editUrl: string;
   viewUrl: string;
+  commentUrl: string;
 }
 
 export async function createDoc(baseUrl: string, body?: unknown): Promise<CreatedDoc> {

@@ -2,11 +2,17 @@ import { titleText } from '@tandem/common';
 import type { HistoryAttribution } from '@tandem/common/api';
 import { EditorContent, useEditor } from '@tiptap/react';
 import { type ReactNode, useEffect, useRef, useState } from 'react';
+import type { ThreadRanges } from '../../editor/commentHighlights';
 import { editorExtensions } from '../../editor/extensions';
-import type { AwarenessUser } from '../../lib/presence';
+import type { AwarenessUser, Participant } from '../../lib/presence';
 import type { CollabSession } from '../../session/collabSession';
 import { useAuthorship } from '../../session/useAuthorship';
 import '../../styles/tables.css';
+import type { CommentsState } from '../../session/useComments';
+import { CommentBar } from '../comments/CommentBar';
+import { CommentsPanel } from '../comments/CommentsPanel';
+import { SelectionBubble } from '../comments/SelectionBubble';
+import { useEditorComments } from '../comments/useEditorComments';
 import { TitleField } from './TitleField';
 import { Toolbar } from './Toolbar';
 
@@ -22,15 +28,28 @@ interface Props {
   /** "Show authors": tint the live text by who wrote it, from `loadAttribution`. */
   authorsShown: boolean;
   loadAttribution: (signal: AbortSignal) => Promise<HistoryAttribution>;
+  comments: CommentsState;
+  /** How the comments panel shows (beside the text or as a bottom sheet), or null when it is closed. */
+  commentsLayout: 'aligned' | 'sheet' | null;
+  /** Bumped when the comments panel should take focus. */
+  commentsFocus: number;
+  onCloseComments: () => void;
+  people: readonly Participant[];
 }
 
 /** The page itself: toolbar (editors only), title, and the collaborative rich-text editor. */
-export function DocEditor({ session, user, editable, ready, title, preview, authorsShown, loadAttribution }: Props) {
+export function DocEditor(props: Props) {
+  const { session, user, editable, ready, title, preview, authorsShown, loadAttribution, comments } = props;
   const [linkRequest, setLinkRequest] = useState(0);
+  const [ranges, setRanges] = useState<ThreadRanges>(() => new Map());
+  const [paper, setPaper] = useState<HTMLElement | null>(null);
   const titleRef = useRef<HTMLTextAreaElement>(null);
   const autoFocused = useRef(false);
   const userRef = useRef(user);
   userRef.current = user;
+  // The editor is built once per session; what it reports goes to whatever the page holds now.
+  const commentsRef = useRef(comments);
+  commentsRef.current = comments;
 
   const editor = useEditor(
     {
@@ -40,13 +59,18 @@ export function DocEditor({ session, user, editable, ready, title, preview, auth
         user: userRef.current,
         editable,
         onLinkShortcut: () => setLinkRequest((n) => n + 1),
+        comments: {
+          onRanges: setRanges,
+          onActivate: (id) => commentsRef.current.activate(id),
+        },
       }),
       editable,
       editorProps: {
         attributes: {
           class: 'prose',
           'data-testid': 'editor',
-          'aria-label': editable ? 'Document text' : 'Document text (view only)',
+          'aria-label': editable ? 'Document text' : comments.canComment ? 'Document text (comment only)' : 'Document text (view only)',
+          'aria-readonly': editable ? 'false' : 'true',
           'aria-multiline': 'true',
           role: 'textbox',
           spellcheck: 'true',
@@ -71,6 +95,8 @@ export function DocEditor({ session, user, editable, ready, title, preview, auth
 
   const authorshipError = useAuthorship(editor, session.doc, loadAttribution, authorsShown);
 
+  const { commentOnSelection, notice, hasSelection, shortcut } = useEditorComments(editor, session.doc, comments, Boolean(preview));
+
   // A brand-new document (no title, no text) starts with the cursor in the title: one click to writing.
   useEffect(() => {
     if (!editor || !ready || !editable || autoFocused.current) return;
@@ -80,11 +106,12 @@ export function DocEditor({ session, user, editable, ready, title, preview, auth
 
   return (
     <>
-      {editable && !preview && <Toolbar editor={editor} linkRequest={linkRequest} />}
+      {editable && !preview && <Toolbar editor={editor} linkRequest={linkRequest} onComment={commentOnSelection} commentShortcut={shortcut} />}
+      {!editable && comments.canComment && !preview && <CommentBar enabled={hasSelection} shortcut={shortcut} onComment={commentOnSelection} />}
       <main className="doc-canvas" id="main">
         {preview}
         {/* Hidden, not unmounted, while a version is previewed: the live document keeps syncing underneath. */}
-        <article className={`doc-paper${ready ? '' : ' doc-paper--loading'}`} aria-busy={!ready} hidden={Boolean(preview)}>
+        <article ref={setPaper} className={`doc-paper${ready ? '' : ' doc-paper--loading'}`} aria-busy={!ready} hidden={Boolean(preview)}>
           <TitleField
             inputRef={titleRef}
             text={titleText(session.doc)}
@@ -100,8 +127,28 @@ export function DocEditor({ session, user, editable, ready, title, preview, auth
             }}
           />
           <EditorContent editor={editor} className="doc-body" data-authors={authorsShown ? 'shown' : undefined} />
+          {editor && comments.canComment && !preview && (
+            <SelectionBubble editor={editor} container={paper} shortcut={shortcut} onComment={commentOnSelection} />
+          )}
         </article>
+        {props.commentsLayout && !preview && (
+          <CommentsPanel
+            comments={comments}
+            editor={editor}
+            ranges={ranges}
+            layout={props.commentsLayout}
+            people={props.people}
+            selfName={user.name}
+            focusRequest={props.commentsFocus}
+            onClose={props.onCloseComments}
+          />
+        )}
       </main>
+      {notice && (
+        <div className="toast" role="status" data-testid="comment-notice">
+          {notice}
+        </div>
+      )}
       {authorshipError && (
         <div className="toast" role="alert" data-testid="authorship-error">
           {authorshipError}

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import type { Identity } from '../../lib/identity';
 import type { Participant } from '../../lib/presence';
 import type { SessionSnapshot } from '../../session/collabSession';
@@ -19,10 +20,12 @@ interface Props {
   onShare: () => void;
   /** Extra entries at the top of the ⋯ menu. */
   menuItems: MenuItem[];
+  /** Shown before Share (the comments button). */
+  actions?: ReactNode;
 }
 
 /** The bar above the document: where you are, whether it is saved, who is here, share and export. */
-export function DocHeader({ access, title, state, people, identity, onIdentityChange, onShare, menuItems }: Props) {
+export function DocHeader({ access, title, state, people, identity, onIdentityChange, onShare, menuItems, actions }: Props) {
   return (
     <header className="doc-header">
       <div className="doc-header__left">
@@ -32,16 +35,23 @@ export function DocHeader({ access, title, state, people, identity, onIdentityCh
         <span className="doc-header__title" title={title || 'Untitled'}>
           {title.trim() || 'Untitled'}
         </span>
-        {!access.canEdit && (
+        {access.scope === 'view' && (
           <span className="badge badge--view badge--readonly" data-testid="readonly-badge" title="You can read and follow along, but not edit.">
             <Icon name="eye" size={14} />
             View only
           </span>
         )}
+        {access.scope === 'comment' && (
+          <span className="badge badge--comment badge--readonly" data-testid="comment-badge" title="You can read and comment, but not edit the text.">
+            <Icon name="comment" size={14} />
+            <span className="badge__label">Can comment</span>
+          </span>
+        )}
       </div>
       <div className="doc-header__right">
-        <StatusPill state={state} canEdit={access.canEdit} />
+        <StatusPill state={state} canEdit={access.canComment} />
         <PresenceBar people={people} identity={identity} onIdentityChange={onIdentityChange} />
+        {actions}
         <button type="button" className="btn btn--primary btn--share" onClick={onShare} data-testid="share-button">
           <Icon name="share" size={16} />
           <span className="btn__label">Share</span>

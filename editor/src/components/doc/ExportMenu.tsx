@@ -24,14 +24,18 @@ function saveBlob(blob: Blob, filename: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-/** The "⋯" menu: `items` first (history, show authors), then download as Markdown or HTML (rendered by the server), or print. */
+/**
+ * The "⋯" menu: `items` first (history, show authors), then download as Markdown or HTML (rendered by the
+ * server; with the comments as footnotes or asides when "Include comments" is on), or print.
+ */
 export function ExportMenu({ access, title, items = [] }: { access: DocAccess; title: string; items?: MenuItem[] }) {
   const [error, setError] = useState<string | null>(null);
+  const [withComments, setWithComments] = useState(false);
 
   const download = async (format: ExportFormat) => {
     setError(null);
     try {
-      const { blob, filename } = await api.exportDoc(access.id, access.token, format);
+      const { blob, filename } = await api.exportDoc(access.id, access.token, format, { comments: withComments });
       saveBlob(blob, filename ?? fallbackFilename(title, format));
     } catch {
       setError('Export failed. Check your connection and try again.');
@@ -47,6 +51,14 @@ export function ExportMenu({ access, title, items = [] }: { access: DocAccess; t
         triggerTestId="more-menu"
         items={[
           ...items,
+          {
+            id: 'with-comments',
+            label: 'Include comments in downloads',
+            icon: 'comment',
+            checked: withComments,
+            onSelect: () => setWithComments((on) => !on),
+            testId: 'export-comments',
+          },
           { id: 'md', label: 'Download Markdown (.md)', icon: 'download', onSelect: () => void download('markdown'), testId: 'export-markdown' },
           { id: 'html', label: 'Download HTML (.html)', icon: 'download', onSelect: () => void download('html'), testId: 'export-html' },
           { id: 'print', label: 'Print…', icon: 'print', onSelect: () => window.print(), testId: 'print' },

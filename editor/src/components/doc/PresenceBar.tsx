@@ -1,11 +1,17 @@
 import { useRef, useState } from 'react';
 import type { Identity } from '../../lib/identity';
-import { type Participant, summarizePresence } from '../../lib/presence';
+import { type Participant, type Role, summarizePresence } from '../../lib/presence';
 import { Popover } from '../Popover';
 import { Avatar } from './Avatar';
 import { IdentityEditor } from './IdentityEditor';
 
 const MAX_AVATARS = 4;
+
+const ROLE_BADGES: Record<Role, { tone: string; label: string }> = {
+  editor: { tone: 'edit', label: 'Editing' },
+  commenter: { tone: 'comment', label: 'Commenting' },
+  viewer: { tone: 'view', label: 'Viewing' },
+};
 
 interface Props {
   people: Participant[];
@@ -60,9 +66,7 @@ export function PresenceBar({ people, identity, onIdentityChange }: Props) {
                 {p.name}
                 {p.isSelf && <span className="people__you"> (you)</span>}
               </span>
-              <span className={`badge ${p.role === 'editor' ? 'badge--edit' : 'badge--view'}`}>
-                {p.role === 'editor' ? 'Editing' : 'Viewing'}
-              </span>
+              <span className={`badge badge--${ROLE_BADGES[p.role].tone}`}>{ROLE_BADGES[p.role].label}</span>
             </li>
           ))}
         </ul>

@@ -13,20 +13,25 @@ interface Props {
   onClose: () => void;
 }
 
-type Links = { edit: string | null; view: string };
+/** The links this person may pass on: all three for editors; a commenter or viewer only their own. */
+type Links = { edit: string | null; comment: string | null; view: string | null };
 type ResetStep = 'idle' | 'confirm' | 'working' | 'done';
 
 function toLinks(links: DocLinks, id: string): Links {
   // Built from our own origin: the address people reached this page at is by definition reachable.
-  return { edit: shareUrl(window.location.origin, id, links.editToken), view: shareUrl(window.location.origin, id, links.viewToken) };
+  const url = (token: string) => shareUrl(window.location.origin, id, token);
+  return { edit: url(links.editToken), comment: url(links.commentToken), view: url(links.viewToken) };
 }
 
-/** Edit and view links, each one click to copy; editors can also reset both links. */
+/** The link someone without edit access holds: the one they can pass on (links are an edit-only endpoint). */
+function ownLink(access: DocAccess): Links {
+  const url = shareUrl(window.location.origin, access.id, access.token);
+  return { edit: null, comment: access.scope === 'comment' ? url : null, view: access.scope === 'view' ? url : null };
+}
+
+/** Edit, comment and view links, each one click to copy; editors can also reset all three. */
 export default function ShareDialog({ access, title, onRotate, onClose }: Props) {
-  const [links, setLinks] = useState<Links | null>(
-    // A viewer cannot ask for links (edit-only endpoint); the link they hold is the one to pass on.
-    access.canEdit ? null : { edit: null, view: shareUrl(window.location.origin, access.id, access.token) },
-  );
+  const [links, setLinks] = useState<Links | null>(access.canEdit ? null : ownLink(access));
   const [error, setError] = useState<string | null>(null);
   const [reset, setReset] = useState<ResetStep>('idle');
   const cancelRef = useRef<HTMLButtonElement>(null);
@@ -83,16 +88,26 @@ export default function ShareDialog({ access, title, onRotate, onClose }: Props)
             copyTestId="copy-edit-link"
           />
         )}
-        {links && (
+        {links?.comment && (
+          <CopyField
+            label="Comment link"
+            description="Anyone with this link can read and comment, but not change the text."
+            value={links.comment}
+            testId="comment-link"
+            copyTestId="copy-comment-link"
+          />
+        )}
+        {links?.view && (
           <CopyField
             label="View-only link"
-            description="Anyone with this link can read and follow along live, but not edit."
+            description="Anyone with this link can read and follow along live, comments included, but not edit or comment."
             value={links.view}
             testId="view-link"
             copyTestId="copy-view-link"
           />
         )}
-        {!access.canEdit && <p className="muted">You have view-only access. Ask an editor if you need an edit link.</p>}
+        {access.scope === 'view' && <p className="muted">You have view-only access. Ask an editor if you need an edit link.</p>}
+        {access.scope === 'comment' && <p className="muted">You can comment. Ask an editor if you need an edit link.</p>}
         {error && (
           <p className="form-error" role="alert">
             {error}
@@ -104,8 +119,8 @@ export default function ShareDialog({ access, title, onRotate, onClose }: Props)
           {reset === 'confirm' || reset === 'working' ? (
             <div className="reset__confirm" role="group" aria-labelledby="reset-question">
               <p id="reset-question" className="reset__question">
-                <strong>Reset both links?</strong> Everyone using the current links loses access right away, including
-                people who have the document open. You will need to share the new links again.
+                <strong>Reset all three links?</strong> Everyone using the current edit, comment and view links loses access
+                right away, including people who have the document open. You will need to share the new links again.
               </p>
               <div className="reset__actions">
                 <button type="button" className="btn" ref={cancelRef} onClick={() => setReset('idle')} disabled={reset === 'working'}>
@@ -124,7 +139,7 @@ export default function ShareDialog({ access, title, onRotate, onClose }: Props)
             </div>
           ) : (
             <>
-              <p className="reset__hint">Shared a link with the wrong people? Reset makes both old links stop working.</p>
+              <p className="reset__hint">Shared a link with the wrong people? Reset makes all three old links stop working.</p>
               <button ref={resetRef} type="button" className="btn btn--subtle-danger" onClick={() => setReset('confirm')} data-testid="reset-links">
                 <Icon name="reset" size={16} />
                 Reset links…

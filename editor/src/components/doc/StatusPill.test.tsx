@@ -21,7 +21,12 @@ describe('statusView', () => {
   });
   it('tells viewers only whether they are live', () => {
     expect(statusView(snap({ kind: 'connected' }, 'saving'), false).text).toBe('Live');
-    expect(statusView(snap({ kind: 'offline', reason: 'unreachable', failures: 5 }, 'offline'), false).text).toBe('Offline');
+    expect(statusView(snap({ kind: 'offline', reason: 'unreachable', failures: 5 }, 'offline'), false).text).toBe('Server unreachable');
+    // The device is fine, the server is not: never "Offline".
+    expect(statusView(snap({ kind: 'offline', reason: 'unreachable', failures: 5 }, 'offline'), true)).toMatchObject({
+      text: 'Server unreachable — changes kept on this device',
+      short: 'No server',
+    });
   });
   it('has a short form for phones', () => {
     expect(statusView(snap({ kind: 'connected' }, 'saved'), true).short).toBe('Saved');

@@ -30,6 +30,15 @@ export function statusView(state: SessionSnapshot, canEdit: boolean): StatusView
     case 'reconnecting':
       return { text: conn.label, short: 'Reconnecting…', detail: conn.detail, tone: 'warn' };
     case 'offline':
+      // The device being offline and the server being down call for different actions: say which it is.
+      if (connection.reason === 'unreachable') {
+        return {
+          text: canEdit ? 'Server unreachable — changes kept on this device' : 'Server unreachable',
+          short: 'No server',
+          detail: conn.detail,
+          tone: 'off',
+        };
+      }
       return { text: canEdit ? describeSaveState('offline') : 'Offline', short: 'Offline', detail: conn.detail, tone: 'off' };
     case 'closed':
       return { text: conn.label, short: conn.label, detail: conn.detail, tone: 'off' };

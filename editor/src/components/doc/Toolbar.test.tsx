@@ -16,7 +16,7 @@ function setup() {
   const editor = new Editor({ element: document.createElement('div'), extensions: [...contentExtensions({ editable: true }), UndoRedo], content: '<p>Intro</p>' });
   editors.push(editor);
   editor.commands.focus('end');
-  render(<Toolbar editor={editor} linkRequest={0} />);
+  render(<Toolbar editor={editor} linkRequest={0} onComment={() => undefined} commentShortcut="Ctrl+Alt+M" />);
   return editor;
 }
 

@@ -13,6 +13,9 @@ interface Props {
   editor: Editor | null;
   /** Bumped by the Mod-K shortcut inside the editor to open the link box. */
   linkRequest: number;
+  /** Starts a comment on the selection; its shortcut, for the tooltip. */
+  onComment: () => void;
+  commentShortcut: string;
 }
 
 const BLOCK_LABELS: Record<BlockType, string> = { paragraph: 'Text', h1: 'Heading 1', h2: 'Heading 2', h3: 'Heading 3', other: 'Style' };
@@ -25,7 +28,7 @@ const BLOCK_LABELS: Record<BlockType, string> = { paragraph: 'Text', h1: 'Headin
  * to it. They are for pointers only (hidden from assistive technology, no tab stop): from the keyboard
  * the arrow keys reach every control, and the bar scrolls the focused one into view.
  */
-export function Toolbar({ editor, linkRequest }: Props) {
+export function Toolbar({ editor, linkRequest, onComment, commentShortcut }: Props) {
   const barRef = useRef<HTMLDivElement>(null);
   const linkButtonRef = useRef<HTMLButtonElement>(null);
   const tableButtonRef = useRef<HTMLButtonElement>(null);
@@ -40,7 +43,17 @@ export function Toolbar({ editor, linkRequest }: Props) {
       if (!e) return null;
       const active: Record<string, boolean> = {};
       for (const group of TOOLBAR_GROUPS) for (const b of group) if (b.isActive) active[b.id] = b.isActive(e);
-      return { active, link: e.isActive('link'), table: isInTable(e), block: currentBlock(e), canUndo: e.can().undo(), canRedo: e.can().redo() };
+      const { selection, doc } = e.state;
+      const canComment = !selection.empty && doc.textBetween(selection.from, selection.to, ' ').trim() !== '';
+      return {
+        active,
+        link: e.isActive('link'),
+        table: isInTable(e),
+        block: currentBlock(e),
+        canUndo: e.can().undo(),
+        canRedo: e.can().redo(),
+        canComment,
+      };
     },
   });
 
@@ -73,7 +86,8 @@ export function Toolbar({ editor, linkRequest }: Props) {
 
   const disabled = !editor || !state;
   // The bar's single tab stop; if that control got disabled (undo with nothing to undo), use the first.
-  const tabStop = (focusId === 'undo' && !state?.canUndo) || (focusId === 'redo' && !state?.canRedo) ? 'block' : focusId;
+  const tabStop =
+    (focusId === 'undo' && !state?.canUndo) || (focusId === 'redo' && !state?.canRedo) || (focusId === 'comment' && !state?.canComment) ? 'block' : focusId;
   const roving = (id: string) => ({
     'data-roving': true,
     tabIndex: id === tabStop ? 0 : -1,
@@ -188,6 +202,21 @@ export function Toolbar({ editor, linkRequest }: Props) {
             {...roving('redo')}
           >
             <Icon name="redo" />
+          </button>
+          <span className="toolbar__sep" aria-hidden="true" />
+          <button
+            type="button"
+            className="tb-btn"
+            aria-label="Comment"
+            title={`Comment on the selection (${commentShortcut})`}
+            disabled={disabled || !state.canComment}
+            // Keep the selection: the comment is about it.
+            onMouseDown={(e) => e.preventDefault()}
+            onClick={onComment}
+            data-testid="tb-comment"
+            {...roving('comment')}
+          >
+            <Icon name="comment" />
           </button>
         </div>
         {(['start', 'end'] as const).map(

@@ -6,10 +6,13 @@ import { historyShortcut } from '../../lib/shortcuts';
 import type { CollabSession } from '../../session/collabSession';
 import type { DocAccess } from '../../session/docAccess';
 import { useCollabSession, useSessionState } from '../../session/useCollabSession';
+import { useComments } from '../../session/useComments';
+import { useNarrowScreen } from '../../session/useNarrowScreen';
 import { useDocTitle } from '../../session/useDocTitle';
 import { useHistoryView } from '../../session/useHistoryView';
 import { useIdentity } from '../../session/useIdentity';
 import { usePresence } from '../../session/usePresence';
+import { CommentsButton } from '../comments/CommentsButton';
 import { HistoryPanel } from '../history/HistoryPanel';
 import { HistoryPreview } from '../history/HistoryPreview';
 import { useHistoryKeys } from '../history/useHistoryKeys';
@@ -18,6 +21,9 @@ import { DocEditor } from './DocEditor';
 
 // The share dialog is not needed for first paint; load it when someone asks to share.
 const ShareDialog = lazy(() => import('./ShareDialog'));
+
+/** How each kind of link shows up to the others (presence, carets). */
+const ROLES = { edit: 'editor', comment: 'commenter', view: 'viewer' } as const;
 
 interface Props {
   access: DocAccess;
@@ -28,13 +34,14 @@ interface Props {
 /** An open document: header (title, status, people, share), toolbar, the editor, and its history. */
 export function Workspace({ access, onTerminalClose, onConnectionTrouble }: Props) {
   const [identity, setIdentity] = useIdentity();
-  const role = access.canEdit ? 'editor' : 'viewer';
+  const role = ROLES[access.scope];
   const user = useMemo<AwarenessUser>(() => ({ ...identity, role }), [identity, role]);
 
   const session = useCollabSession({
     id: access.id,
     token: access.token,
     user,
+    localCopy: access.scope !== 'comment',
     onTerminalClose: (code, s) => onTerminalClose(code, access, s),
     onConnectionTrouble: () => onConnectionTrouble(access),
   });
@@ -45,6 +52,14 @@ export function Workspace({ access, onTerminalClose, onConnectionTrouble }: Prop
   const history = useHistoryView(access, session?.doc ?? null, identity);
   const [authorsShown, setAuthorsShown] = useState(false);
   const { panelFocus, focusPanel, openHistory, closeHistory, exitPreview } = useHistoryKeys(history);
+  const comments = useComments({ doc: session?.doc ?? null, docId: access.id, scope: access.scope, identity });
+  const narrow = useNarrowScreen();
+  const [commentsFocus, setCommentsFocus] = useState(0);
+  const hasThreads = comments.threads.some((t) => t.comments.length > 0);
+  // Beside the text only when there is something to show; on a phone the sheet opens when asked for.
+  const commentsLayout =
+    comments.panelOpen && !history.open && (narrow || hasThreads || comments.draft) ? (narrow ? 'sheet' : 'aligned') : null;
+  const openThreads = comments.threads.filter((t) => !t.resolved && t.comments.length > 0).length;
 
   // A new name or colour shows up on everyone's screen at once.
   useEffect(() => session?.setUser(user), [session, user]);
@@ -79,7 +94,7 @@ export function Workspace({ access, onTerminalClose, onConnectionTrouble }: Prop
     ) : null;
 
   return (
-    <div className="doc-page" data-role={role} data-history={history.open ? 'open' : undefined}>
+    <div className="doc-page" data-role={role} data-history={history.open ? 'open' : undefined} data-comments={commentsLayout ?? undefined}>
       <DocHeader
         access={access}
         title={title}
@@ -106,6 +121,19 @@ export function Workspace({ access, onTerminalClose, onConnectionTrouble }: Prop
             testId: 'toggle-authors',
           },
         ]}
+        actions={
+          <CommentsButton
+            open={commentsLayout !== null}
+            openCount={openThreads}
+            mentionCount={comments.mentionCount}
+            onToggle={() => {
+              if (commentsLayout !== null) return comments.setPanelOpen(false);
+              if (history.open) closeHistory();
+              comments.setPanelOpen(true);
+              setCommentsFocus((n) => n + 1);
+            }}
+          />
+        }
       />
       {session ? (
         <DocEditor
@@ -117,6 +145,14 @@ export function Workspace({ access, onTerminalClose, onConnectionTrouble }: Prop
           preview={preview}
           authorsShown={authorsShown}
           loadAttribution={loadAttribution}
+          comments={comments}
+          commentsLayout={commentsLayout}
+          commentsFocus={commentsFocus}
+          onCloseComments={() => {
+            comments.setPanelOpen(false);
+            document.querySelector<HTMLElement>('[data-testid="comments-button"]')?.focus();
+          }}
+          people={people}
         />
       ) : (
         <div className="doc-skeleton" aria-hidden="true" />

@@ -8,6 +8,7 @@ afterEach(cleanup);
 const docs: RecentDoc[] = [
   { id: 'aaaaaaaaaa', title: 'Launch plan', token: 'E', scope: 'edit', lastOpened: Date.now() - 60_000 },
   { id: 'bbbbbbbbbb', title: '', token: 'V', scope: 'view', lastOpened: Date.now() - 3 * 86400_000 },
+  { id: 'cccccccccc', title: 'Review me', token: 'C', scope: 'comment', lastOpened: Date.now() - 5 * 86400_000 },
 ];
 
 describe('RecentList', () => {
@@ -19,11 +20,12 @@ describe('RecentList', () => {
   it('lists documents with title, access and a link that carries the token', () => {
     render(<RecentList docs={docs} onRemove={() => {}} />);
     const items = screen.getAllByTestId('recent-item');
-    expect(items).toHaveLength(2);
+    expect(items).toHaveLength(3);
     expect(items[0]?.textContent).toContain('Launch plan');
     expect(items[0]?.textContent).toContain('Can edit');
     expect(items[1]?.textContent).toContain('Untitled');
     expect(items[1]?.textContent).toContain('View only');
+    expect(items[2]?.textContent).toContain('Can comment');
     expect(screen.getByRole('link', { name: /Launch plan/ }).getAttribute('href')).toBe('/d/aaaaaaaaaa#token=E');
   });
 

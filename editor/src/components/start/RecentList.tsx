@@ -1,8 +1,15 @@
+import type { Scope } from '@tandem/common';
 import { docHref } from '../../lib/links';
 import type { RecentDoc } from '../../lib/recentDocs';
 import { formatRelative } from '../../lib/time';
 import { Icon } from '../Icon';
 import { Link } from '../Link';
+
+const SCOPE_BADGES: Record<Scope, { tone: string; label: string }> = {
+  edit: { tone: 'edit', label: 'Can edit' },
+  comment: { tone: 'comment', label: 'Can comment' },
+  view: { tone: 'view', label: 'View only' },
+};
 
 /** Documents opened in this browser, newest first. */
 export function RecentList({ docs, onRemove }: { docs: RecentDoc[]; onRemove: (id: string) => void }) {
@@ -26,9 +33,7 @@ export function RecentList({ docs, onRemove }: { docs: RecentDoc[]; onRemove: (i
                     {doc.title || 'Untitled'}
                   </span>
                   <span className="recent__meta">
-                    <span className={`badge ${doc.scope === 'edit' ? 'badge--edit' : 'badge--view'}`}>
-                      {doc.scope === 'edit' ? 'Can edit' : 'View only'}
-                    </span>
+                    <span className={`badge badge--${SCOPE_BADGES[doc.scope].tone}`}>{SCOPE_BADGES[doc.scope].label}</span>
                     <span>Opened {formatRelative(doc.lastOpened)}</span>
                   </span>
                 </span>

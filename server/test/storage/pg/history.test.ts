@@ -5,10 +5,11 @@
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UnknownDocError, type DocStore } from '../../../src/storage/doc-store.js';
-import { pgTables } from '../../../src/storage/pg/schema.js';
+import { MIGRATIONS, NewerSchemaError, SCHEMA_VERSION, pgTables } from '../../../src/storage/pg/schema.js';
 import { EditingDoc, makeMeta, newDocId } from '../helpers.js';
 import { historyEntry, makeVersion } from '../history-contract.js';
-import { pgHarness, type PgHarness } from './helpers.js';
+import { PgStore } from '../../../src/storage/pg/store.js';
+import { adminQuery, freshSchema, pgHarness, sharedPostgresUrl, type PgHarness } from './helpers.js';
 
 let harnesses: PgHarness[] = [];
 afterEach(async () => {
@@ -47,7 +48,8 @@ describe('[PG1] schema', () => {
     await h.store.append(id, update);
     await h.store.close();
     const tables = pgTables(h.schema);
-    await admin(h, `DROP TABLE ${tables.history}; DROP TABLE ${tables.versions}`);
+    // As a database made before history and before migrations were recorded.
+    await admin(h, `DROP TABLE ${tables.history}; DROP TABLE ${tables.versions}; DROP TABLE ${tables.migrations}`);
 
     const store = await h.reopen();
     expect((await store.load(id))!.log).toEqual([update]);
@@ -60,7 +62,33 @@ describe('[PG1] schema', () => {
       'SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name',
       [h.schema],
     );
-    expect(names.map((r) => r.table_name)).toEqual(['doc_history', 'doc_updates', 'doc_versions', 'docs']);
+    expect(names.map((r) => r.table_name)).toEqual(['doc_history', 'doc_updates', 'doc_versions', 'docs', 'schema_migrations']);
+  });
+
+  it('[PG8] three instances starting together on a new schema record each migration once; a newer schema is refused', async () => {
+    const url = await sharedPostgresUrl();
+    const schema = freshSchema();
+    const tables = pgTables(schema);
+    const stores = [0, 1, 2].map(() => new PgStore({ databaseUrl: url, schema }));
+    try {
+      await Promise.all(stores.map((store) => store.ready()));
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        const applied = await client.query<{ version: number }>(`SELECT version FROM ${tables.migrations} ORDER BY version`);
+        expect(applied.rows.map((m) => m.version)).toEqual(MIGRATIONS.map((m) => m.version));
+        expect(SCHEMA_VERSION).toBe(MIGRATIONS.length);
+        await client.query(`INSERT INTO ${tables.migrations} (version, name) VALUES ($1, 'from the future')`, [SCHEMA_VERSION + 1]);
+      } finally {
+        await client.end();
+      }
+      const newer = new PgStore({ databaseUrl: url, schema });
+      stores.push(newer);
+      await expect(newer.ready()).rejects.toBeInstanceOf(NewerSchemaError);
+    } finally {
+      await Promise.allSettled(stores.map((store) => store.close()));
+      await adminQuery(url, `DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    }
   });
 });
 
