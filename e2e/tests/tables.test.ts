@@ -308,7 +308,9 @@ describe('the toolbar on a phone', () => {
     await carol.editor.focus();
     await person.page.keyboard.press('Control+Z');
     await expect.poll(() => person.page.getByTestId('tb-redo').isEnabled()).toBe(true);
-    await carol.editor.getByText('Market on Saturday.').dblclick();
+    await carol.editor.getByText('Market on Saturday.').click();
+    await person.page.keyboard.press('End');
+    await person.page.keyboard.press('Shift+Home');
     await expect.poll(() => person.page.getByTestId('tb-comment').isEnabled()).toBe(true);
     await person.page.getByTestId('tb-bold').focus();
     await person.page.keyboard.press('Home');
