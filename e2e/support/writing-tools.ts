@@ -25,6 +25,7 @@ export const TOOLBAR_CONTROLS = [
   'tb-table',
   'tb-undo',
   'tb-redo',
+  'tb-comment',
 ] as const;
 
 /** The toolbar, its table menu and the first table in the text, by the test ids in editor/TESTIDS.md. */

@@ -9,8 +9,8 @@ import type { WebsocketProvider } from 'y-websocket';
 import type { AwarenessUser } from '../lib/presence';
 import { Authorship } from './authorshipPlugin';
 import { renderCaret, renderSelection } from './caret';
-import { CommentHighlights, type CommentHighlightsOptions } from './commentHighlights';
 import { MarkdownPaste } from './markdownPaste';
+import { CommentHighlights, type CommentHighlightsOptions } from './commentHighlights';
 import { ReadOnlyGuard } from './readOnlyGuard';
 
 /**

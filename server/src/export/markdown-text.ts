@@ -78,6 +78,8 @@ function isLonePartner(c: string, census: BlockCensus | undefined): boolean {
 }
 
 const WORD = /[\p{L}\p{N}]/u;
+/** What may follow a `]` without making it part of a link, reference or definition. */
+const AFTER_BRACKET = /[\s\p{L}\p{N}.,;!?'"’”)\-–—]/u;
 const BLANK = /[ \t]/;
 /** `&name;`, `&#123;` or `&#x1F;` would be read as a character reference. */
 const ENTITY_AFTER_AMPERSAND = /^#?[a-z0-9]+;/i;
@@ -130,9 +132,11 @@ export function escapeMarkdownText(text: string, census: BlockCensus | undefined
         escape = inLink;
         break;
       case ']':
-        // At the end of a node the next one may open a link (`[`); at the end of the block nothing follows
-        // but closing delimiters.
-        escape = inLink || next === '(' || next === '[' || next === ':' || (next === undefined && !(lastInBlock && i === text.length - 1));
+        // Safe before a blank, a word or sentence punctuation; not before `(`, `[` or `:` (a link, a
+        // reference, a definition) nor anything unknown. At the end of a node the next one may open a link;
+        // at the end of the block nothing follows but closing delimiters. (A blank after it stays next to it
+        // or moves past a closing delimiter, neither of which can start a link.)
+        escape = inLink || (text[i + 1] === undefined ? !lastInBlock : !AFTER_BRACKET.test(text[i + 1]!));
         break;
       case '(':
         // marked reads `\](` inside link text as a nested link.

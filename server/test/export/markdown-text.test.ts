@@ -46,6 +46,7 @@ describe('escapeMarkdownText: what would be read as syntax is escaped', () => {
     // Links and definitions.
     ['[a](b)', '[a\\](b)'],
     ['[a]', '[a]'],
+    ['[1], [2]. [sic]! [a] (b) [c]', '[1], [2]. [sic]! [a] (b) [c]'],
     ['[a][b] and [c]: d', '[a\\][b] and [c\\]: d'],
     // Backslashes before punctuation or at the end.
     ['a\\*b and end\\', 'a\\\\*b and end\\\\'],
@@ -76,6 +77,12 @@ describe('escapeMarkdownText: what would be read as syntax is escaped', () => {
 
   test('link text keeps its brackets and backticks balanced', () => {
     expect(md(text('[1] `a', link('https://example.com')))).toBe('[\\[1\\] \\`a](https://example.com)');
+  });
+
+  test('a `]` before anything but a blank, a word or sentence punctuation is escaped (a footnote marker, say)', () => {
+    expect(escapeMarkdownText('[sic]\uE000', censusOf(paragraph(text('[sic]\uE000'))), false)).toBe('[sic\\]\uE000');
+    expect(escapeMarkdownText('[sic]', censusOf(paragraph(text('[sic]'))), false, true)).toBe('[sic]');
+    expect(escapeMarkdownText('[sic]', censusOf(paragraph(text('[sic]'), text('b', bold))), false, false)).toBe('[sic\\]');
   });
 
   test('without a census (no block known) the pair rules escape', () => {

@@ -7,12 +7,12 @@ import { editorExtensions } from '../../editor/extensions';
 import type { AwarenessUser, Participant } from '../../lib/presence';
 import type { CollabSession } from '../../session/collabSession';
 import { useAuthorship } from '../../session/useAuthorship';
+import '../../styles/tables.css';
 import type { CommentsState } from '../../session/useComments';
 import { CommentBar } from '../comments/CommentBar';
 import { CommentsPanel } from '../comments/CommentsPanel';
 import { SelectionBubble } from '../comments/SelectionBubble';
 import { useEditorComments } from '../comments/useEditorComments';
-import '../../styles/tables.css';
 import { TitleField } from './TitleField';
 import { Toolbar } from './Toolbar';
 
