@@ -8,6 +8,7 @@ import { commentsRoutes } from './http/comments.js';
 import { docsRoutes } from './http/docs.js';
 import { historyRoutes } from './http/history.js';
 import { HttpError, toErrorResponse } from './http/errors.js';
+import { openApiRoute } from './http/openapi/route.js';
 import { opsRoutes } from './http/ops.js';
 import { staticRoutes, wantsHtmlPage } from './http/static.js';
 
@@ -52,6 +53,7 @@ export function createApp(deps: AppDeps): Hono {
       c.res = c.json({ error: 'no WebSocket at this address', code: 'not_found' }, 404);
     }
   });
+  app.route('/', openApiRoute(deps.publicUrl));
   app.route('/api/docs', docsRoutes(deps));
   app.route('/api/docs', historyRoutes(deps));
   app.route('/api/docs', commentsRoutes(deps));

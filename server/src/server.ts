@@ -29,6 +29,8 @@ export interface RunningServer {
   port: number;
   registry: RoomRegistry;
   store: DocStore;
+  /** Every route the app registered (method and Hono path), for checking the OpenAPI description [API1]. */
+  routes: readonly { method: string; path: string }[];
   /** [S1] Refuse new sockets, close open ones with 1001, final-write every document, stop. */
   close(): Promise<void>;
 }
@@ -172,5 +174,5 @@ export async function startServer(config: Config, logger: Logger, options: Start
     return (closing ??= shutdown({ stopKeepAlive, server, sockets, registry, memoryReturn, cluster, store, logger }));
   };
 
-  return { url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, port, registry, store, close };
+  return { url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, port, registry, store, routes: app.routes.map(({ method, path }) => ({ method, path })), close };
 }
