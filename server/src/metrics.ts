@@ -63,6 +63,12 @@ export function createMetrics() {
       help: 'Messages that could not be published to Redis (repaired by a sync round later)',
       ...opts,
     }),
+    clusterInstances: new Gauge({ name: 'tandem_cluster_instances', help: 'Other instances heard from within the heartbeat window (cluster mode)', ...opts }),
+    clusterInstancesGone: new Counter({
+      name: 'tandem_cluster_instances_gone_total',
+      help: 'Other instances declared gone after missing heartbeats; their peers\' presence was dropped',
+      ...opts,
+    }),
     clusterReady: new Gauge({ name: 'tandem_cluster_ready', help: '1 while both Redis connections are up (cluster mode)', ...opts }),
   };
 }

@@ -5,8 +5,10 @@ import type { ClusterMessage } from './wire.js';
 export interface LinkedRoom {
   /** Applies an update another instance already made durable, and relays it to this instance's peers. */
   applyRemoteUpdate(update: Uint8Array): void;
-  /** Applies awareness of another instance's peers and relays it to this instance's peers. */
-  applyRemoteAwareness(update: Uint8Array): void;
+  /** Applies awareness of another instance's peers (`from` names it) and relays it to this instance's peers. */
+  applyRemoteAwareness(update: Uint8Array, from: string): void;
+  /** [CL5] That instance is gone: removes the awareness states its peers set, relaying the removal. */
+  dropInstance(instanceId: string): void;
   /** The room's state vector. */
   stateVector(): Uint8Array;
   /** What a peer at `stateVector` lacks, once every pending append is durable; null when it lacks nothing. */
@@ -33,7 +35,11 @@ export class DocLink {
   /** Subscribes to the document's channel (or, with Redis down, registers for when it is back). */
   static async open(bus: ClusterBus, docId: string): Promise<DocLink> {
     const link = new DocLink(bus, docId);
-    await bus.join(docId, { message: (message) => link.receive(message), repair: () => link.requestSync() });
+    await bus.join(docId, {
+      message: (message) => link.receive(message),
+      repair: () => link.requestSync(),
+      instanceGone: (instanceId) => link.room?.dropInstance(instanceId),
+    });
     return link;
   }
 
@@ -80,7 +86,7 @@ export class DocLink {
       case 'update':
         return room.applyRemoteUpdate(message.update);
       case 'awareness':
-        return room.applyRemoteAwareness(message.update);
+        return room.applyRemoteAwareness(message.update, message.from);
       case 'sync-request': {
         // Answer with what the asker lacks and our own state vector, so it can send back what we lack.
         const ours = room.stateVector();

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
+import { InstanceWatch } from './instance-watch.js';
 import { decodeClusterMessage, encodeClusterMessage, type ClusterMessage } from './wire.js';
 
 /**
@@ -21,6 +22,8 @@ export interface ChannelHandler {
    * sync round with the other instances holding this document.
    */
   repair(): void;
+  /** [CL5] Another instance stopped beating: forget the awareness of its peers. */
+  instanceGone(instanceId: string): void;
 }
 
 export interface ClusterBus {
@@ -46,7 +49,13 @@ export interface RedisBusOptions {
   prefix?: string;
   /** How long start-up waits for Redis before going on without it (not ready). */
   connectTimeoutMs?: number;
+  /** [CL5] Heartbeat period, and the silence after which another instance counts as gone. */
+  heartbeatMs?: number;
+  deadAfterMs?: number;
 }
+
+const DEFAULT_HEARTBEAT_MS = 1000;
+const DEFAULT_DEAD_AFTER_MS = 3000;
 
 /** A failed publish on a live connection is retried as a sync round this much later. */
 const REPAIR_DELAY_MS = 500;
@@ -68,6 +77,9 @@ export class RedisBus implements ClusterBus {
   /** Set once either connection was lost: the next time both are up, every channel resynchronises. */
   private outage = false;
   private closed = false;
+  /** True once the heartbeat channel is subscribed on the current subscriber connection. */
+  private hearing = false;
+  private readonly watch: InstanceWatch;
 
   /** Connects both connections; resolves once they are up, or after `connectTimeoutMs` without them. */
   static async connect(options: RedisBusOptions): Promise<RedisBus> {
@@ -97,6 +109,17 @@ export class RedisBus implements ClusterBus {
       connection.on('error', (error: Error) => this.log.debug({ err: error.message }, 'redis connection error'));
     }
     this.subscriber.on('messageBuffer', (channel: Buffer, payload: Buffer) => this.onMessage(channel, payload));
+    this.watch = new InstanceWatch({
+      intervalMs: options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
+      deadAfterMs: options.deadAfterMs ?? DEFAULT_DEAD_AFTER_MS,
+      beat: () => this.beat(),
+      listening: () => this.ready && this.hearing,
+      gone: (id) => this.onInstanceGone(id),
+      back: (id) => {
+        this.log.info({ instance: id }, 'an instance declared gone is back; asking it for its peers');
+        for (const handler of this.channels.values()) handler.repair();
+      },
+    });
     this.updateGauge();
   }
 
@@ -151,6 +174,7 @@ export class RedisBus implements ClusterBus {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.watch.stop();
     this.channels.clear();
     await Promise.all(
       [this.publisher, this.subscriber].map((connection) =>
@@ -163,8 +187,41 @@ export class RedisBus implements ClusterBus {
     return `${this.prefix}doc:${docId}`;
   }
 
+  private get heartbeatChannel(): string {
+    return `${this.prefix}instances`;
+  }
+
+  private beat(): void {
+    if (!this.ready) return;
+    this.publisher.publish(this.heartbeatChannel, this.instanceId).catch(() => {
+      // The next beat goes out a period later; a few lost ones are what `deadAfterMs` allows for.
+    });
+  }
+
+  private async hearHeartbeats(): Promise<void> {
+    try {
+      await this.subscriber.subscribe(this.heartbeatChannel);
+      this.hearing = true;
+    } catch (error) {
+      this.log.debug({ err: (error as Error).message }, 'could not subscribe to heartbeats; will when redis is back');
+    }
+  }
+
+  private onInstanceGone(instanceId: string): void {
+    this.options.metrics.clusterInstancesGone.inc();
+    this.options.metrics.clusterInstances.set(this.watch.alive);
+    this.log.warn({ instance: instanceId, documents: this.channels.size }, 'an instance stopped beating; dropping its peers\' presence');
+    for (const handler of this.channels.values()) handler.instanceGone(instanceId);
+  }
+
   private onMessage(channel: Buffer, payload: Buffer): void {
     const name = channel.toString();
+    if (name === this.heartbeatChannel) {
+      const from = payload.toString();
+      if (from !== this.instanceId && from.length <= 64) this.watch.heard(from);
+      this.options.metrics.clusterInstances.set(this.watch.alive);
+      return;
+    }
     const handler = this.channels.get(name.slice(`${this.prefix}doc:`.length));
     if (!name.startsWith(this.prefix) || !handler) return;
     let message: ClusterMessage;
@@ -176,12 +233,14 @@ export class RedisBus implements ClusterBus {
       return;
     }
     if (message.from === this.instanceId) return;
+    this.watch.heard(message.from);
     if (message.kind === 'sync-reply' && message.to !== this.instanceId) return;
     this.options.metrics.clusterMessages.inc({ direction: 'in', kind: message.kind });
     handler.message(message);
   }
 
   private onLost(): void {
+    this.hearing = false;
     this.updateGauge();
     if (this.closed || this.outage) return;
     this.outage = true;
@@ -190,8 +249,12 @@ export class RedisBus implements ClusterBus {
 
   private onReady(): void {
     this.updateGauge();
-    if (this.closed || !this.ready || !this.outage) return;
+    if (this.closed || !this.ready) return;
+    if (!this.hearing) void this.hearHeartbeats();
+    if (!this.outage) return;
     this.outage = false;
+    // Others' silence during our outage says nothing about them.
+    this.watch.forgive();
     void this.resubscribeAll();
   }
 

@@ -34,6 +34,8 @@ export class RoomPresence {
   readonly awareness: awarenessProtocol.Awareness;
   private readonly guard = new AwarenessGuard();
   private publisher: AwarenessPublisher | null = null;
+  /** [CL5] Which instance last spoke for each remote client id, so that instance's death removes exactly its peers. */
+  private readonly remoteOwners = new Map<number, string>();
 
   constructor(
     doc: Y.Doc,
@@ -68,7 +70,8 @@ export class RoomPresence {
 
   /** [A1] A connection may set or remove only the awareness client ids it introduced. */
   applyFromClient(conn: Connection, update: Uint8Array): void {
-    const entries = decodeAwarenessUpdate(update);
+    const received = decodeAwarenessUpdate(update);
+    const entries = this.remoteOwners.size === 0 ? received : received.filter((entry) => this.mayClaim(entry));
     const { allowed, refused } = this.guard.filter(conn, entries);
     // The stock client re-broadcasts every awareness change it receives, others' included: such echoes
     // carry a clock we already have and change nothing. Only a newer clock is an attempt worth reporting.
@@ -82,18 +85,48 @@ export class RoomPresence {
     }
     if (allowed.length === 0) return;
     // The usual case, everything allowed: apply the bytes as received rather than re-encoding them.
-    const permitted = allowed.length === entries.length ? update : encodeAwarenessEntries(allowed);
+    const permitted = allowed.length === received.length ? update : encodeAwarenessEntries(allowed);
     awarenessProtocol.applyAwarenessUpdate(this.awareness, permitted, conn);
   }
 
-  /** Awareness of another instance's peers. Their removal comes from that instance, or from the 30 s timeout [A3]. */
-  applyRemote(update: Uint8Array): void {
+  /**
+   * [CL5] Whether a local connection may announce a client id another instance speaks for. The stock client
+   * echoes every awareness change it hears, others' included: such an echo (no newer clock) must not make the
+   * id this connection's, or the other instance's death could not remove it. A newer clock is the client
+   * itself, reconnected here (its instance died or the balancer moved it): it becomes local.
+   */
+  private mayClaim(entry: { clientId: number; clock: number }): boolean {
+    if (!this.remoteOwners.has(entry.clientId)) return true;
+    if (entry.clock <= (this.awareness.meta.get(entry.clientId)?.clock ?? 0)) return false;
+    this.remoteOwners.delete(entry.clientId);
+    return true;
+  }
+
+  /** Awareness of another instance's peers. Their removal comes from that instance, its death [CL5], or the 30 s timeout [A3]. */
+  applyRemote(update: Uint8Array, from: string): void {
     try {
+      for (const { clientId, state } of decodeAwarenessUpdate(update)) {
+        // A client that moved to another instance (reconnected elsewhere) belongs to the one that spoke last.
+        if (state === 'null') this.remoteOwners.delete(clientId);
+        else this.remoteOwners.set(clientId, from);
+      }
       awarenessProtocol.applyAwarenessUpdate(this.awareness, update, REMOTE);
     } catch (error) {
       this.deps.metrics.errors.inc({ kind: 'cluster' });
       this.deps.logger.warn({ err: (error as Error).message }, 'ignoring malformed awareness from another instance');
     }
+  }
+
+  /** [CL5] Removes the states of clients last announced by `instanceId`, unless one of our own peers holds them now. */
+  dropInstance(instanceId: string): void {
+    const local = new Set([...this.connections].flatMap((conn) => [...conn.clientIds]));
+    const ids: number[] = [];
+    for (const [clientId, owner] of this.remoteOwners) {
+      if (owner !== instanceId) continue;
+      this.remoteOwners.delete(clientId);
+      if (!local.has(clientId) && this.awareness.getStates().has(clientId)) ids.push(clientId);
+    }
+    if (ids.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, ids, REMOTE);
   }
 
   /** [A2] Removes every awareness state `conn` introduced (it is leaving). */
@@ -136,6 +169,7 @@ export class RoomPresence {
   ): void => {
     const changed = [...added, ...updated, ...removed];
     if (changed.length === 0) return;
+    for (const clientId of removed) this.remoteOwners.delete(clientId);
     const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
     this.deps.broadcast(encodeAwareness(update), origin);
     if (origin instanceof Connection) this.publisher?.publishAwareness(update);

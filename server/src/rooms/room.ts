@@ -315,10 +315,15 @@ export class Room {
     }
   }
 
-  /** Awareness of another instance's peers. Their removal comes from that instance, or from the 30 s timeout [A3]. */
-  applyRemoteAwareness(update: Uint8Array): void {
+  /** Awareness of another instance's peers. Their removal comes from that instance, its death [CL5], or the 30 s timeout [A3]. */
+  applyRemoteAwareness(update: Uint8Array, from: string): void {
     if (this.durable.failed) return;
-    this.presence.applyRemote(update);
+    this.presence.applyRemote(update, from);
+  }
+
+  /** [CL5] Another instance is gone: its peers' carets go too. */
+  dropInstance(instanceId: string): void {
+    this.presence.dropInstance(instanceId);
   }
 
   stateVector(): Uint8Array {

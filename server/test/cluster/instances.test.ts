@@ -219,6 +219,34 @@ describe('three instances sharing PostgreSQL and Redis', () => {
     }
   });
 
+  it('[CL5] SIGKILL an instance: its peers\' carets vanish from the other instances within seconds, others stay', async () => {
+    const victim = await cluster.addInstance();
+    const doc = await createDoc(cluster.instances[0]!.url);
+    const watcher = connectClient(cluster.instances[0]!.wsUrl, doc.id, doc.editToken);
+    const stayer = connectClient(cluster.instances[1]!.wsUrl, doc.id, doc.editToken);
+    const doomed = connectClient(victim.wsUrl, doc.id, doc.editToken);
+    try {
+      await Promise.all([watcher, stayer, doomed].map((c) => synced(c.provider)));
+      stayer.provider.awareness.setLocalStateField('user', { name: 'Stella' });
+      doomed.provider.awareness.setLocalStateField('user', { name: 'Doris' });
+      const seen = (name: string) => [...watcher.provider.awareness.getStates().values()].some((s) => s.user?.name === name);
+      await waitFor(() => seen('Stella') && seen('Doris'), 'the watcher sees both carets', 10_000);
+      // The doomed client must not come back through another instance: it only knows the victim's address.
+      doomed.provider.shouldConnect = false;
+      const killedAt = Date.now();
+      await stopChild(victim);
+      cluster.instances.splice(cluster.instances.indexOf(victim), 1);
+      await waitFor(() => !seen('Doris'), 'the dead instance\'s peer vanishes', 10_000);
+      const vanishedAfter = Date.now() - killedAt;
+      // Three missed heartbeats, not the 30 s awareness timeout.
+      expect(vanishedAfter).toBeLessThan(8_000);
+      expect(seen('Stella')).toBe(true);
+      expect(await metric(cluster.instances[0]!.url, 'tandem_cluster_instances_gone_total')).toBeGreaterThanOrEqual(1);
+    } finally {
+      [watcher, stayer, doomed].forEach((c) => c.destroy());
+    }
+  }, 60_000);
+
   it('[CL4] SIGKILL one instance mid-edit: its clients reconnect through the balancer; nothing any peer saw is lost', async () => {
     const victim = cluster.instances[2]!;
     const balancer = await startBalancer(cluster.instances.map((i) => i.port));

@@ -19,7 +19,7 @@ function recorder() {
   return {
     messages,
     repairs: () => repairs,
-    handler: { message: (m: ClusterMessage) => messages.push(m), repair: () => repairs++ },
+    handler: { message: (m: ClusterMessage) => messages.push(m), repair: () => repairs++, instanceGone: () => undefined },
   };
 }
 
@@ -78,5 +78,31 @@ describe('Redis bus', () => {
     await waitFor(() => atA.repairs() >= 1 && atB.repairs() >= 1, 'each document is repaired', 10_000);
     a.publish('doc-cluster-3', { kind: 'update', from: a.instanceId, update: new Uint8Array([0, 0]) });
     await waitFor(() => atB.messages.length === 1, 'messages flow again after the outage', 5000);
+  });
+
+  it('[CL5] an instance that stops beating is declared gone on every channel; one heard again gets its channels repaired', async () => {
+    const quick = { heartbeatMs: 100, deadAfterMs: 400 };
+    const metricsWatcher = createMetrics();
+    const watcher = await RedisBus.connect({ url: redis.url, logger: createLogger('silent'), metrics: metricsWatcher, ...quick });
+    const doomed = await RedisBus.connect({ url: redis.url, logger: createLogger('silent'), metrics: createMetrics(), ...quick });
+    const gone: string[] = [];
+    let repairs = 0;
+    await watcher.join('doc-cluster-5', { message: () => undefined, repair: () => repairs++, instanceGone: (id) => gone.push(id) });
+    try {
+      await waitFor(async () => (await metricsWatcher.clusterInstances.get()).values[0]?.value === 2, 'the watcher hears both other buses beat', 5000);
+      // The doomed bus falls silent as a killed process would: no goodbye, just no more beats.
+      await doomed.close();
+      await waitFor(() => gone.includes(doomed.instanceId), 'the silent instance is declared gone', 5000);
+      expect((await metricsWatcher.clusterInstancesGone.get()).values[0]?.value).toBeGreaterThanOrEqual(1);
+      // A message from the "dead" instance (it was only paused) brings it back, and the channel resyncs to learn its peers.
+      const before = repairs;
+      const { Redis } = await import('ioredis');
+      const impostor = new Redis(redis.url);
+      await impostor.publish('tandem:instances', doomed.instanceId);
+      await waitFor(() => repairs > before, 'the returning instance triggers a repair', 5000);
+      impostor.disconnect();
+    } finally {
+      await watcher.close();
+    }
   });
 });

@@ -301,7 +301,7 @@ describe('Room with fake sockets', () => {
       room.receive(ca, awareness({ clientId: 10, clock: 1, state: '{"n":"a"}' }));
       room.receive(cb, awareness({ clientId: 20, clock: 1, state: '{"n":"b"}' }));
       // A peer of another instance, whose instance never says it left (it crashed).
-      room.applyRemoteAwareness(encodeAwarenessEntries([{ clientId: 30, clock: 1, state: '{"n":"remote"}' }]));
+      room.applyRemoteAwareness(encodeAwarenessEntries([{ clientId: 30, clock: 1, state: '{"n":"remote"}' }]), 'instance-b');
       expect([...room.awareness.getStates().keys()].sort()).toEqual([10, 20, 30]);
       vi.advanceTimersByTime(3_000);
       expect(room.awareness.getStates().size).toBe(3);
@@ -317,6 +317,30 @@ describe('Room with fake sockets', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it('[CL5] another instance\'s peer: a local echo does not make it local; its instance\'s death removes it; a newer clock moves it here', async () => {
+    const { room } = await setup();
+    const [a, c] = [new FakeSocket(), new FakeSocket()];
+    const ca = room.join(a, { scope: 'edit', generation: 0 })!;
+    room.join(c, { scope: 'view', generation: 0 });
+    room.applyRemoteAwareness(encodeAwarenessEntries([{ clientId: 30, clock: 4, state: '{"n":"remote"}' }]), 'instance-b');
+    room.applyRemoteAwareness(encodeAwarenessEntries([{ clientId: 40, clock: 1, state: '{"n":"elsewhere"}' }]), 'instance-c');
+    // The stock client echoes what it hears: a's echo of 30 claims nothing, so a leaving does not remove it.
+    room.receive(ca, awareness({ clientId: 10, clock: 1, state: '{"n":"a"}' }, { clientId: 30, clock: 4, state: '{"n":"remote"}' }));
+    room.leave(ca);
+    expect([...room.awareness.getStates().keys()].sort()).toEqual([30, 40]);
+    // instance-b dies: only its peer goes, and the removal reaches the local peers.
+    const heard = c.sent.length;
+    room.dropInstance('instance-b');
+    expect([...room.awareness.getStates().keys()]).toEqual([40]);
+    expect(c.awarenessSince(heard).map((e) => [e.clientId, e.state])).toEqual([[30, 'null']]);
+    // 40's client reconnects here (newer clock): it is local now, and instance-c's later death leaves it alone.
+    const b = new FakeSocket();
+    const cb = room.join(b, { scope: 'edit', generation: 0 })!;
+    room.receive(cb, awareness({ clientId: 40, clock: 2, state: '{"n":"moved"}' }));
+    room.dropInstance('instance-c');
+    expect(room.awareness.getStates().get(40)).toEqual({ n: 'moved' });
   });
 
   it('[L4] a connection over its message budget is closed with 1008', async () => {
