@@ -1,5 +1,5 @@
 # Tandem: the same install/build/start steps as outside Docker (`npm ci`, `npm run build`, `node server/dist/main.js`).
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.json ./
 COPY common/package.json common/
@@ -13,7 +13,7 @@ COPY editor editor
 # The server's build compiles common (the contract both sides import) first.
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production PORT=3000 HOST=0.0.0.0 DATA_DIR=/data
 WORKDIR /app
 COPY --from=build /app/package.json ./
