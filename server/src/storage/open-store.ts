@@ -1,7 +1,6 @@
 import type { Logger } from '../logger.js';
 import type { DocStore } from './doc-store.js';
 import { FileStore } from './file/store.js';
-import { PgStore } from './pg/store.js';
 
 export interface ConfiguredStore {
   store: DocStore;
@@ -28,6 +27,8 @@ export interface StoreOptions {
 export async function openConfiguredStore(options: StoreOptions): Promise<ConfiguredStore> {
   const { logger } = options;
   if (options.databaseUrl) {
+    // Loaded only when configured: the PostgreSQL driver is ~6 MB of an embedded server's idle memory.
+    const { PgStore } = await import('./pg/store.js');
     const store = new PgStore({
       databaseUrl: options.databaseUrl,
       logger: logger.child({ component: 'postgres' }),
