@@ -33,6 +33,8 @@ export interface IntakeCommand {
   timeLimitMs: number;
   /** Check the text on a fresh client afterwards (not through the raw relay, which holds nothing). */
   freshReader: boolean;
+  /** The root `Y.Text` written (default `bench`): several writers of one document each write their own. */
+  textName?: string;
   timeoutMs: number;
 }
 
@@ -60,9 +62,9 @@ const YIELD_EVERY = 1_000;
  * The trace as a writer's updates, one Yjs transaction per edit, and the writer's state vector after every
  * `slice` edits (what its probes carry).
  */
-function prepare(txns: Trace['txns'], slice: number): { updates: Uint8Array[]; vectors: Uint8Array[] } {
+function prepare(txns: Trace['txns'], slice: number, textName: string): { updates: Uint8Array[]; vectors: Uint8Array[] } {
   const doc = new Y.Doc();
-  const text = doc.getText('bench');
+  const text = doc.getText(textName);
   const updates: Uint8Array[] = [];
   const vectors: Uint8Array[] = [];
   doc.on('update', (update: Uint8Array) => updates.push(update));
@@ -89,7 +91,8 @@ function prepare(txns: Trace['txns'], slice: number): { updates: Uint8Array[]; v
  */
 export async function intake(c: IntakeCommand, loadStats: (cpuStart: NodeJS.CpuUsage, wallStart: number) => { cpu: number; loopP99: number }): Promise<IntakeReply> {
   const { txns, expected } = loadTrace(c.tracePath, c.limit);
-  const { updates, vectors } = prepare(txns, c.slice);
+  const textName = c.textName ?? 'bench';
+  const { updates, vectors } = prepare(txns, c.slice, textName);
   const answers: number[] = [];
   let answered: () => void = () => undefined;
   const writer = new BenchClient(c.target, { ...c.doc, cnum: 1 }, {
@@ -152,7 +155,7 @@ export async function intake(c: IntakeCommand, loadStats: (cpuStart: NodeJS.CpuU
     const reader = new BenchClient(c.target, { ...c.doc, cnum: 3 });
     try {
       await Promise.race([reader.synced, sleep(c.timeoutMs)]);
-      textOk = reader.isSynced && reader.text.toString() === expected;
+      textOk = reader.isSynced && reader.doc.getText(textName).toString() === expected;
     } finally {
       await reader.close();
     }

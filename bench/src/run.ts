@@ -11,7 +11,7 @@ import { machineBusySeconds } from './proc.js';
 import { scopeCost, type ScopeCostCase, type ScopeCostResult } from './scope-cost.js';
 
 /**
- * `npm run bench [-- --quick] [--scenarios=fanout,hot,conns,history,churn,instances,intake-curve,versions,comment-scope] [--servers=tandem,tandem-nohist,ywss,hocus,relay] [--profile]`
+ * `npm run bench [-- --quick] [--scenarios=fanout,hot,conns,history,churn,instances,intake-curve,intake-writers,versions,comment-scope] [--servers=tandem,tandem-nohist,ywss,hocus,relay] [--profile]`
  *
  * Starts every server as its own process on 127.0.0.1, drives it from separate load processes, prints one
  * table per scenario (every server side by side, ratios to the best Yjs peer), writes bench/results/latest.json
@@ -19,7 +19,7 @@ import { scopeCost, type ScopeCostCase, type ScopeCostResult } from './scope-cos
  * fails to converge or errors.
  */
 
-const SCENARIOS = ['fanout', 'hot', 'conns', 'history', 'churn', 'instances', 'intake-curve', 'versions', 'comment-scope'] as const;
+const SCENARIOS = ['fanout', 'hot', 'conns', 'history', 'churn', 'instances', 'intake-curve', 'intake-writers', 'versions', 'comment-scope'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 // Options come as arguments, or — when the root script \`npm run bench -w bench\` is given \`-- --quick\` and npm takes
@@ -41,7 +41,7 @@ for (const s of servers) if (!ORDER.includes(s)) throw new Error(`unknown server
 const complete = !quick && !profile && only.length === SCENARIOS.length && servers.length === ORDER.length;
 
 const tracePath = process.env.BENCH_TRACE ?? join(REPO_ROOT, '../shared/data/editing-traces/automerge-paper.json.gz');
-if ((only.includes('history') || only.includes('intake-curve') || only.includes('versions') || only.includes('comment-scope')) && !existsSync(tracePath)) throw new Error(`editing trace not found at ${tracePath} (set BENCH_TRACE)`);
+if ((only.includes('history') || only.includes('intake-curve') || only.includes('intake-writers') || only.includes('versions') || only.includes('comment-scope')) && !existsSync(tracePath)) throw new Error(`editing trace not found at ${tracePath} (set BENCH_TRACE)`);
 
 const runDir = mkdtempSync(join(tmpdir(), 'tandem-bench-'));
 const resultsDir = join(BENCH_DIR, 'results');
@@ -65,11 +65,12 @@ const results: {
   instances: Record<string, S.InstancesResult>;
   /** The curve with the writer alone in its document, and with one more client receiving every relay. */
   intakeCurve: Record<S.IntakePhase, Partial<Record<ServerKind, S.IntakeCurveResult>>>;
+  intakeWriters: Record<S.WritersLayout, Partial<Record<ServerKind, S.IntakeWritersResult>>>;
   /** Tandem with history (`tandem`) and with HISTORY=off (`tandem-nohist`). */
   versions: Partial<Record<ServerKind, VersionsResult>>;
   /** Tandem only, in-process: the comment rules' cost per update. */
   commentScope?: ScopeCostResult;
-} = { fanout: {}, hot: {}, conns: {}, history: {}, churn: {}, instances: {}, intakeCurve: { alone: {}, reader: {} }, versions: {} };
+} = { fanout: {}, hot: {}, conns: {}, history: {}, churn: {}, instances: {}, intakeCurve: { alone: {}, reader: {} }, intakeWriters: { docs: {}, doc: {} }, versions: {} };
 
 async function attempt<T>(scenario: string, kind: ServerKind, fn: () => Promise<T>): Promise<T | undefined> {
   say(`${scenario}: ${SERVER_LABEL[kind]}…`);
@@ -145,6 +146,14 @@ for (const scenario of only) {
         if (phase === 'alone' && k === 'relay') continue;
         const r = await attempt(`intake-curve (${phase})`, k, () => S.intakeCurve(cfg, k, phase));
         if (r) results.intakeCurve[phase][k] = r;
+      }
+  if (scenario === 'intake-writers')
+    for (const layout of ['docs', 'doc'] as const)
+      for (const k of order) {
+        // The raw relay holds nothing: a probe would be answered by no one.
+        if (k === 'relay') continue;
+        const r = await attempt(`intake-writers (${layout})`, k, () => S.intakeWriters(cfg, k, layout));
+        if (r) results.intakeWriters[layout][k] = r;
       }
   // History on and off: only Tandem has it.
   if (scenario === 'versions')
@@ -312,6 +321,26 @@ if (instanceColumns.length) {
       hotLoad.length ? '⚠ load generator saturated (a load process used > 90 % of a core) in some runs — those numbers are bounded by the clients, not only the servers.' : 'Load generator not saturated (every load process < 90 % of a core).',
       noisy.length ? '⚠ other processes on the machine used CPU during some runs — those numbers are disturbed.' : '',
     ].filter(Boolean).join(' '),
+  );
+}
+for (const layout of ['docs', 'doc'] as const) {
+  const rs = results.intakeWriters[layout];
+  if (!Object.keys(rs).length) continue;
+  const { writers, edits } = Object.values(rs)[0]!;
+  tables[`intake-writers-${layout}`] = buildTable(
+    `7b. Intake, ${writers} writer processes ${layout === 'docs' ? `on ${writers} documents` : 'on one document (each its own text, each receiving the others\' relays)'} — each replays ${fmt(edits, 0)} edits, one message each, as fast as its socket accepts`,
+    rs,
+    [
+      { label: 'intake, all writers', unit: 'edits/s', better: 'higher', get: (r) => r.editsPerSec },
+      { label: 'slowest writer', unit: 'edits/s', better: 'higher', get: (r) => r.slowestWriter },
+      { label: 'time for every edit', unit: 's', better: 'lower', get: (r) => (r.finished ? r.totalSec : NaN) },
+      { label: 'server CPU', unit: '% of a core', better: 'none', get: (r) => r.serverCpu * 100 },
+      { label: 'server RSS, peak', unit: 'MB', better: 'lower', get: (r) => r.rssPeakMB },
+      loadRow(),
+      otherRow(),
+      { label: 'a fresh client holds every text', unit: '', better: 'none', get: (r) => (r.textOk === null ? NaN : r.textOk ? 1 : 0), text: (v) => (Number.isNaN(v) ? '— (not finished)' : v ? 'yes' : 'NO') },
+    ],
+    'Four generator processes, so the server — not one writer — sets the pace (the single-writer curve above is bounded by its one process). Whole-run intake: every writer\'s confirmed edits over the time until the last one was handled.',
   );
 }
 const intakeLimit = `${fmt(cfg.intakeCurve.timeLimitMs / 1000, 0)} s`;
@@ -582,6 +611,10 @@ const bestPeer = <R>(rs: Partial<Record<ServerKind, R>>, get: (r: R) => number, 
       const [t, y] = [it.confirmed / it.totalSec, iy.confirmed / iy.totalSec];
       T(`Intake curve (${phase === 'alone' ? 'writer alone' : 'with a reader'}): whole-run intake ≥ @y/websocket-server`, it.finished && t >= y, `${fmt(t)} vs ${fmt(y)} edits/s (${(t / y).toFixed(2)}×)`);
     }
+  }
+  for (const layout of ['docs', 'doc'] as const) {
+    const [wt, wy] = [results.intakeWriters[layout].tandem, results.intakeWriters[layout].ywss];
+    if (wt && wy) T(`Intake, four writers on ${layout === 'docs' ? 'four documents' : 'one document'}: ≥ 2× @y/websocket-server`, wt.finished && wt.editsPerSec >= 2 * wy.editsPerSec, `${fmt(wt.editsPerSec)} vs ${fmt(wy.editsPerSec)} edits/s (${(wt.editsPerSec / wy.editsPerSec).toFixed(2)}×)`);
   }
   const cht = results.churn.tandem;
   if (cht) T('Churn: RSS back within 10 % of baseline', cht.growth <= 0.1, `${fmt(cht.rssBeforeMB)} MB → ${fmt(cht.rssAfterMB)} MB (${cht.growth >= 0 ? '+' : ''}${(cht.growth * 100).toFixed(1)} %)`);

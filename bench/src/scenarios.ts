@@ -50,6 +50,13 @@ export interface BenchConfig {
     hotMs: number;
     hotWarmupMs: number;
   };
+  intakeWriters: {
+    writers: number;
+    /** Edits each writer replays (a prefix of the trace). */
+    limit: number;
+    slice: number;
+    timeLimitMs: number;
+  };
   intakeCurve: {
     /** Edits replayed: the whole trace, or a prefix in quick mode. */
     limit: number;
@@ -85,6 +92,7 @@ export function makeConfig(quick: boolean, runDir: string, tracePath: string): B
       hotWarmupMs: quick ? 500 : 1_500,
     },
     intakeCurve: { limit: quick ? 60_000 : Infinity, slice: 10_000, timeLimitMs: quick ? 60_000 : 120_000 },
+    intakeWriters: { writers: 4, limit: quick ? 20_000 : 60_000, slice: 10_000, timeLimitMs: quick ? 60_000 : 120_000 },
   };
 }
 
@@ -974,6 +982,95 @@ export async function intakeCurve(cfg: BenchConfig, kind: ServerKind, phase: Int
   } finally {
     await Promise.all([writer.close(), reader?.close()]);
     // A server still working through a backlog is not waited for long.
+    await server.stop(10_000);
+  }
+}
+
+// ---- Several writers: the server's intake, not one generator's ----
+
+/** Four writers on four documents, or four writers on one document (each its own `Y.Text`). */
+export type WritersLayout = 'docs' | 'doc';
+
+export interface IntakeWritersResult {
+  layout: WritersLayout;
+  writers: number;
+  /** Edits each writer replays. */
+  edits: number;
+  /** Edits the server confirmed, all writers together. */
+  confirmed: number;
+  finished: boolean;
+  /** First edit → the last writer's last edit handled (or the time limit). */
+  totalSec: number;
+  /** confirmed / totalSec: the server's aggregate intake. */
+  editsPerSec: number;
+  /** The slowest writer's whole-run rate: a server that starves one document shows here. */
+  slowestWriter: number;
+  textOk: boolean | null;
+  serverCpu: number;
+  rssPeakMB: number;
+  load: LoadSummary;
+  otherCores: number;
+  converged: boolean;
+  warnings: string[];
+}
+
+/**
+ * [#17] The intake of several writer processes at once, each replaying a prefix of the trace one message per edit as
+ * fast as its socket accepts: with one writer, a single generator process bounds the figure; with four (one per
+ * process) the server is what is measured. On one document every writer also receives the others' relays.
+ */
+export async function intakeWriters(cfg: BenchConfig, kind: ServerKind, layout: WritersLayout): Promise<IntakeWritersResult> {
+  const c = cfg.intakeWriters;
+  const server = await start(cfg, 'intake-curve', kind);
+  const writers = Array.from({ length: c.writers }, (_, i) => new LoadWorker(`intake-writers-${layout}-${i}`));
+  const label = `intake-writers (${layout})`;
+  try {
+    const docs = await server.createDocs(layout === 'docs' ? c.writers : 1, `writers-${layout}`);
+    server.sampler.mark();
+    const replies = await Promise.all(
+      writers.map((worker, i) =>
+        worker.call(
+          {
+            cmd: 'intake',
+            target: server.target,
+            doc: docs[layout === 'docs' ? i : 0]!,
+            tracePath: cfg.tracePath,
+            limit: c.limit,
+            slice: c.slice,
+            timeLimitMs: c.timeLimitMs,
+            freshReader: kind !== 'relay',
+            textName: `bench-${i}`,
+            timeoutMs: 60_000,
+          },
+          c.timeLimitMs + 180_000,
+        ),
+      ),
+    );
+    const win = server.sampler.window();
+    const confirmed = replies.reduce((sum, r) => sum + r.confirmed, 0);
+    const totalSec = Math.max(...replies.map((r) => r.totalMs)) / 1000;
+    const textOk = replies.some((r) => r.textOk === null) ? null : replies.every((r) => r.textOk);
+    if (textOk === false) fail(label, kind, 'a fresh client does not hold every writer\'s text');
+    const load = worstLoad(replies.map((r) => r.load));
+    return {
+      layout,
+      writers: c.writers,
+      edits: replies[0]!.edits,
+      confirmed,
+      finished: replies.every((r) => r.finished),
+      totalSec,
+      editsPerSec: confirmed / totalSec,
+      slowestWriter: Math.min(...replies.map((r) => r.confirmed / (r.totalMs / 1000))),
+      textOk,
+      serverCpu: win.cores,
+      rssPeakMB: win.peakRss / 2 ** 20,
+      load,
+      otherCores: background(win, load),
+      converged: textOk !== false,
+      warnings: warnCheck(label, server),
+    };
+  } finally {
+    await Promise.all(writers.map((w) => w.close()));
     await server.stop(10_000);
   }
 }
