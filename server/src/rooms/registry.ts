@@ -42,6 +42,11 @@ export class RoomRegistry {
   private metaEpoch = 0;
   private readonly metaReadAt = new WeakMap<DocMeta, number>();
   private readonly unloading = new Map<string, Promise<void>>();
+  /**
+   * [DEL4] Documents deleted (here or, while this instance had them open, on another one) since the process
+   * started: never loaded again, whatever storage answers meanwhile. Ids are 22 characters; deletes are rare.
+   */
+  private readonly deleted = new Set<string>();
   private readonly idleTimers = new Map<Room, NodeJS.Timeout>();
   private readonly listeners: { [E in keyof RegistryEvents]: Set<RegistryEvents[E]> } = {
     loaded: new Set(),
@@ -77,6 +82,7 @@ export class RoomRegistry {
 
   /** The document's metadata: from memory when open, from its pending load while loading, else from storage. */
   async getMeta(id: string): Promise<DocMeta | null> {
+    if (this.deleted.has(id)) return null;
     const known = this.peek(id)?.meta ?? this.loadingMeta.get(id);
     if (known) return known;
     const epoch = this.metaEpoch;
@@ -118,6 +124,7 @@ export class RoomRegistry {
    */
   async acquire(id: string, meta?: DocMeta): Promise<Room> {
     for (;;) {
+      if (this.deleted.has(id)) throw new UnknownDocError(id);
       const unloading = this.unloading.get(id);
       if (unloading) {
         await unloading;
@@ -148,6 +155,47 @@ export class RoomRegistry {
     }
   }
 
+  /**
+   * [DEL4] Deletes the document: from now on it is unknown here (routes 404, upgrades refused, loads
+   * rejected), its sockets are closed with 4404 and its room dropped without a final write; then the store
+   * deletes it (durable when this resolves) and the other instances are told to close theirs. Rejects with
+   * UnknownDocError if it does not exist (or is already being deleted); if the store fails, the document
+   * is served again.
+   */
+  async deleteDocument(id: string): Promise<void> {
+    if (this.deleted.has(id)) throw new UnknownDocError(id);
+    this.deleted.add(id);
+    try {
+      await this.dropDeleted(id);
+      await this.options.store.delete(id);
+    } catch (error) {
+      this.deleted.delete(id);
+      throw error;
+    }
+    const { cluster } = this.options;
+    cluster?.publish(id, { kind: 'deleted', from: cluster.instanceId });
+  }
+
+  /** [DEL4] Another instance deleted the document: close its sockets here (4404) and drop its room. */
+  forgetDeleted(id: string): void {
+    if (this.deleted.has(id)) return;
+    this.deleted.add(id);
+    void this.dropDeleted(id).catch((error: unknown) =>
+      this.options.logger.error({ doc: id, err: error }, 'could not drop a deleted document'),
+    );
+  }
+
+  /** Closes the deleted document's room, one still loading included, and waits until it is gone. */
+  private async dropDeleted(id: string): Promise<void> {
+    await this.loading.get(id)?.catch(() => undefined);
+    const room = this.rooms.get(id);
+    if (room) {
+      room.abandon('document deleted');
+      await this.unload(room, true);
+    }
+    await this.unloading.get(id);
+  }
+
   /** Returns a lease; the last one out schedules the unload. */
   release(room: Room): void {
     room.leases = Math.max(0, room.leases - 1);
@@ -163,7 +211,7 @@ export class RoomRegistry {
   private async load(id: string, metaRead: Promise<DocMeta | null>): Promise<void> {
     const { metrics } = this.options;
     const meta = await metaRead;
-    if (!meta) throw new UnknownDocError(id);
+    if (!meta || this.deleted.has(id)) throw new UnknownDocError(id);
     const room = await this.loadLinked(id, meta);
     room.onFailed = () => this.discard(room);
     this.rooms.set(id, room);
@@ -181,7 +229,7 @@ export class RoomRegistry {
   private async loadLinked(id: string, meta: DocMeta): Promise<Room> {
     const { cluster } = this.options;
     if (!cluster) return Room.load(id, meta, this.options);
-    const link = await DocLink.open(cluster, id);
+    const link = await DocLink.open(cluster, id, () => this.forgetDeleted(id));
     let room: Room;
     try {
       room = await Room.load(id, meta, this.options);

@@ -354,6 +354,16 @@ export class Room {
     for (const conn of [...this.connections]) if (which(conn)) this.drop(conn, code, reason);
   }
 
+  /**
+   * [DEL4] The document was deleted: closes every socket with 4404 and makes `close` write nothing more
+   * (no compaction, no metadata, no version), so the delete that follows finds nothing to race with.
+   */
+  abandon(reason: string): void {
+    this.durable.abandon();
+    this.history?.abandon();
+    this.closeConnections(() => true, CloseCode.DocumentDeleted, reason);
+  }
+
   /** [U2] Final write: waits for pending appends, compacts, releases storage. Call with no connections. */
   async close(): Promise<void> {
     this.uplink?.close();
