@@ -88,6 +88,10 @@ export class DurableLog {
     this.abandoned = true;
   }
 
+  get isAbandoned(): boolean {
+    return this.abandoned;
+  }
+
   /** Runs `fn` once every append issued so far has completed, unless one failed. */
   afterWrites(fn: () => void): void {
     void this.lastWrite.then(() => {

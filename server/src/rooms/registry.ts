@@ -157,21 +157,25 @@ export class RoomRegistry {
 
   /**
    * [DEL4] Deletes the document: from now on it is unknown here (routes 404, upgrades refused, loads
-   * rejected), its sockets are closed with 4404 and its room dropped without a final write; then the store
-   * deletes it (durable when this resolves) and the other instances are told to close theirs. Rejects with
-   * UnknownDocError if it does not exist (or is already being deleted); if the store fails, the document
-   * is served again.
+   * rejected) and its open room is frozen (peers' updates dropped, nothing more written); then the store
+   * deletes it (durable when this resolves), its sockets are closed with 4404, its room dropped, and the
+   * other instances told to do the same. Rejects with UnknownDocError if it does not exist (or is already
+   * being deleted). If the store fails, the document is served again and its sockets are closed with 1011,
+   * so their clients reconnect and resend what was dropped.
    */
   async deleteDocument(id: string): Promise<void> {
     if (this.deleted.has(id)) throw new UnknownDocError(id);
     this.deleted.add(id);
+    const room = await this.settledRoom(id);
     try {
-      await this.dropDeleted(id);
+      await room?.freeze();
       await this.options.store.delete(id);
     } catch (error) {
       this.deleted.delete(id);
+      if (room) await this.drop(room, CloseCode.InternalError, 'the document could not be deleted, reconnect');
       throw error;
     }
+    if (room) await this.drop(room, CloseCode.DocumentDeleted, 'document deleted');
     const { cluster } = this.options;
     cluster?.publish(id, { kind: 'deleted', from: cluster.instanceId });
   }
@@ -180,20 +184,25 @@ export class RoomRegistry {
   forgetDeleted(id: string): void {
     if (this.deleted.has(id)) return;
     this.deleted.add(id);
-    void this.dropDeleted(id).catch((error: unknown) =>
-      this.options.logger.error({ doc: id, err: error }, 'could not drop a deleted document'),
-    );
+    void (async () => {
+      const room = await this.settledRoom(id);
+      if (!room) return;
+      await room.freeze();
+      await this.drop(room, CloseCode.DocumentDeleted, 'document deleted');
+    })().catch((error: unknown) => this.options.logger.error({ doc: id, err: error }, 'could not drop a deleted document'));
   }
 
-  /** Closes the deleted document's room, one still loading included, and waits until it is gone. */
-  private async dropDeleted(id: string): Promise<void> {
+  /** The document's room once any load or unload under way has finished; undefined when none is open. */
+  private async settledRoom(id: string): Promise<Room | undefined> {
     await this.loading.get(id)?.catch(() => undefined);
-    const room = this.rooms.get(id);
-    if (room) {
-      room.abandon('document deleted');
-      await this.unload(room, true);
-    }
     await this.unloading.get(id);
+    return this.rooms.get(id);
+  }
+
+  /** Closes every socket of a frozen room with `code` and unloads it (it writes nothing more). */
+  private async drop(room: Room, code: number, reason: string): Promise<void> {
+    room.closeConnections(() => true, code, reason);
+    await this.unload(room, true);
   }
 
   /** Returns a lease; the last one out schedules the unload. */

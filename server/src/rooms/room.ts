@@ -190,6 +190,7 @@ export class Room {
       return null;
     }
     const conn = new Connection(socket, access, this.deps.limits.maxMessagesPerSecond);
+    conn.frozen = this.durable.isAbandoned;
     this.connections.add(conn);
     this.sync.greet(conn);
     this.presence.greet(conn);
@@ -355,13 +356,15 @@ export class Room {
   }
 
   /**
-   * [DEL4] The document was deleted: closes every socket with 4404 and makes `close` write nothing more
-   * (no compaction, no metadata, no version), so the delete that follows finds nothing to race with.
+   * [DEL4] The document is being deleted: its peers' updates are dropped from now on (as a view link's [R1]),
+   * nothing is compacted, and `close` writes nothing more (no metadata, no version). Resolves once the appends
+   * already issued have settled, so the store's delete finds nothing of this room in flight.
    */
-  abandon(reason: string): void {
+  async freeze(): Promise<void> {
+    for (const conn of this.connections) conn.frozen = true;
     this.durable.abandon();
     this.history?.abandon();
-    this.closeConnections(() => true, CloseCode.DocumentDeleted, reason);
+    await this.durable.whenDurable(null);
   }
 
   /** [U2] Final write: waits for pending appends, compacts, releases storage. Call with no connections. */
