@@ -6,6 +6,8 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloseCode } from '@tandem/common';
+import { FileStore } from '../../src/storage/file/store.js';
+import { overriding } from '../hostile/support.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   closed,
@@ -104,6 +106,43 @@ describe('[DEL4] DELETE /api/docs/:id', () => {
     // The room's unload would have written a version and a snapshot: it must write nothing.
     await waitFor(() => server.registry.peek(doc.id) === undefined, 'the room gone');
     expect(await pathsNaming(server.dataDir, doc.id)).toEqual([]);
+  });
+
+  it('[DEL4] a store that fails to delete: 500, sockets closed with 1011, the document still served with every edit', async () => {
+    const failing = await startTestServer(
+      {},
+      {
+        store: (dataDir) =>
+          overriding(new FileStore({ dataDir, fsyncIntervalMs: 50 }), {
+            delete: async () => {
+              throw Object.assign(new Error('EIO: i/o error, rename'), { code: 'EIO' });
+            },
+          }),
+      },
+    );
+    try {
+      const doc = await createDoc(failing.url);
+      const writer = connectClient(failing.wsUrl, doc.id, doc.editToken);
+      const closes: number[] = [];
+      writer.provider.on('connection-close', (event: CloseEvent | null) => {
+        if (event) closes.push(event.code);
+      });
+      await synced(writer.provider);
+      writer.text.insert(0, 'kept');
+      const res = await fetch(`${failing.url}/api/docs/${doc.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${doc.editToken}` } });
+      expect(res.status).toBe(500);
+      await waitFor(() => closes.includes(CloseCode.InternalError), 'the socket closed with 1011');
+      expect(closes).not.toContain(CloseCode.DocumentDeleted);
+      // The client reconnects by itself and keeps editing; a fresh reader gets it all.
+      writer.text.insert(writer.text.length, ' and more');
+      const reader = connectClient(failing.wsUrl, doc.id, doc.viewToken);
+      await synced(reader.provider);
+      await waitFor(() => reader.text.toString() === 'kept and more', 'every edit on the server');
+      writer.destroy();
+      reader.destroy();
+    } finally {
+      await failing.dispose();
+    }
   });
 
   it('[DEL4] a client typing through the delete brings nothing back, not even after a restart', async () => {
