@@ -55,6 +55,8 @@ describe('deleting a document', () => {
     // Opening the link again: the server no longer knows the document.
     const token = doc.editUrl.split('#token=')[1]!;
     expect((await fetch(`${world.app.url}/api/docs/${doc.id}?token=${token}`)).status).toBe(404);
+    // (A fresh load: the same address with only the fragment changed would not reload the page.)
+    await bob.page.goto('about:blank');
     await bob.page.goto(doc.editUrl);
     const again = bob.page.getByTestId('error-page');
     await again.waitFor({ timeout: SETTLE_MS });
