@@ -18,4 +18,6 @@ export const CloseCode = {
   TokenRevoked: 4401,
   /** An update the link's scope does not allow (a comment link changing more than its comments). */
   ScopeRefused: 4403,
+  /** The document was deleted [DEL4]: it is gone for good, do not reconnect. */
+  DocumentDeleted: 4404,
 } as const;

@@ -31,6 +31,8 @@ export interface AppDeps {
   readiness: () => Record<string, boolean>;
   /** When set, `/metrics` needs `Authorization: Bearer <metricsToken>`. */
   metricsToken?: string | undefined;
+  /** [DEL4] Called once a document's delete is durable (for webhooks, audit). */
+  onDocumentDeleted?: ((id: string) => void) | undefined;
   now: () => Date;
 }
 

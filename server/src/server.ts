@@ -52,6 +52,8 @@ export interface StartOptions {
   store?: DocStore;
   /** Internal (tests only): shorter HTTP timeouts than the [L8] defaults. */
   httpTimeouts?: Partial<HttpTimeouts>;
+  /** [DEL4] Called once a document's delete is durable: where a webhook or an audit log plugs in. */
+  onDocumentDeleted?: (id: string) => void;
 }
 
 /** Builds everything from a validated config and starts listening. */
@@ -141,6 +143,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
       ...(cluster ? { redis: cluster.ready } : {}),
     }),
     metricsToken: config.METRICS_TOKEN,
+    onDocumentDeleted: options.onDocumentDeleted,
     now,
   });
   // [L8] Node checks these timeouts only every `connectionsCheckingInterval` (30 s by default), so a stalled

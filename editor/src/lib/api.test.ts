@@ -51,6 +51,17 @@ describe('api client', () => {
     expect(init.method).toBe('POST');
   });
 
+  it('deletes with DELETE and the token; a refusal is an ApiError', async () => {
+    const fetchImpl = vi.fn(async () => new Response(null, { status: 204 }));
+    await createApi(fetchImpl).deleteDoc('abc', 'tok');
+    const [url, init] = fetchImpl.mock.calls[0] as unknown as [string, RequestInit];
+    expect(url).toBe('/api/docs/abc');
+    expect(init.method).toBe('DELETE');
+    expect(new Headers(init.headers).get('Authorization')).toBe('Bearer tok');
+    const refused = createApi(fakeFetch(403, { error: 'edit link needed', code: 'forbidden' }));
+    await expect(refused.deleteDoc('abc', 'view')).rejects.toMatchObject({ status: 403, code: 'forbidden' });
+  });
+
   it('downloads an export with its file name', async () => {
     const fetchImpl = fakeFetch(200, '# Hi', { 'Content-Disposition': 'attachment; filename="plan.md"' });
     const out = await createApi(fetchImpl).exportDoc('abc', 'tok', 'markdown');

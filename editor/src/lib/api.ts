@@ -102,6 +102,10 @@ export function createApi(fetchImpl: Fetch = (...args) => fetch(...args)) {
     async getLinks(id: string, token: string): Promise<DocLinks> {
       return json<DocLinks>(await request(`${docPath(id)}/links`, { token }, fetchImpl));
     },
+    /** Deletes the document for everyone, for good (edit links only): resolves on the server's 204. */
+    async deleteDoc(id: string, token: string): Promise<void> {
+      await request(docPath(id), { method: 'DELETE', token }, fetchImpl);
+    },
     async rotateLinks(id: string, token: string): Promise<DocLinks> {
       return json<DocLinks>(await request(`${docPath(id)}/links/rotate`, { method: 'POST', token }, fetchImpl));
     },

@@ -40,7 +40,9 @@ describe('problemFromCloseCode', () => {
   it('maps the server close codes', () => {
     expect(problemFromCloseCode(4401).kind).toBe('invalid-link');
     expect(problemFromCloseCode(4403).kind).toBe('forbidden');
-    expect(problemFromCloseCode(4404).kind).toBe('unknown-document');
+    expect(problemFromCloseCode(4404).kind).toBe('deleted-document');
+    expect(problemFromCloseCode(4404).title).toBe('This document was deleted');
+    expect(problemFromCloseCode(4404).retryable).toBe(false);
     expect(problemFromCloseCode(1013).kind).toBe('busy');
     expect(problemFromCloseCode(1234).kind).toBe('unexpected');
   });

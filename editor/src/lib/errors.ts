@@ -14,6 +14,7 @@ export type ProblemKind =
   | 'wrong-document'
   | 'forbidden'
   | 'unknown-document'
+  | 'deleted-document'
   | 'not-found'
   | 'server-down'
   | 'busy'
@@ -61,6 +62,11 @@ const PROBLEMS: Record<ProblemKind, Omit<Problem, 'kind'>> = {
   'unknown-document': {
     title: 'Document not found',
     message: 'There is no document at this address. It may have been deleted, or the link may be mistyped.',
+    retryable: false,
+  },
+  'deleted-document': {
+    title: 'This document was deleted',
+    message: 'Someone with an edit link deleted it, for everyone: its text, comments and history are gone, and its links no longer open it.',
     retryable: false,
   },
   'not-found': {
@@ -118,18 +124,17 @@ export function problemFromApiError(err: unknown): Problem {
 }
 
 /**
- * For socket closes we could not explain with a fresh `GET /api/docs/:id` (it succeeded). 4403 and 4404 are
- * the contract's (a write the link's scope does not allow; a deleted document): not in `CloseCode` until
- * the server sends them.
+ * For socket closes: 4404 (the document was deleted) is final and needs no asking; for the others, what a
+ * fresh `GET /api/docs/:id` could not explain (it succeeded).
  */
 export function problemFromCloseCode(code: number): Problem {
   switch (code) {
     case CloseCode.TokenRevoked:
       return problem('invalid-link');
-    case 4403:
+    case CloseCode.ScopeRefused:
       return problem('forbidden');
-    case 4404:
-      return problem('unknown-document');
+    case CloseCode.DocumentDeleted:
+      return problem('deleted-document');
     case CloseCode.TryAgainLater:
       return problem('busy');
     default:

@@ -3,7 +3,9 @@ import { ErrorPage } from '../components/ErrorPage';
 import { PageLoading } from '../components/PageLoading';
 import { Workspace } from '../components/doc/Workspace';
 import { ApiError } from '../lib/api';
-import { problemFromApiError, problemFromCloseCode } from '../lib/errors';
+import { CloseCode } from '@tandem/common';
+import { problem, problemFromApiError, problemFromCloseCode } from '../lib/errors';
+import { forgetDocument } from '../lib/forgetDoc';
 import type { CollabSession } from '../session/collabSession';
 import type { DocAccess } from '../session/docAccess';
 import { useDocAccess } from '../session/useDocAccess';
@@ -23,6 +25,11 @@ export default function DocumentPage({ id, hashToken }: { id: string; hashToken:
   // token we hold *now*, so the page shows the precise reason — e.g. "This link is no longer valid".
   const onTerminalClose = useCallback(
     async (code: number, access: DocAccess, session: CollabSession) => {
+      // [DEL4] Deleted, for good: nothing to ask, nothing to retry, nothing of it to keep here.
+      if (code === CloseCode.DocumentDeleted) {
+        forgetDocument(access.id);
+        return fail(problem('deleted-document'));
+      }
       try {
         await access.recheck();
       } catch (err) {

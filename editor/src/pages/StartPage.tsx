@@ -3,11 +3,15 @@ import { Logo } from '../components/Icon';
 import { NewDocButton } from '../components/start/NewDocButton';
 import { OpenLinkForm } from '../components/start/OpenLinkForm';
 import { RecentList } from '../components/start/RecentList';
+import { clearStartNotice, peekStartNotice } from '../lib/forgetDoc';
 import { type RecentDoc, RECENT_KEY, browserStore, loadRecent, removeRecent } from '../lib/recentDocs';
 
 /** `/`: start a document or get back to one you opened before. */
 export default function StartPage() {
   const [recent, setRecent] = useState<RecentDoc[]>(() => loadRecent(browserStore()));
+  // E.g. "“Plans” was deleted.", left by the page we came from.
+  const [notice] = useState(peekStartNotice);
+  useEffect(clearStartNotice, []);
 
   useEffect(() => {
     document.title = 'Tandem';
@@ -36,6 +40,11 @@ export default function StartPage() {
           <NewDocButton />
           <OpenLinkForm />
         </section>
+        {notice && (
+          <div className="toast" role="status" data-testid="start-notice">
+            {notice}
+          </div>
+        )}
         <RecentList docs={recent} onRemove={(id) => setRecent(removeRecent(browserStore(), id))} />
       </main>
     </div>

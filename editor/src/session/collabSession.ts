@@ -13,6 +13,7 @@ import {
 import { type SaveState, computeSaveState } from '../lib/savedState';
 import type { AwarenessUser } from '../lib/presence';
 import { SaveTracker } from './saveTracker';
+import { localCopyName } from '../lib/forgetDoc';
 
 export interface SessionSnapshot {
   connection: ConnectionState;
@@ -88,7 +89,7 @@ export class CollabSession {
 
     // Offline edits live in IndexedDB, keyed by document id. Load them first so the first sync step 1
     // we send already includes them (one round trip instead of two) and the page paints from disk.
-    this.local = typeof indexedDB === 'undefined' || !options.localCopy ? null : new IndexeddbPersistence(`tandem:${options.id}`, this.doc);
+    this.local = typeof indexedDB === 'undefined' || !options.localCopy ? null : new IndexeddbPersistence(localCopyName(options.id), this.doc);
     const localLoaded = this.local
       ? Promise.race([this.local.whenSynced, new Promise((r) => setTimeout(r, LOCAL_LOAD_TIMEOUT_MS))])
       : Promise.resolve();

@@ -30,11 +30,15 @@ export class DocLink {
   private constructor(
     private readonly bus: ClusterBus,
     readonly docId: string,
+    private readonly onDeleted: () => void,
   ) {}
 
-  /** Subscribes to the document's channel (or, with Redis down, registers for when it is back). */
-  static async open(bus: ClusterBus, docId: string): Promise<DocLink> {
-    const link = new DocLink(bus, docId);
+  /**
+   * Subscribes to the document's channel (or, with Redis down, registers for when it is back). `onDeleted`
+   * hears that another instance deleted the document [DEL4] — at once, even while the room still loads.
+   */
+  static async open(bus: ClusterBus, docId: string, onDeleted: () => void = () => {}): Promise<DocLink> {
+    const link = new DocLink(bus, docId, onDeleted);
     await bus.join(docId, {
       message: (message) => link.receive(message),
       repair: () => link.requestSync(),
@@ -77,6 +81,7 @@ export class DocLink {
 
   private receive(message: ClusterMessage): void {
     if (this.closed) return;
+    if (message.kind === 'deleted') return this.onDeleted();
     const room = this.room;
     if (!room) {
       this.early.push(message);

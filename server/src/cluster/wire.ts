@@ -10,6 +10,7 @@ import * as encoding from 'lib0/encoding';
  * - `sync-request`: "this is my state vector": holders answer with what the sender lacks, and their
  *   peers' awareness. Sent when an instance opens a document and after Redis comes back, because pub/sub
  *   drops whatever is published while a subscriber is away.
+ * - `deleted`: the sender deleted the document [DEL4]: close its sockets (4404) and drop it without writing.
  * - `sync-reply`: the answer, addressed to one instance; durable content only. A reply to a request carries
  *   the replier's own state vector, and the requester answers it with a final reply (empty state vector)
  *   holding what the replier lacks: one round trip repairs both directions.
@@ -18,9 +19,10 @@ export type ClusterMessage =
   | { kind: 'update'; from: string; update: Uint8Array }
   | { kind: 'awareness'; from: string; update: Uint8Array }
   | { kind: 'sync-request'; from: string; stateVector: Uint8Array }
-  | { kind: 'sync-reply'; from: string; to: string; update: Uint8Array; stateVector: Uint8Array };
+  | { kind: 'sync-reply'; from: string; to: string; update: Uint8Array; stateVector: Uint8Array }
+  | { kind: 'deleted'; from: string };
 
-const KIND_CODES = { update: 0, awareness: 1, 'sync-request': 2, 'sync-reply': 3 } as const;
+const KIND_CODES = { update: 0, awareness: 1, 'sync-request': 2, 'sync-reply': 3, deleted: 4 } as const;
 const WIRE_VERSION = 1;
 
 export class ClusterWireError extends Error {
@@ -44,6 +46,8 @@ export function encodeClusterMessage(message: ClusterMessage): Uint8Array {
       encoding.writeVarString(encoder, message.to);
       encoding.writeVarUint8Array(encoder, message.update);
       encoding.writeVarUint8Array(encoder, message.stateVector);
+      break;
+    case 'deleted':
       break;
   }
   return encoding.toUint8Array(encoder);
@@ -74,6 +78,9 @@ export function decodeClusterMessage(bytes: Uint8Array): ClusterMessage {
         message = { kind: 'sync-reply', from, to, update, stateVector: decoding.readVarUint8Array(decoder) };
         break;
       }
+      case KIND_CODES.deleted:
+        message = { kind: 'deleted', from };
+        break;
       default:
         throw new ClusterWireError(`unknown cluster message kind ${kind}`);
     }

@@ -7,7 +7,7 @@ import { CloseCode } from '@tandem/common';
 import type { Connection, PeerSocket } from '../rooms/connection.js';
 import { CapacityError, type RoomRegistry } from '../rooms/registry.js';
 import type { Room } from '../rooms/room.js';
-import type { DocMeta } from '../storage/doc-store.js';
+import { UnknownDocError, type DocMeta } from '../storage/doc-store.js';
 import type { AddressLimiter } from './address-limiter.js';
 import { wrapSocket } from './socket.js';
 
@@ -111,6 +111,8 @@ export class CollabSocket {
       reportLimitTrip(deps, 'open_documents', 'open document limit reached', { max: deps.maxOpenDocs });
       return this.peer.close(CloseCode.TryAgainLater, 'too many documents open, try again later');
     }
+    // [DEL4] Deleted between the upgrade and the load.
+    if (error instanceof UnknownDocError) return this.peer.close(CloseCode.DocumentDeleted, 'document deleted');
     deps.logger.error({ doc: this.admission.meta.id, err: error }, 'document could not be opened');
     deps.metrics.errors.inc({ kind: 'load' });
     this.peer.close(CloseCode.InternalError, 'document could not be opened');

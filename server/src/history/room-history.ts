@@ -68,6 +68,7 @@ export class RoomHistory {
   /** Version making, restores and reverts run one at a time per document. */
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
+  private abandoned = false;
   private readonly now: () => number;
   private readonly encoder = new EntryEncoder();
   /** The decoded entries, kept while history is being looked at (single instance: every entry passes here). */
@@ -145,18 +146,24 @@ export class RoomHistory {
   }
 
   /** [HI4][U2] The room unloads: a last automatic version if anything changed since the previous one. */
+  /** [DEL4] The document was deleted: nothing more is written, not even the version `close` would make. */
+  abandon(): void {
+    this.abandoned = true;
+    this.clearIdleTimer();
+  }
+
   async close(): Promise<void> {
     this.clearIdleTimer();
     if (this.cacheTimer) clearTimeout(this.cacheTimer);
     this.cached = null;
     await this.queue;
-    if (this.pending.dirty) await this.makeVersion('auto', null).catch((error: unknown) => this.logFailure(error));
+    if (this.pending.dirty && !this.abandoned) await this.makeVersion('auto', null).catch((error: unknown) => this.logFailure(error));
     this.closed = true;
   }
 
   private autoVersion(): Promise<unknown> {
     return this.serial(async () => {
-      if (this.closed || !this.pending.dirty) return;
+      if (this.closed || this.abandoned || !this.pending.dirty) return;
       await this.makeVersion('auto', null);
     }).catch((error: unknown) => this.logFailure(error));
   }

@@ -26,6 +26,11 @@ export interface DocsRouteDeps extends AuthorizeDeps {
   metrics: Metrics;
   logger: Logger;
   publicUrl: () => string;
+  /**
+   * [DEL4] Called once a document's delete is durable (the 204 follows): where a webhook or an audit log
+   * plugs in. A throw is logged and changes nothing.
+   */
+  onDocumentDeleted?: ((id: string) => void) | undefined;
 }
 
 /** Enforced while streaming (and from Content-Length up front), so a huge body is never buffered. */
@@ -34,7 +39,7 @@ const MAX_CREATE_BODY_BYTES = 64 * 1024;
 /** 16 random bytes, base64url: 22 URL-safe characters nobody can guess. */
 const newDocId = () => randomBytes(16).toString('base64url');
 
-/** `POST /api/docs`, `GET /api/docs/:id`, links, rotation and export. */
+/** `POST /api/docs`, `GET` and `DELETE /api/docs/:id`, links, rotation and export. */
 export function docsRoutes(deps: DocsRouteDeps): Hono {
   const app = new Hono();
 
@@ -87,6 +92,19 @@ export function docsRoutes(deps: DocsRouteDeps): Hono {
       scope: claims.scope,
       linkGeneration: current.linkGeneration,
     } satisfies DocInfo);
+  });
+
+  app.delete('/:id', async (c) => {
+    const { meta } = await authorizeRequest(c, deps, 'edit');
+    // [DEL4] Sockets here closed with 4404, the store's delete durable, the other instances told.
+    await deps.registry.deleteDocument(meta.id);
+    deps.logger.info({ doc: meta.id }, 'document deleted');
+    try {
+      deps.onDocumentDeleted?.(meta.id);
+    } catch (error) {
+      deps.logger.error({ doc: meta.id, err: error }, 'onDocumentDeleted failed');
+    }
+    return c.body(null, 204);
   });
 
   app.get('/:id/links', async (c) => {

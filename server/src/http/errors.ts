@@ -2,6 +2,7 @@ import type { ErrorBody } from '@tandem/common/api';
 import type { Context } from 'hono';
 import { AccessError, type AccessErrorCode } from '../auth/authorize.js';
 import { TokenError, type TokenErrorCode } from '../auth/tokens.js';
+import { UnknownDocError } from '../storage/doc-store.js';
 
 /** A failure with an HTTP status and a stable machine-readable code; turned into JSON in one place. */
 export class HttpError extends Error {
@@ -47,6 +48,8 @@ export function toErrorAnswer(error: unknown, onUnexpected: (error: unknown) => 
   if (error instanceof AccessError || error instanceof TokenError) {
     return { status: ACCESS_STATUS[error.code], body: { error: error.message, code: error.code } };
   }
+  // [DEL4] Deleted while the request was under way (it passed authorization just before).
+  if (error instanceof UnknownDocError) return { status: 404, body: { error: 'no such document', code: 'unknown_document' } };
   onUnexpected(error);
   return { status: 500, body: { error: 'internal error', code: 'internal' } };
 }

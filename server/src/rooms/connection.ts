@@ -29,6 +29,8 @@ export class Connection {
   /** [L4] How many messages this connection may send right now; refills at `messagesPerSecond`. */
   private messageBudget: number;
   private lastRefill: number;
+  /** [DEL4] Its document is being deleted: its updates are dropped like a view link's until it is closed. */
+  frozen = false;
 
   constructor(
     readonly socket: PeerSocket,
@@ -42,7 +44,7 @@ export class Connection {
 
   /** Whether its updates may change anything: comment and edit links [R1]; view links never. */
   get canWrite(): boolean {
-    return scopeAllows(this.access.scope, 'comment');
+    return !this.frozen && scopeAllows(this.access.scope, 'comment');
   }
 
   /** Whether its updates may change everything (edit links), or only the comments (comment links) [CM2]. */

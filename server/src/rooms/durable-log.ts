@@ -33,6 +33,8 @@ export class DurableLog {
   private storedBytes: number;
   private compaction: Promise<void> | null = null;
   private hasFailed = false;
+  /** [DEL4] The document was deleted: no compaction, no final write. */
+  private abandoned = false;
 
   constructor(
     private readonly docId: string,
@@ -81,6 +83,15 @@ export class DurableLog {
     this.storedBytes += update.byteLength;
   }
 
+  /** [DEL4] The document was deleted: from now on nothing is compacted and `close` writes nothing but the release. */
+  abandon(): void {
+    this.abandoned = true;
+  }
+
+  get isAbandoned(): boolean {
+    return this.abandoned;
+  }
+
   /** Runs `fn` once every append issued so far has completed, unless one failed. */
   afterWrites(fn: () => void): void {
     void this.lastWrite.then(() => {
@@ -100,7 +111,7 @@ export class DurableLog {
   async close(meta: () => DocMeta): Promise<void> {
     await this.lastWrite;
     await this.compaction;
-    if (!this.hasFailed) {
+    if (!this.hasFailed && !this.abandoned) {
       if (this.logBytes > 0) await this.compact();
       await this.deps.store.putMeta(meta()).catch((error: unknown) => {
         this.deps.logger.error({ err: error }, 'could not save document metadata');
@@ -110,7 +121,7 @@ export class DurableLog {
   }
 
   private maybeCompact(): void {
-    if (this.compaction || this.logBytes < this.deps.compactAfterBytes) return;
+    if (this.compaction || this.abandoned || this.logBytes < this.deps.compactAfterBytes) return;
     this.compaction = this.compact().finally(() => {
       this.compaction = null;
     });

@@ -42,6 +42,11 @@ export class RoomRegistry {
   private metaEpoch = 0;
   private readonly metaReadAt = new WeakMap<DocMeta, number>();
   private readonly unloading = new Map<string, Promise<void>>();
+  /**
+   * [DEL4] Documents deleted (here or, while this instance had them open, on another one) since the process
+   * started: never loaded again, whatever storage answers meanwhile. Ids are 22 characters; deletes are rare.
+   */
+  private readonly deleted = new Set<string>();
   private readonly idleTimers = new Map<Room, NodeJS.Timeout>();
   private readonly listeners: { [E in keyof RegistryEvents]: Set<RegistryEvents[E]> } = {
     loaded: new Set(),
@@ -77,6 +82,7 @@ export class RoomRegistry {
 
   /** The document's metadata: from memory when open, from its pending load while loading, else from storage. */
   async getMeta(id: string): Promise<DocMeta | null> {
+    if (this.deleted.has(id)) return null;
     const known = this.peek(id)?.meta ?? this.loadingMeta.get(id);
     if (known) return known;
     const epoch = this.metaEpoch;
@@ -118,6 +124,7 @@ export class RoomRegistry {
    */
   async acquire(id: string, meta?: DocMeta): Promise<Room> {
     for (;;) {
+      if (this.deleted.has(id)) throw new UnknownDocError(id);
       const unloading = this.unloading.get(id);
       if (unloading) {
         await unloading;
@@ -148,6 +155,56 @@ export class RoomRegistry {
     }
   }
 
+  /**
+   * [DEL4] Deletes the document: from now on it is unknown here (routes 404, upgrades refused, loads
+   * rejected) and its open room is frozen (peers' updates dropped, nothing more written); then the store
+   * deletes it (durable when this resolves), its sockets are closed with 4404, its room dropped, and the
+   * other instances told to do the same. Rejects with UnknownDocError if it does not exist (or is already
+   * being deleted). If the store fails, the document is served again and its sockets are closed with 1011,
+   * so their clients reconnect and resend what was dropped.
+   */
+  async deleteDocument(id: string): Promise<void> {
+    if (this.deleted.has(id)) throw new UnknownDocError(id);
+    this.deleted.add(id);
+    const room = await this.settledRoom(id);
+    try {
+      await room?.freeze();
+      await this.options.store.delete(id);
+    } catch (error) {
+      this.deleted.delete(id);
+      if (room) await this.drop(room, CloseCode.InternalError, 'the document could not be deleted, reconnect');
+      throw error;
+    }
+    if (room) await this.drop(room, CloseCode.DocumentDeleted, 'document deleted');
+    const { cluster } = this.options;
+    cluster?.publish(id, { kind: 'deleted', from: cluster.instanceId });
+  }
+
+  /** [DEL4] Another instance deleted the document: close its sockets here (4404) and drop its room. */
+  forgetDeleted(id: string): void {
+    if (this.deleted.has(id)) return;
+    this.deleted.add(id);
+    void (async () => {
+      const room = await this.settledRoom(id);
+      if (!room) return;
+      await room.freeze();
+      await this.drop(room, CloseCode.DocumentDeleted, 'document deleted');
+    })().catch((error: unknown) => this.options.logger.error({ doc: id, err: error }, 'could not drop a deleted document'));
+  }
+
+  /** The document's room once any load or unload under way has finished; undefined when none is open. */
+  private async settledRoom(id: string): Promise<Room | undefined> {
+    await this.loading.get(id)?.catch(() => undefined);
+    await this.unloading.get(id);
+    return this.rooms.get(id);
+  }
+
+  /** Closes every socket of a frozen room with `code` and unloads it (it writes nothing more). */
+  private async drop(room: Room, code: number, reason: string): Promise<void> {
+    room.closeConnections(() => true, code, reason);
+    await this.unload(room, true);
+  }
+
   /** Returns a lease; the last one out schedules the unload. */
   release(room: Room): void {
     room.leases = Math.max(0, room.leases - 1);
@@ -163,7 +220,7 @@ export class RoomRegistry {
   private async load(id: string, metaRead: Promise<DocMeta | null>): Promise<void> {
     const { metrics } = this.options;
     const meta = await metaRead;
-    if (!meta) throw new UnknownDocError(id);
+    if (!meta || this.deleted.has(id)) throw new UnknownDocError(id);
     const room = await this.loadLinked(id, meta);
     room.onFailed = () => this.discard(room);
     this.rooms.set(id, room);
@@ -181,7 +238,7 @@ export class RoomRegistry {
   private async loadLinked(id: string, meta: DocMeta): Promise<Room> {
     const { cluster } = this.options;
     if (!cluster) return Room.load(id, meta, this.options);
-    const link = await DocLink.open(cluster, id);
+    const link = await DocLink.open(cluster, id, () => this.forgetDeleted(id));
     let room: Room;
     try {
       room = await Room.load(id, meta, this.options);

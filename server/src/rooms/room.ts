@@ -190,6 +190,7 @@ export class Room {
       return null;
     }
     const conn = new Connection(socket, access, this.deps.limits.maxMessagesPerSecond);
+    conn.frozen = this.durable.isAbandoned;
     this.connections.add(conn);
     this.sync.greet(conn);
     this.presence.greet(conn);
@@ -357,6 +358,18 @@ export class Room {
   /** Closes every connection matching `which` (e.g. tokens of an older link generation). */
   closeConnections(which: (conn: Connection) => boolean, code: number, reason: string): void {
     for (const conn of [...this.connections]) if (which(conn)) this.drop(conn, code, reason);
+  }
+
+  /**
+   * [DEL4] The document is being deleted: its peers' updates are dropped from now on (as a view link's [R1]),
+   * nothing is compacted, and `close` writes nothing more (no metadata, no version). Resolves once the appends
+   * already issued have settled, so the store's delete finds nothing of this room in flight.
+   */
+  async freeze(): Promise<void> {
+    for (const conn of this.connections) conn.frozen = true;
+    this.durable.abandon();
+    this.history?.abandon();
+    await this.durable.whenDurable(null);
   }
 
   /** [U2] Final write: waits for pending appends, compacts, releases storage. Call with no connections. */

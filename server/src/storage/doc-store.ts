@@ -102,6 +102,15 @@ export interface DocStore {
   getVersion(id: string, versionId: string): Promise<StoredVersion | null>;
   /** Removes versions (retention); ids that do not exist are ignored. Durable when it resolves. */
   deleteVersions(id: string, versionIds: string[]): Promise<void>;
+  /**
+   * [DEL1] Deletes the document and everything stored for it (metadata, log, snapshots, history, versions,
+   * uploads). Durable when it resolves: from then on the document does not exist (getMeta and load return
+   * null, writes reject with `UnknownDocError`) and never comes back, whatever the process does next; what
+   * is left of it is only a recovery marker, cleared once its files are gone. A write racing the delete
+   * either lands before it (and is deleted with it) or is rejected. A `create` with the id is refused from
+   * then on (`DocExistsError`). Rejects with `UnknownDocError` if the document does not exist.
+   */
+  delete(id: string): Promise<void>;
   /** Makes every write so far durable (fsync) — used before unload and on shutdown. */
   flush(id?: string): Promise<void>;
   /** Flushes and frees what the store holds open for this document (file handles, buffers). */

@@ -32,6 +32,8 @@ export function createMemoryStoreData(): MemoryStoreData {
 
 export function createMemoryStore(data: MemoryStoreData = createMemoryStoreData()): DocStore {
   let closed = false;
+  /** Ids deleted through this store: a create with one is refused [DEL1]. */
+  const deleted = new Set<string>();
 
   /** Validates the id and the store state; every method starts here. */
   function check(id: string): void {
@@ -48,7 +50,7 @@ export function createMemoryStore(data: MemoryStoreData = createMemoryStoreData(
   return {
     async create(meta) {
       check(meta.id);
-      if (data.has(meta.id)) throw new DocExistsError(meta.id);
+      if (data.has(meta.id) || deleted.has(meta.id)) throw new DocExistsError(meta.id);
       data.set(meta.id, { meta: { ...meta }, snapshot: null, log: [], history: [], versions: [] });
     },
     async getMeta(id) {
@@ -117,6 +119,12 @@ export function createMemoryStore(data: MemoryStoreData = createMemoryStoreData(
       if (!doc) return;
       const drop = new Set(versionIds);
       doc.versions = doc.versions.filter((v) => !drop.has(v.id));
+    },
+    async delete(id) {
+      check(id);
+      existing(id);
+      deleted.add(id);
+      data.delete(id);
     },
     async flush(id) {
       if (closed) throw new StoreClosedError();

@@ -38,6 +38,7 @@ export async function openConfiguredStore(options: StoreOptions): Promise<Config
     await store.ready();
     return { store, kind: 'postgres', healthy: () => store.healthy };
   }
-  const store = new FileStore({ dataDir: options.dataDir, fsyncIntervalMs: options.fsyncIntervalMs, logger });
+  // Finishes deletes a crash interrupted before anything is served [DEL2].
+  const store = await FileStore.open({ dataDir: options.dataDir, fsyncIntervalMs: options.fsyncIntervalMs, logger });
   return { store, kind: 'file', healthy: () => true };
 }

@@ -8,6 +8,7 @@ describe('cluster wire format', () => {
     { kind: 'awareness', from: 'instance-b', update: bytes },
     { kind: 'sync-request', from: 'c', stateVector: new Uint8Array([0]) },
     { kind: 'sync-reply', from: 'd', to: 'e', update: bytes, stateVector: new Uint8Array(0) },
+    { kind: 'deleted', from: 'f' },
   ])('round-trips %o', (message) => {
     expect(decodeClusterMessage(encodeClusterMessage(message))).toEqual(message);
   });

@@ -16,6 +16,7 @@ import {
   type DocStore,
 } from '../../src/storage/doc-store.js';
 import { content, EditingDoc, makeMeta, newDocId, rebuild } from './helpers.js';
+import { describeDeleteContract } from './delete-contract.js';
 import { describeHistoryContract, historyEntry, makeVersion } from './history-contract.js';
 
 export interface StoreHarness {
@@ -140,6 +141,7 @@ export function describeDocStoreContract(name: string, makeStore: () => Promise<
             () => store.listVersions(id),
             () => store.getVersion(id, 'v1'),
             () => store.deleteVersions(id, ['v1']),
+            () => store.delete(id),
           ];
           for (const call of calls) await expect(call()).rejects.toBeInstanceOf(InvalidDocIdError);
         },
@@ -311,4 +313,5 @@ export function describeDocStoreContract(name: string, makeStore: () => Promise<
   });
 
   describeHistoryContract(name, makeStore);
+  describeDeleteContract(name, makeStore);
 }

@@ -121,6 +121,10 @@ export class GatedStore implements DocStore {
     return this.inner.deleteVersions(id, versionIds);
   }
 
+  delete(id: string): Promise<void> {
+    return this.inner.delete(id);
+  }
+
   flush(id?: string): Promise<void> {
     return this.inner.flush(id);
   }

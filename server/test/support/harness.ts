@@ -27,6 +27,7 @@ export interface TestServerOptions {
   store?: (dataDir: string) => DocStore;
   /** Shorter HTTP timeouts than the [L8] defaults. */
   httpTimeouts?: StartOptions['httpTimeouts'];
+  onDocumentDeleted?: StartOptions['onDocumentDeleted'];
 }
 
 /**
@@ -58,6 +59,7 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     editorDist,
     ...(options.store ? { store: options.store(dir) } : {}),
     ...(options.httpTimeouts ? { httpTimeouts: options.httpTimeouts } : {}),
+    ...(options.onDocumentDeleted ? { onDocumentDeleted: options.onDocumentDeleted } : {}),
   });
   return {
     ...server,

@@ -20,12 +20,14 @@ interface Props {
   onShare: () => void;
   /** Extra entries at the top of the ⋯ menu. */
   menuItems: MenuItem[];
+  /** Entries at the bottom of the ⋯ menu, after downloads and print (Delete document…). */
+  lastMenuItems?: MenuItem[];
   /** Shown before Share (the comments button). */
   actions?: ReactNode;
 }
 
 /** The bar above the document: where you are, whether it is saved, who is here, share and export. */
-export function DocHeader({ access, title, state, people, identity, onIdentityChange, onShare, menuItems, actions }: Props) {
+export function DocHeader({ access, title, state, people, identity, onIdentityChange, onShare, menuItems, lastMenuItems, actions }: Props) {
   return (
     <header className="doc-header">
       <div className="doc-header__left">
@@ -56,7 +58,7 @@ export function DocHeader({ access, title, state, people, identity, onIdentityCh
           <Icon name="share" size={16} />
           <span className="btn__label">Share</span>
         </button>
-        <ExportMenu access={access} title={title} items={menuItems} />
+        <ExportMenu access={access} title={title} items={menuItems} lastItems={lastMenuItems} />
       </div>
     </header>
   );

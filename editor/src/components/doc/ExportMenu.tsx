@@ -26,9 +26,20 @@ function saveBlob(blob: Blob, filename: string): void {
 
 /**
  * The "⋯" menu: `items` first (history, show authors), then download as Markdown or HTML (rendered by the
- * server; with the comments as footnotes or asides when "Include comments" is on), or print.
+ * server; with the comments as footnotes or asides when "Include comments" is on), or print; then `lastItems`
+ * (Delete document…).
  */
-export function ExportMenu({ access, title, items = [] }: { access: DocAccess; title: string; items?: MenuItem[] }) {
+export function ExportMenu({
+  access,
+  title,
+  items = [],
+  lastItems = [],
+}: {
+  access: DocAccess;
+  title: string;
+  items?: MenuItem[] | undefined;
+  lastItems?: MenuItem[] | undefined;
+}) {
   const [error, setError] = useState<string | null>(null);
   const [withComments, setWithComments] = useState(false);
 
@@ -62,6 +73,7 @@ export function ExportMenu({ access, title, items = [] }: { access: DocAccess; t
           { id: 'md', label: 'Download Markdown (.md)', icon: 'download', onSelect: () => void download('markdown'), testId: 'export-markdown' },
           { id: 'html', label: 'Download HTML (.html)', icon: 'download', onSelect: () => void download('html'), testId: 'export-html' },
           { id: 'print', label: 'Print…', icon: 'print', onSelect: () => window.print(), testId: 'print' },
+          ...lastItems,
         ]}
       />
       {error && (

@@ -1,5 +1,8 @@
-import { Suspense, lazy, useCallback, useEffect, useMemo, useState } from 'react';
-import { api } from '../../lib/api';
+import { Suspense, lazy, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { CloseCode } from '@tandem/common';
+import { api, ApiError } from '../../lib/api';
+import { forgetDocument, leaveStartNotice } from '../../lib/forgetDoc';
+import { navigate } from '../../lib/router';
 import type { AwarenessUser } from '../../lib/presence';
 import { browserStore, updateRecent } from '../../lib/recentDocs';
 import { historyShortcut } from '../../lib/shortcuts';
@@ -17,6 +20,7 @@ import { HistoryPanel } from '../history/HistoryPanel';
 import { HistoryPreview } from '../history/HistoryPreview';
 import { useHistoryKeys } from '../history/useHistoryKeys';
 import { DocHeader } from './DocHeader';
+import { DeleteDialog } from './DeleteDialog';
 import { DocEditor } from './DocEditor';
 
 // The share dialog is not needed for first paint; load it when someone asks to share.
@@ -36,13 +40,19 @@ export function Workspace({ access, onTerminalClose, onConnectionTrouble }: Prop
   const [identity, setIdentity] = useIdentity();
   const role = ROLES[access.scope];
   const user = useMemo<AwarenessUser>(() => ({ ...identity, role }), [identity, role]);
+  const [deleteOpen, setDeleteOpen] = useState(false);
+  // Our own delete closes our socket with 4404 before its answer arrives: that close is expected, not news.
+  const deleting = useRef(false);
 
   const session = useCollabSession({
     id: access.id,
     token: access.token,
     user,
     localCopy: access.scope !== 'comment',
-    onTerminalClose: (code, s) => onTerminalClose(code, access, s),
+    onTerminalClose: (code, s) => {
+      if (code === CloseCode.DocumentDeleted && deleting.current) return;
+      onTerminalClose(code, access, s);
+    },
     onConnectionTrouble: () => onConnectionTrouble(access),
   });
   const state = useSessionState(session);
@@ -72,6 +82,24 @@ export function Workspace({ access, onTerminalClose, onConnectionTrouble }: Prop
   }, [title, access.id]);
 
   const rotate = useCallback(() => access.rotate((token) => session?.switchToken(token)), [access, session]);
+  const deleteDocument = useCallback(async (): Promise<string | null> => {
+    deleting.current = true;
+    try {
+      await api.deleteDoc(access.id, access.token);
+    } catch (err) {
+      deleting.current = false;
+      // Someone else deleted it first: the outcome the person asked for.
+      if (!(err instanceof ApiError && err.status === 404)) {
+        return err instanceof ApiError && err.isNetwork
+          ? 'Could not reach the server. The document was not deleted.'
+          : `The document was not deleted: ${err instanceof Error ? err.message : 'unexpected error'}.`;
+      }
+    }
+    forgetDocument(access.id);
+    leaveStartNotice(`“${title.trim() || 'Untitled'}” was deleted.`);
+    navigate('/');
+    return null;
+  }, [access, title]);
   const loadAttribution = useCallback((signal: AbortSignal) => api.attribution(access.id, access.token, signal), [access]);
 
   const preview =
@@ -121,6 +149,11 @@ export function Workspace({ access, onTerminalClose, onConnectionTrouble }: Prop
             testId: 'toggle-authors',
           },
         ]}
+        lastMenuItems={
+          access.canEdit
+            ? [{ id: 'delete', label: 'Delete document…', icon: 'trash', onSelect: () => setDeleteOpen(true), testId: 'delete-document' }]
+            : []
+        }
         actions={
           <CommentsButton
             open={commentsLayout !== null}
@@ -173,6 +206,7 @@ export function Workspace({ access, onTerminalClose, onConnectionTrouble }: Prop
           {history.notice}
         </div>
       )}
+      {deleteOpen && <DeleteDialog title={title} onDelete={deleteDocument} onClose={() => setDeleteOpen(false)} />}
       {shareOpen && (
         <Suspense fallback={null}>
           <ShareDialog access={access} title={title} onRotate={rotate} onClose={() => setShareOpen(false)} />

@@ -122,6 +122,22 @@ export const OPERATIONS: readonly Operation[] = [
     },
   },
   {
+    method: 'delete',
+    path: '/api/docs/:id',
+    operationId: 'deleteDocument',
+    tag: 'documents',
+    summary: 'Delete the document, for good',
+    description:
+      'Everything goes: content, history, versions, comments, uploads, metadata. Open sockets (on every instance) are closed ' +
+      'with 4404; afterwards every route of the document answers 404. A 204 is sent only once the delete is durable.',
+    scope: 'edit',
+    responses: {
+      204: { description: 'Deleted.' },
+      ...TOKEN_REFUSALS,
+      500: refusal('The store failed: nothing was deleted, the document is served again.', 'internal', 'internal error'),
+    },
+  },
+  {
     method: 'get',
     path: '/api/docs/:id/links',
     operationId: 'getLinks',

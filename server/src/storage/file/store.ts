@@ -10,6 +10,8 @@
  *   <dataDir>/docs/<id>/history.log   history entries [HI2], log records appended like the log's, never
  *                                     compacted; see history-file.ts.
  *   <dataDir>/docs/<id>/versions.log  stored versions [HI4], fsynced put/delete records; see versions-file.ts.
+ *   <dataDir>/deleting/<id>           a document being deleted [DEL2]: its directory, moved here in one rename,
+ *                                     removed right after (or when the store next opens); see deletion.ts.
  *
  * Generations: appends go to `log.<G>` where G is the highest generation of any snapshot or log present (0 for
  * a new document). `snapshot.<K>` covers everything in every log with generation < K. Loading takes the
@@ -44,6 +46,10 @@
  * a second mutex serializes compactions; a third serializes meta writes. Documents never wait for each other.
  * History and versions have locks of their own, so they never wait for the log or a compaction.
  * Ids are checked with `assertValidDocId` before any path is built (D7); version ids never reach a path.
+ *
+ * Deletion [DEL2]: the id goes into `deleted` first, so every later write is refused and every read finds
+ * nothing; writes already queued finish; then, holding the meta, compaction and log locks, the directory is
+ * moved to its marker (the commit point) and removed. See deletion.ts.
  */
 import { mkdir, readdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -67,6 +73,7 @@ import { defaultIo, fsyncDir, isErrno, type StoreIo } from './fs-util.js';
 import { MAX_RECORD_BYTES } from './log-format.js';
 import { META_FILE, metaFileExists, readMetaFile, writeMetaFile } from './meta-file.js';
 import { unlinkIfPresent } from './recovery.js';
+import { deletionMarker, deletionPending, finishInterruptedDeletes, moveToDeleting, removeMarker } from './deletion.js';
 
 export type { StoreIo } from './fs-util.js';
 export type { CompactionStep, CompactionHooks } from './compaction.js';
@@ -84,7 +91,10 @@ export interface FileStoreOptions {
 
 /** The file-system `DocStore` (the scheme is described at the top of this file). */
 export class FileStore implements DocStore {
+  private readonly dataDir: string;
   private readonly docsDir: string;
+  /** [DEL1] Ids deleted (or being deleted) by this process: writes are refused, reads find nothing. */
+  private readonly deleted = new Set<string>();
   private readonly logger: StoreLogger;
   private readonly hooks: CompactionHooks;
   private readonly entries = new Map<string, DocEntry>();
@@ -94,7 +104,8 @@ export class FileStore implements DocStore {
   private readonly ctx: EntryContext;
 
   constructor(options: FileStoreOptions) {
-    this.docsDir = join(resolve(options.dataDir), 'docs');
+    this.dataDir = resolve(options.dataDir);
+    this.docsDir = join(this.dataDir, 'docs');
     this.logger = options.logger ?? silentLogger;
     this.hooks = options.hooks ?? {};
     const fsyncIntervalMs = Math.max(0, options.fsyncIntervalMs);
@@ -108,9 +119,24 @@ export class FileStore implements DocStore {
     };
   }
 
+  /** A store over `options.dataDir` that has finished every delete a crash interrupted [DEL2]. */
+  static async open(options: FileStoreOptions): Promise<FileStore> {
+    const store = new FileStore(options);
+    await store.recover();
+    return store;
+  }
+
+  /** [DEL2] Removes what interrupted deletes left (their markers); `FileStore.open` runs it. */
+  async recover(): Promise<void> {
+    this.checkOpen();
+    await finishInterruptedDeletes(this.dataDir, this.logger);
+  }
+
   create(meta: DocMeta): Promise<void> {
     return this.withEntry(meta.id, (entry) =>
       entry.metaLock.run(async () => {
+        // [DEL1] A deleted id is never created again (while its marker exists, not even after a restart).
+        if (this.deleted.has(entry.id) || (await deletionPending(this.dataDir, entry.id))) throw new DocExistsError(entry.id);
         if (await metaFileExists(entry.dir)) throw new DocExistsError(entry.id);
         const madeDir = await mkdir(this.docsDir, { recursive: true });
         if (madeDir) {
@@ -135,11 +161,12 @@ export class FileStore implements DocStore {
 
   async getMeta(id: string): Promise<DocMeta | null> {
     this.checkOpen();
-    return readMetaFile(this.docDir(id));
+    const dir = this.docDir(id);
+    return this.deleted.has(id) ? null : readMetaFile(dir);
   }
 
   putMeta(meta: DocMeta): Promise<void> {
-    return this.withEntry(meta.id, (entry) =>
+    return this.withLiveEntry(meta.id, (entry) =>
       entry.metaLock.run(async () => {
         if (!(await metaFileExists(entry.dir))) throw new UnknownDocError(entry.id);
         await writeMetaFile(this.ctx.io, entry.dir, meta);
@@ -149,6 +176,7 @@ export class FileStore implements DocStore {
 
   load(id: string): Promise<StoredDoc | null> {
     return this.withEntry(id, async (entry): Promise<StoredDoc | null> => {
+      if (this.deleted.has(id)) return null;
       await entry.queue.barrier();
       const scan = await entry.lock.run(() => entry.scan());
       return scan ? scan.stored : null;
@@ -160,7 +188,7 @@ export class FileStore implements DocStore {
   }
 
   compact(id: string, snapshot: () => Uint8Array): Promise<void> {
-    return this.withEntry(id, (entry) =>
+    return this.withLiveEntry(id, (entry) =>
       entry.compactions.run(async () => {
         entry.compacting = true;
         try {
@@ -188,27 +216,72 @@ export class FileStore implements DocStore {
   }
 
   readHistory(id: string): Promise<Uint8Array[]> {
-    return this.withEntry(id, (entry) => entry.history.read());
+    return this.withEntry(id, async (entry) => (this.deleted.has(id) ? [] : entry.history.read()));
   }
 
   putVersion(id: string, version: StoredVersion): Promise<void> {
-    return this.withEntry(id, async (entry) => {
+    return this.withLiveEntry(id, async (entry) => {
       if (!VERSION_ID_PATTERN.test(version.id)) throw new RangeError('invalid version id');
       await entry.versions.put(version);
     });
   }
 
   listVersions(id: string): Promise<StoredVersion[]> {
-    return this.withEntry(id, (entry) => entry.versions.list());
+    return this.withEntry(id, async (entry) => (this.deleted.has(id) ? [] : entry.versions.list()));
   }
 
   getVersion(id: string, versionId: string): Promise<StoredVersion | null> {
-    return this.withEntry(id, async (entry) => (VERSION_ID_PATTERN.test(versionId) ? entry.versions.get(versionId) : null));
+    return this.withEntry(id, async (entry) =>
+      VERSION_ID_PATTERN.test(versionId) && !this.deleted.has(id) ? entry.versions.get(versionId) : null,
+    );
   }
 
   deleteVersions(id: string, versionIds: string[]): Promise<void> {
     // An id failing the pattern cannot have been stored, so there is nothing to delete for it.
-    return this.withEntry(id, (entry) => entry.versions.delete(versionIds.filter((v) => VERSION_ID_PATTERN.test(v))));
+    return this.withEntry(id, async (entry) => {
+      if (this.deleted.has(id)) return;
+      await entry.versions.delete(versionIds.filter((v) => VERSION_ID_PATTERN.test(v)));
+    });
+  }
+
+  /**
+   * [DEL1][DEL2] Refuses new writes at once, lets queued ones finish, moves the directory to its marker under
+   * the document's locks (the commit point, durable), then removes the marker. A failure before the move
+   * leaves the document as it was; one after it leaves the marker for `recover` at the next open.
+   */
+  async delete(id: string): Promise<void> {
+    this.checkOpen();
+    const dir = this.docDir(id);
+    if (this.deleted.has(id)) throw new UnknownDocError(id);
+    const marker = deletionMarker(this.dataDir, id);
+    this.deleted.add(id);
+    const entry = this.entryFor(id);
+    entry.users++;
+    let committed = false;
+    try {
+      // Writes queued before the delete land in the directory that is about to go; none can start after.
+      await entry.release().catch(() => undefined);
+      await entry.metaLock.run(() =>
+        entry.compactions.run(() =>
+          entry.lock.run(async () => {
+            if (!(await metaFileExists(dir))) throw new UnknownDocError(id);
+            await entry.closeState(false);
+            await moveToDeleting(dir, marker);
+            committed = true;
+          }),
+        ),
+      );
+    } catch (err) {
+      if (!committed) this.deleted.delete(id);
+      throw err;
+    } finally {
+      entry.users--;
+      this.maybeForget(entry);
+    }
+    // Durable from here on. The files go now; if that fails the marker stays for the next open's recovery.
+    await removeMarker(marker).catch((err: unknown) =>
+      this.logger.error({ docId: id, err }, 'could not remove a deleted document\'s files; they go at the next start'),
+    );
   }
 
   async flush(id?: string): Promise<void> {
@@ -272,6 +345,14 @@ export class FileStore implements DocStore {
     return entry;
   }
 
+  /** `withEntry` for a write: refused with UnknownDocError once the document is deleted [DEL1]. */
+  private withLiveEntry<T>(id: string, fn: (entry: DocEntry) => Promise<T>): Promise<T> {
+    return this.withEntry(id, (entry) => {
+      if (this.deleted.has(id)) throw new UnknownDocError(id);
+      return fn(entry);
+    });
+  }
+
   /** Queues one record for a document's log or history (group commit, see append-queue.ts). */
   private enqueue(
     id: string,
@@ -283,6 +364,7 @@ export class FileStore implements DocStore {
     try {
       this.checkOpen();
       entry = this.entryFor(id);
+      if (this.deleted.has(id)) throw new UnknownDocError(id);
       if (bytes.byteLength === 0 || bytes.byteLength > MAX_RECORD_BYTES) {
         throw new RangeError(`cannot append a ${what} of ${bytes.byteLength} bytes`);
       }

@@ -12,9 +12,9 @@
  *                         first insert, kept when a version is replaced) breaks ties in put order.
  *
  * There is deliberately no foreign key from the per-document tables to docs: every inserted row would take a
- * KEY SHARE lock on its document's row, a hot spot for busy documents. Documents are never deleted, so the
- * statements' own EXISTS checks are enough (doc-rows.ts, versions.ts). A future "delete document" must delete
- * from all four tables.
+ * KEY SHARE lock on its document's row, a hot spot for busy documents. The statements' own EXISTS checks are
+ * enough (doc-rows.ts, versions.ts); deleting a document (deletion.ts) deletes from every table in
+ * `PER_DOC_TABLES` — a new table keyed by `doc_id` goes there too.
  *
  * Several instances may open stores on one database at the same moment. `CREATE … IF NOT EXISTS` is not
  * safe against itself running concurrently (both may pass the check and one fails on a catalog unique
@@ -35,6 +35,9 @@ export interface PgTables {
   versions: string;
   migrations: string;
 }
+
+/** Every table whose rows belong to one document (`doc_id`): a document's delete empties them [DEL3]. */
+export const PER_DOC_TABLES = ['updates', 'history', 'versions'] as const satisfies readonly (keyof PgTables)[];
 
 /** Checks `schema` and returns the table names to splice into statements. Throws on a bad name. */
 export function pgTables(schema: string): PgTables {

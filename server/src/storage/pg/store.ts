@@ -37,6 +37,7 @@ import {
 } from '../doc-store.js';
 import { PgAppendQueue } from './append-queue.js';
 import { compactPgDoc } from './compaction.js';
+import { deletePgDoc } from './deletion.js';
 import { insertRows, loadPgDoc, readPgHistory } from './doc-rows.js';
 import { DEFAULT_RETRY, isTransientPgError, isUniqueViolation, type RetryPolicy } from './errors.js';
 import { PgHealth } from './health.js';
@@ -70,6 +71,8 @@ export class PgStore implements PgDocStore {
   private schemaCreated = false;
   private closed: Promise<void> | null = null;
   private readonly running = new Set<Promise<unknown>>();
+  /** [DEL1] Ids this store deleted: a create with one is refused (nothing of it is left in the database). */
+  private readonly deleted = new Set<string>();
 
   constructor(options: PgStoreOptions) {
     this.tables = pgTables(options.schema ?? 'tandem');
@@ -134,6 +137,7 @@ export class PgStore implements PgDocStore {
 
   create(meta: DocMeta): Promise<void> {
     return this.operation(meta.id, async () => {
+      if (this.deleted.has(meta.id)) throw new DocExistsError(meta.id);
       try {
         await this.pool.query(`INSERT INTO ${this.tables.docs} (id, meta) VALUES ($1, $2::jsonb)`, [
           meta.id,
@@ -216,6 +220,13 @@ export class PgStore implements PgDocStore {
   }
 
   // Appends resolve only once committed, so flushing is waiting for those still queued.
+  delete(id: string): Promise<void> {
+    return this.operation(id, async () => {
+      await deletePgDoc(this.pool, this.tables, id);
+      this.deleted.add(id);
+    });
+  }
+
   flush(id?: string): Promise<void> {
     return this.appendsSettled(id);
   }
