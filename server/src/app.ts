@@ -1,4 +1,5 @@
 import { Hono, type MiddlewareHandler } from 'hono';
+import type { Identity } from './auth/identity.js';
 import type { TokenKey, TokenVerifier } from './auth/tokens.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
@@ -30,6 +31,8 @@ export interface AppDeps {
   readiness: () => Record<string, boolean>;
   /** When set, `/metrics` needs `Authorization: Bearer <metricsToken>`. */
   metricsToken?: string | undefined;
+  /** [ID] Sign-in routes, who may create documents, the signed-in person of a request. */
+  identity: Identity;
   now: () => Date;
 }
 
@@ -52,6 +55,8 @@ export function createApp(deps: AppDeps): Hono {
       c.res = c.json({ error: 'no WebSocket at this address', code: 'not_found' }, 404);
     }
   });
+  app.post('/api/docs', deps.identity.createDocs);
+  app.route('/', deps.identity.routes);
   app.route('/api/docs', docsRoutes(deps));
   app.route('/api/docs', historyRoutes(deps));
   app.route('/api/docs', commentsRoutes(deps));
