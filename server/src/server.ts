@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { createApp } from './app.js';
-import { linksOnlyIdentity } from './auth/identity.js';
+import { createIdentity } from './auth/identity.js';
 import { importTokenKey, TokenVerifier } from './auth/tokens.js';
 import { collabRoute } from './collab/route.js';
 import { startKeepAlive } from './collab/socket.js';
@@ -139,7 +139,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
       ...(cluster ? { redis: cluster.ready } : {}),
     }),
     metricsToken: config.METRICS_TOKEN,
-    identity: linksOnlyIdentity(config),
+    identity: createIdentity(config, { key, publicUrl: () => publicUrl, logger, now }),
     now,
   });
   // [L8] Node checks these timeouts only every `connectionsCheckingInterval` (30 s by default), so a stalled

@@ -12,7 +12,13 @@ export type CreateDocsMode = (typeof CREATE_DOCS_MODES)[number];
 /** The schema entries, spread into the config schema. */
 export const identitySettings = {
   /** The OpenID provider's issuer URL (its discovery document lives under it). Setting it turns sign-in on. */
-  OIDC_ISSUER: z.url({ protocol: /^https?$/ }).optional(),
+  OIDC_ISSUER: z
+    .url({ protocol: /^https?$/ })
+    .refine((value) => {
+      const url = new URL(value);
+      return url.protocol === 'https:' || ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+    }, 'must be an https URL (plain http only on this machine: localhost, 127.0.0.1, [::1])')
+    .optional(),
   OIDC_CLIENT_ID: z.string().min(1).max(500).optional(),
   OIDC_CLIENT_SECRET: z.string().min(1).max(2000).optional(),
   /** Who may `POST /api/docs`: default `anyone` without sign-in, `signed-in` with it. */

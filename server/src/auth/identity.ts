@@ -1,6 +1,10 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
-import type { IdentityConfig } from './identity-config.js';
+import type { Logger } from '../logger.js';
 import { createDocsGuard } from './create-docs.js';
+import type { IdentityConfig } from './identity-config.js';
+import { OidcProvider } from './oidc/provider.js';
+import { sessionUser, signInRoutes } from './oidc/routes.js';
+import type { TokenKey } from './tokens.js';
 
 /** A signed-in person, as the server knows them from their session. */
 export interface SignedInUser {
@@ -21,13 +25,25 @@ export interface Identity {
   userOf(c: Context): Promise<SignedInUser | null>;
 }
 
-/** The identity layer without sign-in: documents created as CREATE_DOCS says, nobody signed in. */
-export function linksOnlyIdentity(config: Pick<IdentityConfig, 'CREATE_DOCS' | 'API_TOKEN'>): Identity {
+export interface IdentityDeps {
+  key: TokenKey;
+  publicUrl: () => string;
+  logger: Logger;
+  now: () => Date;
+}
+
+/** The identity layer the configuration asks for: sign-in with OIDC, or share links only. */
+export function createIdentity(config: IdentityConfig, deps: IdentityDeps): Identity {
   const routes = new Hono();
-  routes.get('/api/config', (c) => c.json({ signIn: false, createDocs: config.CREATE_DOCS }));
+  const oidc = config.OIDC;
+  routes.get('/api/config', (c) =>
+    c.json({ signIn: oidc !== null, createDocs: config.CREATE_DOCS, ...(oidc ? { linksRequireSignIn: config.LINKS_REQUIRE_SIGN_IN } : {}) }),
+  );
+  const userOf = oidc ? (c: Context) => sessionUser(deps, c) : async () => null;
+  if (oidc) routes.route('/', signInRoutes({ ...deps, provider: new OidcProvider(oidc) }));
   return {
-    createDocs: createDocsGuard({ mode: config.CREATE_DOCS, apiToken: config.API_TOKEN, isSignedIn: async () => false }),
+    createDocs: createDocsGuard({ mode: config.CREATE_DOCS, apiToken: config.API_TOKEN, isSignedIn: async (c) => (await userOf(c)) !== null }),
     routes,
-    userOf: async () => null,
+    userOf,
   };
 }
