@@ -33,6 +33,8 @@ export interface AppDeps {
   metricsToken?: string | undefined;
   /** [ID] Sign-in routes, who may create documents, the signed-in person of a request. */
   identity: Identity;
+  /** [ID8] Share links open only with a token that names a person. */
+  requireSignIn: boolean;
   now: () => Date;
 }
 

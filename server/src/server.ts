@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { createApp } from './app.js';
 import { createIdentity } from './auth/identity.js';
+import { FileUserDocIndex } from './auth/user-docs/index-file.js';
 import { importTokenKey, TokenVerifier } from './auth/tokens.js';
 import { collabRoute } from './collab/route.js';
 import { startKeepAlive } from './collab/socket.js';
@@ -121,6 +122,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
     trustProxy: compileProxyTrust(config.TRUST_PROXY),
     sockets,
     isDraining: () => draining,
+    requireSignIn: config.LINKS_REQUIRE_SIGN_IN,
     now,
   });
   const app = createApp({
@@ -139,7 +141,17 @@ export async function startServer(config: Config, logger: Logger, options: Start
       ...(cluster ? { redis: cluster.ready } : {}),
     }),
     metricsToken: config.METRICS_TOKEN,
-    identity: createIdentity(config, { key, publicUrl: () => publicUrl, logger, now }),
+    identity: createIdentity(config, {
+      key,
+      tokens,
+      registry,
+      metrics,
+      index: new FileUserDocIndex(config.DATA_DIR),
+      publicUrl: () => publicUrl,
+      logger,
+      now,
+    }),
+    requireSignIn: config.LINKS_REQUIRE_SIGN_IN,
     now,
   });
   // [L8] Node checks these timeouts only every `connectionsCheckingInterval` (30 s by default), so a stalled

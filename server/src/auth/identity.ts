@@ -4,7 +4,11 @@ import { createDocsGuard } from './create-docs.js';
 import type { IdentityConfig } from './identity-config.js';
 import { OidcProvider } from './oidc/provider.js';
 import { sessionUser, signInRoutes } from './oidc/routes.js';
-import type { TokenKey } from './tokens.js';
+import type { Metrics } from '../metrics.js';
+import type { RoomRegistry } from '../rooms/registry.js';
+import type { TokenKey, TokenVerifier } from './tokens.js';
+import type { UserDocIndex } from './user-docs/index-file.js';
+import { userDocsRoutes } from './user-docs/routes.js';
 
 /** A signed-in person, as the server knows them from their session. */
 export interface SignedInUser {
@@ -27,9 +31,24 @@ export interface Identity {
 
 export interface IdentityDeps {
   key: TokenKey;
+  tokens: TokenVerifier;
+  registry: RoomRegistry;
+  metrics: Metrics;
+  /** The per-person document lists [ID7]. */
+  index: UserDocIndex;
   publicUrl: () => string;
   logger: Logger;
   now: () => Date;
+}
+
+/** The title a create request asked for ('' when none): Hono keeps the body the route already read. */
+async function requestedTitle(c: Context): Promise<string> {
+  try {
+    const body = JSON.parse(await c.req.text()) as { title?: unknown };
+    return typeof body.title === 'string' ? body.title : '';
+  } catch {
+    return '';
+  }
 }
 
 /** The identity layer the configuration asks for: sign-in with OIDC, or share links only. */
@@ -40,9 +59,22 @@ export function createIdentity(config: IdentityConfig, deps: IdentityDeps): Iden
     c.json({ signIn: oidc !== null, createDocs: config.CREATE_DOCS, ...(oidc ? { linksRequireSignIn: config.LINKS_REQUIRE_SIGN_IN } : {}) }),
   );
   const userOf = oidc ? (c: Context) => sessionUser(deps, c) : async () => null;
-  if (oidc) routes.route('/', signInRoutes({ ...deps, provider: new OidcProvider(oidc) }));
+  if (oidc) {
+    routes.route('/', signInRoutes({ ...deps, provider: new OidcProvider(oidc) }));
+    routes.route('/', userDocsRoutes({ ...deps, userOf }));
+  }
+  const guard = createDocsGuard({ mode: config.CREATE_DOCS, apiToken: config.API_TOKEN, isSignedIn: async (c) => (await userOf(c)) !== null });
   return {
-    createDocs: createDocsGuard({ mode: config.CREATE_DOCS, apiToken: config.API_TOKEN, isSignedIn: async (c) => (await userOf(c)) !== null }),
+    // [ID7] A document created signed in joins its creator's list.
+    createDocs: async (c, next) => {
+      await guard(c, next);
+      if (!oidc || c.res.status !== 201) return;
+      const user = await userOf(c);
+      if (!user) return;
+      const { id } = (await c.res.clone().json()) as { id: string };
+      const now = deps.now().toISOString();
+      await deps.index.record(user.sub, { id, role: 'created', scope: 'edit', generation: 0, title: await requestedTitle(c), openedAt: now });
+    },
     routes,
     userOf,
   };

@@ -38,7 +38,8 @@ export type TokenErrorCode =
   | 'token_expired'
   | 'token_revoked'
   | 'wrong_document'
-  | 'forbidden';
+  | 'forbidden'
+  | 'sign_in_required';
 
 /**
  * Why a token does not grant access, as a code: each boundary maps it to its own answer (the HTTP status of

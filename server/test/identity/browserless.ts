@@ -46,3 +46,13 @@ export class CookieClient {
     throw new Error('too many redirects');
   }
 }
+
+/** A client signed in to Tandem at `base` as `account` through the whole provider round trip. */
+export async function signedInClient(base: string, provider: { loginAs: string }, account: string): Promise<CookieClient> {
+  const browser = new CookieClient();
+  provider.loginAs = account;
+  const { url } = await browser.follow(`${base}/auth/login`, (u) => u.origin === base && u.pathname === '/auth/callback');
+  const landed = await browser.request(url);
+  if (landed.status !== 302 || !browser.cookies(base).has('tandem_session')) throw new Error(`sign-in failed: ${landed.status}`);
+  return browser;
+}

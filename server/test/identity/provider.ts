@@ -21,6 +21,8 @@ export interface TestProvider {
 export const ACCOUNTS: Record<string, { name: string; picture?: string }> = {
   alice: { name: 'Alice Example', picture: 'https://pictures.example.org/alice.png' },
   bob: { name: 'Bob Builder' },
+  carol: { name: 'Carol Clerk' },
+  dave: { name: 'Dave Doe', picture: 'https://pictures.example.org/dave.png' },
 };
 
 /** A TCP port nobody listens on right now (Tandem's PUBLIC_URL must be known before it starts). */
