@@ -3,11 +3,16 @@ import { Logo } from '../components/Icon';
 import { NewDocButton } from '../components/start/NewDocButton';
 import { OpenLinkForm } from '../components/start/OpenLinkForm';
 import { RecentList } from '../components/start/RecentList';
+import { AccountBar } from '../components/start/AccountBar';
+import { MyDocuments } from '../components/start/MyDocuments';
+import { useSignIn } from '../session/useSignIn';
+import '../styles/account.css';
 import { type RecentDoc, RECENT_KEY, browserStore, loadRecent, removeRecent } from '../lib/recentDocs';
 
 /** `/`: start a document or get back to one you opened before. */
 export default function StartPage() {
   const [recent, setRecent] = useState<RecentDoc[]>(() => loadRecent(browserStore()));
+  const signIn = useSignIn();
 
   useEffect(() => {
     document.title = 'Tandem';
@@ -26,6 +31,7 @@ export default function StartPage() {
           <Logo size={28} />
           <span className="brand__name">Tandem</span>
         </span>
+        <AccountBar state={signIn} />
       </header>
       <main className="start__main">
         <section className="start__hero" aria-labelledby="start-heading">
@@ -36,6 +42,7 @@ export default function StartPage() {
           <NewDocButton />
           <OpenLinkForm />
         </section>
+        {signIn?.me && <MyDocuments />}
         <RecentList docs={recent} onRemove={(id) => setRecent(removeRecent(browserStore(), id))} />
       </main>
     </div>
