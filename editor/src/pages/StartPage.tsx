@@ -6,8 +6,16 @@ import { RecentList } from '../components/start/RecentList';
 import { AccountBar } from '../components/start/AccountBar';
 import { MyDocuments } from '../components/start/MyDocuments';
 import { useSignIn } from '../session/useSignIn';
+import { type SignInState, signInHref } from '../lib/signIn';
 import '../styles/account.css';
 import { type RecentDoc, RECENT_KEY, browserStore, loadRecent, removeRecent } from '../lib/recentDocs';
+
+/** Whether this page may offer "New document" (server/SPEC.md §ID4); unknown yet counts as yes. */
+function mayCreate(state: SignInState | null): boolean {
+  if (!state) return true;
+  const mode = state.config.createDocs;
+  return mode === 'anyone' || (mode === 'signed-in' && state.me !== null);
+}
 
 /** `/`: start a document or get back to one you opened before. */
 export default function StartPage() {
@@ -39,7 +47,13 @@ export default function StartPage() {
           <p className="start__lede">
             Start a document, share the link, and see each other type. Everything stays on your own server.
           </p>
-          <NewDocButton />
+          {mayCreate(signIn) ? (
+            <NewDocButton />
+          ) : signIn?.config.createDocs === 'signed-in' ? (
+            <a className="btn btn--primary btn--large" href={signInHref('/')} data-testid="sign-in-to-create">
+              Sign in to create a document
+            </a>
+          ) : null}
           <OpenLinkForm />
         </section>
         {signIn?.me && <MyDocuments />}

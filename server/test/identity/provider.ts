@@ -34,9 +34,9 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** Starts the provider; `redirectUri` is Tandem's `/auth/callback`. */
-export async function startProvider(redirectUri: string): Promise<TestProvider> {
-  const port = await freePort();
+/** Starts the provider (on `port`, or a free one); `redirectUri` is Tandem's `/auth/callback`. */
+export async function startProvider(redirectUri: string, port?: number): Promise<TestProvider> {
+  port ??= await freePort();
   const issuer = `http://127.0.0.1:${port}`;
   const state: TestProvider = { issuer, clientId: 'tandem', clientSecret: 'tandem-client-secret', loginAs: 'alice', close: async () => {} };
   const provider = new Provider(issuer, {
