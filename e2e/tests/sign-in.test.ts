@@ -16,19 +16,26 @@ let app: AppServer;
 let provider: TestProvider;
 const people: Person[] = [];
 
-beforeAll(async () => {
-  browser = await launchBrowser();
+/** Tandem with sign-in (and `env`), and its provider. */
+async function startWithSignIn(env: Record<string, string> = {}): Promise<void> {
   const providerPort = await freePort();
   const issuer = `http://127.0.0.1:${providerPort}`;
   // Discovery happens at the first sign-in: the provider can start once Tandem's address is known.
-  app = await startApp({ OIDC_ISSUER: issuer, OIDC_CLIENT_ID: 'tandem', OIDC_CLIENT_SECRET: 'tandem-client-secret', CREATE_DOCS: 'signed-in' });
+  app = await startApp({ OIDC_ISSUER: issuer, OIDC_CLIENT_ID: 'tandem', OIDC_CLIENT_SECRET: 'tandem-client-secret', ...env });
   provider = await startProvider(`${app.url}/auth/callback`, providerPort);
-});
-afterAll(async () => {
-  await Promise.all(people.map((p) => p.context.close().catch(() => undefined)));
-  await browser?.close();
+}
+
+async function stopAll(): Promise<void> {
+  await Promise.all(people.splice(0).map((p) => p.context.close().catch(() => undefined)));
   await app?.dispose();
   await provider?.close();
+}
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
 });
 
 async function person(name: string): Promise<Person> {
@@ -38,6 +45,9 @@ async function person(name: string): Promise<Person> {
 }
 
 describe('sign-in in the browser', () => {
+  beforeAll(() => startWithSignIn({ CREATE_DOCS: 'signed-in' }));
+  afterAll(stopAll);
+
   it('signs in through the provider, creates and renames a document, is named by the identity, signs out', async () => {
     const alice = await person('Alice');
     const page = alice.page;
@@ -81,5 +91,36 @@ describe('sign-in in the browser', () => {
     await page.getByTestId('sign-out').click();
     await page.getByTestId('sign-in').waitFor({ timeout: SETTLE_MS });
     expect(await page.getByTestId('my-docs').count()).toBe(0);
+  });
+});
+
+describe('links that need sign-in (LINKS_REQUIRE_SIGN_IN=true)', () => {
+  beforeAll(() => startWithSignIn({ LINKS_REQUIRE_SIGN_IN: 'true' }));
+  afterAll(stopAll);
+
+  it('a signed-out person is asked to sign in, and lands in the document with their name stamped', async () => {
+    const alice = await person('Alice');
+    provider.loginAs = 'alice';
+    await alice.page.goto('/');
+    await alice.page.getByTestId('sign-in').click();
+    await alice.page.getByTestId('account-name').waitFor({ timeout: SETTLE_MS });
+    await alice.page.getByTestId('new-doc').click();
+    const alicesDoc = new DocPage(alice.page);
+    await alicesDoc.editor.waitFor({ state: 'visible', timeout: SETTLE_MS });
+    const link = alice.page.url();
+
+    const bob = await person('Bob');
+    await bob.page.goto(link);
+    const refusal = bob.page.getByTestId('error-page');
+    await refusal.waitFor({ timeout: SETTLE_MS });
+    expect(await refusal.getAttribute('data-problem')).toBe('sign-in-required');
+    provider.loginAs = 'bob';
+    await bob.page.getByTestId('sign-in').click();
+    const bobsDoc = new DocPage(bob.page);
+    await bobsDoc.editor.waitFor({ state: 'visible', timeout: SETTLE_MS });
+    await expect.poll(() => bobsDoc.status.getAttribute('data-connection'), { timeout: SETTLE_MS }).toBe('connected');
+    await bobsDoc.focusEnd();
+    await bobsDoc.type('Bob was here');
+    await expect.poll(() => alicesDoc.caretNames(), { timeout: SETTLE_MS }).toContain('Bob Builder');
   });
 });
