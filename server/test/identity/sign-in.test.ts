@@ -135,6 +135,27 @@ describe('sign-in [ID3]', () => {
     expect((await me(fresh)).status).toBe(200);
   });
 
+  it('[ID3] behind https (PUBLIC_URL https://…) the cookies are Secure', async () => {
+    const secure = await startTestServer({
+      PUBLIC_URL: 'https://docs.example.org',
+      OIDC_ISSUER: provider.issuer,
+      OIDC_CLIENT_ID: provider.clientId,
+      OIDC_CLIENT_SECRET: provider.clientSecret,
+    });
+    try {
+      const res = await fetch(`${secure.url}/auth/login`, { redirect: 'manual' });
+      expect(res.status).toBe(302);
+      expect(new URL(res.headers.get('location')!).searchParams.get('redirect_uri')).toBe('https://docs.example.org/auth/callback');
+      const login = res.headers.getSetCookie().find((line) => line.startsWith('tandem_login='))!;
+      expect(login).toMatch(/; Secure/i);
+      expect(login).toMatch(/HttpOnly/i);
+      expect(login).toMatch(/SameSite=Lax/i);
+      expect(login).toMatch(/Path=\/auth/i);
+    } finally {
+      await secure.dispose();
+    }
+  });
+
   it('[ID4] CREATE_DOCS defaults to signed-in: 401 sign_in_required signed out, 201 signed in', async () => {
     const browser = new CookieClient();
     expect(await createDoc(browser)).toMatchObject({ status: 401, body: { code: 'sign_in_required' } });
