@@ -15,6 +15,8 @@ export const identitySettings = {
   OIDC_ISSUER: z
     .url({ protocol: /^https?$/ })
     .refine((value) => {
+      // Zod runs this even after the URL check failed: an unparsable value is that check's to report.
+      if (!URL.canParse(value)) return true;
       const url = new URL(value);
       return url.protocol === 'https:' || ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
     }, 'must be an https URL (plain http only on this machine: localhost, 127.0.0.1, [::1])')

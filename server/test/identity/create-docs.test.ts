@@ -63,6 +63,7 @@ describe('identity settings [ID5]', () => {
     [{ OIDC_ISSUER: 'https://id.example.org' }, /^OIDC_CLIENT_ID: /],
     [{ OIDC_ISSUER: 'https://id.example.org', OIDC_CLIENT_ID: 'tandem' }, /^OIDC_CLIENT_SECRET: /],
     [{ OIDC_ISSUER: 'not a url', OIDC_CLIENT_ID: 'x', OIDC_CLIENT_SECRET: 'y' }, /^OIDC_ISSUER: /],
+    [{ OIDC_ISSUER: 'http://id.example.org', OIDC_CLIENT_ID: 'x', OIDC_CLIENT_SECRET: 'y' }, /^OIDC_ISSUER: must be an https URL/],
     [{ LINKS_REQUIRE_SIGN_IN: 'yes' }, /^LINKS_REQUIRE_SIGN_IN: /],
     [{ LINKS_REQUIRE_SIGN_IN: 'true' }, /^LINKS_REQUIRE_SIGN_IN: true needs sign-in/],
   ])('[ID5] an invalid value stops start-up with one line naming the variable: %o', (env, pattern) => {
