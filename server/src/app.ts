@@ -1,4 +1,5 @@
 import { Hono, type MiddlewareHandler } from 'hono';
+import type { Identity } from './auth/identity.js';
 import type { TokenKey, TokenVerifier } from './auth/tokens.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
@@ -33,6 +34,10 @@ export interface AppDeps {
   metricsToken?: string | undefined;
   /** [DEL4] Called once a document's delete is durable (for webhooks, audit). */
   onDocumentDeleted?: ((id: string) => void) | undefined;
+  /** [ID] Sign-in routes, who may create documents, the signed-in person of a request. */
+  identity: Identity;
+  /** [ID8] Share links open only with a token that names a person. */
+  requireSignIn: boolean;
   now: () => Date;
 }
 
@@ -56,6 +61,8 @@ export function createApp(deps: AppDeps): Hono {
     }
   });
   app.route('/', openApiRoute(deps.publicUrl));
+  app.post('/api/docs', deps.identity.createDocs);
+  app.route('/', deps.identity.routes);
   app.route('/api/docs', docsRoutes(deps));
   app.route('/api/docs', historyRoutes(deps));
   app.route('/api/docs', commentsRoutes(deps));

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { IDENTITY_FILE_SETTINGS, identitySettings, resolveIdentity, type IdentityConfig } from './auth/identity-config.js';
 import { compileProxyTrust } from './transport/client-address.js';
 
 /**
@@ -70,12 +71,14 @@ const schema = z.object({
   DATABASE_POOL_SIZE: int(1, 1000).default(10),
   /** Redis connection string: instances relay updates and presence to each other through it. */
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  /** [ID] Sign-in, who creates documents, links for signed-in people only. */
+  ...identitySettings,
 });
 
-export type Config = Omit<z.infer<typeof schema>, 'PUBLIC_URL' | 'ALLOWED_ORIGINS'> & {
+export type Config = Omit<z.infer<typeof schema>, 'PUBLIC_URL' | 'ALLOWED_ORIGINS' | keyof typeof identitySettings> & {
   PUBLIC_URL: string;
   ALLOWED_ORIGINS: string[];
-};
+} & IdentityConfig;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -98,7 +101,7 @@ function flagsToEnv(argv: readonly string[]): Record<string, string> {
 }
 
 /** Secrets that may come from a file instead (`SECRET_FILE=/run/secrets/tandem`): Docker and Kubernetes secrets. */
-const FILE_SETTINGS = ['SECRET', 'DATABASE_URL', 'REDIS_URL', 'METRICS_TOKEN'] as const;
+const FILE_SETTINGS = ['SECRET', 'DATABASE_URL', 'REDIS_URL', 'METRICS_TOKEN', ...IDENTITY_FILE_SETTINGS] as const;
 
 /** Replaces each `<NAME>_FILE` by `<NAME>` read from that file (one trailing newline dropped). */
 function readSettingFiles(merged: Record<string, string | undefined>): void {
@@ -132,8 +135,12 @@ export function loadConfig(env: Record<string, string | undefined>, argv: readon
     // Remote updates are not stored again by the instances that receive them: they must share one store.
     throw new ConfigError('REDIS_URL: needs DATABASE_URL too, so that every instance reads and writes the same documents');
   }
+  const identity = resolveIdentity(c);
+  if (Array.isArray(identity)) throw new ConfigError(`${identity[0]}: ${identity[1]}`);
+  const { OIDC_ISSUER: _i, OIDC_CLIENT_ID: _c, OIDC_CLIENT_SECRET: _s, ...rest } = c;
   return {
-    ...c,
+    ...rest,
+    ...identity,
     // With PORT=0 the real port is known only after listening; '' tells the server to fill it in then.
     PUBLIC_URL: (c.PUBLIC_URL ?? (c.PORT === 0 ? '' : `http://localhost:${c.PORT}`)).replace(/\/+$/, ''),
     ALLOWED_ORIGINS: c.ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),

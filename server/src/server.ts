@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { createApp } from './app.js';
+import { createIdentity } from './auth/identity.js';
+import { FileUserDocIndex } from './auth/user-docs/index-file.js';
 import { importTokenKey, TokenVerifier } from './auth/tokens.js';
 import { collabRoute } from './collab/route.js';
 import { startKeepAlive } from './collab/socket.js';
@@ -125,8 +127,10 @@ export async function startServer(config: Config, logger: Logger, options: Start
     trustProxy: compileProxyTrust(config.TRUST_PROXY),
     sockets,
     isDraining: () => draining,
+    requireSignIn: config.LINKS_REQUIRE_SIGN_IN,
     now,
   });
+  const userDocs = new FileUserDocIndex(config.DATA_DIR);
   const app = createApp({
     key,
     tokens,
@@ -143,7 +147,22 @@ export async function startServer(config: Config, logger: Logger, options: Start
       ...(cluster ? { redis: cluster.ready } : {}),
     }),
     metricsToken: config.METRICS_TOKEN,
-    onDocumentDeleted: options.onDocumentDeleted,
+    onDocumentDeleted: (id) => {
+      // [DEL1][ID7] Nothing of a deleted document stays under DATA_DIR: not even its id in someone's list.
+      userDocs.forgetEverywhere(id).catch((error: unknown) => logger.error({ doc: id, err: error }, 'could not remove a deleted document from the personal lists'));
+      options.onDocumentDeleted?.(id);
+    },
+    identity: createIdentity(config, {
+      key,
+      tokens,
+      registry,
+      metrics,
+      index: userDocs,
+      publicUrl: () => publicUrl,
+      logger,
+      now,
+    }),
+    requireSignIn: config.LINKS_REQUIRE_SIGN_IN,
     now,
   });
   // [L8] Node checks these timeouts only every `connectionsCheckingInterval` (30 s by default), so a stalled

@@ -11,6 +11,8 @@ describe('problemFromApiError', () => {
     [403, 'wrong_document', 'wrong-document'],
     [403, 'forbidden', 'forbidden'],
     [404, 'unknown_document', 'unknown-document'],
+    [401, 'sign_in_required', 'sign-in-required'],
+    [401, 'signed_out', 'sign-in-required'],
   ])('%i %s → %s', (status, code, kind) => {
     expect(problemFromApiError(new ApiError(status, code, 'x')).kind).toBe(kind);
   });

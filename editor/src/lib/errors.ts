@@ -18,6 +18,7 @@ export type ProblemKind =
   | 'not-found'
   | 'server-down'
   | 'busy'
+  | 'sign-in-required'
   | 'unexpected';
 
 export interface Problem {
@@ -84,6 +85,11 @@ const PROBLEMS: Record<ProblemKind, Omit<Problem, 'kind'>> = {
     message: 'Too many people are connected right now. Please try again in a moment.',
     retryable: true,
   },
+  'sign-in-required': {
+    title: 'Sign in to open this document',
+    message: 'This server opens shared links only for people who are signed in.',
+    retryable: false,
+  },
   unexpected: {
     title: 'Something went wrong',
     message: 'The server answered in a way we did not expect. Try again, and if it keeps happening tell whoever runs this Tandem server.',
@@ -113,6 +119,9 @@ export function problemFromApiError(err: unknown): Problem {
       return problem('forbidden');
     case 'unknown_document':
       return problem('unknown-document');
+    case 'sign_in_required':
+    case 'signed_out':
+      return problem('sign-in-required');
   }
   // Unknown codes: fall back on the status class.
   if (err.status === 401) return problem('invalid-link');

@@ -9,6 +9,7 @@ import { forgetDocument } from '../lib/forgetDoc';
 import type { CollabSession } from '../session/collabSession';
 import type { DocAccess } from '../session/docAccess';
 import { useDocAccess } from '../session/useDocAccess';
+import { signInHref } from '../lib/signIn';
 import '../styles/document.css';
 import '../styles/history.css';
 import '../styles/comments.css';
@@ -70,6 +71,11 @@ export default function DocumentPage({ id, hashToken }: { id: string; hashToken:
     const copy = phase.offlineCopy;
     return (
       <ErrorPage problem={phase.problem} onRetry={retry}>
+        {phase.problem.kind === 'sign-in-required' && (
+          <a className="btn btn--primary" href={signInHref()} data-testid="sign-in">
+            Sign in
+          </a>
+        )}
         {copy && (
           <button type="button" className="btn" onClick={() => openOfflineCopy(copy)} data-testid="open-offline-copy">
             Open the copy on this device

@@ -4,7 +4,19 @@ import { NewDocButton } from '../components/start/NewDocButton';
 import { OpenLinkForm } from '../components/start/OpenLinkForm';
 import { RecentList } from '../components/start/RecentList';
 import { clearStartNotice, peekStartNotice } from '../lib/forgetDoc';
+import { AccountBar } from '../components/start/AccountBar';
+import { MyDocuments } from '../components/start/MyDocuments';
+import { useSignIn } from '../session/useSignIn';
+import { type SignInState, signInHref } from '../lib/signIn';
+import '../styles/account.css';
 import { type RecentDoc, RECENT_KEY, browserStore, loadRecent, removeRecent } from '../lib/recentDocs';
+
+/** Whether this page may offer "New document" (server/SPEC.md §ID4); unknown yet counts as yes. */
+function mayCreate(state: SignInState | null): boolean {
+  if (!state) return true;
+  const mode = state.config.createDocs;
+  return mode === 'anyone' || (mode === 'signed-in' && state.me !== null);
+}
 
 /** `/`: start a document or get back to one you opened before. */
 export default function StartPage() {
@@ -12,6 +24,7 @@ export default function StartPage() {
   // E.g. "“Plans” was deleted.", left by the page we came from.
   const [notice] = useState(peekStartNotice);
   useEffect(clearStartNotice, []);
+  const signIn = useSignIn();
 
   useEffect(() => {
     document.title = 'Tandem';
@@ -30,6 +43,7 @@ export default function StartPage() {
           <Logo size={28} />
           <span className="brand__name">Tandem</span>
         </span>
+        <AccountBar state={signIn} />
       </header>
       <main className="start__main">
         <section className="start__hero" aria-labelledby="start-heading">
@@ -37,7 +51,13 @@ export default function StartPage() {
           <p className="start__lede">
             Start a document, share the link, and see each other type. Everything stays on your own server.
           </p>
-          <NewDocButton />
+          {mayCreate(signIn) ? (
+            <NewDocButton />
+          ) : signIn?.config.createDocs === 'signed-in' ? (
+            <a className="btn btn--primary btn--large" href={signInHref('/')} data-testid="sign-in-to-create">
+              Sign in to create a document
+            </a>
+          ) : null}
           <OpenLinkForm />
         </section>
         {notice && (
@@ -45,6 +65,7 @@ export default function StartPage() {
             {notice}
           </div>
         )}
+        {signIn?.me && <MyDocuments />}
         <RecentList docs={recent} onRemove={(id) => setRecent(removeRecent(browserStore(), id))} />
       </main>
     </div>

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from '../lib/api';
 import { type Problem, problem, problemFromApiError } from '../lib/errors';
 import { type RecentDoc, browserStore, findRecent, recordVisit } from '../lib/recentDocs';
+import { personalToken, signInState } from '../lib/signIn';
 import { DocAccess } from './docAccess';
 import { takePrefetched } from './prefetch';
 
@@ -28,7 +29,7 @@ export function useDocAccess(id: string, hashToken: string | null) {
   const current = useRef<DocAccess | null>(null);
 
   // The link's own token wins; a typed `/d/<id>` falls back on the recent list.
-  const token = hashToken ?? findRecent(browserStore(), id)?.token ?? null;
+  const token = hashToken ?? tokenKeptForSignIn() ?? findRecent(browserStore(), id)?.token ?? null;
 
   useEffect(() => {
     if (!token) {
@@ -47,10 +48,16 @@ export function useDocAccess(id: string, hashToken: string | null) {
       }, REQUEST_TIMEOUT_MS);
     });
     setPhase((p) => (p.kind === 'error' && p.problem.retryable ? p : { kind: 'loading' }));
-    const request = (attempt === 0 && takePrefetched(id, token)) || api.getDoc(id, token, controller.signal);
+    // Signed in (server/SPEC.md §ID6): open with a personal token, so the server shows and stamps our name.
+    const request = signInState().then(async ({ me }) => {
+      if (!me) return { info: await ((attempt === 0 && takePrefetched(id, token)) || api.getDoc(id, token, controller.signal)), socketToken: token };
+      const personal = await personalToken(token);
+      return { info: await api.getDoc(id, personal, controller.signal), socketToken: personal };
+    });
     Promise.race([request, timedOut])
-      .then((info) => {
+      .then(({ info, socketToken }) => {
         if (cancelled) return;
+        sessionStorage.removeItem(SIGN_IN_HASH_KEY);
         const previous = findRecent(browserStore(), id);
         recordVisit(browserStore(), {
           id,
@@ -59,7 +66,7 @@ export function useDocAccess(id: string, hashToken: string | null) {
           // The live title (from the document itself) is fresher than the server's stored one.
           title: previous?.title || info.title,
         });
-        const access = new DocAccess(id, token, info);
+        const access = new DocAccess(id, socketToken, info);
         current.current = access;
         setPhase({ kind: 'ready', access });
       })
@@ -115,6 +122,14 @@ export function useDocAccess(id: string, hashToken: string | null) {
   }, []);
 
   return { phase, retry, openOfflineCopy, fail };
+}
+
+const SIGN_IN_HASH_KEY = 'tandem:return-hash';
+
+/** The link's token kept across the round trip through the identity provider (fragments do not survive it). */
+function tokenKeptForSignIn(): string | null {
+  const hash = typeof sessionStorage === 'undefined' ? null : sessionStorage.getItem(SIGN_IN_HASH_KEY);
+  return hash ? new URLSearchParams(hash.replace(/^#/, '')).get('token') : null;
 }
 
 /** Access to this device's copy of a document, without the server's word (the socket confirms it later). */

@@ -1,10 +1,16 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { type Identity, IDENTITY_KEY, cleanName, isHexColor, loadIdentity, saveIdentity } from '../lib/identity';
 import { browserStore } from '../lib/recentDocs';
+import { useSignIn } from './useSignIn';
 
-/** Your name and colour, remembered in this browser and kept in step across tabs. */
+/**
+ * Your name and colour, remembered in this browser and kept in step across tabs. Signed in, the name is the
+ * one your identity provider gives (the server stamps it anyway: server/SPEC.md §ID1); the colour stays yours.
+ */
 export function useIdentity(): [Identity, (next: Partial<Identity>) => void] {
-  const [identity, setIdentity] = useState<Identity>(() => loadIdentity(browserStore()));
+  const [stored, setIdentity] = useState<Identity>(() => loadIdentity(browserStore()));
+  const signedInName = useSignIn()?.me?.name;
+  const identity = useMemo(() => (signedInName ? { ...stored, name: signedInName } : stored), [stored, signedInName]);
 
   useEffect(() => {
     const onStorage = (event: StorageEvent) => {

@@ -1,6 +1,6 @@
 import { isValidDocId, type Scope } from '@tandem/common';
 import type { DocMeta } from '../storage/doc-store.js';
-import { checkAccess, type TokenClaims, type TokenVerifier } from './tokens.js';
+import { TokenError, checkAccess, type TokenClaims, type TokenVerifier } from './tokens.js';
 
 export type AccessErrorCode = 'invalid_id' | 'unknown_document';
 
@@ -29,6 +29,8 @@ export interface AuthorizeDeps {
   tokens: TokenVerifier;
   registry: MetaSource;
   now: () => Date;
+  /** [ID8] `LINKS_REQUIRE_SIGN_IN`: only tokens that name a person (`sub`) open documents. */
+  requireSignIn?: boolean | undefined;
 }
 
 /** What `authorize` grants: the document's current metadata and the token's claims. */
@@ -55,6 +57,7 @@ export async function authorize(deps: AuthorizeDeps, id: string, token: string |
   if (!isValidDocId(id)) throw new AccessError('invalid_id', 'not a valid document id');
   // Verify the signature first: an anonymous caller learns nothing about which ids exist.
   const claims = await deps.tokens.verify(token, deps.now());
+  if (deps.requireSignIn && claims.sub === undefined) throw new TokenError('sign_in_required', 'sign in to open this link');
   const meta = await deps.registry.getMeta(id);
   if (!meta) throw new AccessError('unknown_document', 'no such document');
   checkAccess(claims, meta, required);

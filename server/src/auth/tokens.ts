@@ -4,7 +4,8 @@ import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 /**
  * Share-link tokens: JWT HS256 signed with SECRET, so any app holding the secret can mint them.
  * Claims: `doc` (document id), `scope` (one of `SCOPES`), `gen` (link generation; rotating a document's
- * links bumps it), optional `exp`. Pure: the clock is a parameter.
+ * links bumps it), optional `exp`, and optional `sub` (a user id) and `name` (the name the server stamps on
+ * that connection's presence, history and comments [ID1]). Pure: the clock is a parameter.
  */
 
 export interface TokenClaims {
@@ -13,6 +14,22 @@ export interface TokenClaims {
   generation: number;
   /** Seconds since the epoch, when the token stops working; undefined = no expiry. */
   expiresAt?: number;
+  /** [ID1] Who holds the token: a user id of the application (or identity provider) that minted it. */
+  sub?: string;
+  /** [ID1] The name shown and stamped for that connection, whatever its awareness claims. */
+  name?: string;
+}
+
+/** Longest `sub` a token may carry (OIDC allows 255 ASCII characters). */
+export const MAX_SUB_LENGTH = 255;
+/** Longest stamped `name` (the editor caps names at 40; history records up to 80). */
+export const MAX_NAME_LENGTH = 80;
+
+/** A stamped name as stored: whitespace runs collapsed, trimmed; null when nothing is left or it is too long. */
+export function cleanName(name: unknown): string | null {
+  if (typeof name !== 'string') return null;
+  const clean = name.replace(/\s+/g, ' ').trim();
+  return clean.length > 0 && clean.length <= MAX_NAME_LENGTH ? clean : null;
 }
 
 export type TokenErrorCode =
@@ -21,7 +38,8 @@ export type TokenErrorCode =
   | 'token_expired'
   | 'token_revoked'
   | 'wrong_document'
-  | 'forbidden';
+  | 'forbidden'
+  | 'sign_in_required';
 
 /**
  * Why a token does not grant access, as a code: each boundary maps it to its own answer (the HTTP status of
@@ -54,7 +72,13 @@ export async function signToken(
   claims: TokenClaims,
   now: Date = new Date(),
 ): Promise<string> {
-  const jwt = new SignJWT({ doc: claims.docId, scope: claims.scope, gen: claims.generation })
+  const jwt = new SignJWT({
+    doc: claims.docId,
+    scope: claims.scope,
+    gen: claims.generation,
+    ...(claims.sub !== undefined ? { sub: claims.sub } : {}),
+    ...(claims.name !== undefined ? { name: claims.name } : {}),
+  })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setIssuedAt(Math.floor(now.getTime() / 1000));
   if (claims.expiresAt !== undefined) jwt.setExpirationTime(claims.expiresAt);
@@ -66,18 +90,27 @@ export async function verifyToken(key: TokenKey, token: string | undefined, now:
   if (!token) throw new TokenError('token_missing', 'a token is required');
   try {
     const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'], currentDate: now });
-    const { doc, scope, gen, exp } = payload as Record<string, unknown>;
+    const { doc, scope, gen, exp, sub, name } = payload as Record<string, unknown>;
     if (typeof doc !== 'string' || !isScope(scope)) {
       throw new TokenError('token_invalid', 'the token is malformed');
     }
     if (gen !== undefined && (typeof gen !== 'number' || !Number.isSafeInteger(gen) || gen < 0)) {
       throw new TokenError('token_invalid', 'the token is malformed');
     }
+    // [ID1] A name or user the token cannot carry is refused rather than ignored: the minting application
+    // meant it to be stamped.
+    if (sub !== undefined && (typeof sub !== 'string' || sub.length === 0 || sub.length > MAX_SUB_LENGTH)) {
+      throw new TokenError('token_invalid', 'the token is malformed');
+    }
+    const stamped = name === undefined ? undefined : cleanName(name);
+    if (stamped === null) throw new TokenError('token_invalid', 'the token is malformed');
     return {
       docId: doc,
       scope,
       generation: (gen as number | undefined) ?? 0,
       ...(typeof exp === 'number' ? { expiresAt: exp } : {}),
+      ...(sub !== undefined ? { sub: sub as string } : {}),
+      ...(stamped !== undefined ? { name: stamped } : {}),
     };
   } catch (error) {
     if (error instanceof TokenError) throw error;

@@ -91,8 +91,8 @@ export class CollabSocket {
     if (this.closed) return this.deps.registry.release(room);
     this.room = room;
     const { claims, meta } = this.admission;
-    const { scope, generation } = claims;
-    const conn = room.join(this.peer, { scope, generation });
+    const { scope, generation, sub, name } = claims;
+    const conn = room.join(this.peer, { scope, generation, ...(sub !== undefined ? { user: sub } : {}), ...(name !== undefined ? { name } : {}) });
     this.conn = conn;
     if (!conn) return;
     // Rotation may have happened while the room loaded.

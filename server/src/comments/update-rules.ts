@@ -2,6 +2,7 @@ import type * as Y from 'yjs';
 import { checkCommentScope, type ScopeRefusalReason } from './comment-scope.js';
 import { mayReachComments, reachOf, type DecodedUpdate } from './reach.js';
 import { checkCommentShape, type CommentLimits } from './shape.js';
+import { checkStampedAuthor } from './stamped-author.js';
 
 /** Who sends an update, as the comment rules see it. */
 export interface Writer {
@@ -9,12 +10,14 @@ export interface Writer {
   scope: 'comment' | 'edit';
   /** Whether a Yjs client id is this writer's own [CM4]. */
   owns(client: number): boolean;
+  /** [ID2] The name the server stamps on this writer: the only `author` its comments may carry. */
+  name?: string | undefined;
 }
 
 /** The verdict on one update: refused (and why), or allowed — possibly after dropping held-back changes. */
 export type CommentsVerdict =
   | { kind: 'allow' }
-  | { kind: 'refuse'; reason: ScopeRefusalReason | 'shape'; message: string }
+  | { kind: 'refuse'; reason: ScopeRefusalReason | 'shape' | 'author'; message: string }
   /** Allowed, but what the document holds back would, once this update lets it in, break the shape [CM3]. */
   | { kind: 'allow-without-held-back'; message: string };
 
@@ -49,6 +52,8 @@ export function checkCommentRules(
     }
     const misshapen = checkCommentShape(reach, limits);
     if (misshapen) return { kind: 'refuse', reason: 'shape', message: misshapen };
+    const misnamed = writer.name === undefined ? null : checkStampedAuthor(reach, writer.name);
+    if (misnamed) return { kind: 'refuse', reason: 'author', message: misnamed };
   }
   if (heldBack.length === 0 || !mayReachComments(doc, [update, ...heldBack])) return ALLOW;
   // Their structs that the document already holds are skipped; what is left is what Yjs holds back.

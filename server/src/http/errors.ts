@@ -29,6 +29,7 @@ const ACCESS_STATUS: Record<AccessErrorCode | TokenErrorCode, 400 | 401 | 403 | 
   token_invalid: 401,
   token_expired: 401,
   token_revoked: 401,
+  sign_in_required: 401,
   wrong_document: 403,
   forbidden: 403,
 };

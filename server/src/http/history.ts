@@ -118,11 +118,12 @@ export function historyRoutes(deps: HistoryRouteDeps): Hono {
 function requester(access: Access, author: { name: string; color?: string | null | undefined } | undefined, source: ChangeSource): ChangeAuthor {
   return {
     session: `http-${randomBytes(6).toString('base64url')}`,
-    name: author?.name.replace(/\s+/g, ' ').trim() || 'Someone',
+    // [ID1] A token that names its holder stamps that name, whatever the request says.
+    name: access.claims.name ?? (author?.name.replace(/\s+/g, ' ').trim() || 'Someone'),
     color: author?.color?.toLowerCase() ?? null,
     scope: access.claims.scope,
     generation: access.claims.generation,
-    user: null,
+    user: access.claims.sub ?? null,
     source,
   };
 }

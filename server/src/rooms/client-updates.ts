@@ -94,7 +94,11 @@ export class ClientUpdates {
    * updates would depend on it, so its socket closes: 4403 for what the link may not do, 1008 for a shape.
    */
   private checkComments(conn: Connection, decoded: DecodedUpdate): UpdateRefusal | null {
-    const writer = { scope: conn.canEditAll ? ('edit' as const) : ('comment' as const), owns: (client: number) => conn.clientIds.has(client) };
+    const writer = {
+      scope: conn.canEditAll ? ('edit' as const) : ('comment' as const),
+      owns: (client: number) => conn.clientIds.has(client),
+      name: conn.access.name,
+    };
     const verdict = checkCommentRules(this.doc, decoded, writer, this.heldBack.list);
     if (verdict.kind === 'allow') return null;
     const { metrics, logger } = this.deps;

@@ -12,6 +12,10 @@ export interface PeerSocket {
 export interface ConnectionAccess {
   scope: Scope;
   generation: number;
+  /** [ID1] The user the token names (`sub`): recorded in history as the verified user. */
+  user?: string;
+  /** [ID1] The name the token stamps: it replaces whatever name this connection announces. */
+  name?: string;
 }
 
 let nextConnectionId = 1;

@@ -3,7 +3,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import { reportLimitTrip } from '../limits.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
-import { decodeAwarenessUpdate, encodeAwareness, encodeAwarenessEntries } from '../protocol/messages.js';
+import { decodeAwarenessUpdate, encodeAwareness, encodeAwarenessEntries, type AwarenessEntry } from '../protocol/messages.js';
 import { AwarenessGuard } from './awareness-guard.js';
 import { Connection } from './connection.js';
 import { REMOTE, type Broadcast } from './relay-batcher.js';
@@ -20,6 +20,18 @@ export interface RoomPresenceDeps {
   /** Sends one frame to one peer. */
   send(conn: Connection, frame: Uint8Array): void;
   broadcast: Broadcast;
+}
+
+/**
+ * [ID1] `entry` with `user.name` forced to the stamped name: a signed-in (or named-token) connection cannot
+ * present itself under another name. Removals (`null`) and states that are not objects pass unchanged.
+ */
+export function stampName(entry: AwarenessEntry, name: string): AwarenessEntry {
+  const state = JSON.parse(entry.state) as unknown;
+  if (state === null || typeof state !== 'object' || Array.isArray(state)) return entry;
+  const record = state as Record<string, unknown>;
+  const user = record.user !== null && typeof record.user === 'object' && !Array.isArray(record.user) ? record.user : {};
+  return { ...entry, state: JSON.stringify({ ...record, user: { ...user, name } }) };
 }
 
 /** Longest name history records for a person (the editor caps names at 40). */
@@ -84,8 +96,14 @@ export class RoomPresence {
       });
     }
     if (allowed.length === 0) return;
-    // The usual case, everything allowed: apply the bytes as received rather than re-encoding them.
-    const permitted = allowed.length === received.length ? update : encodeAwarenessEntries(allowed);
+    const stamped = conn.access.name;
+    // The usual case, everything allowed and nothing stamped: apply the bytes as received, not re-encoded.
+    const permitted =
+      stamped !== undefined
+        ? encodeAwarenessEntries(allowed.map((entry) => stampName(entry, stamped)))
+        : allowed.length === received.length
+          ? update
+          : encodeAwarenessEntries(allowed);
     awarenessProtocol.applyAwarenessUpdate(this.awareness, permitted, conn);
   }
 

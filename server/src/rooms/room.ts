@@ -266,11 +266,13 @@ export class Room {
       const announced = this.presence.announcedUser(origin);
       return {
         session: origin.session,
-        name: announced?.name ?? 'Anonymous',
+        // [ID1] A stamped name is the announced one already (RoomPresence rewrites it); it also covers a
+        // connection that writes before announcing anything.
+        name: origin.access.name ?? announced?.name ?? 'Anonymous',
         color: announced?.color ?? null,
         scope: origin.access.scope,
         generation: origin.access.generation,
-        user: null,
+        user: origin.access.user ?? null,
         source: 'socket',
       };
     }

@@ -3,25 +3,49 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { OPERATIONS } from '../../src/http/openapi/operations.js';
 import { openApiPath, type Operation } from '../../src/http/openapi/describe.js';
+import { freePort, startProvider, type TestProvider } from '../identity/provider.js';
 import { createDoc, startTestServer, type TestServer } from '../support/harness.js';
 
 /** [API1] The description covers exactly the routes the app serves, and its examples and schemas tell the truth. */
 describe('GET /api/openapi.json', () => {
   let server: TestServer;
+  /** The same app with sign-in configured (a real OpenID provider on loopback): its extra routes are described too. */
+  let signInServer: TestServer;
+  let provider: TestProvider;
   beforeAll(async () => {
     server = await startTestServer();
+    const port = await freePort();
+    provider = await startProvider(`http://127.0.0.1:${port}/auth/callback`);
+    signInServer = await startTestServer({
+      PORT: String(port),
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      OIDC_ISSUER: provider.issuer,
+      OIDC_CLIENT_ID: provider.clientId,
+      OIDC_CLIENT_SECRET: provider.clientSecret,
+    });
   });
-  afterAll(() => server.dispose());
+  afterAll(async () => {
+    await server?.dispose();
+    await signInServer?.dispose();
+    await provider?.close();
+  });
 
   const key = (method: string, path: string) => `${method.toUpperCase()} ${path}`;
   const described = new Set(OPERATIONS.map((op) => key(op.method, op.path)));
 
-  it('describes every route the app serves, and nothing it does not', () => {
+  it('describes every route the app serves, and nothing it does not, with and without sign-in', () => {
     // Middleware (`app.use`) registers as ALL: header hooks and the static asset directory, not routes.
-    const served = server.routes.filter((r) => r.method !== 'ALL').map((r) => key(r.method, r.path));
-    expect(served.length).toBeGreaterThan(15);
-    expect(served.filter((route) => !described.has(route))).toEqual([]);
-    expect([...described].filter((route) => !served.includes(route))).toEqual([]);
+    const servedBy = (s: TestServer) => new Set(s.routes.filter((r) => r.method !== 'ALL').map((r) => key(r.method, r.path)));
+    const plain = servedBy(server);
+    const withSignIn = servedBy(signInServer);
+    expect(plain.size).toBeGreaterThan(15);
+    expect([...withSignIn].filter((route) => !described.has(route))).toEqual([]);
+    expect([...plain].filter((route) => !described.has(route))).toEqual([]);
+    for (const op of OPERATIONS) {
+      const route = key(op.method, op.path);
+      expect(withSignIn.has(route), `${route} is served with sign-in`).toBe(true);
+      expect(plain.has(route), `${route} is served without sign-in: ${op.when ? 'no' : 'yes'}`).toBe(op.when === undefined);
+    }
   });
 
   it('serves an OpenAPI 3.1 document with every operation, its security and unique operation ids', async () => {

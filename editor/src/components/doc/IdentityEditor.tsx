@@ -1,11 +1,14 @@
 import { useEffect, useId, useState } from 'react';
 import { COLOR_NAMES, type Identity, NAME_MAX, PALETTE } from '../../lib/identity';
+import { useSignIn } from '../../session/useSignIn';
 import { Icon } from '../Icon';
 
 /** Your display name and caret colour. Saved as you type; shown to others immediately. */
 export function IdentityEditor({ identity, onChange }: { identity: Identity; onChange: (patch: Partial<Identity>) => void }) {
   const nameId = useId();
   const [draft, setDraft] = useState(identity.name);
+  // Signed in, the name is the identity provider's: shown, not editable.
+  const signedIn = Boolean(useSignIn()?.me);
   // Another tab renamed you: follow it unless you are mid-edit with something different.
   useEffect(() => setDraft(identity.name), [identity.name]);
 
@@ -20,6 +23,8 @@ export function IdentityEditor({ identity, onChange }: { identity: Identity; onC
         value={draft}
         maxLength={NAME_MAX}
         autoComplete="nickname"
+        readOnly={signedIn}
+        title={signedIn ? 'Your name comes from your sign-in' : undefined}
         onChange={(e) => {
           setDraft(e.target.value);
           if (e.target.value.trim()) onChange({ name: e.target.value });

@@ -6,7 +6,7 @@ import { z } from 'zod';
  * itself parses or shapes with, so the description cannot drift from what is validated.
  */
 export interface Operation {
-  method: 'get' | 'post' | 'put' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** Hono's spelling (`/api/docs/:id`); turned into `{id}` for OpenAPI. */
   path: string;
   operationId: string;
@@ -17,10 +17,12 @@ export interface Operation {
   scope?: Scope;
   query?: QueryParameter[];
   body?: RequestBodies;
+  /** Served only when the server is configured so: `signIn` = with OpenID Connect sign-in (`OIDC_*`). */
+  when?: 'signIn';
   responses: Record<number, Answer>;
 }
 
-export type Tag = 'documents' | 'history' | 'comments' | 'operations' | 'pages';
+export type Tag = 'documents' | 'history' | 'comments' | 'identity' | 'operations' | 'pages';
 
 export interface QueryParameter {
   name: string;
@@ -42,6 +44,7 @@ const TAG_DESCRIPTIONS: Record<Tag, string> = {
   documents: 'Create, read and export documents; share links.',
   history: 'Versions, the timeline, diffs, restore and revert (server/SPEC.md §HI).',
   comments: 'Comment threads stored in the document.',
+  identity: 'Who may create documents, sign-in with OpenID Connect and "My documents" (routes marked `x-when: signIn` exist only with `OIDC_*` set).',
   operations: 'Health, readiness and metrics for orchestrators.',
   pages: 'The editor app: HTML pages for people, not programs.',
 };
@@ -92,6 +95,7 @@ export function openApiDocument(operations: readonly Operation[], info: { versio
       tags: [op.tag],
       summary: op.summary,
       ...(op.description ? { description: op.description } : {}),
+      ...(op.when ? { 'x-when': op.when } : {}),
       ...(op.scope ? { security: [{ shareToken: [] }, { shareTokenQuery: [] }], 'x-scope': op.scope } : { security: [] }),
       parameters: [...pathParams, ...query, ...tokenQuery],
       ...(op.body

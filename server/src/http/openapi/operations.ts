@@ -18,6 +18,7 @@ import {
   versionList,
 } from '@tandem/common/api';
 import { z } from 'zod';
+import { renameBody } from '../../auth/user-docs/routes.js';
 import type { Answer, Operation, QueryParameter } from './describe.js';
 
 // Examples: the tests parse each one with the schema it illustrates, so they stay true.
@@ -76,6 +77,19 @@ const version = {
   changes: 57,
 };
 
+const signedInUser = z.object({ sub: z.string(), name: z.string(), picture: z.string().nullable() });
+const myDoc = z.object({
+  id: z.string(),
+  title: z.string(),
+  role: z.enum(['created', 'opened']),
+  scope: z.enum(['view', 'comment', 'edit']),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  openedAt: z.string(),
+  url: z.string(),
+  token: z.string(),
+});
+
 /** Readiness answers: a status, and each engine (`postgres`, `redis`) reachable or not. */
 const readiness = z.object({ status: z.string() }).catchall(z.boolean());
 
@@ -103,6 +117,7 @@ export const OPERATIONS: readonly Operation[] = [
         }),
       },
       400: BAD_INPUT,
+      401: refusal('`CREATE_DOCS` asks for sign-in or `Authorization: Bearer <API_TOKEN>`, and the request has neither.', 'token_invalid', 'the API token is not valid'),
       413: TOO_LARGE,
     },
   },
@@ -313,6 +328,131 @@ export const OPERATIONS: readonly Operation[] = [
       413: TOO_LARGE,
       ...TOKEN_REFUSALS,
     },
+  },
+  {
+    method: 'get',
+    path: '/api/config',
+    operationId: 'serverConfig',
+    tag: 'identity',
+    summary: 'What the editor must know: whether sign-in exists and who may create documents',
+    responses: {
+      200: {
+        description: 'The settings.',
+        content: json(
+          z.object({ signIn: z.boolean(), createDocs: z.enum(['anyone', 'signed-in', 'token']), linksRequireSignIn: z.boolean().optional() }).strict(),
+          { signIn: true, createDocs: 'signed-in', linksRequireSignIn: false },
+        ),
+      },
+    },
+  },
+  {
+    method: 'get',
+    path: '/auth/login',
+    operationId: 'signIn',
+    tag: 'identity',
+    summary: 'Start signing in (authorization code with PKCE, state and nonce)',
+    when: 'signIn',
+    query: [{ name: 'returnTo', description: 'A path on this site to come back to.', schema: z.string() }],
+    responses: {
+      302: { description: "To the identity provider's login page." },
+      503: refusal('The identity provider cannot be reached.', 'provider_unavailable', 'the identity provider cannot be reached'),
+    },
+  },
+  {
+    method: 'get',
+    path: '/auth/callback',
+    operationId: 'signInCallback',
+    tag: 'identity',
+    summary: "The identity provider's answer: sets the session cookie",
+    when: 'signIn',
+    responses: {
+      302: { description: 'Signed in: back to `returnTo`.' },
+      400: refusal('No sign-in in progress, a state that does not match, or a code refused (e.g. replayed).', 'bad_state', 'the sign-in answer does not match this browser’s sign-in'),
+    },
+  },
+  {
+    method: 'post',
+    path: '/auth/logout',
+    operationId: 'signOut',
+    tag: 'identity',
+    summary: 'Sign out (clears the session cookie)',
+    when: 'signIn',
+    responses: { 204: { description: 'Signed out.' } },
+  },
+  {
+    method: 'get',
+    path: '/api/me',
+    operationId: 'me',
+    tag: 'identity',
+    summary: 'The signed-in person (session cookie)',
+    when: 'signIn',
+    responses: {
+      200: { description: 'Who is signed in.', content: json(signedInUser, { sub: 'a1b2c3', name: 'Alice Martin', picture: null }) },
+      401: refusal('Not signed in.', 'signed_out', 'not signed in'),
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/me/token',
+    operationId: 'personalToken',
+    tag: 'identity',
+    summary: 'Trade a share-link token (Bearer) for one that names the signed-in person',
+    description: 'Same document, scope and expiry, plus `sub` and `name`, so the server stamps their name on presence, history and comments. The document joins their list.',
+    when: 'signIn',
+    scope: 'view',
+    responses: {
+      200: { description: 'The personal token.', content: json(z.object({ token: z.string() }), { token: TOKEN }) },
+      401: refusal('Not signed in, or the share token is invalid.', 'signed_out', 'not signed in'),
+      403: WRONG_TOKEN,
+      404: UNKNOWN,
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/me/docs',
+    operationId: 'myDocuments',
+    tag: 'identity',
+    summary: 'Documents the signed-in person created or opened',
+    when: 'signIn',
+    query: [
+      { name: 'q', description: 'Only titles containing this (any case).', schema: z.string() },
+      { name: 'sort', description: 'Order (default `updated`).', schema: z.enum(['updated', 'opened', 'title']) },
+    ],
+    responses: {
+      200: {
+        description: 'Their documents, each with a personal link.',
+        content: json(z.object({ docs: z.array(myDoc) }), {
+          docs: [{ id: DOC_ID, title: 'Meeting notes', role: 'created', scope: 'edit', createdAt: AT, updatedAt: AT, openedAt: AT, url: LINK, token: TOKEN }],
+        }),
+      },
+      400: BAD_INPUT,
+      401: refusal('Not signed in.', 'signed_out', 'not signed in'),
+    },
+  },
+  {
+    method: 'patch',
+    path: '/api/me/docs/:id',
+    operationId: 'renameMyDocument',
+    tag: 'identity',
+    summary: 'Rename one of my documents (needs edit access to it)',
+    when: 'signIn',
+    body: { 'application/json': { schema: renameBody, example: { title: 'Board minutes' } } },
+    responses: {
+      200: { description: 'Renamed: a live change of the title.', content: json(z.object({ id: z.string(), title: z.string() }), { id: DOC_ID, title: 'Board minutes' }) },
+      400: BAD_INPUT,
+      401: refusal('Not signed in.', 'signed_out', 'not signed in'),
+      403: refusal('Only view access to this document.', 'forbidden', 'you may only view this document'),
+      404: refusal('Not in my documents.', 'unknown_document', 'not in your documents'),
+    },
+  },
+  {
+    method: 'delete',
+    path: '/api/me/docs/:id',
+    operationId: 'forgetMyDocument',
+    tag: 'identity',
+    summary: 'Take a document off my list (the document itself stays)',
+    when: 'signIn',
+    responses: { 204: { description: 'Removed from the list.' }, 401: refusal('Not signed in.', 'signed_out', 'not signed in') },
   },
   {
     method: 'get',
