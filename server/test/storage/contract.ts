@@ -17,6 +17,7 @@ import {
 } from '../../src/storage/doc-store.js';
 import { content, EditingDoc, makeMeta, newDocId, rebuild } from './helpers.js';
 import { describeHistoryContract, historyEntry, makeVersion } from './history-contract.js';
+import { describeUploadContract } from './upload-contract.js';
 
 export interface StoreHarness {
   store: DocStore;
@@ -311,4 +312,5 @@ export function describeDocStoreContract(name: string, makeStore: () => Promise<
   });
 
   describeHistoryContract(name, makeStore);
+  describeUploadContract(name, makeStore);
 }

@@ -10,6 +10,7 @@
  *   <dataDir>/docs/<id>/history.log   history entries [HI2], log records appended like the log's, never
  *                                     compacted; see history-file.ts.
  *   <dataDir>/docs/<id>/versions.log  stored versions [HI4], fsynced put/delete records; see versions-file.ts.
+ *   <dataDir>/docs/<id>/uploads/<hash> uploaded images [UP4], content-addressed; see uploads-dir.ts.
  *
  * Generations: appends go to `log.<G>` where G is the highest generation of any snapshot or log present (0 for
  * a new document). `snapshot.<K>` covers everything in every log with generation < K. Loading takes the
@@ -59,6 +60,7 @@ import {
   type DocMeta,
   type DocStore,
   type StoredDoc,
+  type StoredUpload,
   type StoredVersion,
   type StoreLogger,
   VERSION_ID_PATTERN,
@@ -67,6 +69,7 @@ import { defaultIo, fsyncDir, isErrno, type StoreIo } from './fs-util.js';
 import { MAX_RECORD_BYTES } from './log-format.js';
 import { META_FILE, metaFileExists, readMetaFile, writeMetaFile } from './meta-file.js';
 import { unlinkIfPresent } from './recovery.js';
+import { putUploadFile, readUploadFile } from './uploads-dir.js';
 
 export type { StoreIo } from './fs-util.js';
 export type { CompactionStep, CompactionHooks } from './compaction.js';
@@ -209,6 +212,16 @@ export class FileStore implements DocStore {
   deleteVersions(id: string, versionIds: string[]): Promise<void> {
     // An id failing the pattern cannot have been stored, so there is nothing to delete for it.
     return this.withEntry(id, (entry) => entry.versions.delete(versionIds.filter((v) => VERSION_ID_PATTERN.test(v))));
+  }
+
+  async putUpload(id: string, upload: StoredUpload): Promise<boolean> {
+    this.checkOpen();
+    return putUploadFile(this.ctx.io, id, this.docDir(id), upload);
+  }
+
+  async getUpload(id: string, hash: string): Promise<StoredUpload | null> {
+    this.checkOpen();
+    return readUploadFile(this.docDir(id), hash);
   }
 
   async flush(id?: string): Promise<void> {

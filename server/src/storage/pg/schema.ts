@@ -10,11 +10,12 @@
  *   <schema>.doc_versions stored versions [HI4]: `(doc_id, version_id)` → metadata columns and `snapshot`.
  *                         `created_at` is text, kept exactly as given (ISO-8601); `put_seq` (a bigserial set on
  *                         first insert, kept when a version is replaced) breaks ties in put order.
+ *   <schema>.doc_uploads  uploaded images [UP4]: `(doc_id, hash)` → `type`, `bytes`, `created_at`.
  *
  * There is deliberately no foreign key from the per-document tables to docs: every inserted row would take a
  * KEY SHARE lock on its document's row, a hot spot for busy documents. Documents are never deleted, so the
- * statements' own EXISTS checks are enough (doc-rows.ts, versions.ts). A future "delete document" must delete
- * from all four tables.
+ * statements' own EXISTS checks are enough (doc-rows.ts, versions.ts, uploads.ts). A future "delete document"
+ * must delete from all five tables.
  *
  * Several instances may open stores on one database at the same moment. `CREATE … IF NOT EXISTS` is not
  * safe against itself running concurrently (both may pass the check and one fails on a catalog unique
@@ -33,6 +34,7 @@ export interface PgTables {
   updates: string;
   history: string;
   versions: string;
+  uploads: string;
   migrations: string;
 }
 
@@ -47,6 +49,7 @@ export function pgTables(schema: string): PgTables {
     updates: `"${schema}".doc_updates`,
     history: `"${schema}".doc_history`,
     versions: `"${schema}".doc_versions`,
+    uploads: `"${schema}".doc_uploads`,
     migrations: `"${schema}".schema_migrations`,
   };
 }
@@ -104,6 +107,20 @@ export const MIGRATIONS: readonly Migration[] = [
          changes bigint NOT NULL,
          snapshot bytea NOT NULL,
          PRIMARY KEY (doc_id, version_id)
+       )`,
+    ],
+  },
+  {
+    version: 3,
+    name: 'uploads',
+    statements: (t) => [
+      `CREATE TABLE ${t.uploads} (
+         doc_id text NOT NULL,
+         hash text NOT NULL,
+         type text NOT NULL,
+         bytes bytea NOT NULL,
+         created_at timestamptz NOT NULL DEFAULT now(),
+         PRIMARY KEY (doc_id, hash)
        )`,
     ],
   },

@@ -62,7 +62,7 @@ describe('[PG1] schema', () => {
       'SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name',
       [h.schema],
     );
-    expect(names.map((r) => r.table_name)).toEqual(['doc_history', 'doc_updates', 'doc_versions', 'docs', 'schema_migrations']);
+    expect(names.map((r) => r.table_name)).toEqual(['doc_history', 'doc_updates', 'doc_uploads', 'doc_versions', 'docs', 'schema_migrations']);
   });
 
   it('[PG8] three instances starting together on a new schema record each migration once; a newer schema is refused', async () => {
