@@ -10,6 +10,7 @@ import { historyRoutes } from './http/history.js';
 import { HttpError, toErrorResponse } from './http/errors.js';
 import { opsRoutes } from './http/ops.js';
 import { staticRoutes, wantsHtmlPage } from './http/static.js';
+import { uploadsRoutes } from './http/uploads.js';
 
 export interface AppDeps {
   /** Signs share links. */
@@ -31,6 +32,8 @@ export interface AppDeps {
   /** When set, `/metrics` needs `Authorization: Bearer <metricsToken>`. */
   metricsToken?: string | undefined;
   now: () => Date;
+  /** [UP1] `UPLOAD_MAX_BYTES`. */
+  uploadMaxBytes: number;
 }
 
 /** All routes, wired to what they need; no module-level state. */
@@ -55,6 +58,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/api/docs', docsRoutes(deps));
   app.route('/api/docs', historyRoutes(deps));
   app.route('/api/docs', commentsRoutes(deps));
+  app.route('/api/docs', uploadsRoutes(deps));
   app.get('/collab/:id', deps.collab);
   app.route('/', opsRoutes(deps));
   const pages = staticRoutes(deps.editorDist);

@@ -66,7 +66,7 @@ describe('[UP2] polyglots and corrupt files are refused (400)', () => {
 
   it('a PNG with one flipped bit in its pixel data (CRC mismatch)', () => {
     const png = makePng(4, 4);
-    png[45] ^= 0x01;
+    png[45] = png[45]! ^ 0x01;
     expect(refusal(png).message).toMatch(/checksum of its IDAT chunk is wrong/);
   });
 
