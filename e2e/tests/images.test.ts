@@ -4,10 +4,11 @@
  * this browser cannot read keeps a link with a note; a data: picture is copied; an SVG is refused in words.
  * Alt text and size set by Alice reach Bob and the exports.
  */
+import { mkdir } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { SETTLE_MS } from '../support/doc-page.js';
-import { useWorld } from '../support/fixture.js';
+import { ARTIFACTS, useWorld } from '../support/fixture.js';
 import { exportOf, waitForExport } from '../support/writing-tools.js';
 import { makeGif, makeJpeg, makePng, makeWebp } from '../../server/test/support/images.js';
 
@@ -55,14 +56,14 @@ describe('images', () => {
 
     // 1. The toolbar's button: a file chooser, a PNG.
     const [chooser] = await Promise.all([alice.page.waitForEvent('filechooser'), alice.page.getByTestId('tb-image').click()]);
-    await chooser.setFiles({ name: 'red-square.png', mimeType: 'image/png', buffer: Buffer.from(makePng(12, 10)) });
-    await expect.poll(() => shownImages(bob.page), { timeout: SETTLE_MS }).toEqual([{ w: 12, h: 10, alt: 'red square' }]);
+    await chooser.setFiles({ name: 'red-square.png', mimeType: 'image/png', buffer: Buffer.from(makePng(320, 180, [214, 69, 65])) });
+    await expect.poll(() => shownImages(bob.page), { timeout: SETTLE_MS }).toEqual([{ w: 320, h: 180, alt: 'red square' }]);
 
     // 2. A pasted file (a JPEG), after the first image.
     await alice.editor.click();
     await alice.page.keyboard.press('Control+End');
     await paste(alice.page, { files: [{ name: 'image.jpg', type: 'image/jpeg', bytes: [...makeJpeg()] }] });
-    await expect.poll(async () => (await shownImages(bob.page)).map((i) => i.w), { timeout: SETTLE_MS }).toEqual([12, 8]);
+    await expect.poll(async () => (await shownImages(bob.page)).map((i) => i.w), { timeout: SETTLE_MS }).toEqual([320, 8]);
     // The image loads through the upload route, with Bob's token; the document holds the path without it.
     const src = await bob.editor.locator('figure.doc-image img').first().getAttribute('src');
     expect(src).toMatch(new RegExp(`^/api/docs/${doc.id}/uploads/[0-9a-f]{64}\\?token=`));
@@ -73,7 +74,7 @@ describe('images', () => {
     await expect
       .poll(() => bob.text(), { timeout: SETTLE_MS })
       .toContain('Image from 127.0.0.1:9 (“a cat”) could not be copied — link kept: http://127.0.0.1:9/cat.png');
-    await expect.poll(async () => (await shownImages(bob.page)).map((i) => i.w), { timeout: SETTLE_MS }).toEqual([12, 8, 1]);
+    await expect.poll(async () => (await shownImages(bob.page)).map((i) => i.w), { timeout: SETTLE_MS }).toEqual([320, 8, 1]);
     expect(await bob.editor.locator('a[href="http://127.0.0.1:9/cat.png"]').count()).toBe(1);
     // The copied data: picture is an upload now, not a data: URI in the document.
     expect(await bob.editor.locator('img[src^="data:"]').count()).toBe(0);
@@ -99,5 +100,12 @@ describe('images', () => {
     expect(markdown).toContain('![dot](');
     const html = await exportOf(world.app.url, doc, 'html');
     expect(html).toMatch(/<img src="http[^"]+" alt="A red square on white" width="240">/);
+
+    // For the README: Alice's window with the first image selected (its bar open) and the kept link.
+    await alice.editor.locator('figure.doc-image').first().click();
+    await alice.page.getByTestId('image-bar').waitFor();
+    await alice.waitSaved();
+    await mkdir(ARTIFACTS, { recursive: true });
+    await alice.page.screenshot({ path: `${ARTIFACTS}images-desktop.png` });
   });
 });

@@ -23,6 +23,8 @@ export function imageNodeView(node: PMNode, docId: () => string, token: () => st
     const width = imageWidth(next.attrs['width']);
     dom.style.width = width ? `${width}px` : '';
     dom.dataset['width'] = width ? String(width) : '';
+    // A chosen size scales the picture to it (up or down); without one it keeps its own size, column-wide at most.
+    dom.classList.toggle('doc-image--sized', Boolean(width));
     if (same) return;
     dom.replaceChildren();
     const src = String(next.attrs['src'] ?? '');
