@@ -196,3 +196,13 @@ export const historyAttribution = z.object({
   runs: z.array(z.tuple([z.number(), z.number(), z.number(), z.number(), z.number()])),
 });
 export type HistoryAttribution = z.infer<typeof historyAttribution>;
+
+/** [UP] `POST /api/docs/:id/uploads` → 201: where the image is served (no token), its address and what it is. */
+export const uploadInfo = z.object({
+  src: z.string(),
+  hash: z.string(),
+  type: z.string(),
+  width: z.number().int().optional(),
+  height: z.number().int().optional(),
+});
+export type UploadInfo = z.infer<typeof uploadInfo>;

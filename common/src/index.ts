@@ -25,3 +25,4 @@ export {
 } from './layout.js';
 export { SCOPES, type Scope, isScope, scopeAllows } from './scopes.js';
 export { initialState, seedEmptyDocument } from './seed.js';
+export { UPLOAD_IMAGE_TYPES, UPLOAD_PATH_PATTERN, parseUploadPath, uploadPath, withUploadToken } from './uploads.js';

@@ -5,7 +5,7 @@
  */
 import { getSchema } from '@tiptap/core';
 import { describe, expect, test } from 'vitest';
-import { documentExtensions, type ViewBehaviour } from './schema.js';
+import { documentExtensions, imageWidth, MAX_IMAGE_WIDTH, MIN_IMAGE_WIDTH, safeImageSrc, type ViewBehaviour } from './schema.js';
 
 const documentSchema = getSchema(documentExtensions());
 
@@ -33,6 +33,7 @@ describe('documentSchema', () => {
         'tableRow',
         'tableHeader',
         'tableCell',
+        'image',
       ].sort(),
     );
     expect(documentSchema.topNodeType.name).toBe('doc');
@@ -56,6 +57,8 @@ describe('documentSchema', () => {
       // Merged cells span columns and rows; `colwidth` holds one width per spanned column once resized.
       tableCell: { colspan: 1, rowspan: 1, colwidth: null, align: null },
       tableHeader: { colspan: 1, rowspan: 1, colwidth: null, align: null },
+      // [UP7] `src` is an upload path without a token; `width` CSS pixels or null.
+      image: { src: null, alt: null, title: null, width: null },
     });
     expect(defaults(documentSchema.marks['link']?.spec.attrs)).toEqual({
       href: null,
@@ -80,6 +83,20 @@ describe('documentSchema', () => {
     expect(tableHeader?.spec.content).toBe('block+');
     // prosemirror-tables finds its node types by these roles.
     expect([table, tableRow, tableCell, tableHeader].map((type) => type?.spec['tableRole'])).toEqual(['table', 'row', 'cell', 'header_cell']);
+  });
+
+  test('[UP7] an image is a block leaf; only upload paths, http(s) and data: images are shown as its source', () => {
+    const image = documentSchema.nodes['image']!;
+    expect(image.isInGroup('block')).toBe(true);
+    expect(image.isAtom).toBe(true);
+    const src = (s: string) => safeImageSrc(s);
+    expect(src(`/api/docs/abcdefgh12/uploads/${'a'.repeat(64)}`)).not.toBeNull();
+    expect(src('https://example.com/a.png')).not.toBeNull();
+    expect(src('data:image/png;base64,iVBORw0KGgo=')).not.toBeNull();
+    for (const bad of ['javascript:alert(1)', 'file:///etc/passwd', 'data:text/html,<script>', `/api/docs/abcdefgh12/uploads/${'a'.repeat(64)}?token=x`, '//evil.example/x.png']) {
+      expect(src(bad)).toBeNull();
+    }
+    expect([imageWidth('320'), imageWidth(1e9), imageWidth(-4), imageWidth('x'), imageWidth(2)]).toEqual([320, MAX_IMAGE_WIDTH, null, null, MIN_IMAGE_WIDTH]);
   });
 
   test('links end where they end: text typed right after a link is not part of it', () => {

@@ -13,6 +13,7 @@ import { Link, type LinkOptions } from '@tiptap/extension-link';
 import { TaskItem, TaskList } from '@tiptap/extension-list';
 import { TableKit } from '@tiptap/extension-table';
 import { StarterKit, type StarterKitOptions } from '@tiptap/starter-kit';
+import { Image } from './image.js';
 
 /**
  * What a live editor view may configure: StarterKit's schema-neutral extensions, how links behave on
@@ -63,5 +64,9 @@ export function documentExtensions(view: ViewBehaviour = HEADLESS): Extensions {
     // `nested: true` changes the schema (a task item may hold lists).
     TaskItem.configure({ nested: true }),
     TableKit.configure({ table: { resizable: table?.resizable ?? false, cellMinWidth: CELL_MIN_WIDTH } }),
+    // [UP7] Uploaded images (common/src/image.ts).
+    Image,
   ];
 }
+
+export { Image, imageWidth, safeImageSrc, MAX_IMAGE_WIDTH, MIN_IMAGE_WIDTH } from './image.js';

@@ -23,6 +23,7 @@ export const TOOLBAR_CONTROLS = [
   'tb-codeBlock',
   'tb-horizontalRule',
   'tb-table',
+  'tb-image',
   'tb-undo',
   'tb-redo',
   'tb-comment',

@@ -12,6 +12,7 @@ import { HttpError, toErrorResponse } from './http/errors.js';
 import { openApiRoute } from './http/openapi/route.js';
 import { opsRoutes } from './http/ops.js';
 import { staticRoutes, wantsHtmlPage } from './http/static.js';
+import { uploadsRoutes } from './http/uploads.js';
 
 export interface AppDeps {
   /** Signs share links. */
@@ -39,6 +40,8 @@ export interface AppDeps {
   /** [ID8] Share links open only with a token that names a person. */
   requireSignIn: boolean;
   now: () => Date;
+  /** [UP1] `UPLOAD_MAX_BYTES`. */
+  uploadMaxBytes: number;
 }
 
 /** All routes, wired to what they need; no module-level state. */
@@ -66,6 +69,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/api/docs', docsRoutes(deps));
   app.route('/api/docs', historyRoutes(deps));
   app.route('/api/docs', commentsRoutes(deps));
+  app.route('/api/docs', uploadsRoutes(deps));
   app.get('/collab/:id', deps.collab);
   app.route('/', opsRoutes(deps));
   const pages = staticRoutes(deps.editorDist);

@@ -35,6 +35,8 @@ const schema = z.object({
   MAX_MESSAGES_PER_SECOND: int(1, 1_000_000).default(500),
   /** How long a room with no connections stays in memory before its final write and unload. */
   ROOM_IDLE_MS: int(0, 3_600_000).default(2000),
+  /** [UP1] The largest image one upload may be. */
+  UPLOAD_MAX_BYTES: int(1024, 1024 * MiB).default(10 * MiB),
   /** Compact a document's log into a snapshot once the log holds this many bytes. */
   COMPACT_AFTER_BYTES: int(1024, 1024 * MiB).default(4 * MiB),
   /** [HI1] Keep every past state, who wrote what, and versions. `off` lets Yjs collect deleted content. */

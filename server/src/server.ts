@@ -164,6 +164,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
     }),
     requireSignIn: config.LINKS_REQUIRE_SIGN_IN,
     now,
+    uploadMaxBytes: config.UPLOAD_MAX_BYTES,
   });
   // [L8] Node checks these timeouts only every `connectionsCheckingInterval` (30 s by default), so a stalled
   // request head could otherwise hold its socket for up to 40 s instead of 10.

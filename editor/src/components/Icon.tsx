@@ -42,6 +42,7 @@ const PATHS = {
   bookmark: 'M6.5 3.5h11v17l-5.5-4-5.5 4z',
   back: 'M19 12H5M11 6l-6 6 6 6',
   table: 'M4 5h16v14H4zM4 9.7h16M4 14.3h16M9.3 5v14M14.7 5v14',
+  image: 'M4 5h16v14H4zM4 16l5-5 4 4 2-2 5 5M15.5 9.5h.01',
   rowAbove: 'M4 12h16v8H4zM4 16h16M12 3v6M9 6h6',
   rowBelow: 'M4 4h16v8H4zM4 8h16M12 15v6M9 18h6',
   columnLeft: 'M12 4h8v16h-8zM16 4v16M3 12h6M6 9v6',

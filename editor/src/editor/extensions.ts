@@ -12,6 +12,7 @@ import { renderCaret, renderSelection } from './caret';
 import { MarkdownPaste } from './markdownPaste';
 import { CommentHighlights, type CommentHighlightsOptions } from './commentHighlights';
 import { ReadOnlyGuard } from './readOnlyGuard';
+import { ImageUploads, type ImageUploadsOptions } from './imageUploads';
 
 /**
  * The document schema (`@tandem/common/schema`, the list the server exports with) configured for this
@@ -37,11 +38,15 @@ export interface CollabExtensionOptions {
   onLinkShortcut: () => void;
   /** Where the comment highlights report to (the page's comments panel). */
   comments: Pick<CommentHighlightsOptions, 'onRanges' | 'onActivate'>;
+  /** [UP7] Where images go and how they load (the document and the page's token), and where refusals are told. */
+  uploads: ImageUploadsOptions;
 }
 
 export function editorExtensions(o: CollabExtensionOptions): AnyExtension[] {
   return [
     ...contentExtensions({ editable: o.editable }),
+    // Before MarkdownPaste: a pasted image file may come with text (its name) that must not win.
+    ImageUploads.configure(o.uploads),
     MarkdownPaste,
     Collaboration.configure({ document: o.doc, field: CONTENT_FRAGMENT }),
     // "Show authors": off until attribution is handed to it (see useAuthorship).

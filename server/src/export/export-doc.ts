@@ -10,6 +10,7 @@ import type { ThreadReading } from '../comments/read-threads.js';
 import { isoTime, noteTime, placeNotes, type PlacedNotes } from './comment-notes.js';
 import { toMarkdown, toMarkdownWithNotes } from './markdown.js';
 import { readDoc } from './read-doc.js';
+import { withImageSrcs } from './image-srcs.js';
 
 export interface ExportResult {
   contentType: string;
@@ -23,11 +24,15 @@ export { isExportFormat, type ExportFormat } from '@tandem/common';
 export interface ExportOptions {
   /** [CM6] Include the comments: Markdown footnotes, HTML asides, a `comments` list in JSON, notes in text. */
   comments?: boolean;
+  /** [UP8] Where each image's `src` points in the file (not applied to JSON, which is the document as stored). */
+  imageSrc?: (src: string) => string;
 }
 
 /** Never modifies `doc`. Throws only if the document is structurally unreadable. */
 export function exportDoc(doc: Y.Doc, format: ExportFormat, options: ExportOptions = {}): ExportResult {
-  const { title, root } = readDoc(doc);
+  const read = readDoc(doc);
+  const { title } = read;
+  const root = options.imageSrc && format !== 'json' ? withImageSrcs(read.root, options.imageSrc) : read.root;
   const placed = options.comments ? placeNotes(doc, root) : null;
   return { ...EXPORT_FORMATS[format], body: render(format, root, title, placed) };
 }

@@ -13,6 +13,7 @@ import type { Room } from '../rooms/room.js';
 import type { DocMeta, DocStore } from '../storage/doc-store.js';
 import { authorizeRequest } from './access.js';
 import { HttpError, badRequest } from './errors.js';
+import { exportImageSrc, uploadSrcsIn } from './export-images.js';
 import { exportOptions } from './export-options.js';
 import { safeFilename } from './filenames.js';
 import { parseJsonBody } from './json-body.js';
@@ -125,8 +126,10 @@ export function docsRoutes(deps: DocsRouteDeps): Hono {
     const { meta } = await authorizeRequest(c, deps, 'view');
     // Tiptap, ProseMirror and a DOM for HTML output weigh ~50 MB of heap: loaded on the first export only.
     const { exportDoc } = await import('../export/export-doc.js');
+    const srcs = await withRoom(meta.id, (room) => uploadSrcsIn(room.doc, meta.id), meta);
+    const imageSrc = await exportImageSrc(deps, meta, options.images, srcs);
     const { result, title } = await withRoom(meta.id, (room) => ({
-      result: exportDoc(room.doc, format, options),
+      result: exportDoc(room.doc, format, { ...options, imageSrc }),
       title: readTitle(room.doc),
     }));
     const filename = `${safeFilename(title) || meta.id}.${result.extension}`;

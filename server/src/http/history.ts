@@ -12,12 +12,13 @@ import type { RoomRegistry } from '../rooms/registry.js';
 import { DocumentTooLargeError, type Room } from '../rooms/room.js';
 import { authorizeRequest } from './access.js';
 import { HttpError, badRequest } from './errors.js';
+import { exportImageSrc, uploadSrcsIn, type ExportImageDeps } from './export-images.js';
 import { exportOptions } from './export-options.js';
 import { safeFilename } from './filenames.js';
 import { parseJsonBody } from './json-body.js';
 import { withRoom } from './with-room.js';
 
-export interface HistoryRouteDeps extends AuthorizeDeps, LimitReporting {
+export interface HistoryRouteDeps extends AuthorizeDeps, LimitReporting, ExportImageDeps {
   registry: RoomRegistry;
 }
 
@@ -73,7 +74,8 @@ export function historyRoutes(deps: HistoryRouteDeps): Hono {
     return withHistory(c, 'view', async (history, _room, access) => {
       const rendered = await history.render(c.req.param('vid'));
       try {
-        const result = exportDoc(rendered, format, options);
+        const imageSrc = await exportImageSrc(deps, access.meta, options.images, uploadSrcsIn(rendered, access.meta.id));
+        const result = exportDoc(rendered, format, { ...options, imageSrc });
         const name = safeFilename(readTitle(rendered)) || access.meta.id;
         c.header('Content-Disposition', `attachment; filename="${name}.${result.extension}"`);
         c.header('Content-Type', result.contentType);

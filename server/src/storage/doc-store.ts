@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { isValidDocId } from '@tandem/common';
 
 /**
@@ -61,6 +62,21 @@ export interface StoredVersion {
 /** Version ids the stores accept: checked before any path or query is built from one. */
 export const VERSION_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
+/**
+ * [UP] An uploaded file, stored under its content address: `hash` is the lower-case hex sha256 of `bytes`.
+ * `type` is the media type the server sniffed (never the client's claim); the store keeps it as given.
+ */
+export interface StoredUpload {
+  hash: string;
+  type: string;
+  bytes: Uint8Array;
+}
+
+/** Upload hashes the stores accept (sha256, lower-case hex): checked before any path or query is built. */
+export const UPLOAD_HASH_PATTERN = /^[0-9a-f]{64}$/;
+/** Media types the stores accept: a plain `type/subtype`, nothing that could break a header or a file. */
+export const UPLOAD_TYPE_PATTERN = /^[a-z]+\/[a-z0-9.+-]{1,64}$/;
+
 export interface DocStore {
   /** Records a new document. Rejects with `DocExistsError` if the id is taken. */
   create(meta: DocMeta): Promise<void>;
@@ -111,6 +127,15 @@ export interface DocStore {
    * then on (`DocExistsError`). Rejects with `UnknownDocError` if the document does not exist.
    */
   delete(id: string): Promise<void>;
+  /**
+   * [UP4] Stores an upload of the document under its hash, durably when it resolves. Resolves true when
+   * it was stored now, false when the document already held that hash (nothing is written then). Rejects
+   * with `UnknownDocError` if the document does not exist, with `RangeError` if the hash is not the
+   * sha256 of the bytes or the type is malformed.
+   */
+  putUpload(id: string, upload: StoredUpload): Promise<boolean>;
+  /** One upload of the document, or null (unknown document, or a hash failing `UPLOAD_HASH_PATTERN`). */
+  getUpload(id: string, hash: string): Promise<StoredUpload | null>;
   /** Makes every write so far durable (fsync) — used before unload and on shutdown. */
   flush(id?: string): Promise<void>;
   /** Flushes and frees what the store holds open for this document (file handles, buffers). */
@@ -154,6 +179,19 @@ export class StoreClosedError extends Error {
 
 /** The id shape lives in `@tandem/common` (the editor checks the same); re-exported for existing importers. */
 export { isValidDocId };
+
+/** Throws `RangeError` unless `upload` is well formed and `hash` is the sha256 of its bytes. */
+export function assertValidUpload(upload: StoredUpload): void {
+  if (!UPLOAD_HASH_PATTERN.test(upload.hash)) throw new RangeError('invalid upload hash');
+  if (!UPLOAD_TYPE_PATTERN.test(upload.type)) throw new RangeError('invalid upload type');
+  if (upload.bytes.byteLength === 0) throw new RangeError('cannot store an empty upload');
+  if (sha256Hex(upload.bytes) !== upload.hash) throw new RangeError('upload hash does not match its bytes');
+}
+
+/** Lower-case hex sha256: the content address of an upload. */
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
 
 /** Throws `InvalidDocIdError` unless `id` is a valid document id. */
 export function assertValidDocId(id: string): void {

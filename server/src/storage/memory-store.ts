@@ -4,12 +4,15 @@
  */
 import {
   assertValidDocId,
+  assertValidUpload,
   DocExistsError,
   StoreClosedError,
   UnknownDocError,
   type DocMeta,
   type DocStore,
+  type StoredUpload,
   type StoredVersion,
+  UPLOAD_HASH_PATTERN,
   VERSION_ID_PATTERN,
 } from './doc-store.js';
 
@@ -19,6 +22,7 @@ interface MemoryDoc {
   log: Uint8Array[];
   history: Uint8Array[];
   versions: StoredVersion[];
+  uploads: Map<string, StoredUpload>;
 }
 
 const copyVersion = (v: StoredVersion): StoredVersion => ({ ...v, authors: v.authors.map((a) => ({ ...a })), snapshot: v.snapshot.slice() });
@@ -51,7 +55,7 @@ export function createMemoryStore(data: MemoryStoreData = createMemoryStoreData(
     async create(meta) {
       check(meta.id);
       if (data.has(meta.id) || deleted.has(meta.id)) throw new DocExistsError(meta.id);
-      data.set(meta.id, { meta: { ...meta }, snapshot: null, log: [], history: [], versions: [] });
+      data.set(meta.id, { meta: { ...meta }, snapshot: null, log: [], history: [], versions: [], uploads: new Map() });
     },
     async getMeta(id) {
       check(id);
@@ -125,6 +129,20 @@ export function createMemoryStore(data: MemoryStoreData = createMemoryStoreData(
       existing(id);
       deleted.add(id);
       data.delete(id);
+    },
+    async putUpload(id, upload) {
+      check(id);
+      assertValidUpload(upload);
+      const doc = existing(id);
+      if (doc.uploads.has(upload.hash)) return false;
+      doc.uploads.set(upload.hash, { hash: upload.hash, type: upload.type, bytes: upload.bytes.slice() });
+      return true;
+    },
+    async getUpload(id, hash) {
+      check(id);
+      if (!UPLOAD_HASH_PATTERN.test(hash)) return null;
+      const found = data.get(id)?.uploads.get(hash);
+      return found ? { ...found, bytes: found.bytes.slice() } : null;
     },
     async flush(id) {
       if (closed) throw new StoreClosedError();

@@ -257,8 +257,8 @@ describe('exportDoc', () => {
   test('never writes to the live document, even when it holds content the schema does not know', () => {
     const ydoc = ydocFrom(representative, TITLE);
     const fragment = ydoc.getXmlFragment('default');
-    const unknown = new Y.XmlElement('image');
-    unknown.setAttribute('src', 'x.png');
+    const unknown = new Y.XmlElement('video');
+    unknown.setAttribute('src', 'x.mp4');
     fragment.insert(1, [unknown]);
     const odd = new Y.XmlElement('paragraph');
     fragment.insert(2, [odd]);
@@ -277,7 +277,7 @@ describe('exportDoc', () => {
     // What the server's schema cannot represent is left out of the export, never out of the document:
     // the unknown node entirely, the text with an unknown mark as a whole (y-tiptap drops the Y.XmlText).
     expect(outputs[0]).toContain('# Heading one\n\n\n\nPlain, **bold**');
-    expect(outputs.join('')).not.toContain('x.png');
+    expect(outputs.join('')).not.toContain('x.mp4');
     expect(outputs.join('')).not.toContain('unknown mark');
   });
 

@@ -18,6 +18,7 @@ import {
 import { content, EditingDoc, makeMeta, newDocId, rebuild } from './helpers.js';
 import { describeDeleteContract } from './delete-contract.js';
 import { describeHistoryContract, historyEntry, makeVersion } from './history-contract.js';
+import { describeUploadContract } from './upload-contract.js';
 
 export interface StoreHarness {
   store: DocStore;
@@ -314,4 +315,5 @@ export function describeDocStoreContract(name: string, makeStore: () => Promise<
 
   describeHistoryContract(name, makeStore);
   describeDeleteContract(name, makeStore);
+  describeUploadContract(name, makeStore);
 }

@@ -4,7 +4,7 @@
  * with `holdLoads()` until `releaseLoads()`, metadata writes (while `holdPutMeta` is set) until
  * `releasePutMeta()`. Metadata reads are counted. Everything else goes straight to the wrapped store.
  */
-import type { DocMeta, DocStore, StoredDoc, StoredVersion } from '../../src/storage/doc-store.js';
+import type { DocMeta, DocStore, StoredDoc, StoredUpload, StoredVersion } from '../../src/storage/doc-store.js';
 
 export class GatedStore implements DocStore {
   /** While true, appends wait for `releaseAppends()`; otherwise they go straight to the wrapped store. */
@@ -123,6 +123,14 @@ export class GatedStore implements DocStore {
 
   delete(id: string): Promise<void> {
     return this.inner.delete(id);
+  }
+
+  putUpload(id: string, upload: StoredUpload): Promise<boolean> {
+    return this.inner.putUpload(id, upload);
+  }
+
+  getUpload(id: string, hash: string): Promise<StoredUpload | null> {
+    return this.inner.getUpload(id, hash);
   }
 
   flush(id?: string): Promise<void> {

@@ -13,6 +13,7 @@ import { CommentBar } from '../comments/CommentBar';
 import { CommentsPanel } from '../comments/CommentsPanel';
 import { SelectionBubble } from '../comments/SelectionBubble';
 import { useEditorComments } from '../comments/useEditorComments';
+import { ImageBar } from './ImageControls';
 import { TitleField } from './TitleField';
 import { Toolbar } from './Toolbar';
 
@@ -43,6 +44,7 @@ export function DocEditor(props: Props) {
   const [linkRequest, setLinkRequest] = useState(0);
   const [ranges, setRanges] = useState<ThreadRanges>(() => new Map());
   const [paper, setPaper] = useState<HTMLElement | null>(null);
+  const [imageError, setImageError] = useState<string | null>(null);
   const titleRef = useRef<HTMLTextAreaElement>(null);
   const autoFocused = useRef(false);
   const userRef = useRef(user);
@@ -62,6 +64,11 @@ export function DocEditor(props: Props) {
         comments: {
           onRanges: setRanges,
           onActivate: (id) => commentsRef.current.activate(id),
+        },
+        uploads: {
+          docId: () => session.provider.roomname,
+          token: () => String(session.provider.params['token'] ?? ''),
+          onError: setImageError,
         },
       }),
       editable,
@@ -107,6 +114,7 @@ export function DocEditor(props: Props) {
   return (
     <>
       {editable && !preview && <Toolbar editor={editor} linkRequest={linkRequest} onComment={commentOnSelection} commentShortcut={shortcut} />}
+      {editable && !preview && <ImageBar editor={editor} />}
       {!editable && comments.canComment && !preview && <CommentBar enabled={hasSelection} shortcut={shortcut} onComment={commentOnSelection} />}
       <main className="doc-canvas" id="main">
         {preview}
@@ -147,6 +155,14 @@ export function DocEditor(props: Props) {
       {notice && (
         <div className="toast" role="status" data-testid="comment-notice">
           {notice}
+        </div>
+      )}
+      {imageError && (
+        <div className="toast" role="alert" data-testid="image-error">
+          {imageError}
+          <button type="button" className="toast__close" aria-label="Dismiss" onClick={() => setImageError(null)}>
+            ×
+          </button>
         </div>
       )}
       {authorshipError && (

@@ -4,6 +4,7 @@ import { Fragment, type KeyboardEvent, useCallback, useEffect, useRef, useState 
 import { isInTable } from '../../editor/tableCommands';
 import '../../styles/toolbar.css';
 import { Icon } from '../Icon';
+import { ImageButton } from './ImageControls';
 import { LinkEditor } from './LinkEditor';
 import { TableMenu } from './TableMenu';
 import { BLOCK_SHORTCUTS, type BlockType, MOD, TOOLBAR_GROUPS, currentBlock, setBlock } from './toolbarItems';
@@ -178,6 +179,7 @@ export function Toolbar({ editor, linkRequest, onComment, commentShortcut }: Pro
           >
             <Icon name="table" />
           </button>
+          <ImageButton editor={editor} disabled={disabled} roving={roving('image')} />
           <span className="toolbar__sep" aria-hidden="true" />
           <button
             type="button"

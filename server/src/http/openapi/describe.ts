@@ -78,7 +78,7 @@ export function openApiDocument(operations: readonly Operation[], info: { versio
       in: 'path',
       required: true,
       schema: { type: 'string' },
-      description: name === 'id' ? 'The document id (22 URL-safe characters).' : name === 'vid' ? 'A version id.' : name,
+      description: name === 'id' ? 'The document id (22 URL-safe characters).' : name === 'vid' ? 'A version id.' : name === 'hash' ? "The image's sha256, 64 hex digits." : name,
     }));
     const query = (op.query ?? []).map((q) => ({
       name: q.name,

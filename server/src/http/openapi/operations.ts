@@ -14,6 +14,7 @@ import {
   restoreResult,
   revertBody,
   revertResult,
+  uploadInfo,
   versionInfo,
   versionList,
 } from '@tandem/common/api';
@@ -53,6 +54,11 @@ const exportComments: QueryParameter = {
   name: 'comments',
   description: '`1` adds the comment threads (as footnotes in markdown and text, a section in HTML, a field in JSON).',
   schema: z.enum(['1', '0', 'true', 'false']),
+};
+const exportImages: QueryParameter = {
+  name: 'images',
+  description: '`link` (default: each image linked with a fresh view token) or `embed` (as `data:` URIs).',
+  schema: z.enum(['link', 'embed']),
 };
 const exportAnswer: Answer = {
   description: 'The document in that format, as a download (`Content-Disposition: attachment`).',
@@ -190,8 +196,43 @@ export const OPERATIONS: readonly Operation[] = [
     tag: 'documents',
     summary: 'Export the document',
     scope: 'view',
-    query: [exportFormat, exportComments],
+    query: [exportFormat, exportComments, exportImages],
     responses: { 200: exportAnswer, 400: BAD_INPUT, ...TOKEN_REFUSALS },
+  },
+  {
+    method: 'post',
+    path: '/api/docs/:id/uploads',
+    operationId: 'uploadImage',
+    tag: 'documents',
+    summary: 'Upload an image (PNG, JPEG, GIF or WebP) for the document',
+    description:
+      'The raw bytes as the body. The type is read from the bytes, never from Content-Type; the whole file is checked ' +
+      '(truncated and polyglot files, SVG and anything else are refused). Content-addressed: the same bytes are stored once.',
+    scope: 'edit',
+    body: { 'application/octet-stream': { schema: z.string() } },
+    responses: {
+      201: {
+        description: 'Stored (or already there).',
+        content: json(uploadInfo, { src: `/api/docs/${DOC_ID}/uploads/${'ab'.repeat(32)}`, hash: 'ab'.repeat(32), type: 'image/png', width: 640, height: 480 }),
+      },
+      400: refusal('A truncated or polyglot file: the message says what is wrong.', 'bad_image', 'the PNG ends before its IEND chunk'),
+      413: TOO_LARGE,
+      415: refusal('Not PNG, JPEG, GIF or WebP (SVG included).', 'unsupported_type', 'SVG images are not accepted'),
+      ...TOKEN_REFUSALS,
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/docs/:id/uploads/:hash',
+    operationId: 'getImage',
+    tag: 'documents',
+    summary: 'An uploaded image of the document',
+    description: 'Served with its sniffed type, `X-Content-Type-Options: nosniff` and a sandboxing Content-Security-Policy.',
+    scope: 'view',
+    responses: {
+      200: { description: 'The image.', content: { 'image/png': {}, 'image/jpeg': {}, 'image/gif': {}, 'image/webp': {} } },
+      ...TOKEN_REFUSALS,
+    },
   },
   {
     method: 'get',
@@ -244,7 +285,7 @@ export const OPERATIONS: readonly Operation[] = [
     tag: 'history',
     summary: 'Export the document as it was at a version',
     scope: 'view',
-    query: [exportFormat, exportComments],
+    query: [exportFormat, exportComments, exportImages],
     responses: { 200: exportAnswer, 400: BAD_INPUT, 401: NO_TOKEN, 403: WRONG_TOKEN, 404: HISTORY_OFF_OR_UNKNOWN },
   },
   {

@@ -12,6 +12,7 @@
  *   <dataDir>/docs/<id>/versions.log  stored versions [HI4], fsynced put/delete records; see versions-file.ts.
  *   <dataDir>/deleting/<id>           a document being deleted [DEL2]: its directory, moved here in one rename,
  *                                     removed right after (or when the store next opens); see deletion.ts.
+ *   <dataDir>/docs/<id>/uploads/<hash> uploaded images [UP4], content-addressed; see uploads-dir.ts.
  *
  * Generations: appends go to `log.<G>` where G is the highest generation of any snapshot or log present (0 for
  * a new document). `snapshot.<K>` covers everything in every log with generation < K. Loading takes the
@@ -65,6 +66,7 @@ import {
   type DocMeta,
   type DocStore,
   type StoredDoc,
+  type StoredUpload,
   type StoredVersion,
   type StoreLogger,
   VERSION_ID_PATTERN,
@@ -74,6 +76,7 @@ import { MAX_RECORD_BYTES } from './log-format.js';
 import { META_FILE, metaFileExists, readMetaFile, writeMetaFile } from './meta-file.js';
 import { unlinkIfPresent } from './recovery.js';
 import { deletionMarker, deletionPending, finishInterruptedDeletes, moveToDeleting, removeMarker } from './deletion.js';
+import { putUploadFile, readUploadFile } from './uploads-dir.js';
 
 export type { StoreIo } from './fs-util.js';
 export type { CompactionStep, CompactionHooks } from './compaction.js';
@@ -282,6 +285,21 @@ export class FileStore implements DocStore {
     await removeMarker(marker).catch((err: unknown) =>
       this.logger.error({ docId: id, err }, 'could not remove a deleted document\'s files; they go at the next start'),
     );
+  }
+
+  async putUpload(id: string, upload: StoredUpload): Promise<boolean> {
+    this.checkOpen();
+    const dir = this.docDir(id);
+    // [DEL1] Never into a deleted document; one racing the delete fails with the moved directory (no mkdir -p).
+    if (this.deleted.has(id)) throw new UnknownDocError(id);
+    return putUploadFile(this.ctx.io, id, dir, upload);
+  }
+
+  async getUpload(id: string, hash: string): Promise<StoredUpload | null> {
+    this.checkOpen();
+    const dir = this.docDir(id);
+    if (this.deleted.has(id)) return null;
+    return readUploadFile(dir, hash);
   }
 
   async flush(id?: string): Promise<void> {

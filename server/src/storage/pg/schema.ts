@@ -10,6 +10,7 @@
  *   <schema>.doc_versions stored versions [HI4]: `(doc_id, version_id)` → metadata columns and `snapshot`.
  *                         `created_at` is text, kept exactly as given (ISO-8601); `put_seq` (a bigserial set on
  *                         first insert, kept when a version is replaced) breaks ties in put order.
+ *   <schema>.doc_uploads  uploaded images [UP4]: `(doc_id, hash)` → `type`, `bytes`, `created_at`.
  *
  * There is deliberately no foreign key from the per-document tables to docs: every inserted row would take a
  * KEY SHARE lock on its document's row, a hot spot for busy documents. The statements' own EXISTS checks are
@@ -33,11 +34,12 @@ export interface PgTables {
   updates: string;
   history: string;
   versions: string;
+  uploads: string;
   migrations: string;
 }
 
 /** Every table whose rows belong to one document (`doc_id`): a document's delete empties them [DEL3]. */
-export const PER_DOC_TABLES = ['updates', 'history', 'versions'] as const satisfies readonly (keyof PgTables)[];
+export const PER_DOC_TABLES = ['updates', 'history', 'versions', 'uploads'] as const satisfies readonly (keyof PgTables)[];
 
 /** Checks `schema` and returns the table names to splice into statements. Throws on a bad name. */
 export function pgTables(schema: string): PgTables {
@@ -50,6 +52,7 @@ export function pgTables(schema: string): PgTables {
     updates: `"${schema}".doc_updates`,
     history: `"${schema}".doc_history`,
     versions: `"${schema}".doc_versions`,
+    uploads: `"${schema}".doc_uploads`,
     migrations: `"${schema}".schema_migrations`,
   };
 }
@@ -107,6 +110,20 @@ export const MIGRATIONS: readonly Migration[] = [
          changes bigint NOT NULL,
          snapshot bytea NOT NULL,
          PRIMARY KEY (doc_id, version_id)
+       )`,
+    ],
+  },
+  {
+    version: 3,
+    name: 'uploads',
+    statements: (t) => [
+      `CREATE TABLE ${t.uploads} (
+         doc_id text NOT NULL,
+         hash text NOT NULL,
+         type text NOT NULL,
+         bytes bytea NOT NULL,
+         created_at timestamptz NOT NULL DEFAULT now(),
+         PRIMARY KEY (doc_id, hash)
        )`,
     ],
   },

@@ -31,8 +31,11 @@ import {
   UnknownDocError,
   type DocMeta,
   type StoredDoc,
+  type StoredUpload,
   type StoredVersion,
   type StoreLogger,
+  assertValidUpload,
+  UPLOAD_HASH_PATTERN,
   VERSION_ID_PATTERN,
 } from '../doc-store.js';
 import { PgAppendQueue } from './append-queue.js';
@@ -43,6 +46,7 @@ import { DEFAULT_RETRY, isTransientPgError, isUniqueViolation, type RetryPolicy 
 import { PgHealth } from './health.js';
 import type { PgDocStore, PgStoreOptions } from './options.js';
 import { ensurePgSchema, pgTables, type PgTables } from './schema.js';
+import { getPgUpload, putPgUpload } from './uploads.js';
 import { deletePgVersions, getPgVersion, listPgVersions, putPgVersion } from './versions.js';
 
 export { AppendQueueFullError } from './append-queue.js';
@@ -217,6 +221,19 @@ export class PgStore implements PgDocStore {
     return this.operation(id, () =>
       deletePgVersions(this.pool, this.tables, id, versionIds.filter((v) => VERSION_ID_PATTERN.test(v))),
     );
+  }
+
+  putUpload(id: string, upload: StoredUpload): Promise<boolean> {
+    try {
+      assertValidUpload(upload);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return this.operation(id, () => putPgUpload(this.pool, this.tables, id, upload));
+  }
+
+  getUpload(id: string, hash: string): Promise<StoredUpload | null> {
+    return this.operation(id, async () => (UPLOAD_HASH_PATTERN.test(hash) ? getPgUpload(this.pool, this.tables, id, hash) : null));
   }
 
   // Appends resolve only once committed, so flushing is waiting for those still queued.

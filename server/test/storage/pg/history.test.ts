@@ -41,7 +41,7 @@ async function admin<T extends pg.QueryResultRow>(h: PgHarness, sql: string, par
 }
 
 describe('[PG1] schema', () => {
-  it('[PG1] a database made before history existed gains doc_history and doc_versions; its documents stay', async () => {
+  it('[PG1] a database made before history existed gains doc_history and doc_versions; its documents stay (and every later table)', async () => {
     const h = await harness();
     const id = await newDoc(h.store);
     const update = new EditingDoc().edit(0);
@@ -49,7 +49,7 @@ describe('[PG1] schema', () => {
     await h.store.close();
     const tables = pgTables(h.schema);
     // As a database made before history and before migrations were recorded.
-    await admin(h, `DROP TABLE ${tables.history}; DROP TABLE ${tables.versions}; DROP TABLE ${tables.migrations}`);
+    await admin(h, `DROP TABLE ${tables.history}; DROP TABLE ${tables.versions}; DROP TABLE ${tables.uploads}; DROP TABLE ${tables.migrations}`);
 
     const store = await h.reopen();
     expect((await store.load(id))!.log).toEqual([update]);
@@ -62,7 +62,7 @@ describe('[PG1] schema', () => {
       'SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name',
       [h.schema],
     );
-    expect(names.map((r) => r.table_name)).toEqual(['doc_history', 'doc_updates', 'doc_versions', 'docs', 'schema_migrations']);
+    expect(names.map((r) => r.table_name)).toEqual(['doc_history', 'doc_updates', 'doc_uploads', 'doc_versions', 'docs', 'schema_migrations']);
   });
 
   it('[PG8] three instances starting together on a new schema record each migration once; a newer schema is refused', async () => {
