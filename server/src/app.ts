@@ -1,5 +1,6 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import type { TokenKey, TokenVerifier } from './auth/tokens.js';
+import type { DocEvents } from './doc-events.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import type { RoomRegistry } from './rooms/registry.js';
@@ -30,6 +31,8 @@ export interface AppDeps {
   readiness: () => Record<string, boolean>;
   /** When set, `/metrics` needs `Authorization: Bearer <metricsToken>`. */
   metricsToken?: string | undefined;
+  /** [WH2] Who hears of created (and deleted) documents; absent: nobody. */
+  events?: DocEvents | undefined;
   now: () => Date;
 }
 

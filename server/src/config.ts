@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { compileProxyTrust } from './transport/client-address.js';
+import { webhookConfigProblem, webhookSettings } from './webhooks/settings.js';
 
 /**
  * Every setting the server reads, validated once at start-up. Each comes from an environment variable or a
@@ -70,6 +71,7 @@ const schema = z.object({
   DATABASE_POOL_SIZE: int(1, 1000).default(10),
   /** Redis connection string: instances relay updates and presence to each other through it. */
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  ...webhookSettings,
 });
 
 export type Config = Omit<z.infer<typeof schema>, 'PUBLIC_URL' | 'ALLOWED_ORIGINS'> & {
@@ -98,7 +100,7 @@ function flagsToEnv(argv: readonly string[]): Record<string, string> {
 }
 
 /** Secrets that may come from a file instead (`SECRET_FILE=/run/secrets/tandem`): Docker and Kubernetes secrets. */
-const FILE_SETTINGS = ['SECRET', 'DATABASE_URL', 'REDIS_URL', 'METRICS_TOKEN'] as const;
+const FILE_SETTINGS = ['SECRET', 'DATABASE_URL', 'REDIS_URL', 'METRICS_TOKEN', 'WEBHOOK_SECRET'] as const;
 
 /** Replaces each `<NAME>_FILE` by `<NAME>` read from that file (one trailing newline dropped). */
 function readSettingFiles(merged: Record<string, string | undefined>): void {
@@ -132,6 +134,8 @@ export function loadConfig(env: Record<string, string | undefined>, argv: readon
     // Remote updates are not stored again by the instances that receive them: they must share one store.
     throw new ConfigError('REDIS_URL: needs DATABASE_URL too, so that every instance reads and writes the same documents');
   }
+  const webhookProblem = webhookConfigProblem(c);
+  if (webhookProblem) throw new ConfigError(webhookProblem);
   return {
     ...c,
     // With PORT=0 the real port is known only after listening; '' tells the server to fill it in then.

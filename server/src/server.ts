@@ -20,6 +20,8 @@ import { RedisBus, type ClusterBus } from './cluster/redis-bus.js';
 import { compileProxyTrust } from './transport/client-address.js';
 import { guardHttpServer } from './transport/http-guards.js';
 import { guardWebSockets } from './transport/ws-guards.js';
+import { webhooksFromConfig } from './webhooks/from-config.js';
+import type { Webhooks } from './webhooks/webhooks.js';
 
 const DEFAULT_EDITOR_DIST = fileURLToPath(new URL('../../editor/dist', import.meta.url));
 
@@ -29,6 +31,8 @@ export interface RunningServer {
   port: number;
   registry: RoomRegistry;
   store: DocStore;
+  /** [WH] The webhooks, when configured: `webhooks.documentDeleted(id)` reports a deletion. */
+  webhooks: Webhooks | null;
   /** [S1] Refuse new sockets, close open ones with 1001, final-write every document, stop. */
   close(): Promise<void>;
 }
@@ -71,8 +75,11 @@ export async function startServer(config: Config, logger: Logger, options: Start
   const cluster: ClusterBus | undefined = config.REDIS_URL
     ? await RedisBus.connect({ url: config.REDIS_URL, logger, metrics })
     : undefined;
+  // [WH] Null when no WEBHOOK_URL is set: then no room even looks for new comments.
+  const webhooks = webhooksFromConfig(config, { metrics, logger });
   const registry = new RoomRegistry({
     cluster,
+    events: webhooks ?? undefined,
     store,
     logger,
     metrics,
@@ -138,6 +145,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
       ...(cluster ? { redis: cluster.ready } : {}),
     }),
     metricsToken: config.METRICS_TOKEN,
+    events: webhooks ?? undefined,
     now,
   });
   // [L8] Node checks these timeouts only every `connectionsCheckingInterval` (30 s by default), so a stalled
@@ -169,8 +177,8 @@ export async function startServer(config: Config, logger: Logger, options: Start
   let closing: Promise<void> | undefined;
   const close = () => {
     draining = true;
-    return (closing ??= shutdown({ stopKeepAlive, server, sockets, registry, memoryReturn, cluster, store, logger }));
+    return (closing ??= shutdown({ stopKeepAlive, server, sockets, registry, memoryReturn, cluster, webhooks, store, logger }));
   };
 
-  return { url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, port, registry, store, close };
+  return { url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, port, registry, store, webhooks, close };
 }

@@ -6,6 +6,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { AuthorizeDeps } from '../auth/authorize.js';
 import { signToken, type TokenKey } from '../auth/tokens.js';
 import { reportLimitTrip } from '../limits.js';
+import type { DocEvents } from '../doc-events.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { RoomRegistry } from '../rooms/registry.js';
@@ -26,6 +27,7 @@ export interface DocsRouteDeps extends AuthorizeDeps {
   metrics: Metrics;
   logger: Logger;
   publicUrl: () => string;
+  events?: DocEvents | undefined;
 }
 
 /** Enforced while streaming (and from Content-Length up front), so a huge body is never buffered. */
@@ -72,6 +74,7 @@ export function docsRoutes(deps: DocsRouteDeps): Hono {
     await deps.store.append(meta.id, initialState(body.title));
     await deps.store.flush(meta.id);
     await deps.store.release(meta.id);
+    deps.events?.documentCreated(meta.id, { title: body.title ?? '' });
     return c.json({ id: meta.id, ...(await links(meta)) } satisfies CreatedDoc, 201);
   });
 
