@@ -1,3 +1,7 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { connectClient, createDoc, startTestServer, synced, waitFor, type TestServer } from '../support/harness.js';
@@ -139,6 +143,46 @@ describe('webhooks [WH]', () => {
       expect(events.length).toBeGreaterThanOrEqual(1);
       expect(events.length).toBeLessThanOrEqual(2);
     }
+  });
+
+  it('[WH3] the verification snippet in the README accepts a real delivery and refuses a forged one', async () => {
+    const readme = await readFile(fileURLToPath(new URL('../../../README.md', import.meta.url)), 'utf8');
+    const snippet = /```js\n(import \{ createHmac[\s\S]*?function verifyTandemWebhook[\s\S]*?)```/.exec(readme)?.[1];
+    expect(snippet).toBeDefined();
+    const dir = await mkdtemp(join(tmpdir(), 'tandem-snippet-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    await writeFile(join(dir, 'verify.mjs'), `${snippet}\nexport { verifyTandemWebhook }\n`);
+    const { verifyTandemWebhook } = (await import(join(dir, 'verify.mjs'))) as {
+      verifyTandemWebhook: (secret: string, body: string, signature: string) => boolean;
+    };
+    const hook = await receiver();
+    const server = await serverFor([hook]);
+    await createDoc(server.url, { title: 'Signed' });
+    await waitFor(() => hook.received.length === 1, 'a delivery');
+    const [delivery] = hook.received;
+    const signature = String(delivery!.headers['tandem-signature']);
+    expect(verifyTandemWebhook(SECRET, delivery!.body, signature)).toBe(true);
+    expect(verifyTandemWebhook(SECRET, delivery!.body + ' ', signature)).toBe(false);
+    expect(verifyTandemWebhook(SECRET, delivery!.body, signature.replace(/t=\d+/, 't=1000000000'))).toBe(false);
+  });
+
+  it('[WH2] comments already stored are not new: reopening a document with comments sends no comment.created', async () => {
+    const hook = await receiver();
+    const server = await serverFor([hook]);
+    const doc = await createDoc(server.url);
+    const alice = client(server, doc.id, doc.editToken);
+    await synced(alice.provider);
+    addThread(alice.doc, 'thread-a', 'first');
+    await waitFor(() => hook.of('comment.created').length === 1, 'comment.created');
+    alice.destroy();
+    await waitFor(() => server.registry.size === 0, 'the document to unload');
+    const bob = client(server, doc.id, doc.editToken);
+    await synced(bob.provider);
+    await waitFor(() => (bob.doc.getMap('comments').get('thread-a') as Y.Map<unknown> | undefined) !== undefined, 'the thread loaded');
+    bob.text.insert(0, 'an edit after reopening');
+    const updates = hook.of('document.updated').length;
+    await waitFor(() => hook.of('document.updated').length > updates, 'the edit reported');
+    expect(hook.of('comment.created')).toHaveLength(1);
   });
 
   it('[WH2] document.deleted goes out through the module, to every receiver', async () => {
