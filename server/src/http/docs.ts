@@ -16,6 +16,7 @@ import { authorizeRequest } from './access.js';
 import { HttpError, badRequest } from './errors.js';
 import { exportOptions } from './export-options.js';
 import { safeFilename } from './filenames.js';
+import { sendBody } from './send-body.js';
 import { parseJsonBody } from './json-body.js';
 import { withRoom as withRoomLease } from './with-room.js';
 
@@ -117,7 +118,7 @@ export function docsRoutes(deps: DocsRouteDeps): Hono {
     const filename = `${safeFilename(title) || meta.id}.${result.extension}`;
     c.header('Content-Disposition', `attachment; filename="${filename}"`);
     c.header('Content-Type', result.contentType);
-    return c.body(result.body);
+    return sendBody(c, await result.body);
   });
 
   return app;

@@ -14,6 +14,7 @@ import { authorizeRequest } from './access.js';
 import { HttpError, badRequest } from './errors.js';
 import { exportOptions } from './export-options.js';
 import { safeFilename } from './filenames.js';
+import { sendBody } from './send-body.js';
 import { parseJsonBody } from './json-body.js';
 import { withRoom } from './with-room.js';
 
@@ -77,7 +78,7 @@ export function historyRoutes(deps: HistoryRouteDeps): Hono {
         const name = safeFilename(readTitle(rendered)) || access.meta.id;
         c.header('Content-Disposition', `attachment; filename="${name}.${result.extension}"`);
         c.header('Content-Type', result.contentType);
-        return c.body(result.body);
+        return sendBody(c, await result.body);
       } finally {
         rendered.destroy();
       }
