@@ -7,9 +7,13 @@ export const EXPORT_FORMATS = {
   html: { contentType: 'text/html; charset=utf-8', extension: 'html' },
   json: { contentType: 'application/json; charset=utf-8', extension: 'json' },
   text: { contentType: 'text/plain; charset=utf-8', extension: 'txt' },
+  docx: { contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', extension: 'docx' },
 } as const satisfies Record<string, { contentType: string; extension: string }>;
 
 export type ExportFormat = keyof typeof EXPORT_FORMATS;
+
+/** The formats whose export is text (the rest are binary files, e.g. DOCX). */
+export type TextExportFormat = Exclude<ExportFormat, 'docx'>;
 
 /** True when `s` names one of `EXPORT_FORMATS`. */
 export function isExportFormat(s: unknown): s is ExportFormat {

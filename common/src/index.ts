@@ -12,7 +12,7 @@ export {
   type CommentField,
   type ThreadField,
 } from './comments.js';
-export { EXPORT_FORMATS, type ExportFormat, isExportFormat } from './export-formats.js';
+export { EXPORT_FORMATS, type ExportFormat, type TextExportFormat, isExportFormat } from './export-formats.js';
 export { DOC_ID_CHARS, DOC_ID_PATTERN, isValidDocId } from './ids.js';
 export {
   CONTENT_FRAGMENT,

@@ -1,6 +1,7 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import type { Identity } from './auth/identity.js';
 import type { TokenKey, TokenVerifier } from './auth/tokens.js';
+import type { DocEvents } from './doc-events.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import type { RoomRegistry } from './rooms/registry.js';
@@ -39,6 +40,8 @@ export interface AppDeps {
   identity: Identity;
   /** [ID8] Share links open only with a token that names a person. */
   requireSignIn: boolean;
+  /** [WH2] Who hears of created (and deleted) documents; absent: nobody. */
+  events?: DocEvents | undefined;
   now: () => Date;
   /** [UP1] `UPLOAD_MAX_BYTES`. */
   uploadMaxBytes: number;

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { IDENTITY_FILE_SETTINGS, identitySettings, resolveIdentity, type IdentityConfig } from './auth/identity-config.js';
 import { compileProxyTrust } from './transport/client-address.js';
+import { webhookConfigProblem, webhookSettings } from './webhooks/settings.js';
 
 /**
  * Every setting the server reads, validated once at start-up. Each comes from an environment variable or a
@@ -75,6 +76,7 @@ const schema = z.object({
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   /** [ID] Sign-in, who creates documents, links for signed-in people only. */
   ...identitySettings,
+  ...webhookSettings,
 });
 
 export type Config = Omit<z.infer<typeof schema>, 'PUBLIC_URL' | 'ALLOWED_ORIGINS' | keyof typeof identitySettings> & {
@@ -103,7 +105,7 @@ function flagsToEnv(argv: readonly string[]): Record<string, string> {
 }
 
 /** Secrets that may come from a file instead (`SECRET_FILE=/run/secrets/tandem`): Docker and Kubernetes secrets. */
-const FILE_SETTINGS = ['SECRET', 'DATABASE_URL', 'REDIS_URL', 'METRICS_TOKEN', ...IDENTITY_FILE_SETTINGS] as const;
+const FILE_SETTINGS = ['SECRET', 'DATABASE_URL', 'REDIS_URL', 'METRICS_TOKEN', 'WEBHOOK_SECRET', ...IDENTITY_FILE_SETTINGS] as const;
 
 /** Replaces each `<NAME>_FILE` by `<NAME>` read from that file (one trailing newline dropped). */
 function readSettingFiles(merged: Record<string, string | undefined>): void {
@@ -137,6 +139,8 @@ export function loadConfig(env: Record<string, string | undefined>, argv: readon
     // Remote updates are not stored again by the instances that receive them: they must share one store.
     throw new ConfigError('REDIS_URL: needs DATABASE_URL too, so that every instance reads and writes the same documents');
   }
+  const webhookProblem = webhookConfigProblem(c);
+  if (webhookProblem) throw new ConfigError(webhookProblem);
   const identity = resolveIdentity(c);
   if (Array.isArray(identity)) throw new ConfigError(`${identity[0]}: ${identity[1]}`);
   const { OIDC_ISSUER: _i, OIDC_CLIENT_ID: _c, OIDC_CLIENT_SECRET: _s, ...rest } = c;

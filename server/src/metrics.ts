@@ -69,6 +69,23 @@ export function createMetrics() {
       help: 'Other instances declared gone after missing heartbeats; their peers\' presence was dropped',
       ...opts,
     }),
+    webhookDeliveries: new Counter({
+      name: 'tandem_webhook_deliveries_total',
+      help: 'Webhook deliveries by outcome: delivered (2xx), failed (retries exhausted or refused), dropped (queue full)',
+      labelNames: ['outcome'] as const,
+      ...opts,
+    }),
+    webhookAttemptFailures: new Counter({
+      name: 'tandem_webhook_attempt_failures_total',
+      help: 'Webhook delivery attempts that failed, by reason (status, timeout, network)',
+      labelNames: ['reason'] as const,
+      ...opts,
+    }),
+    webhookQueueDepth: new Gauge({
+      name: 'tandem_webhook_queue_depth',
+      help: 'Webhook deliveries waiting or in flight, over all receivers',
+      ...opts,
+    }),
     clusterReady: new Gauge({ name: 'tandem_cluster_ready', help: '1 while both Redis connections are up (cluster mode)', ...opts }),
   };
 }

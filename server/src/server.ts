@@ -22,6 +22,8 @@ import type { ClusterBus } from './cluster/redis-bus.js';
 import { compileProxyTrust } from './transport/client-address.js';
 import { guardHttpServer } from './transport/http-guards.js';
 import { guardWebSockets } from './transport/ws-guards.js';
+import { webhooksFromConfig } from './webhooks/from-config.js';
+import type { Webhooks } from './webhooks/webhooks.js';
 
 const DEFAULT_EDITOR_DIST = fileURLToPath(new URL('../../editor/dist', import.meta.url));
 
@@ -33,6 +35,8 @@ export interface RunningServer {
   store: DocStore;
   /** Every route the app registered (method and Hono path), for checking the OpenAPI description [API1]. */
   routes: readonly { method: string; path: string }[];
+  /** [WH] The webhooks, when configured: `webhooks.documentDeleted(id)` reports a deletion. */
+  webhooks: Webhooks | null;
   /** [S1] Refuse new sockets, close open ones with 1001, final-write every document, stop. */
   close(): Promise<void>;
 }
@@ -78,8 +82,11 @@ export async function startServer(config: Config, logger: Logger, options: Start
     ? // Loaded only when configured: the Redis client is ~9 MB of an embedded server's idle memory.
       await (await import('./cluster/redis-bus.js')).RedisBus.connect({ url: config.REDIS_URL, logger, metrics })
     : undefined;
+  // [WH] Null when no WEBHOOK_URL is set: then no room even looks for new comments.
+  const webhooks = webhooksFromConfig(config, { metrics, logger });
   const registry = new RoomRegistry({
     cluster,
+    events: webhooks ?? undefined,
     store,
     logger,
     metrics,
@@ -150,6 +157,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
     onDocumentDeleted: (id) => {
       // [DEL1][ID7] Nothing of a deleted document stays under DATA_DIR: not even its id in someone's list.
       userDocs.forgetEverywhere(id).catch((error: unknown) => logger.error({ doc: id, err: error }, 'could not remove a deleted document from the personal lists'));
+      webhooks?.documentDeleted(id);
       options.onDocumentDeleted?.(id);
     },
     identity: createIdentity(config, {
@@ -163,6 +171,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
       now,
     }),
     requireSignIn: config.LINKS_REQUIRE_SIGN_IN,
+    events: webhooks ?? undefined,
     now,
     uploadMaxBytes: config.UPLOAD_MAX_BYTES,
   });
@@ -195,8 +204,8 @@ export async function startServer(config: Config, logger: Logger, options: Start
   let closing: Promise<void> | undefined;
   const close = () => {
     draining = true;
-    return (closing ??= shutdown({ stopKeepAlive, server, sockets, registry, memoryReturn, cluster, store, logger }));
+    return (closing ??= shutdown({ stopKeepAlive, server, sockets, registry, memoryReturn, cluster, webhooks, store, logger }));
   };
 
-  return { url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, port, registry, store, routes: app.routes.map(({ method, path }) => ({ method, path })), close };
+  return { url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, port, registry, store, routes: app.routes.map(({ method, path }) => ({ method, path })), webhooks, close };
 }

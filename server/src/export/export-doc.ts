@@ -2,7 +2,7 @@
  * Document export: one Y.Doc in, one downloadable file out. The HTTP layer picks the format and the
  * filename; this module only converts.
  */
-import { EXPORT_FORMATS, type ExportFormat } from '@tandem/common';
+import { EXPORT_FORMATS, type ExportFormat, type TextExportFormat } from '@tandem/common';
 import type { Node as PMNode } from '@tiptap/pm/model';
 import type * as Y from 'yjs';
 import { toHtml } from './html.js';
@@ -12,14 +12,17 @@ import { toMarkdown, toMarkdownWithNotes } from './markdown.js';
 import { readDoc } from './read-doc.js';
 import { withImageSrcs } from './image-srcs.js';
 
-export interface ExportResult {
+export interface ExportResult<Body = string> {
   contentType: string;
-  body: string;
+  body: Body;
   /** File extension without the dot. */
   extension: string;
 }
 
-export { isExportFormat, type ExportFormat } from '@tandem/common';
+/** A DOCX body is packed asynchronously, after the document was read: routes `await` the body. */
+export type ExportBody = string | Promise<Uint8Array<ArrayBuffer>>;
+
+export { isExportFormat, type ExportFormat, type TextExportFormat } from '@tandem/common';
 
 export interface ExportOptions {
   /** [CM6] Include the comments: Markdown footnotes, HTML asides, a `comments` list in JSON, notes in text. */
@@ -28,16 +31,26 @@ export interface ExportOptions {
   imageSrc?: (src: string) => string;
 }
 
-/** Never modifies `doc`. Throws only if the document is structurally unreadable. */
-export function exportDoc(doc: Y.Doc, format: ExportFormat, options: ExportOptions = {}): ExportResult {
+/**
+ * Never modifies `doc`, and reads it synchronously (a DOCX body is packed afterwards, from what was read).
+ * Throws only if the document is structurally unreadable.
+ */
+export function exportDoc(doc: Y.Doc, format: TextExportFormat, options?: ExportOptions): ExportResult;
+export function exportDoc(doc: Y.Doc, format: ExportFormat, options?: ExportOptions): ExportResult<ExportBody>;
+export function exportDoc(doc: Y.Doc, format: ExportFormat, options: ExportOptions = {}): ExportResult<ExportBody> {
   const read = readDoc(doc);
   const { title } = read;
   const root = options.imageSrc && format !== 'json' ? withImageSrcs(read.root, options.imageSrc) : read.root;
   const placed = options.comments ? placeNotes(doc, root) : null;
+  if (format === 'docx') {
+    // The docx library weighs several MB: loaded on the first DOCX export only.
+    const body = import('./docx.js').then(({ toDocx }) => toDocx(placed?.root ?? root, title, placed ?? undefined));
+    return { ...EXPORT_FORMATS[format], body };
+  }
   return { ...EXPORT_FORMATS[format], body: render(format, root, title, placed) };
 }
 
-function render(format: ExportFormat, root: PMNode, title: string, placed: PlacedNotes | null): string {
+function render(format: TextExportFormat, root: PMNode, title: string, placed: PlacedNotes | null): string {
   switch (format) {
     case 'markdown':
       return placed ? toMarkdownWithNotes(placed, title) : toMarkdown(root, title);

@@ -34,6 +34,8 @@ export interface RoomHistoryDeps {
   applyChange(update: Uint8Array, author: ChangeAuthor): Promise<void>;
   /** Whether other instances may write entries of this document too (cluster mode): then nothing is cached. */
   shared(): boolean;
+  /** [WH2] Told of each version once it is stored. */
+  versionCreated?: ((version: VersionInfo) => void) | undefined;
   now?: () => number;
 }
 
@@ -76,6 +78,8 @@ export class RoomHistory {
   private cacheTimer: NodeJS.Timeout | null = null;
   /** Entries taken so far (to tell whether one was taken while the store was being read). */
   private taken = 0;
+  /** The newest version's id: undefined until read from the store or made here. */
+  private newest: string | null | undefined;
 
   constructor(
     private readonly docId: string,
@@ -201,6 +205,8 @@ export class RoomHistory {
       snapshot: Y.encodeSnapshot(Y.snapshot(this.doc)),
     };
     await this.deps.store.putVersion(this.docId, version);
+    this.newest = version.id;
+    this.deps.versionCreated?.(versionInfo(version));
     if (kind === 'auto' && this.deps.options.thinAfterDays > 0) await this.thin();
     return version;
   }
@@ -217,6 +223,18 @@ export class RoomHistory {
       this.entryCount ??= count;
     }
     return this.entryCount;
+  }
+
+  /**
+   * [WH2] The newest version's id (null when there is none), read from the store once per load; in cluster
+   * mode another instance may have made a newer one since.
+   */
+  async newestVersionId(): Promise<string | null> {
+    if (this.newest === undefined) {
+      const versions = await this.deps.store.listVersions(this.docId);
+      this.newest ??= versions.at(-1)?.id ?? null;
+    }
+    return this.newest;
   }
 
   /** Every version, newest first. */

@@ -6,6 +6,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { AuthorizeDeps } from '../auth/authorize.js';
 import { signToken, type TokenKey } from '../auth/tokens.js';
 import { reportLimitTrip } from '../limits.js';
+import type { DocEvents } from '../doc-events.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { RoomRegistry } from '../rooms/registry.js';
@@ -16,6 +17,7 @@ import { HttpError, badRequest } from './errors.js';
 import { exportImageSrc, uploadSrcsIn } from './export-images.js';
 import { exportOptions } from './export-options.js';
 import { safeFilename } from './filenames.js';
+import { sendBody } from './send-body.js';
 import { parseJsonBody } from './json-body.js';
 import { withRoom as withRoomLease } from './with-room.js';
 
@@ -32,6 +34,7 @@ export interface DocsRouteDeps extends AuthorizeDeps {
    * plugs in. A throw is logged and changes nothing.
    */
   onDocumentDeleted?: ((id: string) => void) | undefined;
+  events?: DocEvents | undefined;
 }
 
 /** Enforced while streaming (and from Content-Length up front), so a huge body is never buffered. */
@@ -78,6 +81,7 @@ export function docsRoutes(deps: DocsRouteDeps): Hono {
     await deps.store.append(meta.id, initialState(body.title));
     await deps.store.flush(meta.id);
     await deps.store.release(meta.id);
+    deps.events?.documentCreated(meta.id, { title: body.title ?? '' });
     return c.json({ id: meta.id, ...(await links(meta)) } satisfies CreatedDoc, 201);
   });
 
@@ -135,7 +139,7 @@ export function docsRoutes(deps: DocsRouteDeps): Hono {
     const filename = `${safeFilename(title) || meta.id}.${result.extension}`;
     c.header('Content-Disposition', `attachment; filename="${filename}"`);
     c.header('Content-Type', result.contentType);
-    return c.body(result.body);
+    return sendBody(c, await result.body);
   });
 
   return app;

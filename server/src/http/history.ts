@@ -15,6 +15,7 @@ import { HttpError, badRequest } from './errors.js';
 import { exportImageSrc, uploadSrcsIn, type ExportImageDeps } from './export-images.js';
 import { exportOptions } from './export-options.js';
 import { safeFilename } from './filenames.js';
+import { sendBody } from './send-body.js';
 import { parseJsonBody } from './json-body.js';
 import { withRoom } from './with-room.js';
 
@@ -79,7 +80,7 @@ export function historyRoutes(deps: HistoryRouteDeps): Hono {
         const name = safeFilename(readTitle(rendered)) || access.meta.id;
         c.header('Content-Disposition', `attachment; filename="${name}.${result.extension}"`);
         c.header('Content-Type', result.contentType);
-        return c.body(result.body);
+        return sendBody(c, await result.body);
       } finally {
         rendered.destroy();
       }

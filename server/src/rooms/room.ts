@@ -15,6 +15,8 @@ import { SyncResponder } from './sync-responder.js';
 import { TITLE_MIGRATION, titleMigration } from './title-migration.js';
 import type { ChangeAuthor } from '../history/entry.js';
 import { RoomHistory, type HistoryOptions } from '../history/room-history.js';
+import type { DocEvents } from '../doc-events.js';
+import { RoomEvents } from './room-events.js';
 
 export interface RoomLimits {
   maxDocBytes: number;
@@ -37,6 +39,8 @@ export interface RoomDeps {
   limits: RoomLimits;
   /** [HI] History settings; absent or null: history is off (deleted content is collected, nothing recorded). */
   history?: HistoryOptions | null;
+  /** [WH2] Who hears of durable changes, new comments and versions (webhooks); absent: nobody. */
+  events?: DocEvents | undefined;
 }
 
 /** The origin of a change the server makes on someone's behalf (restore, revert, the write API) [HI2]. */
@@ -81,6 +85,8 @@ export class Room {
   /** Versions, attribution, restore [HI]; null when history is off. */
   readonly history: RoomHistory | null;
   private uplink: RoomUplink | null = null;
+  /** [WH2] Tells `deps.events` of durable local changes and new comments; null without listeners. */
+  private readonly told: RoomEvents | null;
   /** When the document last changed (ms), until `meta` is next read: a timestamp per update, not an ISO string. */
   private changedAt: number | null = null;
 
@@ -108,6 +114,7 @@ export class Room {
         durable: (update, origin, hadEntry) => {
           this.relays.relay(update, origin);
           this.history?.noteDurable(hadEntry);
+          this.told?.durable(origin);
         },
         failed: () => this.onWriteFailure(),
       },
@@ -122,7 +129,11 @@ export class Room {
           },
           applyChange: (update, author) => this.applyServerChange(update, author),
           shared: () => this.uplink !== null,
+          versionCreated: deps.events ? (version) => deps.events?.versionCreated(id, version) : undefined,
         })
+      : null;
+    this.told = deps.events
+      ? new RoomEvents(id, deps.events, () => this.history?.newestVersionId() ?? Promise.resolve(null))
       : null;
     this.updates = new ClientUpdates(this.doc, {
       ...this.reporting,
@@ -170,6 +181,7 @@ export class Room {
     room.doc.on('update', room.onDocUpdate);
     // [HI2] Only from here on: loading what storage holds is not a change anybody made.
     if (room.history) room.doc.on('afterTransaction', room.onTransaction);
+    if (room.told) room.doc.on('afterTransaction', room.told.observe);
     room.sync.loaded(stored.snapshot, stored.log.length);
     // [U6] A legacy title moves into the title text as an ordinary change: appended before anything is relayed [D1].
     const migration = titleMigration(id, room.doc);
@@ -252,6 +264,7 @@ export class Room {
     // [U6] Moving a legacy title is not an edit: `updatedAt` stays.
     if (origin !== TITLE_MIGRATION) this.changedAt = Date.now();
     this.durable.append(update, origin, this.history?.takeEntry() ?? null);
+    this.told?.appended(this.durable);
   };
 
   /** [HI2] Stamps each local transaction with who made it, before its update is appended. */
@@ -384,6 +397,7 @@ export class Room {
     await this.durable.close(() => this.meta);
     this.doc.off('update', this.onDocUpdate);
     this.doc.off('afterTransaction', this.onTransaction);
+    if (this.told) this.doc.off('afterTransaction', this.told.observe);
     this.presence.destroy();
     this.doc.destroy();
   }

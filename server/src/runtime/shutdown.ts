@@ -17,6 +17,8 @@ export interface ShutdownParts {
   /** Stopped once every document has unloaded, so no collection is left scheduled. */
   memoryReturn: MemoryReturn;
   cluster?: ClusterBus;
+  /** [WH4] Webhooks: told after the documents' last versions, before the store goes (a lookup may read it). */
+  webhooks?: { close(): Promise<void> } | null | undefined;
   store: DocStore;
   logger: Logger;
 }
@@ -36,6 +38,7 @@ export async function shutdown(parts: ShutdownParts): Promise<void> {
   await Promise.all([...parts.sockets].map(closeSocket));
   await registry.closeAll();
   parts.memoryReturn.stop();
+  await parts.webhooks?.close();
   await parts.cluster?.close();
   await parts.store.close();
   server.closeAllConnections();

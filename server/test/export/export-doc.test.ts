@@ -3,7 +3,7 @@ import { Node as PMNode } from '@tiptap/pm/model';
 import { Window } from 'happy-dom';
 import { afterAll, describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
-import { exportDoc, isExportFormat, type ExportFormat } from '../../src/export/export-doc.js';
+import { exportDoc, isExportFormat, type ExportFormat, type TextExportFormat } from '../../src/export/export-doc.js';
 import { documentSchema, exportExtensions } from '../../src/export/schema.js';
 import {
   bold,
@@ -20,7 +20,7 @@ import {
   ydocFrom,
 } from './fixtures.js';
 
-const FORMATS: ExportFormat[] = ['markdown', 'html', 'json', 'text'];
+const FORMATS: TextExportFormat[] = ['markdown', 'html', 'json', 'text'];
 const TITLE = 'Notes: *draft* & <plans>';
 
 const window = new Window();

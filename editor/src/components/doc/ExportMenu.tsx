@@ -24,10 +24,19 @@ function saveBlob(blob: Blob, filename: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
+/** The downloads the menu offers, in its order; the server renders each (`GET …/export?format=`). */
+export const DOWNLOADS: readonly { format: ExportFormat; label: string }[] = [
+  { format: 'markdown', label: 'Download Markdown (.md)' },
+  { format: 'html', label: 'Download HTML (.html)' },
+  { format: 'docx', label: 'Download Word (.docx)' },
+  { format: 'json', label: 'Download JSON (.json)' },
+  { format: 'text', label: 'Download plain text (.txt)' },
+];
+
 /**
- * The "⋯" menu: `items` first (history, show authors), then download as Markdown or HTML (rendered by the
- * server; with the comments as footnotes or asides when "Include comments" is on), or print; then `lastItems`
- * (Delete document…).
+ * The "⋯" menu: `items` first (history, show authors), then downloads — Markdown, HTML, Word, JSON, text
+ * (rendered by the server; with the comments when "Include comments" is on) — and print, which is also how
+ * to save a PDF; then `lastItems` (Delete document…).
  */
 export function ExportMenu({
   access,
@@ -70,9 +79,15 @@ export function ExportMenu({
             onSelect: () => setWithComments((on) => !on),
             testId: 'export-comments',
           },
-          { id: 'md', label: 'Download Markdown (.md)', icon: 'download', onSelect: () => void download('markdown'), testId: 'export-markdown' },
-          { id: 'html', label: 'Download HTML (.html)', icon: 'download', onSelect: () => void download('html'), testId: 'export-html' },
-          { id: 'print', label: 'Print…', icon: 'print', onSelect: () => window.print(), testId: 'print' },
+          ...DOWNLOADS.map(({ format, label }) => ({
+            id: format,
+            label,
+            icon: 'download' as const,
+            onSelect: () => void download(format),
+            testId: `export-${format}`,
+          })),
+          // The browser's print dialog saves as PDF too; the print stylesheet leaves only the title and the text.
+          { id: 'print', label: 'Print / PDF…', icon: 'print', onSelect: () => window.print(), testId: 'print' },
           ...lastItems,
         ]}
       />
