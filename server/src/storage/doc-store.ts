@@ -102,6 +102,11 @@ export interface DocStore {
   getVersion(id: string, versionId: string): Promise<StoredVersion | null>;
   /** Removes versions (retention); ids that do not exist are ignored. Durable when it resolves. */
   deleteVersions(id: string, versionIds: string[]): Promise<void>;
+  /**
+   * Every existing document's id, in no promised order (the CLI's backup, fsck and migrate walk them). A
+   * document created while the iteration runs may or may not be listed.
+   */
+  listIds(): AsyncIterable<string>;
   /** Makes every write so far durable (fsync) — used before unload and on shutdown. */
   flush(id?: string): Promise<void>;
   /** Flushes and frees what the store holds open for this document (file handles, buffers). */

@@ -118,6 +118,10 @@ export function createMemoryStore(data: MemoryStoreData = createMemoryStoreData(
       const drop = new Set(versionIds);
       doc.versions = doc.versions.filter((v) => !drop.has(v.id));
     },
+    async *listIds() {
+      if (closed) throw new StoreClosedError();
+      yield* [...data.keys()];
+    },
     async flush(id) {
       if (closed) throw new StoreClosedError();
       if (id !== undefined) assertValidDocId(id);

@@ -321,6 +321,7 @@ export function overriding(store: DocStore, overrides: Partial<DocStore>): DocSt
     listVersions: (id) => store.listVersions(id),
     getVersion: (id, versionId) => store.getVersion(id, versionId),
     deleteVersions: (id, versionIds) => store.deleteVersions(id, versionIds),
+    listIds: () => store.listIds(),
     flush: (id) => store.flush(id),
     release: (id) => store.release(id),
     close: () => store.close(),

@@ -121,6 +121,10 @@ export class GatedStore implements DocStore {
     return this.inner.deleteVersions(id, versionIds);
   }
 
+  listIds(): AsyncIterable<string> {
+    return this.inner.listIds();
+  }
+
   flush(id?: string): Promise<void> {
     return this.inner.flush(id);
   }

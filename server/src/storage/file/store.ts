@@ -53,6 +53,7 @@ import { GroupFsync } from './group-fsync.js';
 import {
   assertValidDocId,
   DocExistsError,
+  isValidDocId,
   silentLogger,
   StoreClosedError,
   UnknownDocError,
@@ -209,6 +210,21 @@ export class FileStore implements DocStore {
   deleteVersions(id: string, versionIds: string[]): Promise<void> {
     // An id failing the pattern cannot have been stored, so there is nothing to delete for it.
     return this.withEntry(id, (entry) => entry.versions.delete(versionIds.filter((v) => VERSION_ID_PATTERN.test(v))));
+  }
+
+  /** Directories with a meta.json and a valid id; strangers (and creates that crashed) are skipped. */
+  async *listIds(): AsyncIterable<string> {
+    this.checkOpen();
+    let names: string[];
+    try {
+      names = await readdir(this.docsDir);
+    } catch (err) {
+      if (isErrno(err, 'ENOENT')) return;
+      throw err;
+    }
+    for (const name of names.sort()) {
+      if (isValidDocId(name) && (await metaFileExists(join(this.docsDir, name)))) yield name;
+    }
   }
 
   async flush(id?: string): Promise<void> {

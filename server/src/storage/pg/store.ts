@@ -215,6 +215,13 @@ export class PgStore implements PgDocStore {
     );
   }
 
+  async *listIds(): AsyncIterable<string> {
+    this.admit(undefined);
+    await this.ensureSchema();
+    const result = await this.pool.query<{ id: string }>(`SELECT id FROM ${this.tables.docs} ORDER BY id`);
+    for (const row of result.rows) yield row.id;
+  }
+
   // Appends resolve only once committed, so flushing is waiting for those still queued.
   flush(id?: string): Promise<void> {
     return this.appendsSettled(id);
