@@ -105,7 +105,6 @@ describe('[CLI2][CLI3][CLI4] backup while people type, restore on a fresh DATA_D
         const state = Y.encodeStateAsUpdate(reader.doc);
         expect(within(before[i]!, state), `${s.id} holds everything acknowledged before the backup`).toBe(true);
         expect(within(state, after[i]!), `${s.id} holds nothing beyond what was typed by the backup's end`).toBe(true);
-        expect(reader.text.toString().length).toBeGreaterThanOrEqual(s.observer.doc.getText('t').toString().length > 0 ? 1 : 0);
         reader.destroy();
       }
     } finally {
@@ -115,7 +114,8 @@ describe('[CLI2][CLI3][CLI4] backup while people type, restore on a fresh DATA_D
         s.observer.destroy();
       }
     }
-  });
+    // Two servers and three CLI runs: slow on a loaded machine.
+  }, 120_000);
 
   it('[CLI2] a damaged archive is refused with exit 1 and nothing is written', async () => {
     const dataDir = await tempDir();
