@@ -114,13 +114,16 @@ export class FileStoreReader {
         damage.push(logDamage(file.name, decoded, file.generation === generation));
       }
     }
-    // Each record must apply where it stands: a record that verifies but does not decode is damage too.
+    // Each record must apply where it stands: a record that verifies but does not decode is damage too,
+    // and is left out of the content (a server could not load the document with it).
     const doc = new Y.Doc({ gc: false });
+    const applying: Uint8Array[] = [];
     try {
       if (base) Y.applyUpdate(doc, base.payload);
       log.forEach((update, i) => {
         const problem = yjsProblem(update, doc);
         if (problem) damage.push({ file: 'log', kind: 'corrupt-record', detail: `record ${i + 1} of the replayed logs does not apply: ${problem}` });
+        else applying.push(update);
       });
     } finally {
       doc.destroy();
@@ -129,7 +132,7 @@ export class FileStoreReader {
     const history = await this.readHistory(dir, damage);
     const versions = await readVersions(dir, damage);
     if (!meta) return { dump: null, damage };
-    return { dump: { meta, content: mergeStored({ snapshot: base?.payload ?? null, log }), history, versions }, damage };
+    return { dump: { meta, content: mergeStored({ snapshot: base?.payload ?? null, log: applying }), history, versions }, damage };
   }
 
   private async readHistory(dir: string, damage: Damage[]): Promise<Uint8Array[]> {

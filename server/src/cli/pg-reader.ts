@@ -46,11 +46,14 @@ export class PgStoreReader {
     const damage: Damage[] = [];
     const updates = await this.query<{ seq: string; data: Buffer }>(`SELECT seq, data FROM ${t.updates} WHERE doc_id = $1 ORDER BY seq`, [id]);
     const doc = new Y.Doc({ gc: false });
-    const snapshot = row.snapshot && plainBytes(row.snapshot);
+    let snapshot = row.snapshot && plainBytes(row.snapshot);
+    // Rows that do not apply are damage, and are left out of the content (no server could load them).
+    const log: Uint8Array[] = [];
     try {
-      if (snapshot) tryApply(doc, snapshot, () => ({ file: 'docs.snapshot', kind: 'corrupt-snapshot' }), damage);
+      if (snapshot && !tryApply(doc, snapshot, () => ({ file: 'docs.snapshot', kind: 'corrupt-snapshot' }), damage)) snapshot = null;
       for (const u of updates.rows) {
-        tryApply(doc, plainBytes(u.data), () => ({ file: `doc_updates seq ${u.seq}`, kind: 'corrupt-record' }), damage);
+        const data = plainBytes(u.data);
+        if (tryApply(doc, data, () => ({ file: `doc_updates seq ${u.seq}`, kind: 'corrupt-record' }), damage)) log.push(data);
       }
     } finally {
       doc.destroy();
@@ -89,7 +92,7 @@ export class PgStoreReader {
         snapshot: plainBytes(v.snapshot),
       };
     });
-    const content = mergeStored({ snapshot, log: updates.rows.map((u) => plainBytes(u.data)) });
+    const content = mergeStored({ snapshot, log });
     return { dump: { meta: row.meta, content, history: history.rows.map((h) => plainBytes(h.data)), versions: stored }, damage };
   }
 
@@ -107,10 +110,13 @@ export class PgStoreReader {
   }
 }
 
-function tryApply(doc: Y.Doc, update: Uint8Array, where: () => Pick<Damage, 'file' | 'kind'>, damage: Damage[]): void {
+/** Applies `update`; false (and a damage entry) when Yjs cannot read it. */
+function tryApply(doc: Y.Doc, update: Uint8Array, where: () => Pick<Damage, 'file' | 'kind'>, damage: Damage[]): boolean {
   try {
     Y.applyUpdate(doc, update);
+    return true;
   } catch (err) {
     damage.push({ ...where(), detail: `does not apply in Yjs: ${(err as Error).message}` });
+    return false;
   }
 }

@@ -155,27 +155,48 @@ describe('[CLI5] fsck', () => {
     const torn = await make(['alpha ', 'beta ']);
     const snapshot = await make(['red ', 'green ', 'blue '], 1);
     const clean = await make(['fine']);
+    // The other tails the storage tests inject (recovery.test.ts [D4]), plus history and versions files.
+    const tails = await Promise.all(['header', 'garbage', 'zeros', 'length', 'history', 'versions'].map(async (kind) => ({ kind, ...(await make(['x ', 'y ', 'z '])) })));
+    await store.putVersion(tails[5]!.id, new Writer().version('v1', 1));
     await store.close();
 
+    const log0 = (doc: { dir: string }) => join(doc.dir, 'log.0');
+    const recordStarts = (bytes: Buffer) => {
+      const starts: number[] = [];
+      for (let at = 0; at < bytes.length; at += 8 + bytes.readUInt32LE(at)) starts.push(at);
+      return starts;
+    };
     // A flipped byte inside the second log record's payload.
-    const log = await readFile(join(flipped.dir, 'log.0'));
-    const firstRecord = 8 + log.readUInt32LE(0);
-    log[firstRecord + 8 + 2]! ^= 0xff;
-    await writeFile(join(flipped.dir, 'log.0'), log);
+    const log = await readFile(log0(flipped));
+    log[recordStarts(log)[1]! + 8 + 2]! ^= 0xff;
+    await writeFile(log0(flipped), log);
     // A torn tail: half a record, as a crash mid-write leaves it.
-    const handle = await open(join(torn.dir, 'log.0'), 'a');
+    const handle = await open(log0(torn), 'a');
     await handle.write(Buffer.from([40, 0, 0, 0, 1, 2, 3, 4, 5, 6]));
     await handle.close();
     // A corrupt snapshot (loading falls back to the logs).
     const snap = await readFile(join(snapshot.dir, 'snapshot.1'));
     snap[snap.length - 1]! ^= 0x55;
     await writeFile(join(snapshot.dir, 'snapshot.1'), snap);
-    return { flipped, torn, snapshot, clean };
+    for (const tail of tails) {
+      const path = tail.kind === 'history' ? join(tail.dir, 'history.log') : tail.kind === 'versions' ? join(tail.dir, 'versions.log') : log0(tail);
+      const bytes = await readFile(path);
+      const last = recordStarts(bytes).at(-1)!;
+      if (tail.kind === 'header') await writeFile(path, bytes.subarray(0, last + 5));
+      if (tail.kind === 'garbage' || tail.kind === 'versions') await writeFile(path, Buffer.concat([bytes, Buffer.from('garbage!!')]));
+      if (tail.kind === 'zeros') await writeFile(path, Buffer.concat([bytes, Buffer.alloc(64)]));
+      if (tail.kind === 'length') {
+        bytes.writeUInt32LE(3, last);
+        await writeFile(path, bytes);
+      }
+      if (tail.kind === 'history') await writeFile(path, bytes.subarray(0, bytes.length - 2));
+    }
+    return { flipped, torn, snapshot, clean, tails };
   }
 
   it('[CLI5] finds a flipped byte, a torn tail and a corrupt snapshot, per document; --repair mends them as recovery does', async () => {
     const dataDir = await tempDir();
-    const { flipped, torn, snapshot, clean } = await damagedStore(dataDir);
+    const { flipped, torn, snapshot, clean, tails } = await damagedStore(dataDir);
 
     const checked = await runCli(['fsck'], { DATA_DIR: dataDir });
     expect(checked.code).toBe(1);
@@ -183,15 +204,22 @@ describe('[CLI5] fsck', () => {
     expect(lines.find((l) => l.startsWith(`${flipped.id}: log.0: corrupt-record: record checksum mismatch`))).toBeDefined();
     expect(lines.find((l) => l.startsWith(`${torn.id}: log.0: torn-tail`))).toBeDefined();
     expect(lines.find((l) => l.startsWith(`${snapshot.id}: snapshot.1: corrupt-snapshot: checksum mismatch`))).toBeDefined();
+    for (const tail of tails) {
+      const file = tail.kind === 'history' ? 'history.log' : tail.kind === 'versions' ? 'versions.log' : 'log.0';
+      expect(lines.filter((l) => l.startsWith(`${tail.id}: ${file}: `)), tail.kind).toHaveLength(1);
+    }
     expect(checked.stderr).not.toContain(clean.id);
-    expect(checked.stdout).toContain('checked 4 documents');
+    // One line per damaged file, then the summary.
+    expect(lines, checked.stderr).toHaveLength(10);
+    expect(lines.at(-1)).toBe('tandem fsck: 9 damaged documents');
+    expect(checked.stdout).toContain('checked 10 documents');
     // Checking changed nothing (it is safe beside a running server).
     expect((await readFile(join(torn.dir, 'log.0'))).length).toBeGreaterThan(0);
     expect((await runCli(['fsck'], { DATA_DIR: dataDir })).stderr).toBe(checked.stderr);
 
     const repaired = await runCli(['fsck', '--repair'], { DATA_DIR: dataDir });
     expect(repaired.code).toBe(0);
-    expect(repaired.stdout).toContain('repaired 3 of 3');
+    expect(repaired.stdout).toContain('repaired 9 of 9');
     const after = await runCli(['fsck'], { DATA_DIR: dataDir });
     expect(after.stderr).toBe('');
     expect(after.code).toBe(0);
@@ -203,9 +231,27 @@ describe('[CLI5] fsck', () => {
       expect(textOf(await store.load(torn.id))).toBe(torn.text);
       expect(textOf(await store.load(snapshot.id))).toBe(snapshot.text);
       expect(await readdir(snapshot.dir)).toContain('snapshot.1.corrupt');
+      for (const tail of tails) expect(textOf(await store.load(tail.id)), tail.kind).toBe(tail.kind === 'length' || tail.kind === 'header' ? 'x y ' : 'x y z ');
+      expect(await store.listVersions(tails[5]!.id)).toHaveLength(1);
     } finally {
       await store.close();
     }
+  });
+
+  it('[CLI5] a record that verifies but is no Yjs update is reported; --repair cannot mend it and says so (exit 1)', async () => {
+    const dataDir = await tempDir();
+    const store = new FileStore({ dataDir, fsyncIntervalMs: 0 });
+    const id = newDocId();
+    await store.create(makeMeta(id));
+    await store.append(id, new Writer().type('kept'));
+    await store.append(id, new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]));
+    await store.close();
+    const checked = await runCli(['fsck'], { DATA_DIR: dataDir });
+    expect(checked.code).toBe(1);
+    expect(checked.stderr).toMatch(new RegExp(`^${id}: log: corrupt-record: record 2 of the replayed logs does not apply`, 'm'));
+    const repaired = await runCli(['fsck', '--repair'], { DATA_DIR: dataDir });
+    expect(repaired.code).toBe(1);
+    expect(repaired.stderr).toContain('still damaged');
   });
 });
 
@@ -252,17 +298,29 @@ describe('[CLI6] migrate', () => {
     const twice = await runCli(['migrate', '--to', 'file', '--data-dir', backDir], { DATABASE_URL: databaseUrl });
     expect(twice.code).toBe(2);
 
+    // [CLI2] A backup from PostgreSQL (one REPEATABLE READ snapshot) restores to the same documents too.
+    const archive = join(await tempDir(), 'pg.tdm');
+    expect((await runCli(['backup', archive], { DATABASE_URL: databaseUrl })).code).toBe(0);
+    const restoredDir = await tempDir();
+    const restored = await runCli(['restore', archive], { DATA_DIR: restoredDir });
+    expect(restored.stderr).toBe('');
+    expect(restored.code).toBe(0);
+
     const before = new FileStoreReader(sourceDir);
-    const after = new FileStoreReader(backDir);
     const ids: string[] = [];
     for await (const id of before.listIds()) ids.push(id);
     expect(ids).toHaveLength(5);
-    for (const id of ids) {
-      const a = await before.read(id);
-      const b = await after.read(id);
-      expect(a!.damage).toEqual([]);
-      expect(b!.damage).toEqual([]);
-      expect(diffDumps(a!.dump!, b!.dump), id).toEqual([]);
+    // The versions and history really travelled (not just equally absent on both sides).
+    expect((await before.read(ids[0]!))!.dump!.history.length + (await before.read(ids[1]!))!.dump!.history.length).toBeGreaterThan(0);
+    for (const dir of [backDir, restoredDir]) {
+      const after = new FileStoreReader(dir);
+      for (const id of ids) {
+        const a = await before.read(id);
+        const b = await after.read(id);
+        expect(a!.damage).toEqual([]);
+        expect(b!.damage).toEqual([]);
+        expect(diffDumps(a!.dump!, b!.dump), id).toEqual([]);
+      }
     }
   });
 });
