@@ -1,7 +1,8 @@
 /**
  * `tandem restore <file> [--force]` [CLI4]: writes every document of an archive into the configured store,
  * which must hold no document (unless `--force`: then documents already there are refused one by one and
- * reported), and reads each one back to check it equals the archive. Run it with the server stopped.
+ * reported), and reads each one back to check it equals the archive. The archive is checked whole before
+ * anything is written. Run it with the server stopped.
  */
 import { DocExistsError } from '../storage/doc-store.js';
 import { CommandFailed, parseArgs, positionals, UsageError } from './args.js';
@@ -16,6 +17,10 @@ export async function restore(argv: readonly string[], { config, out }: CommandC
   const args = parseArgs(argv, [], ['force']);
   const [file] = positionals(args, ['file']);
   const location = configuredLocation(config);
+  // A whole pass over the archive before writing anything: a damaged archive leaves the store untouched.
+  let total = 0;
+  for await (const _ of readArchive(file!)) out.progress('check archive', ++total, null);
+  out.endProgress();
   const store = await openWritableStore(location);
   const written = new Set<string>();
   const problems: string[] = [];
@@ -25,7 +30,7 @@ export async function restore(argv: readonly string[], { config, out }: CommandC
     }
     let n = 0;
     for await (const dump of readArchive(file!)) {
-      out.progress('restore', ++n, null);
+      out.progress('restore', ++n, total);
       try {
         await writeDump(store, dump);
         written.add(dump.meta.id);

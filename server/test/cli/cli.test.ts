@@ -133,6 +133,7 @@ describe('[CLI2][CLI3][CLI4] backup while people type, restore on a fresh DATA_D
     const result = await runCli(['restore', archive], { DATA_DIR: target });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/archive|gzip/);
+    expect(await readdir(target)).toEqual([]);
   });
 });
 
