@@ -136,6 +136,11 @@ export interface DocStore {
   putUpload(id: string, upload: StoredUpload): Promise<boolean>;
   /** One upload of the document, or null (unknown document, or a hash failing `UPLOAD_HASH_PATTERN`). */
   getUpload(id: string, hash: string): Promise<StoredUpload | null>;
+  /**
+   * Every existing document's id, in no promised order (the CLI's backup, fsck and migrate walk them). A
+   * document created while the iteration runs may or may not be listed.
+   */
+  listIds(): AsyncIterable<string>;
   /** Makes every write so far durable (fsync) — used before unload and on shutdown. */
   flush(id?: string): Promise<void>;
   /** Flushes and frees what the store holds open for this document (file handles, buffers). */

@@ -144,6 +144,10 @@ export function createMemoryStore(data: MemoryStoreData = createMemoryStoreData(
       const found = data.get(id)?.uploads.get(hash);
       return found ? { ...found, bytes: found.bytes.slice() } : null;
     },
+    async *listIds() {
+      if (closed) throw new StoreClosedError();
+      yield* [...data.keys()];
+    },
     async flush(id) {
       if (closed) throw new StoreClosedError();
       if (id !== undefined) assertValidDocId(id);

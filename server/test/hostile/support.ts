@@ -324,6 +324,7 @@ export function overriding(store: DocStore, overrides: Partial<DocStore>): DocSt
     getVersion: (id, versionId) => store.getVersion(id, versionId),
     deleteVersions: (id, versionIds) => store.deleteVersions(id, versionIds),
     delete: (id) => store.delete(id),
+    listIds: () => store.listIds(),
     flush: (id) => store.flush(id),
     release: (id) => store.release(id),
     close: () => store.close(),

@@ -116,6 +116,20 @@ export function describeDocStoreContract(name: string, makeStore: () => Promise<
         expect(await store.load(id)).toBeNull();
       });
 
+      it('listIds lists every created document, also after reopen', async () => {
+        const ids = [await newDoc(), await newDoc(), await newDoc()];
+        const listed = async () => {
+          const out: string[] = [];
+          for await (const id of store.listIds()) out.push(id);
+          return out;
+        };
+        // Stores may be shared between harness runs (one schema each, one directory each): only ours count.
+        expect((await listed()).filter((id) => ids.includes(id)).sort()).toEqual([...ids].sort());
+        await reopen();
+        expect((await listed()).filter((id) => ids.includes(id)).sort()).toEqual([...ids].sort());
+        expect(await listed()).not.toContain(newDocId());
+      });
+
       it('a new document loads as empty', async () => {
         const id = await newDoc();
         expect(await store.load(id)).toEqual({ snapshot: null, log: [], logBytes: 0 });

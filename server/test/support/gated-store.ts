@@ -133,6 +133,10 @@ export class GatedStore implements DocStore {
     return this.inner.getUpload(id, hash);
   }
 
+  listIds(): AsyncIterable<string> {
+    return this.inner.listIds();
+  }
+
   flush(id?: string): Promise<void> {
     return this.inner.flush(id);
   }

@@ -60,6 +60,7 @@ import { GroupFsync } from './group-fsync.js';
 import {
   assertValidDocId,
   DocExistsError,
+  isValidDocId,
   silentLogger,
   StoreClosedError,
   UnknownDocError,
@@ -300,6 +301,21 @@ export class FileStore implements DocStore {
     const dir = this.docDir(id);
     if (this.deleted.has(id)) return null;
     return readUploadFile(dir, hash);
+  }
+
+  /** Directories with a meta.json and a valid id; strangers (and creates that crashed) are skipped. */
+  async *listIds(): AsyncIterable<string> {
+    this.checkOpen();
+    let names: string[];
+    try {
+      names = await readdir(this.docsDir);
+    } catch (err) {
+      if (isErrno(err, 'ENOENT')) return;
+      throw err;
+    }
+    for (const name of names.sort()) {
+      if (isValidDocId(name) && (await metaFileExists(join(this.docsDir, name)))) yield name;
+    }
   }
 
   async flush(id?: string): Promise<void> {

@@ -236,6 +236,13 @@ export class PgStore implements PgDocStore {
     return this.operation(id, async () => (UPLOAD_HASH_PATTERN.test(hash) ? getPgUpload(this.pool, this.tables, id, hash) : null));
   }
 
+  async *listIds(): AsyncIterable<string> {
+    this.admit(undefined);
+    await this.ensureSchema();
+    const result = await this.pool.query<{ id: string }>(`SELECT id FROM ${this.tables.docs} ORDER BY id`);
+    for (const row of result.rows) yield row.id;
+  }
+
   // Appends resolve only once committed, so flushing is waiting for those still queued.
   delete(id: string): Promise<void> {
     return this.operation(id, async () => {
