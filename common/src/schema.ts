@@ -9,9 +9,14 @@
  * every export (see the server's `read-doc.ts`, which never lets that deletion reach the live document).
  */
 import type { Extensions } from '@tiptap/core';
+import { Highlight } from '@tiptap/extension-highlight';
 import { Link, type LinkOptions } from '@tiptap/extension-link';
 import { TaskItem, TaskList } from '@tiptap/extension-list';
+import { Subscript } from '@tiptap/extension-subscript';
+import { Superscript } from '@tiptap/extension-superscript';
 import { TableKit } from '@tiptap/extension-table';
+import { TextAlign } from '@tiptap/extension-text-align';
+import { Color, TextStyle } from '@tiptap/extension-text-style';
 import { StarterKit, type StarterKitOptions } from '@tiptap/starter-kit';
 
 /**
@@ -63,5 +68,23 @@ export function documentExtensions(view: ViewBehaviour = HEADLESS): Extensions {
     // `nested: true` changes the schema (a task item may hold lists).
     TaskItem.configure({ nested: true }),
     TableKit.configure({ table: { resizable: table?.resizable ?? false, cellMinWidth: CELL_MIN_WIDTH } }),
+    ...writerMarks(),
+  ];
+}
+
+/**
+ * The writer's marks and attributes: highlight in any colour (`multicolor` adds the `color` attribute),
+ * text colour (a `color` attribute on the `textStyle` mark), alignment of paragraphs and headings, and
+ * sub/superscript. All render as plain HTML the export keeps; see the server's markdown export for how
+ * each degrades there.
+ */
+function writerMarks(): Extensions {
+  return [
+    Highlight.configure({ multicolor: true }),
+    TextStyle,
+    Color,
+    TextAlign.configure({ types: ['heading', 'paragraph'] }),
+    Subscript,
+    Superscript,
   ];
 }
