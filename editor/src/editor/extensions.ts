@@ -12,6 +12,8 @@ import { renderCaret, renderSelection } from './caret';
 import { MarkdownPaste } from './markdownPaste';
 import { CommentHighlights, type CommentHighlightsOptions } from './commentHighlights';
 import { ReadOnlyGuard } from './readOnlyGuard';
+import { FindHighlights } from './writer/findPlugin';
+import { SlashMenu, type SlashMenuOptions } from './writer/slashMenu';
 
 /**
  * The document schema (`@tandem/common/schema`, the list the server exports with) configured for this
@@ -37,12 +39,16 @@ export interface CollabExtensionOptions {
   onLinkShortcut: () => void;
   /** Where the comment highlights report to (the page's comments panel). */
   comments: Pick<CommentHighlightsOptions, 'onRanges' | 'onActivate'>;
+  /** Where the "/" block menu reports to (components/writer/SlashMenu). */
+  slash: SlashMenuOptions;
 }
 
 export function editorExtensions(o: CollabExtensionOptions): AnyExtension[] {
   return [
     ...contentExtensions({ editable: o.editable }),
     MarkdownPaste,
+    FindHighlights,
+    SlashMenu.configure(o.slash),
     Collaboration.configure({ document: o.doc, field: CONTENT_FRAGMENT }),
     // "Show authors": off until attribution is handed to it (see useAuthorship).
     Authorship.configure({ fragment: o.doc.getXmlFragment(CONTENT_FRAGMENT) }),

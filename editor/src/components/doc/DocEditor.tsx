@@ -13,6 +13,8 @@ import { CommentBar } from '../comments/CommentBar';
 import { CommentsPanel } from '../comments/CommentsPanel';
 import { SelectionBubble } from '../comments/SelectionBubble';
 import { useEditorComments } from '../comments/useEditorComments';
+import { SlashBridge } from '../../editor/writer/slashMenu';
+import { WriterTools } from '../writer/WriterTools';
 import { TitleField } from './TitleField';
 import { Toolbar } from './Toolbar';
 
@@ -43,6 +45,7 @@ export function DocEditor(props: Props) {
   const [linkRequest, setLinkRequest] = useState(0);
   const [ranges, setRanges] = useState<ThreadRanges>(() => new Map());
   const [paper, setPaper] = useState<HTMLElement | null>(null);
+  const [slash] = useState(() => new SlashBridge());
   const titleRef = useRef<HTMLTextAreaElement>(null);
   const autoFocused = useRef(false);
   const userRef = useRef(user);
@@ -63,6 +66,7 @@ export function DocEditor(props: Props) {
           onRanges: setRanges,
           onActivate: (id) => commentsRef.current.activate(id),
         },
+        slash,
       }),
       editable,
       editorProps: {
@@ -144,6 +148,7 @@ export function DocEditor(props: Props) {
           />
         )}
       </main>
+      <WriterTools editor={editor} editable={editable} slash={slash} hidden={Boolean(preview)} />
       {notice && (
         <div className="toast" role="status" data-testid="comment-notice">
           {notice}
