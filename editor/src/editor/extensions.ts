@@ -48,7 +48,8 @@ export function editorExtensions(o: CollabExtensionOptions): AnyExtension[] {
     ...contentExtensions({ editable: o.editable }),
     MarkdownPaste,
     FindHighlights,
-    SlashMenu.configure(o.slash),
+    // A plain object: Tiptap merges only plain objects into options, and the bridge is a class instance.
+    SlashMenu.configure({ onChange: o.slash.onChange, onKey: o.slash.onKey }),
     Collaboration.configure({ document: o.doc, field: CONTENT_FRAGMENT }),
     // "Show authors": off until attribution is handed to it (see useAuthorship).
     Authorship.configure({ fragment: o.doc.getXmlFragment(CONTENT_FRAGMENT) }),

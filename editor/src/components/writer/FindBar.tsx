@@ -1,6 +1,6 @@
 import type { Editor } from '@tiptap/core';
 import { useEditorState } from '@tiptap/react';
-import { type KeyboardEvent, type RefObject, useEffect, useId, useState } from 'react';
+import { type KeyboardEvent, type RefObject, useEffect, useId, useRef, useState } from 'react';
 import { compileQuery, type FindOptions } from '../../editor/writer/findMatches';
 import { findStateOf, replaceAll, replaceCurrent, setFindPattern, stepMatch } from '../../editor/writer/findPlugin';
 import { Icon } from '../Icon';
@@ -30,6 +30,7 @@ export function FindBar({ editor, canReplace, inputRef, onClose }: Props) {
   const [options, setOptions] = useState<FindOptions>({ matchCase: false, wholeWord: false, regex: false });
   const [replaced, setReplaced] = useState<number | null>(null);
   const errorId = useId();
+  const replaceRef = useRef<HTMLInputElement>(null);
   const compiled = compileQuery(query, options);
 
   const found = useEditorState({
@@ -126,6 +127,7 @@ export function FindBar({ editor, canReplace, inputRef, onClose }: Props) {
       {canReplace && (
         <div className="find-bar__row">
           <input
+            ref={replaceRef}
             className="find-bar__input"
             type="text"
             aria-label="Replace with"
@@ -139,14 +141,27 @@ export function FindBar({ editor, canReplace, inputRef, onClose }: Props) {
             }}
             data-testid="replace-input"
           />
-          <button type="button" className="btn btn--small" disabled={found.total === 0} onClick={() => replaceCurrent(editor, replacement, options.regex)} data-testid="replace-one">
+          <button
+            type="button"
+            className="btn btn--small"
+            disabled={found.total === 0}
+            onClick={() => {
+              replaceCurrent(editor, replacement, options.regex);
+              if (findStateOf(editor.state).matches.length === 0) replaceRef.current?.focus();
+            }}
+            data-testid="replace-one"
+          >
             Replace
           </button>
           <button
             type="button"
             className="btn btn--small"
             disabled={found.total === 0}
-            onClick={() => setReplaced(replaceAll(editor, replacement, options.regex))}
+            onClick={() => {
+              setReplaced(replaceAll(editor, replacement, options.regex));
+              // The button is disabled now that nothing matches; keep the focus in the bar, not on the page.
+              replaceRef.current?.focus();
+            }}
             data-testid="replace-all"
           >
             Replace all

@@ -8,7 +8,8 @@ const GROUPS = ['Text', 'Blocks', 'Document'] as const;
 export function ShortcutHelp({ onClose }: { onClose: () => void }) {
   return (
     <Dialog title="Keyboard shortcuts" onClose={onClose} testId="shortcut-help">
-      <div className="shortcut-help">
+      {/* It scrolls on a small screen: a tab stop, so the keyboard can scroll it too. */}
+      <div className="shortcut-help" tabIndex={0}>
         {GROUPS.map((group) => (
           <section key={group} className="shortcut-help__group">
             <h3 className="shortcut-help__title">{group}</h3>
