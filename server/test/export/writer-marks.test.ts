@@ -51,3 +51,15 @@ describe('writer marks in exports', () => {
     expect(exportDoc(ydocFrom(doc(paragraph(text('H'), text('2', { type: 'subscript' }), text('O', { type: 'highlight' })))), 'text').body).toBe('H2O\n');
   });
 });
+
+describe('colours from a peer', () => {
+  test('a colour that is not a colour is not rendered: no CSS smuggled into the style attribute', () => {
+    const hostile = 'red; background-image: url(https://tracker.example/x.png)';
+    const html = exportDoc(
+      ydocFrom(doc(paragraph(text('a', { type: 'textStyle', attrs: { color: hostile } }), text('b', { type: 'highlight', attrs: { color: hostile } })))),
+      'html',
+    ).body;
+    expect(html).not.toContain('tracker.example');
+    expect(html).toContain('<span>a</span><mark>b</mark>');
+  });
+});
