@@ -40,7 +40,18 @@ describe('documentSchema', () => {
   });
 
   test('has exactly the editor marks', () => {
-    expect(Object.keys(documentSchema.marks).sort()).toEqual(['bold', 'code', 'italic', 'link', 'strike', 'underline']);
+    expect(Object.keys(documentSchema.marks).sort()).toEqual([
+      'bold',
+      'code',
+      'highlight',
+      'italic',
+      'link',
+      'strike',
+      'subscript',
+      'superscript',
+      'textStyle',
+      'underline',
+    ]);
   });
 
   test('keeps the attributes and defaults the editor stores in the Y.Doc', () => {
@@ -50,7 +61,9 @@ describe('documentSchema', () => {
         .map(([name, type]) => [name, defaults(type.spec.attrs)]),
     );
     expect(nodeAttrs).toEqual({
-      heading: { level: 1 },
+      // Alignment (TextAlign) is an attribute of headings and paragraphs; null is the writing direction's start.
+      heading: { level: 1, textAlign: null },
+      paragraph: { textAlign: null },
       codeBlock: { language: null },
       orderedList: { start: 1, type: null },
       taskItem: { checked: false },
@@ -67,6 +80,14 @@ describe('documentSchema', () => {
       class: null,
       title: null,
     });
+    // Highlight is multicolor (null: the default yellow); text colour lives on the textStyle mark.
+    expect(defaults(documentSchema.marks['highlight']?.spec.attrs)).toEqual({ color: null });
+    expect(defaults(documentSchema.marks['textStyle']?.spec.attrs)).toEqual({ color: null });
+  });
+
+  test('headings go from level 1 to 6', () => {
+    const heading = documentSchema.nodes['heading'];
+    expect(heading?.spec.parseDOM?.map((rule) => rule.tag)).toEqual(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
   });
 
   test('lets task items nest (TaskItem nested: true) and list items hold blocks', () => {

@@ -9,9 +9,14 @@
  * every export (see the server's `read-doc.ts`, which never lets that deletion reach the live document).
  */
 import type { Extensions } from '@tiptap/core';
+import { Highlight } from '@tiptap/extension-highlight';
 import { Link, type LinkOptions } from '@tiptap/extension-link';
 import { TaskItem, TaskList } from '@tiptap/extension-list';
+import { Subscript } from '@tiptap/extension-subscript';
+import { Superscript } from '@tiptap/extension-superscript';
 import { TableKit } from '@tiptap/extension-table';
+import { TextAlign } from '@tiptap/extension-text-align';
+import { Color, TextStyle } from '@tiptap/extension-text-style';
 import { StarterKit, type StarterKitOptions } from '@tiptap/starter-kit';
 import { Image } from './image.js';
 
@@ -66,6 +71,68 @@ export function documentExtensions(view: ViewBehaviour = HEADLESS): Extensions {
     TableKit.configure({ table: { resizable: table?.resizable ?? false, cellMinWidth: CELL_MIN_WIDTH } }),
     // [UP7] Uploaded images (common/src/image.ts).
     Image,
+    ...writerMarks(),
+  ];
+}
+
+/**
+ * A colour as the toolbar writes it (`#rrggbb`, `rgb(…)`) or a CSS colour name. Anything else is not
+ * rendered: a colour goes into a `style` attribute in everyone's editor and in the HTML export, and a
+ * peer could otherwise put `red; background-image: url(…)` there.
+ */
+export function isSafeColour(value: unknown): value is string {
+  return typeof value === 'string' && /^(#[0-9a-f]{3,8}|rgba?\([\d.,\s%]+\)|[a-z]{3,20})$/i.test(value.trim());
+}
+
+/** Tiptap's text colour, rendering only safe colours (the attribute and its default are unchanged). */
+const SafeColor = Color.extend({
+  addGlobalAttributes() {
+    return [
+      {
+        types: this.options.types,
+        attributes: {
+          color: {
+            default: null,
+            parseHTML: (element) => element.style.color.replace(/['"]+/g, '') || null,
+            renderHTML: (attributes) => (isSafeColour(attributes['color']) ? { style: `color: ${attributes['color']}` } : {}),
+          },
+        },
+      },
+    ];
+  },
+});
+
+/** Tiptap's highlight, rendering only safe colours (no colour: the default highlight). */
+const SafeHighlight = Highlight.extend({
+  addAttributes() {
+    if (!this.options.multicolor) return {};
+    return {
+      color: {
+        default: null,
+        parseHTML: (element) => element.getAttribute('data-color') || element.style.backgroundColor || null,
+        renderHTML: (attributes) => {
+          const color: unknown = attributes['color'];
+          return isSafeColour(color) ? { 'data-color': color, style: `background-color: ${color}; color: inherit` } : {};
+        },
+      },
+    };
+  },
+});
+
+/**
+ * The writer's marks and attributes: highlight in any colour (`multicolor` adds the `color` attribute),
+ * text colour (a `color` attribute on the `textStyle` mark), alignment of paragraphs and headings, and
+ * sub/superscript. All render as plain HTML the export keeps; see the server's markdown export for how
+ * each degrades there.
+ */
+function writerMarks(): Extensions {
+  return [
+    SafeHighlight.configure({ multicolor: true }),
+    TextStyle,
+    SafeColor,
+    TextAlign.configure({ types: ['heading', 'paragraph'] }),
+    Subscript,
+    Superscript,
   ];
 }
 

@@ -55,6 +55,19 @@ const PATHS = {
   chevronLeft: 'M14.5 6l-6 6 6 6',
   chevronRight: 'M9.5 6l6 6-6 6',
   cloudOff: 'M3 3l18 18M8.5 6.2A6 6 0 0 1 17.6 10 4.5 4.5 0 0 1 21 16.9M17 19H7a5 5 0 0 1-1.9-9.6',
+  highlight: 'M14.5 4.5l5 5-8 8H6.5v-5zM4 20.5h16M12 7l5 5',
+  textColor: 'M6 16L11 4h2l5 12M8 11.5h8M4 20.5h16',
+  alignLeft: 'M4 6h16M4 10h10M4 14h16M4 18h10',
+  alignCenter: 'M4 6h16M7 10h10M4 14h16M7 18h10',
+  alignRight: 'M4 6h16M10 10h10M4 14h16M10 18h10',
+  alignJustify: 'M4 6h16M4 10h16M4 14h16M4 18h16',
+  subscript: 'M4 6l8 9M12 6l-8 9M16.5 14.5a1.8 1.8 0 1 1 3.2 1.2L16.5 20h3.5',
+  superscript: 'M4 9l8 9M12 9l-8 9M16.5 5.5a1.8 1.8 0 1 1 3.2 1.2L16.5 11h3.5',
+  search: 'M10.5 17a6.5 6.5 0 1 0 0-13 6.5 6.5 0 0 0 0 13zM15.5 15.5L20 20',
+  outline: 'M4 6h.01M8 6h12M8 12h.01M12 12h8M8 18h.01M12 18h8',
+  keyboard: 'M3 6.5h18v11H3zM7 10h.01M11 10h.01M15 10h.01M7 14h10',
+  arrowUp: 'M12 19V5M6 11l6-6 6 6',
+  arrowDown: 'M12 5v14M6 13l6 6 6-6',
 } as const;
 
 export type IconName = keyof typeof PATHS;

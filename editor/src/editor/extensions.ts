@@ -13,6 +13,8 @@ import { MarkdownPaste } from './markdownPaste';
 import { CommentHighlights, type CommentHighlightsOptions } from './commentHighlights';
 import { ReadOnlyGuard } from './readOnlyGuard';
 import { ImageUploads, type ImageUploadsOptions } from './imageUploads';
+import { FindHighlights } from './writer/findPlugin';
+import { SlashMenu, type SlashMenuOptions } from './writer/slashMenu';
 
 /**
  * The document schema (`@tandem/common/schema`, the list the server exports with) configured for this
@@ -40,6 +42,8 @@ export interface CollabExtensionOptions {
   comments: Pick<CommentHighlightsOptions, 'onRanges' | 'onActivate'>;
   /** [UP7] Where images go and how they load (the document and the page's token), and where refusals are told. */
   uploads: ImageUploadsOptions;
+  /** Where the "/" block menu reports to (components/writer/SlashMenu). */
+  slash: SlashMenuOptions;
 }
 
 export function editorExtensions(o: CollabExtensionOptions): AnyExtension[] {
@@ -48,6 +52,9 @@ export function editorExtensions(o: CollabExtensionOptions): AnyExtension[] {
     // Before MarkdownPaste: a pasted image file may come with text (its name) that must not win.
     ImageUploads.configure(o.uploads),
     MarkdownPaste,
+    FindHighlights,
+    // A plain object: Tiptap merges only plain objects into options, and the bridge is a class instance.
+    SlashMenu.configure({ onChange: o.slash.onChange, onKey: o.slash.onKey }),
     Collaboration.configure({ document: o.doc, field: CONTENT_FRAGMENT }),
     // "Show authors": off until attribution is handed to it (see useAuthorship).
     Authorship.configure({ fragment: o.doc.getXmlFragment(CONTENT_FRAGMENT) }),

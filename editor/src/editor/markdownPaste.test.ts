@@ -29,7 +29,13 @@ function paste(e: Editor, data: Record<string, string>, options: { shift?: boole
 }
 
 /** The document's blocks without the empty paragraphs a paste leaves around. */
-const blocks = (e: Editor): JSONContent[] => (e.getJSON().content ?? []).filter((b) => !(b.type === 'paragraph' && !b.content));
+/** Unaligned blocks carry `textAlign: null` (TextAlign in the schema); left out here, where alignment is never set. */
+const withoutAlign = (node: JSONContent): JSONContent => {
+  const { attrs, content, ...rest } = node;
+  const kept = Object.fromEntries(Object.entries(attrs ?? {}).filter(([name, value]) => !(name === 'textAlign' && value === null)));
+  return { ...rest, ...(Object.keys(kept).length ? { attrs: kept } : {}), ...(content ? { content: content.map(withoutAlign) } : {}) };
+};
+const blocks = (e: Editor): JSONContent[] => (e.getJSON().content ?? []).map(withoutAlign).filter((b) => !(b.type === 'paragraph' && !b.content));
 const text = (value: string, ...marks: string[]): JSONContent => (marks.length ? { type: 'text', text: value, marks: marks.map((type) => ({ type })) } : { type: 'text', text: value });
 const p = (...content: JSONContent[]): JSONContent => ({ type: 'paragraph', content });
 

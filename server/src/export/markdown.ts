@@ -72,6 +72,11 @@ const overrides: Record<string, (original: Render) => Render> = {
   link: () => (node, h) => linkMarkdown(h.renderChildren(node), exportableHref(node.attrs?.['href']), node.attrs?.['title']),
   // `++text++` is a Tiptap-only dialect; inline HTML is what every Markdown renderer understands.
   underline: () => (node, h) => `<u>${h.renderChildren(node)}</u>`,
+  // Markdown has no sub/superscript; inline HTML is what renderers show as such. Highlight keeps the
+  // stock `==text==` (Tiptap's parser and many renderers read it; others show the text between `==`),
+  // text colour and alignment have no Markdown at all, so only their text is written.
+  subscript: () => (node, h) => `<sub>${h.renderChildren(node)}</sub>`,
+  superscript: () => (node, h) => `<sup>${h.renderChildren(node)}</sup>`,
   // The stock table drops merged cells' columns, leaves pipes unescaped and reads a header column as a
   // header row. Each cell's blocks are rendered here, one after the other (`prepare` made them inline).
   table: () => (node, h) =>

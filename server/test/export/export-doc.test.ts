@@ -230,7 +230,7 @@ describe('exportDoc', () => {
     const ydoc = new Y.Doc();
     expect(exportDoc(ydoc, 'markdown').body).toBe('');
     expect(exportDoc(ydoc, 'text').body).toBe('');
-    expect(JSON.parse(exportDoc(ydoc, 'json').body)).toEqual({ title: '', content: { type: 'doc', content: [{ type: 'paragraph' }] } });
+    expect(JSON.parse(exportDoc(ydoc, 'json').body)).toEqual({ title: '', content: { type: 'doc', content: [{ type: 'paragraph', attrs: { textAlign: null } }] } });
     const page = parseHtml(exportDoc(ydoc, 'html').body);
     expect(page.title).toBe('Untitled');
     expect(page.body.innerHTML.trim()).toBe('<p></p>');
@@ -264,7 +264,7 @@ describe('exportDoc', () => {
     fragment.insert(2, [odd]);
     const oddText = new Y.XmlText();
     odd.insert(0, [oddText]);
-    oddText.insert(0, 'text with an unknown mark', { highlight: { color: 'red' } });
+    oddText.insert(0, 'text with an unknown mark', { blink: { speed: 'fast' } });
 
     const before = Y.encodeStateAsUpdate(ydoc);
     const updates: Uint8Array[] = [];

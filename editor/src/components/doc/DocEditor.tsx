@@ -14,6 +14,8 @@ import { CommentsPanel } from '../comments/CommentsPanel';
 import { SelectionBubble } from '../comments/SelectionBubble';
 import { useEditorComments } from '../comments/useEditorComments';
 import { ImageBar } from './ImageControls';
+import { SlashBridge } from '../../editor/writer/slashMenu';
+import { WriterTools } from '../writer/WriterTools';
 import { TitleField } from './TitleField';
 import { Toolbar } from './Toolbar';
 
@@ -45,6 +47,7 @@ export function DocEditor(props: Props) {
   const [ranges, setRanges] = useState<ThreadRanges>(() => new Map());
   const [paper, setPaper] = useState<HTMLElement | null>(null);
   const [imageError, setImageError] = useState<string | null>(null);
+  const [slash] = useState(() => new SlashBridge());
   const titleRef = useRef<HTMLTextAreaElement>(null);
   const autoFocused = useRef(false);
   const userRef = useRef(user);
@@ -70,6 +73,7 @@ export function DocEditor(props: Props) {
           token: () => String(session.provider.params['token'] ?? ''),
           onError: setImageError,
         },
+        slash,
       }),
       editable,
       editorProps: {
@@ -152,6 +156,7 @@ export function DocEditor(props: Props) {
           />
         )}
       </main>
+      <WriterTools editor={editor} editable={editable} slash={slash} hidden={Boolean(preview)} />
       {notice && (
         <div className="toast" role="status" data-testid="comment-notice">
           {notice}

@@ -39,11 +39,13 @@ export function PresenceBar({ people, identity, onIdentityChange }: Props) {
         onClick={() => setOpen((o) => !o)}
         aria-expanded={open}
         aria-haspopup="dialog"
-        aria-label={`People here: ${summary}. Change your name and colour.`}
         title={summary}
         data-testid="presence-button"
       >
-        <span className="presence__stack">
+        {/* The name comes from this text, not aria-label: a label must contain what the button shows
+            (WCAG 2.5.3), and the avatars' initials and "+N" are only a picture of the same list. */}
+        <span className="visually-hidden">{`People here: ${summary}. Change your name and colour.`}</span>
+        <span className="presence__stack" aria-hidden="true">
           {shown.map((p, i) => (
             // Earlier avatars sit on top, so yours (first) is never covered by someone else's.
             <span key={p.clientId} className="presence__slot" style={{ zIndex: shown.length - i }}>

@@ -7,7 +7,8 @@ import { Icon } from '../Icon';
 import { ImageButton } from './ImageControls';
 import { LinkEditor } from './LinkEditor';
 import { TableMenu } from './TableMenu';
-import { BLOCK_SHORTCUTS, type BlockType, MOD, TOOLBAR_GROUPS, currentBlock, setBlock } from './toolbarItems';
+import { ColorMenu } from '../writer/ColorMenu';
+import { BLOCK_CHOICES, BLOCK_SHORTCUTS, type BlockType, MOD, TOOLBAR_GROUPS, currentBlock, setBlock } from './toolbarItems';
 import { useScrollEdges } from './useScrollEdges';
 
 interface Props {
@@ -19,7 +20,16 @@ interface Props {
   commentShortcut: string;
 }
 
-const BLOCK_LABELS: Record<BlockType, string> = { paragraph: 'Text', h1: 'Heading 1', h2: 'Heading 2', h3: 'Heading 3', other: 'Style' };
+const BLOCK_LABELS: Record<BlockType, string> = {
+  paragraph: 'Text',
+  h1: 'Heading 1',
+  h2: 'Heading 2',
+  h3: 'Heading 3',
+  h4: 'Heading 4',
+  h5: 'Heading 5',
+  h6: 'Heading 6',
+  other: 'Style',
+};
 
 /**
  * Formatting toolbar. Active marks light up (aria-pressed). One tab stop for the whole bar, arrow keys
@@ -33,6 +43,8 @@ export function Toolbar({ editor, linkRequest, onComment, commentShortcut }: Pro
   const barRef = useRef<HTMLDivElement>(null);
   const linkButtonRef = useRef<HTMLButtonElement>(null);
   const tableButtonRef = useRef<HTMLButtonElement>(null);
+  const colorButtonRef = useRef<HTMLButtonElement>(null);
+  const [colorOpen, setColorOpen] = useState(false);
   const [linkOpen, setLinkOpen] = useState(false);
   const [tableOpen, setTableOpen] = useState(false);
   const [focusId, setFocusId] = useState('block');
@@ -117,7 +129,7 @@ export function Toolbar({ editor, linkRequest, onComment, commentShortcut }: Pro
             data-testid="tb-block"
             {...roving('block')}
           >
-            {(['paragraph', 'h1', 'h2', 'h3'] as const).map((b) => (
+            {BLOCK_CHOICES.map((b) => (
               <option key={b} value={b}>
                 {BLOCK_LABELS[b]}
               </option>
@@ -158,6 +170,23 @@ export function Toolbar({ editor, linkRequest, onComment, commentShortcut }: Pro
                   {...roving('link')}
                 >
                   <Icon name="link" />
+                </button>
+              )}
+              {gi === 1 && (
+                <button
+                  ref={colorButtonRef}
+                  type="button"
+                  className="tb-btn"
+                  aria-label="Colour"
+                  title="Text colour and highlight colour"
+                  aria-haspopup="dialog"
+                  aria-expanded={colorOpen}
+                  disabled={disabled}
+                  onClick={() => setColorOpen((o) => !o)}
+                  data-testid="tb-color"
+                  {...roving('color')}
+                >
+                  <Icon name="textColor" />
                 </button>
               )}
             </Fragment>
@@ -242,6 +271,7 @@ export function Toolbar({ editor, linkRequest, onComment, commentShortcut }: Pro
       {editor && linkOpen && (
         <LinkEditor editor={editor} anchorRef={linkButtonRef} onClose={() => setLinkOpen(false)} />
       )}
+      {editor && <ColorMenu editor={editor} open={colorOpen} anchorRef={colorButtonRef} onClose={() => setColorOpen(false)} />}
       {editor && tableOpen && <TableMenu editor={editor} anchorRef={tableButtonRef} onClose={closeTable} />}
     </div>
   );

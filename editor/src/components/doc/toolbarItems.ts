@@ -1,5 +1,6 @@
 import type { Editor } from '@tiptap/core';
 import type { IconName } from '../Icon';
+import { ALIGN_BUTTONS, MARK_BUTTONS } from '../writer/writerToolbar';
 
 /** ⌘ on Apple keyboards, Ctrl elsewhere — for tooltips only; Tiptap's `Mod` handles the actual keys. */
 const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
@@ -26,6 +27,7 @@ export const TOOLBAR_GROUPS: ToolbarButton[][] = [
     { id: 'strike', label: 'Strikethrough', icon: 'strike', shortcut: `${MOD}${SHIFT}S`, isActive: (e) => e.isActive('strike'), run: (e) => e.chain().focus().toggleStrike().run() },
     { id: 'code', label: 'Inline code', icon: 'code', shortcut: `${MOD}E`, isActive: (e) => e.isActive('code'), run: (e) => e.chain().focus().toggleCode().run() },
   ],
+  MARK_BUTTONS,
   [
     { id: 'bulletList', label: 'Bulleted list', icon: 'bulletList', shortcut: `${MOD}${SHIFT}8`, isActive: (e) => e.isActive('bulletList'), run: (e) => e.chain().focus().toggleBulletList().run() },
     { id: 'orderedList', label: 'Numbered list', icon: 'orderedList', shortcut: `${MOD}${SHIFT}7`, isActive: (e) => e.isActive('orderedList'), run: (e) => e.chain().focus().toggleOrderedList().run() },
@@ -36,25 +38,28 @@ export const TOOLBAR_GROUPS: ToolbarButton[][] = [
     { id: 'codeBlock', label: 'Code block', icon: 'codeBlock', shortcut: `${MOD}${ALT}C`, isActive: (e) => e.isActive('codeBlock'), run: (e) => e.chain().focus().toggleCodeBlock().run() },
     { id: 'horizontalRule', label: 'Divider', icon: 'rule', run: (e) => e.chain().focus().setHorizontalRule().run() },
   ],
+  ALIGN_BUTTONS,
 ];
 
-export type BlockType = 'paragraph' | 'h1' | 'h2' | 'h3' | 'other';
+const LEVELS = [1, 2, 3, 4, 5, 6] as const;
+type Level = (typeof LEVELS)[number];
+export type BlockType = 'paragraph' | `h${Level}` | 'other';
+/** What the text style menu offers, in order. */
+export const BLOCK_CHOICES: Exclude<BlockType, 'other'>[] = ['paragraph', ...LEVELS.map((l) => `h${l}` as const)];
 
 export function currentBlock(editor: Editor): BlockType {
   if (editor.isActive('paragraph')) return 'paragraph';
-  for (const level of [1, 2, 3] as const) if (editor.isActive('heading', { level })) return `h${level}`;
+  for (const level of LEVELS) if (editor.isActive('heading', { level })) return `h${level}`;
   return 'other';
 }
 
 export function setBlock(editor: Editor, block: BlockType): void {
   const chain = editor.chain().focus();
   if (block === 'paragraph') chain.setParagraph().run();
-  else if (block !== 'other') chain.setHeading({ level: Number(block.slice(1)) as 1 | 2 | 3 }).run();
+  else if (block !== 'other') chain.setHeading({ level: Number(block.slice(1)) as Level }).run();
 }
 
-export const BLOCK_SHORTCUTS: Record<Exclude<BlockType, 'other'>, string> = {
+export const BLOCK_SHORTCUTS: Record<'paragraph' | 'h1', string> = {
   paragraph: `${MOD}${ALT}0`,
   h1: `${MOD}${ALT}1`,
-  h2: `${MOD}${ALT}2`,
-  h3: `${MOD}${ALT}3`,
 };
