@@ -5,6 +5,7 @@ import type { Metrics } from './metrics.js';
 import type { RoomRegistry } from './rooms/registry.js';
 import type { DocStore } from './storage/doc-store.js';
 import { commentsRoutes } from './http/comments.js';
+import { contentRoutes } from './http/content.js';
 import { docsRoutes } from './http/docs.js';
 import { historyRoutes } from './http/history.js';
 import { HttpError, toErrorResponse } from './http/errors.js';
@@ -31,6 +32,10 @@ export interface AppDeps {
   /** When set, `/metrics` needs `Authorization: Bearer <metricsToken>`. */
   metricsToken?: string | undefined;
   now: () => Date;
+  /** [IM3] Largest content one request may import (`IMPORT_MAX_BYTES`). */
+  importMaxBytes: number;
+  /** [L2] The document size limit (`MAX_DOC_BYTES`), which an imported document must fit too. */
+  maxDocBytes: number;
 }
 
 /** All routes, wired to what they need; no module-level state. */
@@ -55,6 +60,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/api/docs', docsRoutes(deps));
   app.route('/api/docs', historyRoutes(deps));
   app.route('/api/docs', commentsRoutes(deps));
+  app.route('/api/docs', contentRoutes(deps));
   app.get('/collab/:id', deps.collab);
   app.route('/', opsRoutes(deps));
   const pages = staticRoutes(deps.editorDist);
