@@ -36,8 +36,11 @@ export async function request(server: TestServer, method: string, path: string, 
 export const importJson = (server: TestServer, body: unknown) => request(server, 'POST', '/api/docs', { json: body });
 
 /** A file upload to `POST /api/docs/import`. */
-export const importFile = (server: TestServer, bytes: BodyInit, type: string, title?: string) =>
-  request(server, 'POST', `/api/docs/import${title ? `?title=${encodeURIComponent(title)}` : ''}`, { body: bytes, type });
+export const importFile = (server: TestServer, bytes: string | Uint8Array, type: string, title?: string) =>
+  request(server, 'POST', `/api/docs/import${title ? `?title=${encodeURIComponent(title)}` : ''}`, { body: asBody(bytes), type });
+
+/** Bytes as fetch takes them (a copy on its own ArrayBuffer); strings as they are. */
+export const asBody = (bytes: string | Uint8Array): BodyInit => (typeof bytes === 'string' ? bytes : new Uint8Array(bytes));
 
 export async function exported(server: TestServer, id: string, token: string, format: string): Promise<string> {
   const res = await request(server, 'GET', `/api/docs/${id}/export?format=${format}`, { token });
