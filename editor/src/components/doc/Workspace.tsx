@@ -1,4 +1,4 @@
-import { Suspense, lazy, useCallback, useEffect, useMemo, useState } from 'react';
+import { Suspense, lazy, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api } from '../../lib/api';
 import type { AwarenessUser } from '../../lib/presence';
 import { browserStore, updateRecent } from '../../lib/recentDocs';
@@ -18,6 +18,7 @@ import { HistoryPreview } from '../history/HistoryPreview';
 import { useHistoryKeys } from '../history/useHistoryKeys';
 import { DocHeader } from './DocHeader';
 import { DocEditor } from './DocEditor';
+import { ReplaceWithFile, type ReplaceWithFileHandle } from './ReplaceWithFile';
 
 // The share dialog is not needed for first paint; load it when someone asks to share.
 const ShareDialog = lazy(() => import('./ShareDialog'));
@@ -49,6 +50,7 @@ export function Workspace({ access, onTerminalClose, onConnectionTrouble }: Prop
   const people = usePresence(session?.awareness ?? null);
   const title = useDocTitle(session?.doc ?? null, access.info.title);
   const [shareOpen, setShareOpen] = useState(false);
+  const replaceFile = useRef<ReplaceWithFileHandle>(null);
   const history = useHistoryView(access, session?.doc ?? null, identity);
   const [authorsShown, setAuthorsShown] = useState(false);
   const { panelFocus, focusPanel, openHistory, closeHistory, exitPreview } = useHistoryKeys(history);
@@ -120,6 +122,9 @@ export function Workspace({ access, onTerminalClose, onConnectionTrouble }: Prop
             onSelect: () => setAuthorsShown((shown) => !shown),
             testId: 'toggle-authors',
           },
+          ...(access.canEdit
+            ? [{ id: 'replace', label: 'Replace with file…', icon: 'open' as const, onSelect: () => replaceFile.current?.choose(), testId: 'replace-with-file' }]
+            : []),
         ]}
         actions={
           <CommentsButton
@@ -173,6 +178,7 @@ export function Workspace({ access, onTerminalClose, onConnectionTrouble }: Prop
           {history.notice}
         </div>
       )}
+      {access.canEdit && <ReplaceWithFile ref={replaceFile} docId={access.id} token={access.token} author={identity.name} />}
       {shareOpen && (
         <Suspense fallback={null}>
           <ShareDialog access={access} title={title} onRotate={rotate} onClose={() => setShareOpen(false)} />
