@@ -14,28 +14,38 @@ import type { JSONContent } from '@tiptap/core';
 import { documentSchema } from '../export/schema.js';
 
 /** Removed with everything inside them. */
-const DROPPED_ELEMENTS = [
-  'script', 'style', 'iframe', 'frame', 'frameset', 'object', 'embed', 'applet', 'noscript', 'template',
-  'link', 'meta', 'base', 'svg', 'math', 'canvas', 'audio', 'video', 'input', 'select', 'textarea',
-].join(',');
+const DROPPED_ELEMENTS = new Set([
+  'SCRIPT', 'STYLE', 'IFRAME', 'FRAME', 'FRAMESET', 'OBJECT', 'EMBED', 'APPLET', 'NOSCRIPT', 'TEMPLATE',
+  'LINK', 'META', 'BASE', 'SVG', 'MATH', 'CANVAS', 'AUDIO', 'VIDEO', 'INPUT', 'SELECT', 'TEXTAREA',
+]);
 const URL_ATTRIBUTES = new Set(['href', 'src', 'action', 'formaction', 'xlink:href', 'poster', 'background', 'cite', 'srcset']);
 
 /** The part of a DOM element this module touches (happy-dom's and the browser's alike). */
 interface SanitisableElement {
+  readonly tagName: string;
   readonly attributes: ArrayLike<{ name: string; value: string }>;
+  readonly children: ArrayLike<SanitisableElement>;
   removeAttribute(name: string): void;
-  querySelectorAll(selectors: string): ArrayLike<SanitisableElement> & Iterable<SanitisableElement>;
   remove(): void;
 }
 
-/** Sanitises `root` in place (see above). */
+/**
+ * Sanitises `root` in place (see above), walking the tree itself: with happy-dom's `querySelectorAll('*')`
+ * this step took 13 s of CPU for 1 MiB of paragraphs, walked 0.4 s.
+ */
 export function sanitiseDom(root: SanitisableElement): void {
-  for (const element of [...root.querySelectorAll(DROPPED_ELEMENTS)]) element.remove();
-  for (const element of [root, ...root.querySelectorAll('*')]) {
-    for (const { name, value } of [...Array.from(element.attributes)]) {
+  const stack: SanitisableElement[] = [root];
+  while (stack.length > 0) {
+    const element = stack.pop()!;
+    if (element !== root && DROPPED_ELEMENTS.has(element.tagName.toUpperCase())) {
+      element.remove();
+      continue;
+    }
+    for (const { name, value } of Array.from(element.attributes)) {
       const lower = name.toLowerCase();
       if (lower.startsWith('on') || (URL_ATTRIBUTES.has(lower) && !isSafeUrl(value))) element.removeAttribute(name);
     }
+    stack.push(...Array.from(element.children));
   }
 }
 
