@@ -54,6 +54,14 @@ describe('import in POST /api/docs [IM1] (contract)', () => {
     expect(types).toEqual(expect.arrayContaining(['taskList', 'table', 'orderedList', 'blockquote', 'codeBlock', 'horizontalRule']));
   });
 
+  it('a long text (parsed in chunks) reads back unchanged too', async () => {
+    const long = Array.from({ length: 100 }, () => MARKDOWN).join('\n');
+    expect(long.length).toBeGreaterThan(40 * 1024);
+    const created = await importJson(server, { content: long, format: 'markdown' });
+    expect(created.status).toBe(201);
+    expect(await exported(server, created.json.id, created.json.viewToken, 'markdown')).toBe(long);
+  });
+
   it('the title is the given one, and the content stays as it is', async () => {
     const created = await importJson(server, { title: 'Imported', content: 'Hello *there*', format: 'markdown' });
     expect(created.status).toBe(201);
