@@ -7,9 +7,33 @@ import { z } from 'zod';
 import { MAX_TITLE_LENGTH } from './layout.js';
 import { SCOPES } from './scopes.js';
 
-/** `POST /api/docs` body: an optional title; no other field. */
-export const createDocBody = z.object({ title: z.string().max(MAX_TITLE_LENGTH).optional() }).strict();
+/** What `content` may be written in, on import and through the write API (server/SPEC.md §IM). */
+export const CONTENT_FORMATS = ['markdown', 'html', 'text'] as const;
+export type ContentFormat = (typeof CONTENT_FORMATS)[number];
+const contentFormat = z.enum(CONTENT_FORMATS, { error: 'format must be markdown, html or text' });
+
+/** `POST /api/docs` body: an optional title, and optional content to import (`format` required with it). */
+export const createDocBody = z
+  .object({ title: z.string().max(MAX_TITLE_LENGTH).optional(), content: z.string().optional(), format: contentFormat.optional() })
+  .strict()
+  .refine((body) => body.content === undefined || body.format !== undefined, { error: 'format is required with content' });
 export type CreateDocBody = z.infer<typeof createDocBody>;
+
+/** `PUT /api/docs/:id/content`: the document's content (and title, if given) becomes this. */
+export const replaceContentBody = z
+  .object({ content: z.string(), format: contentFormat, title: z.string().max(MAX_TITLE_LENGTH).optional() })
+  .strict();
+export type ReplaceContentBody = z.infer<typeof replaceContentBody>;
+
+/** `POST /api/docs/:id/content`: adds `content` before or after what the document holds. */
+export const addContentBody = z
+  .object({ content: z.string(), format: contentFormat, position: z.enum(['start', 'end'], { error: 'position must be start or end' }) })
+  .strict();
+export type AddContentBody = z.infer<typeof addContentBody>;
+
+/** → 200 from both write routes: `changed` false when the document already held exactly that. */
+export const contentWritten = z.object({ id: z.string(), title: z.string(), changed: z.boolean() });
+export type ContentWritten = z.infer<typeof contentWritten>;
 
 /** A document's share links and the tokens in them (`GET /api/docs/:id/links`, `…/links/rotate`). */
 export const docLinks = z.object({

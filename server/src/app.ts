@@ -7,6 +7,7 @@ import type { Metrics } from './metrics.js';
 import type { RoomRegistry } from './rooms/registry.js';
 import type { DocStore } from './storage/doc-store.js';
 import { commentsRoutes } from './http/comments.js';
+import { contentRoutes } from './http/content.js';
 import { docsRoutes } from './http/docs.js';
 import { historyRoutes } from './http/history.js';
 import { HttpError, toErrorResponse } from './http/errors.js';
@@ -45,6 +46,10 @@ export interface AppDeps {
   now: () => Date;
   /** [UP1] `UPLOAD_MAX_BYTES`. */
   uploadMaxBytes: number;
+  /** [IM3] Largest content one request may import (`IMPORT_MAX_BYTES`). */
+  importMaxBytes: number;
+  /** [L2] The document size limit (`MAX_DOC_BYTES`), which an imported document must fit too. */
+  maxDocBytes: number;
 }
 
 /** All routes, wired to what they need; no module-level state. */
@@ -67,12 +72,15 @@ export function createApp(deps: AppDeps): Hono {
     }
   });
   app.route('/', openApiRoute(deps.publicUrl));
+  // [ID4] Who may create documents, whether empty, from JSON content or from an uploaded file [IM].
   app.post('/api/docs', deps.identity.createDocs);
+  app.post('/api/docs/import', deps.identity.createDocs);
   app.route('/', deps.identity.routes);
   app.route('/api/docs', docsRoutes(deps));
   app.route('/api/docs', historyRoutes(deps));
   app.route('/api/docs', commentsRoutes(deps));
   app.route('/api/docs', uploadsRoutes(deps));
+  app.route('/api/docs', contentRoutes(deps));
   app.get('/collab/:id', deps.collab);
   app.route('/', opsRoutes(deps));
   const pages = staticRoutes(deps.editorDist);

@@ -24,6 +24,12 @@ const schema = z.object({
   FSYNC_INTERVAL_MS: int(0, 10_000).default(1000),
   MAX_MESSAGE_BYTES: int(1024, 512 * MiB).default(32 * MiB),
   MAX_DOC_BYTES: int(1024, 4096 * MiB).default(128 * MiB),
+  /**
+   * [IM3] Largest content one import or write request may carry (UTF-8 bytes of `content`, or the uploaded file).
+   * Parsing runs on the event loop: 1 MiB of Markdown costs ~1.3 s of CPU, of HTML ~2.5 s (measured on a busy
+   * 2-core machine), so the default keeps one import to a few seconds.
+   */
+  IMPORT_MAX_BYTES: int(1024, 1024 * MiB).default(2 * MiB),
   MAX_CONNECTIONS: int(1, 1_000_000).default(10_000),
   MAX_CONNECTIONS_PER_DOC: int(1, 100_000).default(250),
   /** Sockets from one remote address (behind a proxy that is the proxy: raise it there). */

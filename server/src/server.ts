@@ -174,6 +174,8 @@ export async function startServer(config: Config, logger: Logger, options: Start
     events: webhooks ?? undefined,
     now,
     uploadMaxBytes: config.UPLOAD_MAX_BYTES,
+    importMaxBytes: config.IMPORT_MAX_BYTES,
+    maxDocBytes: config.MAX_DOC_BYTES,
   });
   // [L8] Node checks these timeouts only every `connectionsCheckingInterval` (30 s by default), so a stalled
   // request head could otherwise hold its socket for up to 40 s instead of 10.

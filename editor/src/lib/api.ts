@@ -50,7 +50,7 @@ type Fetch = typeof fetch;
 async function request(path: string, init: RequestInit & { token?: string }, fetchImpl: Fetch): Promise<Response> {
   const headers = new Headers(init.headers);
   if (init.token) headers.set('Authorization', `Bearer ${init.token}`);
-  if (init.body !== undefined) headers.set('Content-Type', 'application/json');
+  if (init.body !== undefined && !headers.has('Content-Type')) headers.set('Content-Type', 'application/json');
   let res: Response;
   try {
     res = await fetchImpl(path, { ...init, headers, cache: 'no-store' });
@@ -89,6 +89,17 @@ export function createApi(fetchImpl: Fetch = (...args) => fetch(...args)) {
       const body: CreateDocBody = title ? { title } : {};
       const res = await request('/api/docs', { method: 'POST', body: JSON.stringify(body) }, fetchImpl);
       return json<CreatedDoc>(res);
+    },
+    /** A new document holding `file` (server/SPEC.md §IM), uploaded as `type`, titled `title`. */
+    async importDoc(file: Blob, type: string, title: string): Promise<CreatedDoc> {
+      const query = title ? `?title=${encodeURIComponent(title)}` : '';
+      const res = await request(`/api/docs/import${query}`, { method: 'POST', body: file, headers: { 'Content-Type': type } }, fetchImpl);
+      return json<CreatedDoc>(res);
+    },
+    /** Replaces the document's content with `file`, as one live change the history names `author` for. */
+    async replaceWithFile(id: string, token: string, file: Blob, type: string, author?: string): Promise<void> {
+      const query = author ? `?author=${encodeURIComponent(author)}` : '';
+      await request(`${docPath(id)}/import${query}`, { method: 'PUT', token, body: file, headers: { 'Content-Type': type } }, fetchImpl);
     },
     async getDoc(id: string, token: string, signal?: AbortSignal): Promise<DocInfo> {
       const res = await request(docPath(id), { token, ...(signal ? { signal } : {}) }, fetchImpl);

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { Logo } from '../components/Icon';
+import { ImportButton, useImport } from '../components/start/ImportButton';
 import { NewDocButton } from '../components/start/NewDocButton';
 import { OpenLinkForm } from '../components/start/OpenLinkForm';
 import { RecentList } from '../components/start/RecentList';
@@ -25,6 +26,8 @@ export default function StartPage() {
   const [notice] = useState(peekStartNotice);
   useEffect(clearStartNotice, []);
   const signIn = useSignIn();
+  const importer = useImport();
+  const [dropping, setDropping] = useState(false);
 
   useEffect(() => {
     document.title = 'Tandem';
@@ -37,7 +40,28 @@ export default function StartPage() {
   }, []);
 
   return (
-    <div className="start">
+    <div
+      className="start"
+      data-dropping={dropping || undefined}
+      data-testid="start-page"
+      // A file dropped anywhere on the page is imported as a new document.
+      onDragOver={(event) => {
+        if (!event.dataTransfer.types.includes('Files')) return;
+        event.preventDefault();
+        event.dataTransfer.dropEffect = 'copy';
+        setDropping(true);
+      }}
+      onDragLeave={(event) => {
+        if (event.relatedTarget === null || !event.currentTarget.contains(event.relatedTarget as Node)) setDropping(false);
+      }}
+      onDrop={(event) => {
+        const file = event.dataTransfer.files[0];
+        if (!file) return;
+        event.preventDefault();
+        setDropping(false);
+        void importer.importFile(file);
+      }}
+    >
       <header className="start__header">
         <span className="brand">
           <Logo size={28} />
@@ -51,13 +75,18 @@ export default function StartPage() {
           <p className="start__lede">
             Start a document, share the link, and see each other type. Everything stays on your own server.
           </p>
-          {mayCreate(signIn) ? (
-            <NewDocButton />
-          ) : signIn?.config.createDocs === 'signed-in' ? (
-            <a className="btn btn--primary btn--large" href={signInHref('/')} data-testid="sign-in-to-create">
-              Sign in to create a document
-            </a>
-          ) : null}
+          <div className="start__actions">
+            {mayCreate(signIn) ? (
+              <>
+                <NewDocButton />
+                <ImportButton importer={importer} />
+              </>
+            ) : signIn?.config.createDocs === 'signed-in' ? (
+              <a className="btn btn--primary btn--large" href={signInHref('/')} data-testid="sign-in-to-create">
+                Sign in to create a document
+              </a>
+            ) : null}
+          </div>
           <OpenLinkForm />
         </section>
         {notice && (

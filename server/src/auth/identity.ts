@@ -43,6 +43,10 @@ export interface IdentityDeps {
 
 /** The title a create request asked for ('' when none): Hono keeps the body the route already read. */
 async function requestedTitle(c: Context): Promise<string> {
+  // A file import names its document in the query (`POST /api/docs/import?title=`); its body is the file.
+  const fromQuery = c.req.query('title');
+  if (fromQuery !== undefined) return fromQuery;
+  if (!c.req.header('content-type')?.includes('json')) return '';
   try {
     const body = JSON.parse(await c.req.text()) as { title?: unknown };
     return typeof body.title === 'string' ? body.title : '';

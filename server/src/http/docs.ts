@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { EXPORT_FORMATS, initialState, isExportFormat, readTitle, type Scope } from '@tandem/common';
+import { EXPORT_FORMATS, MAX_TITLE_LENGTH, initialState, isExportFormat, readTitle, type Scope } from '@tandem/common';
 import { createDocBody, type CreatedDoc, type DocInfo, type DocLinks } from '@tandem/common/api';
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { AuthorizeDeps } from '../auth/authorize.js';
 import { signToken, type TokenKey } from '../auth/tokens.js';
 import { reportLimitTrip } from '../limits.js';
@@ -11,6 +10,7 @@ import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { RoomRegistry } from '../rooms/registry.js';
 import type { Room } from '../rooms/room.js';
+import type { ImportFormat } from '../import/formats.js';
 import type { DocMeta, DocStore } from '../storage/doc-store.js';
 import { authorizeRequest } from './access.js';
 import { HttpError, badRequest } from './errors.js';
@@ -19,6 +19,7 @@ import { exportOptions } from './export-options.js';
 import { safeFilename } from './filenames.js';
 import { sendBody } from './send-body.js';
 import { parseJsonBody } from './json-body.js';
+import { jsonImportLimit, parseContentJson, queryLabel, readUpload, uploadLimit } from './import-requests.js';
 import { withRoom as withRoomLease } from './with-room.js';
 
 export interface DocsRouteDeps extends AuthorizeDeps {
@@ -35,10 +36,11 @@ export interface DocsRouteDeps extends AuthorizeDeps {
    */
   onDocumentDeleted?: ((id: string) => void) | undefined;
   events?: DocEvents | undefined;
+  /** [IM3] Largest content one request may import (`IMPORT_MAX_BYTES`). */
+  importMaxBytes: number;
+  /** [L2] An imported document larger than this as Yjs state is refused (413). */
+  maxDocBytes: number;
 }
-
-/** Enforced while streaming (and from Content-Length up front), so a huge body is never buffered. */
-const MAX_CREATE_BODY_BYTES = 64 * 1024;
 
 /** 16 random bytes, base64url: 22 URL-safe characters nobody can guess. */
 const newDocId = () => randomBytes(16).toString('base64url');
@@ -65,24 +67,40 @@ export function docsRoutes(deps: DocsRouteDeps): Hono {
 
   const withRoom = <T>(id: string, fn: (room: Room) => T, meta?: DocMeta) => withRoomLease(deps, id, fn, meta);
 
-  const limitBody = bodyLimit({
-    maxSize: MAX_CREATE_BODY_BYTES,
-    onError: () => {
-      throw new HttpError(413, 'too_large', 'request body too large');
-    },
-  });
-
-  app.post('/', limitBody, async (c) => {
-    const body = await parseJsonBody(c, createDocBody);
+  /** Stores a new document whose first update is `initial`, and answers with its links. */
+  const create = async (initial: Uint8Array, title: string): Promise<CreatedDoc> => {
+    // [L2][IM5] Checked before anything exists: a refused import leaves nothing behind.
+    if (initial.byteLength > deps.maxDocBytes) throw new HttpError(413, 'too_large', 'the imported document is larger than the document size limit');
     const now = deps.now().toISOString();
     const meta: DocMeta = { id: newDocId(), createdAt: now, updatedAt: now, linkGeneration: 0 };
     await deps.store.create(meta);
     // The seed paragraph (and title) written by the server, so concurrent first typists share one paragraph.
-    await deps.store.append(meta.id, initialState(body.title));
+    await deps.store.append(meta.id, initial);
     await deps.store.flush(meta.id);
     await deps.store.release(meta.id);
-    deps.events?.documentCreated(meta.id, { title: body.title ?? '' });
-    return c.json({ id: meta.id, ...(await links(meta)) } satisfies CreatedDoc, 201);
+    deps.events?.documentCreated(meta.id, { title });
+    return { id: meta.id, ...(await links(meta)) };
+  };
+
+  /** [IM1] Reads imported content into a document's first update (Tiptap loads on the first import only). */
+  const importedDoc = async (format: ImportFormat, content: string | Uint8Array, title: string | undefined) => {
+    const [{ importContent }, { importedState }] = await Promise.all([import('../import/import-content.js'), import('../import/write-content.js')]);
+    const imported = await importContent(format, content, deps.importMaxBytes);
+    return importedState(imported.root, title ?? imported.title);
+  };
+
+  // [IM1] A JSON body may carry content to import; without it, as before, the document holds the seed paragraph.
+  app.post('/', jsonImportLimit(deps.importMaxBytes), async (c) => {
+    const body = await parseContentJson(c, createDocBody);
+    const initial = body.content !== undefined && body.format ? await importedDoc(body.format, body.content, body.title) : initialState(body.title);
+    return c.json(await create(initial, body.title ?? ''), 201);
+  });
+
+  // [IM3] A file upload: the body is the file, its Content-Type the format.
+  app.post('/import', uploadLimit(deps.importMaxBytes), async (c) => {
+    const title = queryLabel(c, 'title', MAX_TITLE_LENGTH);
+    const { format, bytes } = await readUpload(c);
+    return c.json(await create(await importedDoc(format, bytes, title), title ?? ''), 201);
   });
 
   app.get('/:id', async (c) => {

@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import { AccessError, type AccessErrorCode } from '../auth/authorize.js';
 import { TokenError, type TokenErrorCode } from '../auth/tokens.js';
 import { UnknownDocError } from '../storage/doc-store.js';
+import { ImportError } from '../import/errors.js';
 
 /** A failure with an HTTP status and a stable machine-readable code; turned into JSON in one place. */
 export class HttpError extends Error {
@@ -45,7 +46,7 @@ export interface ErrorAnswer {
  * to `onUnexpected` and becomes a 500.
  */
 export function toErrorAnswer(error: unknown, onUnexpected: (error: unknown) => void): ErrorAnswer {
-  if (error instanceof HttpError) return { status: error.status, body: { error: error.message, code: error.code } };
+  if (error instanceof HttpError || error instanceof ImportError) return { status: error.status, body: { error: error.message, code: error.code } };
   if (error instanceof AccessError || error instanceof TokenError) {
     return { status: ACCESS_STATUS[error.code], body: { error: error.message, code: error.code } };
   }

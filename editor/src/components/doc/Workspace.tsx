@@ -22,6 +22,7 @@ import { useHistoryKeys } from '../history/useHistoryKeys';
 import { DocHeader } from './DocHeader';
 import { DeleteDialog } from './DeleteDialog';
 import { DocEditor } from './DocEditor';
+import { ReplaceWithFile, type ReplaceWithFileHandle } from './ReplaceWithFile';
 
 // The share dialog is not needed for first paint; load it when someone asks to share.
 const ShareDialog = lazy(() => import('./ShareDialog'));
@@ -59,6 +60,7 @@ export function Workspace({ access, onTerminalClose, onConnectionTrouble }: Prop
   const people = usePresence(session?.awareness ?? null);
   const title = useDocTitle(session?.doc ?? null, access.info.title);
   const [shareOpen, setShareOpen] = useState(false);
+  const replaceFile = useRef<ReplaceWithFileHandle>(null);
   const history = useHistoryView(access, session?.doc ?? null, identity);
   const [authorsShown, setAuthorsShown] = useState(false);
   const { panelFocus, focusPanel, openHistory, closeHistory, exitPreview } = useHistoryKeys(history);
@@ -148,6 +150,9 @@ export function Workspace({ access, onTerminalClose, onConnectionTrouble }: Prop
             onSelect: () => setAuthorsShown((shown) => !shown),
             testId: 'toggle-authors',
           },
+          ...(access.canEdit
+            ? [{ id: 'replace', label: 'Replace with file…', icon: 'open' as const, onSelect: () => replaceFile.current?.choose(), testId: 'replace-with-file' }]
+            : []),
         ]}
         lastMenuItems={
           access.canEdit
@@ -207,6 +212,7 @@ export function Workspace({ access, onTerminalClose, onConnectionTrouble }: Prop
         </div>
       )}
       {deleteOpen && <DeleteDialog title={title} onDelete={deleteDocument} onClose={() => setDeleteOpen(false)} />}
+      {access.canEdit && <ReplaceWithFile ref={replaceFile} docId={access.id} token={access.token} author={identity.name} />}
       {shareOpen && (
         <Suspense fallback={null}>
           <ShareDialog access={access} title={title} onRotate={rotate} onClose={() => setShareOpen(false)} />

@@ -1,6 +1,8 @@
 import { EXPORT_FORMATS, MAX_TITLE_LENGTH } from '@tandem/common';
 import {
+  addContentBody,
   commentList,
+  contentWritten,
   createDocBody,
   createdDoc,
   createVersionBody,
@@ -10,6 +12,7 @@ import {
   historyAttribution,
   historyDiff,
   historyTimeline,
+  replaceContentBody,
   requesterBody,
   restoreResult,
   revertBody,
@@ -20,6 +23,7 @@ import {
 } from '@tandem/common/api';
 import { z } from 'zod';
 import { renameBody } from '../../auth/user-docs/routes.js';
+import { IMPORT_MEDIA_TYPES } from '../../import/formats.js';
 import type { Answer, Operation, QueryParameter } from './describe.js';
 
 // Examples: the tests parse each one with the schema it illustrates, so they stay true.
@@ -107,8 +111,8 @@ export const OPERATIONS: readonly Operation[] = [
     operationId: 'createDocument',
     tag: 'documents',
     summary: 'Create a document',
-    description: `Answers with the document's id and its three share links. The title is at most ${MAX_TITLE_LENGTH} characters.`,
-    body: { 'application/json': { schema: createDocBody, example: { title: 'Meeting notes' }, required: false } },
+    description: `Answers with the document's id and its three share links. The title is at most ${MAX_TITLE_LENGTH} characters. With \`content\` (and its \`format\`: markdown, html or text) the new document holds that content, sanitised, up to \`IMPORT_MAX_BYTES\`.`,
+    body: { 'application/json': { schema: createDocBody, example: { title: 'Meeting notes', content: '# Agenda\n\n- [ ] Budget', format: 'markdown' }, required: false } },
     responses: {
       201: {
         description: 'Created.',
@@ -125,6 +129,85 @@ export const OPERATIONS: readonly Operation[] = [
       400: BAD_INPUT,
       401: refusal('`CREATE_DOCS` asks for sign-in or `Authorization: Bearer <API_TOKEN>`, and the request has neither.', 'token_invalid', 'the API token is not valid'),
       413: TOO_LARGE,
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/docs/import',
+    operationId: 'importDocument',
+    tag: 'documents',
+    summary: 'Create a document from a file (Markdown, HTML, text or DOCX)',
+    description: 'The body is the file; its Content-Type names the format. Sanitised: scripts, event handlers and `javascript:` URLs never reach the document. Nothing is created on any error.',
+    query: [{ name: 'title', description: "The new document's title (default: the file's own, if it has one).", schema: z.string() }],
+    body: Object.fromEntries(IMPORT_MEDIA_TYPES.map((type) => [type, { schema: z.string() }])),
+    responses: {
+      201: {
+        description: 'Created.',
+        content: json(createdDoc, {
+          id: DOC_ID,
+          editUrl: LINK,
+          viewUrl: LINK,
+          commentUrl: LINK,
+          editToken: TOKEN,
+          viewToken: TOKEN,
+          commentToken: TOKEN,
+        }),
+      },
+      400: refusal('A corrupt file: the message says what is wrong.', 'bad_import', 'the file is not a Word document (no word/document.xml)'),
+      401: refusal('`CREATE_DOCS` asks for sign-in or the API token.', 'token_invalid', 'the API token is not valid'),
+      413: TOO_LARGE,
+      415: refusal('Not an importable type.', 'unsupported_type', 'cannot import image/png'),
+    },
+  },
+  {
+    method: 'put',
+    path: '/api/docs/:id/content',
+    operationId: 'replaceContent',
+    tag: 'documents',
+    summary: "Replace the document's content (and title, if given)",
+    description: 'One change that connected peers receive live, recorded in the history with the author "API". Unchanged blocks keep their identity, so people editing elsewhere keep their cursor.',
+    scope: 'edit',
+    body: { 'application/json': { schema: replaceContentBody, example: { content: '# Minutes\n\nApproved.', format: 'markdown', title: 'Board minutes' } } },
+    responses: {
+      200: { description: 'Written; `changed` false when the document already held exactly that.', content: json(contentWritten, { id: DOC_ID, title: 'Board minutes', changed: true }) },
+      400: BAD_INPUT,
+      413: TOO_LARGE,
+      ...TOKEN_REFUSALS,
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/docs/:id/content',
+    operationId: 'addContent',
+    tag: 'documents',
+    summary: 'Add content at the start or the end of the document',
+    scope: 'edit',
+    body: { 'application/json': { schema: addContentBody, example: { content: 'Action items follow.', format: 'text', position: 'end' } } },
+    responses: {
+      200: { description: 'Written.', content: json(contentWritten, { id: DOC_ID, title: 'Board minutes', changed: true }) },
+      400: BAD_INPUT,
+      413: TOO_LARGE,
+      ...TOKEN_REFUSALS,
+    },
+  },
+  {
+    method: 'put',
+    path: '/api/docs/:id/import',
+    operationId: 'replaceWithFile',
+    tag: 'documents',
+    summary: "Replace the document's content with a file (Markdown, HTML, text or DOCX)",
+    scope: 'edit',
+    query: [
+      { name: 'title', description: 'A new title.', schema: z.string() },
+      { name: 'author', description: 'Who the history names for the change (a label, never access).', schema: z.string() },
+    ],
+    body: Object.fromEntries(IMPORT_MEDIA_TYPES.map((type) => [type, { schema: z.string() }])),
+    responses: {
+      200: { description: 'Written.', content: json(contentWritten, { id: DOC_ID, title: 'Board minutes', changed: true }) },
+      400: BAD_INPUT,
+      413: TOO_LARGE,
+      415: refusal('Not an importable type.', 'unsupported_type', 'cannot import image/png'),
+      ...TOKEN_REFUSALS,
     },
   },
   {

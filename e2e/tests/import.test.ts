@@ -1,0 +1,72 @@
+/**
+ * Import from the editor (server/SPEC.md §IM): a file picked or dropped on the start page becomes a new
+ * document that opens; "Replace with file…" rewrites an open document for everyone in it.
+ */
+import { describe, expect, it } from 'vitest';
+import { SETTLE_MS } from '../support/doc-page.js';
+import { useWorld } from '../support/fixture.js';
+
+const world = useWorld();
+
+const PLAN = '# Launch\n\nShip it on **Friday**.\n\n- [ ] write the notes\n- [x] book the room\n\n| Who | What |\n| --- | --- |\n| Ana | slides |\n';
+
+describe('import from the start page', () => {
+  it('Import: a picked Markdown file opens as a new document titled after the file, tables and tasks intact', async () => {
+    const alice = await world.person('Alice');
+    await alice.page.goto(`${world.app.url}/`);
+    await alice.page.getByTestId('import-input').setInputFiles({ name: 'launch_plan.md', mimeType: 'text/markdown', buffer: Buffer.from(PLAN) });
+    await alice.page.waitForURL(/\/d\/[A-Za-z0-9_-]+#token=/, { timeout: SETTLE_MS });
+    await alice.editor.waitFor({ state: 'visible', timeout: SETTLE_MS });
+    await expect.poll(() => alice.text(), { timeout: SETTLE_MS }).toContain('Ship it on Friday.');
+    await expect.poll(() => alice.titleText(), { timeout: SETTLE_MS }).toBe('launch plan');
+    expect(await alice.editor.locator('h1').first().textContent()).toBe('Launch');
+    expect(await alice.editor.locator('strong').first().textContent()).toBe('Friday');
+    expect(await alice.editor.locator('ul[data-type="taskList"] > li').count()).toBe(2);
+    expect(await alice.editor.locator('li[data-checked="true"]').textContent()).toContain('book the room');
+    expect(await alice.editor.locator('table td').allTextContents()).toEqual(['Ana', 'slides']);
+  });
+
+  it('a file dropped anywhere on the page is imported; a file of another kind is refused with a message', async () => {
+    const alice = await world.person('Alice');
+    await alice.page.goto(`${world.app.url}/`);
+    const drop = (name: string, type: string, content: string) =>
+      alice.page.getByTestId('start-page').evaluate(
+        (el, file) => {
+          const data = new DataTransfer();
+          data.items.add(new File([file.content], file.name, { type: file.type }));
+          el.dispatchEvent(new DragEvent('dragover', { dataTransfer: data, bubbles: true, cancelable: true }));
+          el.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+        },
+        { name, type, content },
+      );
+    await drop('photo.png', 'image/png', 'not really');
+    await expect.poll(() => alice.page.getByTestId('import-error').textContent(), { timeout: SETTLE_MS }).toContain('photo.png');
+    expect(alice.page.url()).toBe(`${world.app.url}/`);
+
+    await drop('Notes.html', 'text/html', '<h2>Agenda</h2><p onclick="alert(1)">Hello <a href="javascript:alert(2)">there</a></p><script>alert(3)</script>');
+    await alice.page.waitForURL(/\/d\//, { timeout: SETTLE_MS });
+    await alice.editor.waitFor({ state: 'visible', timeout: SETTLE_MS });
+    await expect.poll(() => alice.text(), { timeout: SETTLE_MS }).toBe('Agenda\nHello there');
+    expect(await alice.editor.innerHTML()).not.toMatch(/alert|javascript:|onclick/);
+  });
+});
+
+describe('Replace with file… in a document', () => {
+  it('after a confirmation the text becomes the file’s, live for Bob too', async () => {
+    const { alice, bob } = await world.aliceAndBob();
+    await alice.focusEnd();
+    await alice.type('Old text');
+    await expect.poll(() => bob.text(), { timeout: SETTLE_MS }).toContain('Old text');
+
+    await alice.page.getByTestId('more-menu').click();
+    const chooser = alice.page.waitForEvent('filechooser');
+    await alice.page.getByTestId('replace-with-file').click();
+    await (await chooser).setFiles({ name: 'new.txt', mimeType: 'text/plain', buffer: Buffer.from('Fresh start\n\nSecond paragraph') });
+    const dialog = alice.page.getByTestId('replace-dialog');
+    await dialog.waitFor({ state: 'visible' });
+    expect(await dialog.textContent()).toContain('new.txt');
+    await alice.page.getByTestId('confirm-replace').click();
+    await dialog.waitFor({ state: 'hidden', timeout: SETTLE_MS });
+    for (const p of [alice, bob]) await expect.poll(() => p.text(), { timeout: SETTLE_MS }).toBe('Fresh start\nSecond paragraph');
+  });
+});
