@@ -1,11 +1,19 @@
 /**
  * [DEL1] The delete part of the DocStore contract, run by `describeDocStoreContract` against every store.
  */
+import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DocExistsError, UnknownDocError, type DocStore } from '../../src/storage/doc-store.js';
 import type { StoreHarness } from './contract.js';
 import { content, EditingDoc, makeMeta, newDocId, rebuild } from './helpers.js';
 import { historyEntry, makeVersion } from './history-contract.js';
+import { makePng } from '../support/images.js';
+
+/** A real PNG as the stores keep it: named by its sha256 [UP4]. */
+const IMAGE = (() => {
+  const bytes = makePng(4, 3);
+  return { hash: createHash('sha256').update(bytes).digest('hex'), type: 'image/png', bytes };
+})();
 
 /** Expects every read of `id` to find nothing and every write to be refused. */
 export async function expectGone(store: DocStore, id: string): Promise<void> {
@@ -14,6 +22,8 @@ export async function expectGone(store: DocStore, id: string): Promise<void> {
   expect(await store.readHistory(id)).toEqual([]);
   expect(await store.listVersions(id)).toEqual([]);
   expect(await store.getVersion(id, 'v1')).toBeNull();
+  expect(await store.getUpload(id, IMAGE.hash)).toBeNull();
+  await expect(store.putUpload(id, IMAGE)).rejects.toBeInstanceOf(UnknownDocError);
   await expect(store.append(id, new EditingDoc().edit(0))).rejects.toBeInstanceOf(UnknownDocError);
   await expect(store.appendHistory(id, historyEntry(1))).rejects.toBeInstanceOf(UnknownDocError);
   await expect(store.putMeta(makeMeta(id))).rejects.toBeInstanceOf(UnknownDocError);
@@ -21,7 +31,7 @@ export async function expectGone(store: DocStore, id: string): Promise<void> {
   await expect(store.compact(id, () => new Uint8Array([0, 0]))).rejects.toBeInstanceOf(UnknownDocError);
 }
 
-/** A document with a snapshot, log records after it, history entries and a version. */
+/** A document with a snapshot, log records after it, history entries, a version and an uploaded image. */
 export async function fullDoc(store: DocStore): Promise<{ id: string; editing: EditingDoc }> {
   const id = newDocId();
   await store.create(makeMeta(id));
@@ -31,6 +41,7 @@ export async function fullDoc(store: DocStore): Promise<{ id: string; editing: E
   for (let i = 10; i < 15; i++) await store.append(id, editing.edit(i));
   for (let i = 0; i < 5; i++) await store.appendHistory(id, historyEntry(i));
   await store.putVersion(id, makeVersion('v1', new Date().toISOString()));
+  await store.putUpload(id, IMAGE);
   await store.flush(id);
   return { id, editing };
 }
