@@ -10,9 +10,8 @@
  * DOC_END (JSON counts of what came, so a record lost between two valid ones is noticed). END closes the
  * archive with the number of documents: an archive without it was cut short and is refused.
  *
- * UPLOAD (kind 5) is reserved for files uploaded into a document (images): `[u32 LE JSON length][JSON
- * metadata][bytes]`. This version writes none and refuses to restore an archive that has some, rather than
- * dropping them silently.
+ * UPLOAD (kind 5) is a file uploaded into the document (an image) [UP4]: `[u32 LE JSON length][JSON {hash,
+ * type}][bytes]`; reading it checks the bytes against their sha256 name.
  *
  * gzip's own CRC covers the stream as a whole; the per-record checksums say *which* record is damaged.
  */
@@ -20,9 +19,9 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
 import { once } from 'node:events';
 import { createGunzip, createGzip, crc32 } from 'node:zlib';
-import type { DocMeta } from '../storage/doc-store.js';
+import type { DocMeta, StoredUpload } from '../storage/doc-store.js';
 import { decodeVersionRecord, encodeVersionPut } from '../storage/file/version-record.js';
-import type { DocDump } from './dump.js';
+import { uploadIntact, type DocDump } from './dump.js';
 
 const MAGIC = Buffer.from('TDMBAKUP', 'ascii');
 const FORMAT_VERSION = 1;
@@ -87,7 +86,13 @@ export class ArchiveWriter {
     this.write(encodeRecord(RecordKind.CONTENT, dump.content));
     for (const entry of dump.history) this.write(encodeRecord(RecordKind.HISTORY, entry));
     for (const version of dump.versions) this.write(encodeRecord(RecordKind.VERSION, Buffer.concat(encodeVersionPut(version))));
-    const end: DocEnd = { history: dump.history.length, versions: dump.versions.length, uploads: 0 };
+    for (const upload of dump.uploads) {
+      const head = json({ hash: upload.hash, type: upload.type });
+      const length = Buffer.alloc(4);
+      length.writeUInt32LE(head.length, 0);
+      if (!this.write(encodeRecord(RecordKind.UPLOAD, Buffer.concat([length, head, upload.bytes])))) await once(this.gzip, 'drain');
+    }
+    const end: DocEnd = { history: dump.history.length, versions: dump.versions.length, uploads: dump.uploads.length };
     const drained = this.write(encodeRecord(RecordKind.DOC_END, json(end)));
     this.documents++;
     if (!drained) await once(this.gzip, 'drain');
@@ -127,7 +132,7 @@ export class ArchiveWriter {
 /** The documents of an archive, one at a time, each checked; throws ArchiveError on any damage. */
 export async function* readArchive(path: string): AsyncGenerator<DocDump> {
   const records = readRecords(path);
-  let current: { dump: DocDump; uploads: number } | null = null;
+  let current: { dump: DocDump } | null = null;
   let documents = 0;
   for await (const { kind, payload, index } of records) {
     const where = `record ${index}`;
@@ -140,7 +145,7 @@ export async function* readArchive(path: string): AsyncGenerator<DocDump> {
     if (kind === RecordKind.DOC) {
       if (current) throw new ArchiveError(`${where}: document ${current.dump.meta.id} has no end record`);
       const meta = parseJson(payload, where) as DocMeta;
-      current = { dump: { meta, content: new Uint8Array(), history: [], versions: [] }, uploads: 0 };
+      current = { dump: { meta, content: new Uint8Array(), history: [], versions: [], uploads: [] } };
       continue;
     }
     if (!current) throw new ArchiveError(`${where}: record of kind ${kind} outside a document`);
@@ -158,16 +163,16 @@ export async function* readArchive(path: string): AsyncGenerator<DocDump> {
         dump.versions.push(record.version);
         break;
       }
-      case RecordKind.UPLOAD:
-        current.uploads++;
+      case RecordKind.UPLOAD: {
+        const upload = decodeUpload(payload, where);
+        if (!uploadIntact(upload)) throw new ArchiveError(`${where}: upload ${upload.hash} of ${dump.meta.id} does not match its hash`);
+        dump.uploads.push(upload);
         break;
+      }
       case RecordKind.DOC_END: {
         const end = parseJson(payload, where) as Partial<DocEnd>;
-        if (end.history !== dump.history.length || end.versions !== dump.versions.length || (end.uploads ?? 0) !== current.uploads) {
+        if (end.history !== dump.history.length || end.versions !== dump.versions.length || (end.uploads ?? 0) !== dump.uploads.length) {
           throw new ArchiveError(`${where}: document ${dump.meta.id} is incomplete in the archive`);
-        }
-        if (current.uploads > 0) {
-          throw new ArchiveError(`document ${dump.meta.id} has uploads; this version of tandem cannot restore them`);
         }
         current = null;
         documents++;
@@ -179,6 +184,16 @@ export async function* readArchive(path: string): AsyncGenerator<DocDump> {
     }
   }
   throw new ArchiveError('the archive is cut short (no end record)');
+}
+
+/** An UPLOAD record's payload: `[u32 LE JSON length][JSON {hash, type}][bytes]`. */
+function decodeUpload(payload: Uint8Array, where: string): StoredUpload {
+  const buffer = Buffer.from(payload);
+  const length = buffer.length >= 4 ? buffer.readUInt32LE(0) : -1;
+  if (length < 0 || 4 + length > buffer.length) throw new ArchiveError(`${where}: a malformed upload record`);
+  const head = parseJson(buffer.subarray(4, 4 + length), where) as { hash?: unknown; type?: unknown };
+  if (typeof head.hash !== 'string' || typeof head.type !== 'string') throw new ArchiveError(`${where}: a malformed upload record`);
+  return { hash: head.hash, type: head.type, bytes: Uint8Array.from(buffer.subarray(4 + length)) };
 }
 
 function parseJson(payload: Uint8Array, where: string): unknown {

@@ -3,8 +3,9 @@
  * the content folded into one Yjs update. Uploads (images) will join as a further field once the stores
  * keep them; the archive already reserves a record kind for them (archive.ts).
  */
+import { createHash } from 'node:crypto';
 import * as Y from 'yjs';
-import type { DocMeta, DocStore, StoredDoc, StoredVersion } from '../storage/doc-store.js';
+import type { DocMeta, DocStore, StoredDoc, StoredUpload, StoredVersion } from '../storage/doc-store.js';
 
 export interface DocDump {
   meta: DocMeta;
@@ -14,6 +15,8 @@ export interface DocDump {
   history: Uint8Array[];
   /** Versions, oldest first. */
   versions: StoredVersion[];
+  /** [UP4] Uploaded images, by hash (each checked against its bytes when read). */
+  uploads: StoredUpload[];
 }
 
 /** The update of a document that never changed. */
@@ -24,6 +27,11 @@ export function mergeStored(stored: Pick<StoredDoc, 'snapshot' | 'log'>): Uint8A
   const parts = stored.snapshot ? [stored.snapshot, ...stored.log] : stored.log;
   if (parts.length === 0) return EMPTY_UPDATE;
   return parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts);
+}
+
+/** Whether an upload's bytes still hash to its name (content addressing makes every upload self-checking). */
+export function uploadIntact(upload: StoredUpload): boolean {
+  return createHash('sha256').update(upload.bytes).digest('hex') === upload.hash;
 }
 
 export function isEmptyUpdate(update: Uint8Array): boolean {
@@ -39,6 +47,7 @@ export async function writeDump(store: DocStore, dump: DocDump): Promise<void> {
   if (!isEmptyUpdate(dump.content)) await store.append(dump.meta.id, dump.content);
   for (const entry of dump.history) await store.appendHistory(dump.meta.id, entry);
   for (const version of dump.versions) await store.putVersion(dump.meta.id, version);
+  for (const upload of dump.uploads) await store.putUpload(dump.meta.id, upload);
   await store.release(dump.meta.id);
 }
 
@@ -84,5 +93,11 @@ export function diffDumps(expected: DocDump, actual: DocDump | null): string[] {
     });
     if (differs) out.push('versions differ');
   }
+  const uploads = (dump: DocDump) => new Map(dump.uploads.map((u) => [u.hash, u]));
+  const [want, have] = [uploads(expected), uploads(actual)];
+  const missing = [...want.keys()].filter((hash) => !have.has(hash)).length;
+  const extra = [...have.keys()].filter((hash) => !want.has(hash)).length;
+  if (missing || extra) out.push(`uploads ${want.size} → ${have.size}`);
+  else if ([...want].some(([hash, u]) => u.type !== have.get(hash)!.type || !bytesEqual(u.bytes, have.get(hash)!.bytes))) out.push('uploads differ');
   return out;
 }

@@ -15,13 +15,15 @@ import { META_FILE } from '../storage/file/meta-file.js';
 import { decodeSnapshot, parseGenFileName, type GenFile } from '../storage/file/snapshot-file.js';
 import { decodeVersionRecord } from '../storage/file/version-record.js';
 import { VERSIONS_FILE } from '../storage/file/versions-file.js';
-import { mergeStored, type DocDump } from './dump.js';
+import { readUploadFile, UPLOADS_DIR } from '../storage/file/uploads-dir.js';
+import { UPLOAD_HASH_PATTERN, type StoredUpload } from '../storage/doc-store.js';
+import { mergeStored, uploadIntact, type DocDump } from './dump.js';
 
 /** One piece of damage: which file, and what is wrong with it. */
 export interface Damage {
   file: string;
-  /** `torn-tail`, `corrupt-record`, `corrupt-snapshot`, `bad-meta`, `bad-version`. */
-  kind: 'torn-tail' | 'corrupt-record' | 'corrupt-snapshot' | 'bad-meta' | 'bad-version';
+  /** `torn-tail`, `corrupt-record`, `corrupt-snapshot`, `bad-meta`, `bad-version`, `bad-upload`. */
+  kind: 'torn-tail' | 'corrupt-record' | 'corrupt-snapshot' | 'bad-meta' | 'bad-version' | 'bad-upload';
   detail: string;
 }
 
@@ -131,8 +133,9 @@ export class FileStoreReader {
 
     const history = await this.readHistory(dir, damage);
     const versions = await readVersions(dir, damage);
+    const uploads = await readUploads(dir, damage);
     if (!meta) return { dump: null, damage };
-    return { dump: { meta, content: mergeStored({ snapshot: base?.payload ?? null, log: applying }), history, versions }, damage };
+    return { dump: { meta, content: mergeStored({ snapshot: base?.payload ?? null, log: applying }), history, versions, uploads }, damage };
   }
 
   private async readHistory(dir: string, damage: Damage[]): Promise<Uint8Array[]> {
@@ -226,4 +229,35 @@ async function readOptional(path: string): Promise<Buffer | null> {
     if (isErrno(err, 'ENOENT')) return null;
     throw err;
   }
+}
+
+/**
+ * [UP4] The document's uploads, each checked against its hash; a damaged one is reported and left out. Temp
+ * files of an upload being written (`<hash>.<random>.tmp`) are not uploads yet.
+ */
+async function readUploads(dir: string, damage: Damage[]): Promise<StoredUpload[]> {
+  let names: string[];
+  try {
+    names = await readdir(join(dir, UPLOADS_DIR));
+  } catch (err) {
+    if (isErrno(err, 'ENOENT') || isErrno(err, 'ENOTDIR')) return [];
+    throw err;
+  }
+  const uploads: StoredUpload[] = [];
+  for (const name of names.filter((n) => UPLOAD_HASH_PATTERN.test(n)).sort()) {
+    let upload: StoredUpload | null;
+    try {
+      upload = await readUploadFile(dir, name);
+    } catch (err) {
+      damage.push({ file: `${UPLOADS_DIR}/${name}`, kind: 'bad-upload', detail: (err as Error).message });
+      continue;
+    }
+    if (!upload) continue;
+    if (!uploadIntact(upload)) {
+      damage.push({ file: `${UPLOADS_DIR}/${name}`, kind: 'bad-upload', detail: 'its bytes do not match its sha256 name' });
+      continue;
+    }
+    uploads.push(upload);
+  }
+  return uploads;
 }

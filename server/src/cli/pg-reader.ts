@@ -6,10 +6,10 @@
  */
 import pg from 'pg';
 import * as Y from 'yjs';
-import type { DocMeta, StoredVersion } from '../storage/doc-store.js';
+import type { DocMeta, StoredUpload, StoredVersion } from '../storage/doc-store.js';
 import { plainBytes } from '../storage/pg/doc-rows.js';
 import { pgTables, type PgTables } from '../storage/pg/schema.js';
-import { mergeStored } from './dump.js';
+import { mergeStored, uploadIntact } from './dump.js';
 import type { Damage, FileDocRead } from './file-reader.js';
 
 export class PgStoreReader {
@@ -93,7 +93,14 @@ export class PgStoreReader {
       };
     });
     const content = mergeStored({ snapshot, log });
-    return { dump: { meta: row.meta, content, history: history.rows.map((h) => plainBytes(h.data)), versions: stored }, damage };
+    const uploadRows = await this.query<{ hash: string; type: string; bytes: Buffer }>(`SELECT hash, type, bytes FROM ${t.uploads} WHERE doc_id = $1 ORDER BY hash`, [id]);
+    const uploads: StoredUpload[] = [];
+    for (const u of uploadRows.rows) {
+      const upload = { hash: u.hash, type: u.type, bytes: plainBytes(u.bytes) };
+      if (uploadIntact(upload)) uploads.push(upload);
+      else damage.push({ file: `doc_uploads ${u.hash}`, kind: 'bad-upload', detail: 'its bytes do not match its sha256' });
+    }
+    return { dump: { meta: row.meta, content, history: history.rows.map((h) => plainBytes(h.data)), versions: stored, uploads }, damage };
   }
 
   async close(): Promise<void> {

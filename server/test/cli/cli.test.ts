@@ -2,6 +2,7 @@
  * The `tandem` CLI end to end [CLI1]–[CLI7]: the compiled bin as a child process against real data
  * directories, a real server (child process) with real y-websocket clients, and the tests' PostgreSQL.
  */
+import { createHash } from 'node:crypto';
 import { mkdtemp, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +16,7 @@ import { spawnServer, stopChild, type ChildServer } from '../integration/support
 import { adminQuery, sharedPostgresUrl } from '../storage/pg/helpers.js';
 import { makeMeta, newDocId } from '../storage/helpers.js';
 import { historyEntry } from '../storage/history-contract.js';
+import { makePng } from '../support/images.js';
 import { runCli, textOf, Writer } from './support.js';
 
 const SECRET = 'cli-test-secret-0123456789abcdef0123456789';
@@ -33,6 +35,12 @@ afterEach(async () => {
 });
 
 /** Everything in both updates, i.e. what a document that received both holds. */
+/** A real PNG as a store holds it: addressed by its sha256. */
+function pngUpload(width: number) {
+  const bytes = makePng(width, 2);
+  return { hash: createHash('sha256').update(bytes).digest('hex'), type: 'image/png', bytes };
+}
+
 const union = (a: Uint8Array, b: Uint8Array) => Y.mergeUpdates([a, b]);
 /** Whether the state `inner` is contained in the state `outer`. */
 const within = (inner: Uint8Array, outer: Uint8Array) => canonicalState(union(inner, outer)).equals(canonicalState(outer));
@@ -59,6 +67,11 @@ describe('[CLI2][CLI3][CLI4] backup while people type, restore on a fresh DATA_D
     const server = await spawnServer(liveDir, { SECRET });
     servers.push(server);
     const docs = await Promise.all([1, 2, 3].map(() => createDoc(server.url)));
+    // [UP4] An uploaded image goes into the backup and comes back with its document.
+    const image = makePng(5, 4);
+    const uploaded = await fetch(`${server.url}/api/docs/${docs[0]!.id}/uploads`, { method: 'POST', headers: { authorization: `Bearer ${docs[0]!.editToken}` }, body: image });
+    expect(uploaded.status).toBe(201);
+    const { hash } = (await uploaded.json()) as { hash: string };
     const sessions = await Promise.all(
       docs.map(async ({ id, editToken }) => {
         const writer = connectClient(server.wsUrl, id, editToken, { doc: new Y.Doc({ gc: false }) });
@@ -107,6 +120,9 @@ describe('[CLI2][CLI3][CLI4] backup while people type, restore on a fresh DATA_D
         expect(within(state, after[i]!), `${s.id} holds nothing beyond what was typed by the backup's end`).toBe(true);
         reader.destroy();
       }
+      const served = await fetch(`${second.url}/api/docs/${docs[0]!.id}/uploads/${hash}`, { headers: { authorization: `Bearer ${docs[0]!.viewToken}` } });
+      expect(served.status).toBe(200);
+      expect(Buffer.from(await served.arrayBuffer()).equals(Buffer.from(image))).toBe(true);
     } finally {
       clearInterval(typing);
       for (const s of sessions) {
@@ -239,6 +255,25 @@ describe('[CLI5] fsck', () => {
     }
   });
 
+  it('[CLI5] an upload whose bytes no longer match its hash is reported, and left out of a backup', async () => {
+    const dataDir = await tempDir();
+    const store = new FileStore({ dataDir, fsyncIntervalMs: 0 });
+    const id = newDocId();
+    await store.create(makeMeta(id));
+    const upload = pngUpload(3);
+    await store.putUpload(id, upload);
+    await store.close();
+    const path = join(dataDir, 'docs', id, 'uploads', upload.hash);
+    const bytes = await readFile(path);
+    bytes[bytes.length - 3] ^= 0xff;
+    await writeFile(path, bytes);
+    const checked = await runCli(['fsck'], { DATA_DIR: dataDir });
+    expect(checked.code).toBe(1);
+    expect(checked.stderr).toContain(`${id}: uploads/${upload.hash}: bad-upload`);
+    const read = await new FileStoreReader(dataDir).read(id);
+    expect(read!.dump!.uploads).toEqual([]);
+  });
+
   it('[CLI5] a record that verifies but is no Yjs update is reported; --repair cannot mend it and says so (exit 1)', async () => {
     const dataDir = await tempDir();
     const store = new FileStore({ dataDir, fsyncIntervalMs: 0 });
@@ -270,6 +305,8 @@ describe('[CLI6] migrate', () => {
         if (i === 3) await store.compact(id, () => Y.encodeStateAsUpdate(writer.doc));
         if (i % 2 === 0) await store.putVersion(id, writer.version(`v${i}`, i));
       }
+      // [UP4] Images travel too, byte for byte.
+      if (d < 2) await store.putUpload(id, pngUpload(d + 1));
     }
     await store.create(makeMeta(newDocId())); // an empty document too
     await store.close();
@@ -311,7 +348,8 @@ describe('[CLI6] migrate', () => {
     const ids: string[] = [];
     for await (const id of before.listIds()) ids.push(id);
     expect(ids).toHaveLength(5);
-    // The versions and history really travelled (not just equally absent on both sides).
+    // The versions, history and uploads really travelled (not just equally absent on both sides).
+    expect((await before.read(ids[0]!))!.dump!.uploads.length + (await before.read(ids[1]!))!.dump!.uploads.length + (await before.read(ids[2]!))!.dump!.uploads.length).toBeGreaterThan(0);
     expect((await before.read(ids[0]!))!.dump!.history.length + (await before.read(ids[1]!))!.dump!.history.length).toBeGreaterThan(0);
     for (const dir of [backDir, restoredDir]) {
       const after = new FileStoreReader(dir);
