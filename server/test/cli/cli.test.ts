@@ -265,7 +265,7 @@ describe('[CLI5] fsck', () => {
     await store.close();
     const path = join(dataDir, 'docs', id, 'uploads', upload.hash);
     const bytes = await readFile(path);
-    bytes[bytes.length - 3] ^= 0xff;
+    bytes.writeUInt8(bytes.readUInt8(bytes.length - 3) ^ 0xff, bytes.length - 3);
     await writeFile(path, bytes);
     const checked = await runCli(['fsck'], { DATA_DIR: dataDir });
     expect(checked.code).toBe(1);
