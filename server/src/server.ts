@@ -137,7 +137,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
     requireSignIn: config.LINKS_REQUIRE_SIGN_IN,
     now,
   });
-  const userDocs = new FileUserDocIndex(config.DATA_DIR);
+  const userDocs = configured.userDocs ?? new FileUserDocIndex(config.DATA_DIR);
   const app = createApp({
     key,
     tokens,

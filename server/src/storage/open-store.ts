@@ -1,4 +1,5 @@
 import type { Logger } from '../logger.js';
+import type { UserDocIndex } from '../auth/user-docs/index-file.js';
 import type { DocStore } from './doc-store.js';
 import { FileStore } from './file/store.js';
 
@@ -8,6 +9,8 @@ export interface ConfiguredStore {
   kind: 'file' | 'postgres';
   /** For readiness: false while the database is unreachable (appends wait and retry meanwhile). */
   healthy(): boolean;
+  /** [ID7] Where "My documents" lives with this store: in the database when there is one (shared by instances). */
+  userDocs?: UserDocIndex;
 }
 
 /** What choosing and opening a store needs (from the configuration). */
@@ -36,7 +39,7 @@ export async function openConfiguredStore(options: StoreOptions): Promise<Config
     });
     // Start-up fails loudly if the tables cannot be created; later outages are ridden out (PG rules in SPEC).
     await store.ready();
-    return { store, kind: 'postgres', healthy: () => store.healthy };
+    return { store, kind: 'postgres', healthy: () => store.healthy, userDocs: store.userDocIndex() };
   }
   // Finishes deletes a crash interrupted before anything is served [DEL2].
   const store = await FileStore.open({ dataDir: options.dataDir, fsyncIntervalMs: options.fsyncIntervalMs, logger });

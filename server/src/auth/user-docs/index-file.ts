@@ -30,6 +30,15 @@ export interface UserDocIndex {
 
 const SCOPE_RANK: Record<Scope, number> = { view: 0, comment: 1, edit: 2 };
 
+/** An entry recorded again: the newer wins, but a stronger scope at the same generation and `created` stay. */
+export function mergeEntry(known: UserDocEntry, entry: UserDocEntry): UserDocEntry {
+  const keepScope = known.generation === entry.generation && SCOPE_RANK[known.scope] > SCOPE_RANK[entry.scope];
+  return { ...entry, role: known.role === 'created' ? 'created' : entry.role, scope: keepScope ? known.scope : entry.scope };
+}
+
+/** The key of a person's list: the hash of their subject, so the subject itself is stored nowhere. */
+export const userKey = (sub: string) => createHash('sha256').update(sub).digest('hex');
+
 /** Most documents one person's list keeps (the least recently opened go first). */
 export const MAX_ENTRIES = 2000;
 
@@ -42,12 +51,16 @@ export class FileUserDocIndex implements UserDocIndex {
   private readonly dir: string;
   private readonly queues = new Map<string, Promise<unknown>>();
 
-  constructor(dataDir: string) {
+  constructor(
+    dataDir: string,
+    /** Internal (tests): a smaller bound than `MAX_ENTRIES`. */
+    private readonly maxEntries = MAX_ENTRIES,
+  ) {
     this.dir = join(dataDir, 'users');
   }
 
   private path(sub: string): string {
-    return join(this.dir, `${createHash('sha256').update(sub).digest('hex')}.json`);
+    return join(this.dir, `${userKey(sub)}.json`);
   }
 
   list(sub: string): Promise<UserDocEntry[]> {
@@ -67,14 +80,8 @@ export class FileUserDocIndex implements UserDocIndex {
   record(sub: string, entry: UserDocEntry): Promise<void> {
     return this.change(sub, (docs) => {
       const known = docs.find((doc) => doc.id === entry.id);
-      if (!known) return [entry, ...docs].slice(0, MAX_ENTRIES);
-      const keepScope = known.generation === entry.generation && SCOPE_RANK[known.scope] > SCOPE_RANK[entry.scope];
-      const merged: UserDocEntry = {
-        ...entry,
-        role: known.role === 'created' ? 'created' : entry.role,
-        scope: keepScope ? known.scope : entry.scope,
-      };
-      return [merged, ...docs.filter((doc) => doc.id !== entry.id)];
+      if (!known) return [entry, ...docs].slice(0, this.maxEntries);
+      return [mergeEntry(known, entry), ...docs.filter((doc) => doc.id !== entry.id)];
     });
   }
 

@@ -35,6 +35,7 @@ export interface PgTables {
   history: string;
   versions: string;
   uploads: string;
+  userDocs: string;
   migrations: string;
 }
 
@@ -53,6 +54,7 @@ export function pgTables(schema: string): PgTables {
     history: `"${schema}".doc_history`,
     versions: `"${schema}".doc_versions`,
     uploads: `"${schema}".doc_uploads`,
+    userDocs: `"${schema}".user_docs`,
     migrations: `"${schema}".schema_migrations`,
   };
 }
@@ -125,6 +127,24 @@ export const MIGRATIONS: readonly Migration[] = [
          created_at timestamptz NOT NULL DEFAULT now(),
          PRIMARY KEY (doc_id, hash)
        )`,
+    ],
+  },
+  {
+    version: 4,
+    // [ID7] "My documents" shared by every instance: a person's list by the hash of their subject.
+    name: 'user documents',
+    statements: (t) => [
+      `CREATE TABLE ${t.userDocs} (
+         user_key text NOT NULL,
+         doc_id text NOT NULL,
+         role text NOT NULL,
+         scope text NOT NULL,
+         generation integer NOT NULL,
+         title text NOT NULL,
+         opened_at text NOT NULL,
+         PRIMARY KEY (user_key, doc_id)
+       )`,
+      `CREATE INDEX ON ${t.userDocs} (doc_id)`,
     ],
   },
 ];

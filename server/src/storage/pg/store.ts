@@ -23,6 +23,7 @@
  * bind parameter; only the validated schema name is spliced into SQL (D7).
  */
 import pg from 'pg';
+import { PgUserDocIndex } from '../../auth/user-docs/index-pg.js';
 import {
   assertValidDocId,
   DocExistsError,
@@ -113,6 +114,11 @@ export class PgStore implements PgDocStore {
       if (isTransientPgError(err)) this.reachability.failed(err);
       else this.logger.error({ err }, 'PostgreSQL store could not create its tables');
     });
+  }
+
+  /** [ID7] "My documents" in this database, shared by every instance (same pool, same schema). */
+  userDocIndex(): PgUserDocIndex {
+    return new PgUserDocIndex(this.pool, this.tables);
   }
 
   ready(): Promise<void> {

@@ -49,7 +49,7 @@ describe('[PG1] schema', () => {
     await h.store.close();
     const tables = pgTables(h.schema);
     // As a database made before history and before migrations were recorded.
-    await admin(h, `DROP TABLE ${tables.history}; DROP TABLE ${tables.versions}; DROP TABLE ${tables.uploads}; DROP TABLE ${tables.migrations}`);
+    await admin(h, `DROP TABLE ${tables.history}; DROP TABLE ${tables.versions}; DROP TABLE ${tables.uploads}; DROP TABLE ${tables.userDocs}; DROP TABLE ${tables.migrations}`);
 
     const store = await h.reopen();
     expect((await store.load(id))!.log).toEqual([update]);
@@ -62,7 +62,7 @@ describe('[PG1] schema', () => {
       'SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name',
       [h.schema],
     );
-    expect(names.map((r) => r.table_name)).toEqual(['doc_history', 'doc_updates', 'doc_uploads', 'doc_versions', 'docs', 'schema_migrations']);
+    expect(names.map((r) => r.table_name)).toEqual(['doc_history', 'doc_updates', 'doc_uploads', 'doc_versions', 'docs', 'schema_migrations', 'user_docs']);
   });
 
   it('[PG8] three instances starting together on a new schema record each migration once; a newer schema is refused', async () => {
