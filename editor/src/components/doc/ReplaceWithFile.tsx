@@ -53,7 +53,7 @@ export const ReplaceWithFile = forwardRef<ReplaceWithFileHandle, Props>(function
         type="file"
         accept={IMPORT_ACCEPT}
         hidden
-        data-testid="replace-input"
+        data-testid="replace-file-input"
         onChange={(event) => {
           const chosen = event.target.files?.[0];
           event.target.value = '';

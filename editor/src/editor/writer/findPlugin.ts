@@ -3,6 +3,7 @@
  * (recomputed when the document changes, so a collaborator's edit moves or removes matches), drawn as
  * decorations — nothing is written to the document until you replace.
  */
+import { yUndoPluginKey } from '@tiptap/y-tiptap';
 import { Extension, type Editor } from '@tiptap/core';
 import { Plugin, PluginKey, TextSelection, type EditorState, type Transaction } from '@tiptap/pm/state';
 import { Decoration, DecorationSet } from '@tiptap/pm/view';
@@ -94,7 +95,10 @@ export function replaceCurrent(editor: Editor, replacement: string, regex: boole
   if (!match || !pattern) return;
   const tr = editor.state.tr;
   replaceMatch(tr, match, pattern, replacement, regex);
+  const undo = yUndoPluginKey.getState(editor.state)?.undoManager;
+  undo?.stopCapturing();
   editor.view.dispatch(tr);
+  undo?.stopCapturing();
   const after = findStateOf(editor.state);
   if (after.current !== -1) selectMatch(editor, after.current);
 }
@@ -106,7 +110,12 @@ export function replaceAll(editor: Editor, replacement: string, regex: boolean):
   const tr = editor.state.tr;
   // Back to front: earlier positions stay valid while later text changes.
   for (const match of [...matches].reverse()) replaceMatch(tr, match, pattern, replacement, regex);
+  // Its own undo step, whatever came just before or comes right after: Yjs's undo manager merges changes made
+  // within its capture time, and the collaboration binding may write small fixes meanwhile.
+  const undo = yUndoPluginKey.getState(editor.state)?.undoManager;
+  undo?.stopCapturing();
   editor.view.dispatch(tr);
+  undo?.stopCapturing();
   return matches.length;
 }
 
