@@ -26,6 +26,32 @@ describe('import from the start page', () => {
     expect(await alice.editor.locator('table td').allTextContents()).toEqual(['Ana', 'slides']);
   });
 
+  it('Import: a Word file (.docx) opens with its headings and lists', async () => {
+    // A real .docx, as Word files come: written by the `docx` library through our own export of a document.
+    const source = await fetch(`${world.app.url}/api/docs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ title: 'Quarterly review', content: '# Results\n\n## Sales\n\n- north up\n- south flat\n\n1. hire\n2. ship\n', format: 'markdown' }),
+    });
+    const { id, viewToken } = (await source.json()) as { id: string; viewToken: string };
+    const docx = await fetch(`${world.app.url}/api/docs/${id}/export?format=docx&token=${viewToken}`);
+    expect(docx.status).toBe(200);
+    const bytes = Buffer.from(await docx.arrayBuffer());
+
+    const alice = await world.person('Alice');
+    await alice.page.goto(`${world.app.url}/`);
+    await alice.page
+      .getByTestId('import-input')
+      .setInputFiles({ name: 'Quarterly review.docx', mimeType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', buffer: bytes });
+    await alice.page.waitForURL(/\/d\/[A-Za-z0-9_-]+#token=/, { timeout: SETTLE_MS });
+    await alice.editor.waitFor({ state: 'visible', timeout: SETTLE_MS });
+    await expect.poll(() => alice.text(), { timeout: SETTLE_MS }).toContain('north up');
+    expect(await alice.editor.locator('h1').allTextContents()).toContain('Results');
+    expect(await alice.editor.locator('h2').allTextContents()).toContain('Sales');
+    expect(await alice.editor.locator('ul > li').allTextContents()).toEqual(['north up', 'south flat']);
+    expect(await alice.editor.locator('ol > li').allTextContents()).toEqual(['hire', 'ship']);
+  });
+
   it('a file dropped anywhere on the page is imported; a file of another kind is refused with a message', async () => {
     const alice = await world.person('Alice');
     await alice.page.goto(`${world.app.url}/`);
