@@ -128,6 +128,10 @@ export function connectClient(
     provider,
     text: doc.getText('t'),
     destroy() {
+      // Yjs gives a doc a new client id when a remote update writes under its own (hostile tests do exactly
+      // that); y-websocket then says goodbye for `doc.clientID`, which its Awareness never knew, and throws.
+      // The id the awareness was made with is the one to say goodbye for.
+      doc.clientID = provider.awareness.clientID;
       provider.destroy();
       doc.destroy();
     },
