@@ -2,40 +2,19 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { connectClient, createDoc, startTestServer, synced, waitFor, type TestServer } from '../support/harness.js';
+import { connectClient, createDoc, synced, waitFor, type TestServer } from '../support/harness.js';
 import { metric } from '../integration/support.js';
 import { verifySignature } from '../../src/webhooks/signature.js';
-import { startReceiver, type Receiver } from './receiver.js';
+import type { Receiver } from './receiver.js';
+import { cleanUpAfterEach, onCleanup, receiver, SECRET, serverFor } from './support.js';
 
-const SECRET = 'webhook-test-secret-0123456789';
-
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function serverFor(receivers: Receiver[], env: Record<string, string> = {}): Promise<TestServer> {
-  const server = await startTestServer({
-    WEBHOOK_URL: receivers.map((r) => r.url).join(','),
-    WEBHOOK_SECRET: SECRET,
-    WEBHOOK_DEBOUNCE_MS: '300',
-    ...env,
-  });
-  cleanups.push(() => server.dispose());
-  return server;
-}
-
-async function receiver(...args: Parameters<typeof startReceiver>): Promise<Receiver> {
-  const r = await startReceiver(...args);
-  cleanups.push(() => r.close());
-  return r;
-}
+cleanUpAfterEach();
 
 function client(server: TestServer, id: string, token: string) {
   const c = connectClient(server.wsUrl, id, token);
-  cleanups.push(() => c.destroy());
+  onCleanup(() => c.destroy());
   return c;
 }
 
@@ -150,7 +129,7 @@ describe('webhooks [WH]', () => {
     const snippet = /```js\n(import \{ createHmac[\s\S]*?function verifyTandemWebhook[\s\S]*?)```/.exec(readme)?.[1];
     expect(snippet).toBeDefined();
     const dir = await mkdtemp(join(tmpdir(), 'tandem-snippet-'));
-    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    onCleanup(() => rm(dir, { recursive: true, force: true }));
     await writeFile(join(dir, 'verify.mjs'), `${snippet}\nexport { verifyTandemWebhook }\n`);
     const { verifyTandemWebhook } = (await import(join(dir, 'verify.mjs'))) as {
       verifyTandemWebhook: (secret: string, body: string, signature: string) => boolean;

@@ -1,32 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
-import { connectClient, createDoc, startTestServer, synced, waitFor, type TestServer } from '../support/harness.js';
+import { connectClient, createDoc, startTestServer, synced, waitFor } from '../support/harness.js';
 import { metric } from '../integration/support.js';
-import { startReceiver, type Receiver } from './receiver.js';
+import type { Receiver } from './receiver.js';
+import { cleanUpAfterEach, onCleanup, receiver, SECRET, serverFor as serverWith } from './support.js';
 
-const SECRET = 'webhook-test-secret-0123456789';
+cleanUpAfterEach();
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function serverFor(receivers: Receiver[], env: Record<string, string> = {}): Promise<TestServer> {
-  const server = await startTestServer({
-    WEBHOOK_URL: receivers.map((r) => r.url).join(','),
-    WEBHOOK_SECRET: SECRET,
-    WEBHOOK_DEBOUNCE_MS: '100',
-    ...env,
-  });
-  cleanups.push(() => server.dispose());
-  return server;
-}
-
-async function receiver(...args: Parameters<typeof startReceiver>): Promise<Receiver> {
-  const r = await startReceiver(...args);
-  cleanups.push(() => r.close());
-  return r;
-}
+/** Failures are watched with a shorter debounce. */
+const serverFor = (receivers: Receiver[], env: Record<string, string> = {}) => serverWith(receivers, env, 100);
 
 describe('webhook delivery failures [WH4]', () => {
   it('[WH4] a receiver answering 500 gets retries with backoff, then the delivery counts as failed', async () => {
@@ -51,7 +33,7 @@ describe('webhook delivery failures [WH4]', () => {
     const doc = await createDoc(server.url);
     const alice = connectClient(server.wsUrl, doc.id, doc.editToken);
     const bob = connectClient(server.wsUrl, doc.id, doc.editToken);
-    cleanups.push(() => alice.destroy(), () => bob.destroy());
+    onCleanup(() => alice.destroy(), () => bob.destroy());
     await Promise.all([synced(alice.provider), synced(bob.provider)]);
     await waitFor(() => hanging.received.length >= 1, 'the receiver to hold a delivery open');
     // Relay round trips while the receiver holds deliveries open.
