@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { EXPORT_FORMATS, isExportFormat, readTitle } from '@tandem/common';
 import { createVersionBody, requesterBody, revertBody, type RestoreResult, type RevertResult } from '@tandem/common/api';
 import type { Context } from 'hono';
@@ -6,6 +5,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Access, AuthorizeDeps } from '../auth/authorize.js';
 import type { ChangeAuthor, ChangeSource } from '../history/entry.js';
+import { requestAuthor } from '../history/request-author.js';
 import { HistoryInputError, type RoomHistory } from '../history/room-history.js';
 import type { LimitReporting } from '../limits.js';
 import type { RoomRegistry } from '../rooms/registry.js';
@@ -119,8 +119,7 @@ export function historyRoutes(deps: HistoryRouteDeps): Hono {
  * the scope and generation its token proves, a session of its own.
  */
 function requester(access: Access, author: { name: string; color?: string | null | undefined } | undefined, source: ChangeSource): ChangeAuthor {
-  return {
-    session: `http-${randomBytes(6).toString('base64url')}`,
+  return requestAuthor({
     // [ID1] A token that names its holder stamps that name, whatever the request says.
     name: access.claims.name ?? (author?.name.replace(/\s+/g, ' ').trim() || 'Someone'),
     color: author?.color?.toLowerCase() ?? null,
@@ -128,5 +127,5 @@ function requester(access: Access, author: { name: string; color?: string | null
     generation: access.claims.generation,
     user: access.claims.sub ?? null,
     source,
-  };
+  });
 }

@@ -3,12 +3,12 @@
  * follows `IMPORT_MAX_BYTES`, not the 64 KiB of other bodies), raw file uploads (the format from
  * `Content-Type`, 415 otherwise), and who the history names for the change [HI2].
  */
-import { randomBytes } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { z } from 'zod';
 import type { Access } from '../auth/authorize.js';
 import type { ChangeAuthor } from '../history/entry.js';
+import { requestAuthor } from '../history/request-author.js';
 import { formatOfMediaType, IMPORT_MEDIA_TYPES, type ImportFormat } from '../import/formats.js';
 import { HttpError, badRequest } from './errors.js';
 
@@ -71,13 +71,5 @@ export function queryLabel(c: Context, name: string, maxLength: number): string 
 
 /** [HI2] The history's author of a write through the API: named "API" unless the request names someone. */
 export function apiAuthor(access: Access, name = 'API'): ChangeAuthor {
-  return {
-    session: `http-${randomBytes(6).toString('base64url')}`,
-    name,
-    color: null,
-    scope: access.claims.scope,
-    generation: access.claims.generation,
-    user: null,
-    source: 'api',
-  };
+  return requestAuthor({ name, scope: access.claims.scope, generation: access.claims.generation, source: 'api' });
 }

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { requestAuthor } from '../../history/request-author.js';
 import { MAX_TITLE_LENGTH, readTitle, scopeAllows, type Scope } from '@tandem/common';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
@@ -132,8 +132,7 @@ export function userDocsRoutes(deps: UserDocsDeps): Hono {
     await withRoom(deps, entry.id, async (room) => {
       const update = titleChange(room.doc, title);
       if (!update) return;
-      const session = `http-${randomBytes(6).toString('base64url')}`;
-      await room.applyServerChange(update, { session, name: user.name, color: null, scope: 'edit', generation: entry.generation, user: user.sub, source: 'api' });
+      await room.applyServerChange(update, requestAuthor({ name: user.name, scope: 'edit', generation: entry.generation, user: user.sub, source: 'api' }));
     });
     await deps.index.update(user.sub, entry.id, { title });
     return c.json({ id: entry.id, title });
