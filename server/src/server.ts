@@ -1,7 +1,7 @@
 import { createAdaptorServer } from '@hono/node-server';
 import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { createApp } from './app.js';
 import { createIdentity } from './auth/identity.js';
@@ -14,6 +14,7 @@ import type { Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { RoomRegistry } from './rooms/registry.js';
 import { MemoryReturn } from './runtime/memory-return.js';
+import { serverPackage } from './runtime/package-root.js';
 import { shutdown } from './runtime/shutdown.js';
 import { resolveSecret } from './secret.js';
 import type { DocStore } from './storage/doc-store.js';
@@ -25,7 +26,8 @@ import { guardWebSockets } from './transport/ws-guards.js';
 import { webhooksFromConfig } from './webhooks/from-config.js';
 import type { Webhooks } from './webhooks/webhooks.js';
 
-const DEFAULT_EDITOR_DIST = fileURLToPath(new URL('../../editor/dist', import.meta.url));
+/** The editor's build beside the server package (`editor/dist`), as the repository and the Docker image lay them out. */
+const defaultEditorDist = (): string => join(serverPackage().dir, '../editor/dist');
 
 export interface RunningServer {
   /** `http://127.0.0.1:<port>` (or the bound host). */
@@ -146,7 +148,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
     logger,
     metrics,
     publicUrl: () => publicUrl,
-    editorDist: options.editorDist ?? DEFAULT_EDITOR_DIST,
+    editorDist: options.editorDist ?? defaultEditorDist(),
     collab: collab.handler,
     isDraining: () => draining,
     readiness: () => ({
