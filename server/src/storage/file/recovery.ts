@@ -20,6 +20,10 @@ export interface ScanResult {
   currentLogBytes: number;
   /** Generation of the snapshot `stored.snapshot` came from, or null. */
   baseSnapshot: number | null;
+  /** [D10] Snapshots newer than the base that failed their checks. */
+  corruptSnapshots: string[];
+  /** [D10] Whether loading started from a whole state (see DocLogState.complete). */
+  complete: boolean;
 }
 
 export interface ScanOptions {
@@ -63,6 +67,7 @@ export async function scanDocDir({ dir, docId, logger, removeTmp }: ScanOptions)
 
   let snapshot: Uint8Array | null = null;
   let baseSnapshot: number | null = null;
+  const corruptSnapshots: string[] = [];
   for (const file of snapshots) {
     const bytes = await readFileOrNull(join(dir, file.name));
     if (!bytes) continue;
@@ -72,13 +77,21 @@ export async function scanDocDir({ dir, docId, logger, removeTmp }: ScanOptions)
       baseSnapshot = file.generation;
       break;
     }
+    corruptSnapshots.push(file.name);
     logger.warn(
       { docId, file: file.name, problem: decoded.problem },
       'corrupt snapshot ignored; falling back to the previous snapshot and the logs after it',
     );
   }
-  if (snapshots.length > 0 && baseSnapshot === null) {
-    logger.error({ docId }, 'no valid snapshot left; replaying the remaining logs only (content may be missing)');
+  // [D10] Without a good snapshot, the logs hold the whole document only if they start at log.0 and no
+  // snapshot was ever needed (a corrupt one with log.0 still there: a compaction that stopped before its
+  // deletions).
+  const complete = baseSnapshot !== null || (logs.length === 0 ? snapshots.length === 0 : logs[0]!.generation === 0);
+  if (!complete) {
+    logger.error(
+      { docId, corrupt: corruptSnapshots },
+      'no valid snapshot to start from; replaying the remaining logs only (content is missing; run tandem fsck)',
+    );
   }
 
   const from = baseSnapshot ?? 0;
@@ -110,7 +123,7 @@ export async function scanDocDir({ dir, docId, logger, removeTmp }: ScanOptions)
     if (file.generation === generation) currentLogBytes = decoded.validBytes;
   }
 
-  return { stored: { snapshot, log, logBytes }, generation, currentLogBytes, baseSnapshot };
+  return { stored: { snapshot, log, logBytes }, generation, currentLogBytes, baseSnapshot, corruptSnapshots, complete };
 }
 
 /** Cuts a file back to `length` and makes that durable, so later appends never land after garbage. */
