@@ -8,8 +8,8 @@ import { open, readdir, rename, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fsyncDir, type Mutex, type StoreIo, writeFileSynced } from './fs-util.js';
 import type { StoreLogger } from '../doc-store.js';
-import { unlinkIfPresent } from './recovery.js';
-import { CORRUPT_SUFFIX, encodeSnapshot, genFileName, parseGenFileName, TMP_SUFFIX, type GenFile } from './snapshot-file.js';
+import { renameAside, unlinkIfPresent } from './recovery.js';
+import { encodeSnapshot, genFileName, parseGenFileName, TMP_SUFFIX, type GenFile } from './snapshot-file.js';
 import { verifySnapshotFile } from './snapshot-verify.js';
 
 export type CompactionStep = 'cut' | 'write-snapshot' | 'verify-snapshot' | 'rename-snapshot' | 'delete-old' | 'done';
@@ -139,8 +139,8 @@ async function dropOlderGenerations(ctx: CompactionContext, generation: number, 
   for (const file of old) {
     const path = join(ctx.dir, file.name);
     if (corrupt.includes(file.name)) {
-      await rename(path, `${path}${CORRUPT_SUFFIX}`);
-      ctx.logger.warn({ docId: ctx.docId, file: file.name }, `corrupt snapshot kept as ${file.name}${CORRUPT_SUFFIX}`);
+      const aside = await renameAside(ctx.dir, file.name);
+      ctx.logger.warn({ docId: ctx.docId, file: file.name, keptAs: aside }, 'corrupt snapshot renamed aside');
     } else {
       await unlinkIfPresent(path);
     }

@@ -4,13 +4,13 @@
  * on-disk scheme.
  */
 import { constants as fsConstants } from 'node:fs';
-import { open, readdir, unlink } from 'node:fs/promises';
+import { access, open, readdir, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StoreLogger, StoredDoc } from '../doc-store.js';
 import { isErrno, readFileOrNull } from './fs-util.js';
 import { decodeLog } from './log-format.js';
 import { META_FILE } from './meta-file.js';
-import { decodeSnapshot, parseGenFileName, TMP_SUFFIX, type GenFile } from './snapshot-file.js';
+import { CORRUPT_SUFFIX, decodeSnapshot, parseGenFileName, TMP_SUFFIX, type GenFile } from './snapshot-file.js';
 
 export interface ScanResult {
   stored: StoredDoc;
@@ -142,5 +142,22 @@ export async function unlinkIfPresent(path: string): Promise<void> {
     await unlink(path);
   } catch (err) {
     if (!isErrno(err, 'ENOENT')) throw err;
+  }
+}
+
+/**
+ * [D10] Renames `dir/name` to `<name>.corrupt` (or `<name>.corrupt.<n>` when that is taken: an earlier one is
+ * never overwritten) and returns the new name. The caller fsyncs the directory.
+ */
+export async function renameAside(dir: string, name: string): Promise<string> {
+  for (let n = 0; ; n++) {
+    const aside = `${name}${CORRUPT_SUFFIX}${n === 0 ? '' : `.${n}`}`;
+    try {
+      await access(join(dir, aside));
+    } catch (err) {
+      if (!isErrno(err, 'ENOENT')) throw err;
+      await rename(join(dir, name), join(dir, aside));
+      return aside;
+    }
   }
 }
