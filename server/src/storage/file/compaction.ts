@@ -111,10 +111,13 @@ export async function compactDoc(ctx: CompactionContext): Promise<void> {
       await rename(tmpPath, finalPath);
       await fsyncDir(dir);
       const state = ctx.currentState();
-      if (state) state.base = generation;
       step('delete-old');
-      await dropOlderGenerations(ctx, generation, state?.corrupt ?? []);
-      if (state) state.corrupt = [];
+      // Without the state (dropped after a failed write) the scan's list of corrupt snapshots is gone too:
+      // the next compaction, after a fresh scan, does the deleting.
+      if (!state) return;
+      state.base = generation;
+      await dropOlderGenerations(ctx, generation, state.corrupt);
+      state.corrupt = [];
     });
   } catch (err) {
     // The cut stays (log.<next> is a normal log); only a half-written or unverified snapshot must not linger.
