@@ -22,8 +22,11 @@ import { mergeStored, uploadIntact, type DocDump } from './dump.js';
 /** One piece of damage: which file, and what is wrong with it. */
 export interface Damage {
   file: string;
-  /** `torn-tail`, `corrupt-record`, `corrupt-snapshot`, `bad-meta`, `bad-version`, `bad-upload`. */
-  kind: 'torn-tail' | 'corrupt-record' | 'corrupt-snapshot' | 'bad-meta' | 'bad-version' | 'bad-upload';
+  /**
+   * `torn-tail`, `corrupt-record`, `corrupt-snapshot`, `missing-snapshot` (logs that build on a snapshot no
+   * longer there or readable [D10]), `bad-meta`, `bad-version`, `bad-upload`.
+   */
+  kind: 'torn-tail' | 'corrupt-record' | 'corrupt-snapshot' | 'missing-snapshot' | 'bad-meta' | 'bad-version' | 'bad-upload';
   detail: string;
 }
 
@@ -95,16 +98,34 @@ export class FileStoreReader {
 
     // Every snapshot is checked (fsck); the newest good one is the base, as recovery.ts picks it.
     let base: { generation: number; payload: Uint8Array } | null = null;
+    const corrupt: { file: GenFile; problem: string }[] = [];
     for (const file of snapshots) {
       const bytes = await mustRead(join(dir, file.name));
       const decoded = decodeSnapshot(bytes, file.generation);
       const problem = decoded.ok ? yjsProblem(decoded.payload) : decoded.problem;
-      if (problem) {
-        const fallback = base ? 'not read (a newer snapshot is good)' : 'loading falls back to an older snapshot and the logs';
-        damage.push({ file: file.name, kind: 'corrupt-snapshot', detail: `${problem}; ${fallback}` });
-      } else if (decoded.ok && !base) {
-        base = { generation: file.generation, payload: decoded.payload };
-      }
+      if (problem) corrupt.push({ file, problem });
+      else if (decoded.ok && !base) base = { generation: file.generation, payload: decoded.payload };
+    }
+    // [D10] Without a good snapshot the logs hold the whole document only if they start at log.0 (recovery.ts).
+    const complete = base !== null || (logs.length === 0 ? snapshots.length === 0 : logs[0]!.generation === 0);
+    for (const { file, problem } of corrupt) {
+      const fallback =
+        base && base.generation > file.generation
+          ? 'not read (a newer snapshot is good)'
+          : base
+            ? `loading falls back to snapshot.${base.generation} and the logs after it`
+            : complete
+              ? 'loading replays the logs from log.0, which hold everything'
+              : 'no older snapshot to fall back to (dropped once this one was verified): what it held is missing until restored from a backup';
+      damage.push({ file: file.name, kind: 'corrupt-snapshot', detail: `${problem}; ${fallback}` });
+    }
+    if (!complete) {
+      const first = logs[0] ?? snapshots[0]!;
+      damage.push({
+        file: first.name,
+        kind: 'missing-snapshot',
+        detail: `no good snapshot, and the logs start at generation ${logs[0]?.generation ?? 'none'}: the document before generation ${first.generation} is missing (restore it from a backup)`,
+      });
     }
 
     const log: Uint8Array[] = [];

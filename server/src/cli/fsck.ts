@@ -5,13 +5,16 @@
  * apply, every version snapshot decode). Read-only, so safe while the server runs.
  *
  * `--repair` (file store only, server stopped) does what start-up recovery does (recovery.ts, through the
- * file store itself): torn and corrupt tails are cut back to the records that verify; a document whose
- * newest snapshot is damaged is compacted from the fallback (older snapshot + logs) so a good snapshot is
- * newest again, and the damaged file is renamed to `<name>.corrupt` (kept for inspection, never read).
+ * file store itself): torn and corrupt tails are cut back to the records that verify; a damaged snapshot is
+ * renamed to `<name>.corrupt` (kept for inspection, never read, never deleted) and, when an older generation
+ * still holds the whole document, the document is compacted from it so a good snapshot is newest again
+ * [D10]. With no older generation left, nothing is rebuilt: the document keeps its logs, fsck says so and
+ * exits 1 (restore it from a backup). Repair never deletes a file and never compacts a partial document.
  */
-import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as Y from 'yjs';
+import { fsyncDir } from '../storage/file/fs-util.js';
+import { renameAside } from '../storage/file/recovery.js';
 import { FileStore } from '../storage/file/store.js';
 import { CommandFailed, parseArgs, positionals, UsageError } from './args.js';
 import type { CommandContext } from './context.js';
@@ -39,7 +42,7 @@ export async function fsck(argv: readonly string[], { config, out }: CommandCont
     out.result(`checked ${found.size} documents in ${describeLocation(location)}: no damage, nothing to repair`);
     return;
   }
-  await repairFileStore(location.dataDir, found);
+  await repairFileStore(location.dataDir, found, out);
   // Check again: what is left is what recovery cannot mend (e.g. an unreadable meta.json).
   const after = await check(location, out, 'after repair: ');
   const left = [...after.values()].filter((d) => d.length > 0).length;
@@ -68,7 +71,7 @@ async function check(location: Parameters<typeof openReader>[0], out: CommandCon
 }
 
 /** Start-up recovery for each damaged document, through the file store (see the top of this file). */
-async function repairFileStore(dataDir: string, found: Map<string, Damage[]>): Promise<void> {
+async function repairFileStore(dataDir: string, found: Map<string, Damage[]>, out: CommandContext['out']): Promise<void> {
   const store = new FileStore({ dataDir, fsyncIntervalMs: 0 });
   const reader = new FileStoreReader(dataDir);
   try {
@@ -76,18 +79,28 @@ async function repairFileStore(dataDir: string, found: Map<string, Damage[]>): P
       if (damage.length === 0) continue;
       // Loading scans the directory: torn/corrupt log tails are truncated to what verifies. Reading the
       // history and versions does the same for their files.
+      // [D10] Damaged snapshots are moved aside first, so nothing below can read or delete them.
+      const badSnapshots = damage.filter((d) => d.kind === 'corrupt-snapshot').map((d) => d.file);
+      const dir = join(reader.docsDir, id);
+      const renamed: string[] = [];
+      for (const name of badSnapshots) renamed.push(`${name} renamed to ${await renameAside(dir, name)}`);
+      if (renamed.length > 0) await fsyncDir(dir);
+      const whole = !damage.some((d) => d.kind === 'missing-snapshot');
       const stored = await store.load(id);
       await store.readHistory(id);
       await store.listVersions(id);
-      const badSnapshots = damage.filter((d) => d.kind === 'corrupt-snapshot').map((d) => d.file);
       if (stored && badSnapshots.length > 0) {
-        const doc = new Y.Doc({ gc: false });
-        if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
-        for (const update of stored.log) Y.applyUpdate(doc, update);
-        await store.compact(id, () => Y.encodeStateAsUpdate(doc));
-        doc.destroy();
-        await store.release(id);
-        for (const name of badSnapshots) await rename(join(reader.docsDir, id, name), join(reader.docsDir, id, `${name}.corrupt`));
+        if (whole) {
+          const doc = new Y.Doc({ gc: false });
+          if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
+          for (const update of stored.log) Y.applyUpdate(doc, update);
+          await store.compact(id, () => Y.encodeStateAsUpdate(doc));
+          doc.destroy();
+        } else {
+          out.problem(
+            `${id}: ${renamed.join(', ')}; no older generation holds the whole document, so nothing was rebuilt: restore it from a backup`,
+          );
+        }
       }
       await store.release(id);
     }

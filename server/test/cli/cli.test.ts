@@ -156,14 +156,17 @@ describe('[CLI2][CLI3][CLI4] backup while people type, restore on a fresh DATA_D
 describe('[CLI5] fsck', () => {
   /** Four documents, three then damaged the ways the storage tests damage them. */
   async function damagedStore(dataDir: string) {
-    const store = new FileStore({ dataDir, fsyncIntervalMs: 0 });
+    // The one compaction below stops (as a crash would) between publishing snapshot.1 and deleting log.0
+    // [D9], so the logs from log.0 still hold the whole document when snapshot.1 is damaged.
+    const stopBeforeDeleting = { beforeCompactionStep: (step: string) => { if (step === 'delete-old') throw new Error('stopped'); } };
+    const store = new FileStore({ dataDir, fsyncIntervalMs: 0, hooks: stopBeforeDeleting });
     const make = async (parts: string[], compactAfter?: number) => {
       const id = newDocId();
       const writer = new Writer();
       await store.create(makeMeta(id));
       for (const [i, part] of parts.entries()) {
         await store.append(id, writer.type(part));
-        if (compactAfter === i) await store.compact(id, () => Y.encodeStateAsUpdate(writer.doc));
+        if (compactAfter === i) await expect(store.compact(id, () => Y.encodeStateAsUpdate(writer.doc))).rejects.toThrow('stopped');
       }
       await store.appendHistory(id, historyEntry(1));
       return { id, text: writer.text, dir: join(dataDir, 'docs', id) };
@@ -220,7 +223,7 @@ describe('[CLI5] fsck', () => {
     const lines = checked.stderr.trim().split('\n');
     expect(lines.find((l) => l.startsWith(`${flipped.id}: log.0: corrupt-record: record checksum mismatch`))).toBeDefined();
     expect(lines.find((l) => l.startsWith(`${torn.id}: log.0: torn-tail`))).toBeDefined();
-    expect(lines.find((l) => l.startsWith(`${snapshot.id}: snapshot.1: corrupt-snapshot: checksum mismatch`))).toBeDefined();
+    expect(lines.find((l) => l.startsWith(`${snapshot.id}: snapshot.1: corrupt-snapshot: checksum mismatch; loading replays the logs from log.0`))).toBeDefined();
     for (const tail of tails) {
       const file = tail.kind === 'history' ? 'history.log' : tail.kind === 'versions' ? 'versions.log' : 'log.0';
       expect(lines.filter((l) => l.startsWith(`${tail.id}: ${file}: `)), tail.kind).toHaveLength(1);
@@ -247,11 +250,46 @@ describe('[CLI5] fsck', () => {
       expect(textOf(await store.load(flipped.id))).toBe('one ');
       expect(textOf(await store.load(torn.id))).toBe(torn.text);
       expect(textOf(await store.load(snapshot.id))).toBe(snapshot.text);
-      expect(await readdir(snapshot.dir)).toContain('snapshot.1.corrupt');
+      // [D10] Renamed aside, rebuilt from the logs, and the covered logs dropped [D9].
+      expect((await readdir(snapshot.dir)).sort()).toEqual(['history.log', 'log.2', 'meta.json', 'snapshot.1.corrupt', 'snapshot.2']);
       for (const tail of tails) expect(textOf(await store.load(tail.id)), tail.kind).toBe(tail.kind === 'length' || tail.kind === 'header' ? 'x y ' : 'x y z ');
       expect(await store.listVersions(tails[5]!.id)).toHaveLength(1);
     } finally {
       await store.close();
+    }
+  });
+
+  it('[CLI5][D10] a corrupt snapshot with no older generation: reported as such; --repair renames it aside, rebuilds nothing, exit 1', async () => {
+    const dataDir = await tempDir();
+    const store = new FileStore({ dataDir, fsyncIntervalMs: 0 });
+    const id = newDocId();
+    const writer = new Writer();
+    await store.create(makeMeta(id));
+    await store.append(id, writer.type('before '));
+    await store.compact(id, () => Y.encodeStateAsUpdate(writer.doc));
+    await store.append(id, writer.type('after'));
+    await store.close();
+    const dir = join(dataDir, 'docs', id);
+    expect((await readdir(dir)).sort()).toEqual(['log.1', 'meta.json', 'snapshot.1']);
+    const snap = await readFile(join(dir, 'snapshot.1'));
+    snap[snap.length - 1]! ^= 0x55;
+    await writeFile(join(dir, 'snapshot.1'), snap);
+    const log = await readFile(join(dir, 'log.1'));
+
+    const checked = await runCli(['fsck'], { DATA_DIR: dataDir });
+    expect(checked.code).toBe(1);
+    expect(checked.stderr).toMatch(new RegExp(`^${id}: snapshot\\.1: corrupt-snapshot: checksum mismatch; no older snapshot to fall back to`, 'm'));
+    expect(checked.stderr).toMatch(new RegExp(`^${id}: log\\.1: missing-snapshot: .*restore it from a backup`, 'm'));
+
+    for (let run = 0; run < 2; run++) {
+      const repaired = await runCli(['fsck', '--repair'], { DATA_DIR: dataDir });
+      expect(repaired.code).toBe(1);
+      expect(repaired.stderr).toContain('still damaged');
+      if (run === 0) expect(repaired.stderr).toContain(`${id}: snapshot.1 renamed to snapshot.1.corrupt; no older generation holds the whole document`);
+      // Nothing deleted, nothing rebuilt from the partial logs; a second repair changes nothing.
+      expect((await readdir(dir)).sort()).toEqual(['log.1', 'meta.json', 'snapshot.1.corrupt']);
+      expect(await readFile(join(dir, 'snapshot.1.corrupt'))).toEqual(snap);
+      expect(await readFile(join(dir, 'log.1'))).toEqual(log);
     }
   });
 

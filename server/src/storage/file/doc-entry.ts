@@ -85,6 +85,8 @@ export class DocEntry implements PeriodicSync {
         generation: scan.generation,
         size: scan.currentLogBytes,
         base: scan.baseSnapshot,
+        corrupt: scan.corruptSnapshots,
+        complete: scan.complete,
         file: null,
         dirty: false,
       };

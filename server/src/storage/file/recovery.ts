@@ -4,13 +4,13 @@
  * on-disk scheme.
  */
 import { constants as fsConstants } from 'node:fs';
-import { open, readdir, unlink } from 'node:fs/promises';
+import { access, open, readdir, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StoreLogger, StoredDoc } from '../doc-store.js';
 import { isErrno, readFileOrNull } from './fs-util.js';
 import { decodeLog } from './log-format.js';
 import { META_FILE } from './meta-file.js';
-import { decodeSnapshot, parseGenFileName, TMP_SUFFIX, type GenFile } from './snapshot-file.js';
+import { CORRUPT_SUFFIX, decodeSnapshot, parseGenFileName, TMP_SUFFIX, type GenFile } from './snapshot-file.js';
 
 export interface ScanResult {
   stored: StoredDoc;
@@ -20,6 +20,10 @@ export interface ScanResult {
   currentLogBytes: number;
   /** Generation of the snapshot `stored.snapshot` came from, or null. */
   baseSnapshot: number | null;
+  /** [D10] Snapshots newer than the base that failed their checks. */
+  corruptSnapshots: string[];
+  /** [D10] Whether loading started from a whole state (see DocLogState.complete). */
+  complete: boolean;
 }
 
 export interface ScanOptions {
@@ -63,6 +67,7 @@ export async function scanDocDir({ dir, docId, logger, removeTmp }: ScanOptions)
 
   let snapshot: Uint8Array | null = null;
   let baseSnapshot: number | null = null;
+  const corruptSnapshots: string[] = [];
   for (const file of snapshots) {
     const bytes = await readFileOrNull(join(dir, file.name));
     if (!bytes) continue;
@@ -72,13 +77,21 @@ export async function scanDocDir({ dir, docId, logger, removeTmp }: ScanOptions)
       baseSnapshot = file.generation;
       break;
     }
+    corruptSnapshots.push(file.name);
     logger.warn(
       { docId, file: file.name, problem: decoded.problem },
       'corrupt snapshot ignored; falling back to the previous snapshot and the logs after it',
     );
   }
-  if (snapshots.length > 0 && baseSnapshot === null) {
-    logger.error({ docId }, 'no valid snapshot left; replaying the remaining logs only (content may be missing)');
+  // [D10] Without a good snapshot, the logs hold the whole document only if they start at log.0 and no
+  // snapshot was ever needed (a corrupt one with log.0 still there: a compaction that stopped before its
+  // deletions).
+  const complete = baseSnapshot !== null || (logs.length === 0 ? snapshots.length === 0 : logs[0]!.generation === 0);
+  if (!complete) {
+    logger.error(
+      { docId, corrupt: corruptSnapshots },
+      'no valid snapshot to start from; replaying the remaining logs only (content is missing; run tandem fsck)',
+    );
   }
 
   const from = baseSnapshot ?? 0;
@@ -110,7 +123,7 @@ export async function scanDocDir({ dir, docId, logger, removeTmp }: ScanOptions)
     if (file.generation === generation) currentLogBytes = decoded.validBytes;
   }
 
-  return { stored: { snapshot, log, logBytes }, generation, currentLogBytes, baseSnapshot };
+  return { stored: { snapshot, log, logBytes }, generation, currentLogBytes, baseSnapshot, corruptSnapshots, complete };
 }
 
 /** Cuts a file back to `length` and makes that durable, so later appends never land after garbage. */
@@ -129,5 +142,22 @@ export async function unlinkIfPresent(path: string): Promise<void> {
     await unlink(path);
   } catch (err) {
     if (!isErrno(err, 'ENOENT')) throw err;
+  }
+}
+
+/**
+ * [D10] Renames `dir/name` to `<name>.corrupt` (or `<name>.corrupt.<n>` when that is taken: an earlier one is
+ * never overwritten) and returns the new name. The caller fsyncs the directory.
+ */
+export async function renameAside(dir: string, name: string): Promise<string> {
+  for (let n = 0; ; n++) {
+    const aside = `${name}${CORRUPT_SUFFIX}${n === 0 ? '' : `.${n}`}`;
+    try {
+      await access(join(dir, aside));
+    } catch (err) {
+      if (!isErrno(err, 'ENOENT')) throw err;
+      await rename(join(dir, name), join(dir, aside));
+      return aside;
+    }
   }
 }

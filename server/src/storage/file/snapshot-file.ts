@@ -73,3 +73,6 @@ export function genFileName(kind: GenFileKind, generation: number): string {
 
 /** Suffix of files that are being written and not yet renamed into place; leftovers are deleted on open. */
 export const TMP_SUFFIX = '.tmp';
+
+/** [D10] Suffix a corrupt snapshot is renamed to (by compaction or `tandem fsck --repair`): kept, never read. */
+export const CORRUPT_SUFFIX = '.corrupt';

@@ -22,15 +22,22 @@
  * Compaction of a document at generation N (steps named as passed to `hooks.beforeCompactionStep`):
  *   cut              under the document lock (no log write in flight): call `snapshot()`, fsync and close
  *                    log.N, create log.<N+1>, fsync the directory. Appends from now on go to log.<N+1>.
+ *                    Refused [D10] when the document was loaded without the snapshot its logs build on.
  *   write-snapshot   write snapshot.<N+1>.tmp and fsync it (appends keep flowing meanwhile).
+ *   verify-snapshot  [D3] read it back: it must pass its checks, equal the bytes written and apply whole in Yjs
+ *                    with the state vector it was written with; if not, it is removed and nothing else changes.
  *   rename-snapshot  rename it to snapshot.<N+1>, fsync the directory.
- *   delete-old       delete every snapshot/log older than the snapshot loading used before (P), fsync dir.
+ *   delete-old       [D9] delete every snapshot, then every log, older than N+1 (snapshots the scan found
+ *                    corrupt are renamed to `<name>.corrupt` instead [D10]), fsync the directory.
  *   done
- * Crash analysis: before the rename, load sees snapshot.P + log.P.. log.<N+1>, which still hold everything
- * (log.<N+1> may be empty or missing). After the rename it sees snapshot.<N+1> + log.<N+1>. Deletion only
- * removes files older than P, which neither view reads, so it can stop anywhere. Because snapshot.P and
- * every log from P on are kept until the *next* compaction, a corrupt snapshot.<N+1> falls back to
- * snapshot.P + logs (D5).
+ * After a compaction (so after a clean shutdown, whose final write compacts) the directory holds
+ * snapshot.<N+1>, an empty or short log.<N+1> and meta.json, plus history/versions/uploads.
+ * Crash analysis: before the rename, load sees the previous generation's snapshot + every log after it, which
+ * still hold everything (log.<N+1> may be empty or missing). After the rename it sees snapshot.<N+1> (already
+ * read back and checked) + log.<N+1>. Deletion only removes files below N+1, which that view never reads, so
+ * it can stop anywhere; as snapshots go first, a snapshot left behind still has every log after it.
+ * A snapshot damaged later, with no older generation left, is reported by `tandem fsck` [D10][CLI5]; a good
+ * older one (a compaction stopped before its deletions) is still a whole fallback (D5).
  *
  * Appends (D1, D6): records of one document are group-committed (append-queue.ts) into one `writev` at the
  * tracked end of the current log; `append` resolves once the bytes are in the OS page cache, so SIGKILL

@@ -59,18 +59,26 @@ async function verifyRecovered(dataDir: string, result: ChildResult): Promise<nu
   const again = rebuild((await store.load(DOC_ID))!);
   expect(again.getArray('a').toArray()).toEqual([...values, values.length, values.length + 1]);
   await store.close();
-  expect((await readdir(join(dataDir, 'docs', DOC_ID))).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+  const names = await readdir(join(dataDir, 'docs', DOC_ID));
+  expect(names.filter((n) => n.endsWith('.tmp'))).toEqual([]);
+  // [D9] The recovered store's compaction also dropped whatever the killed one left of older generations.
+  const generations = names.filter((n) => /^(snapshot|log)\.\d+$/.test(n)).sort();
+  expect(generations).toEqual([`log.${generations.length > 0 ? generations[0]!.split('.')[1] : '?'}`, `snapshot.${generations[0]?.split('.')[1]}`]);
   return values.length;
 }
 
 describe('[D3] compaction killed at every step', () => {
   // The files the third compaction (generation 2 -> 3) leaves behind when killed right before each step.
+  // Each compaction drops every older generation once its snapshot is verified [D9], so only generation 2
+  // (snapshot.2 + log.2) is there before it starts.
   const leftAt: [CompactionStep, string[]][] = [
-    ['cut', ['log.1', 'log.2', 'snapshot.1', 'snapshot.2']],
-    ['write-snapshot', ['log.1', 'log.2', 'log.3', 'snapshot.1', 'snapshot.2']],
-    ['rename-snapshot', ['log.1', 'log.2', 'log.3', 'snapshot.1', 'snapshot.2', 'snapshot.3.tmp']],
-    ['delete-old', ['log.1', 'log.2', 'log.3', 'snapshot.1', 'snapshot.2', 'snapshot.3']],
-    ['done', ['log.2', 'log.3', 'snapshot.2', 'snapshot.3']],
+    ['cut', ['log.2', 'snapshot.2']],
+    ['write-snapshot', ['log.2', 'log.3', 'snapshot.2']],
+    ['verify-snapshot', ['log.2', 'log.3', 'snapshot.2', 'snapshot.3.tmp']],
+    ['rename-snapshot', ['log.2', 'log.3', 'snapshot.2', 'snapshot.3.tmp']],
+    // Between the publishing of the verified snapshot and the deletion of what it covers.
+    ['delete-old', ['log.2', 'log.3', 'snapshot.2', 'snapshot.3']],
+    ['done', ['log.3', 'snapshot.3']],
   ];
 
   it.each(leftAt)('[D3] SIGKILL right before step "%s" loses nothing acknowledged', async (step, files) => {
@@ -92,15 +100,8 @@ describe('[D3] compaction killed at every step', () => {
     expect(result.code).toBe(0);
     expect(result.acked).toHaveLength(240);
     expect(await verifyRecovered(dataDir, result)).toBe(240);
-    // Three compactions: generation 3 is current, generation 2 is the fallback, older files are gone.
-    // (verifyRecovered compacted once more: 4 current, 3 fallback.)
-    expect((await readdir(join(dataDir, 'docs', DOC_ID))).sort()).toEqual([
-      'log.3',
-      'log.4',
-      'meta.json',
-      'snapshot.3',
-      'snapshot.4',
-    ]);
+    // Three compactions, then verifyRecovered's fourth: only generation 4 is left [D9].
+    expect((await readdir(join(dataDir, 'docs', DOC_ID))).sort()).toEqual(['log.4', 'meta.json', 'snapshot.4']);
   }, CHILD_TEST_TIMEOUT);
 });
 

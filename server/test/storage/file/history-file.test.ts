@@ -74,7 +74,7 @@ describe('[HI2] where history lives', () => {
     const before = await readFile(historyPath(id));
     expect(before.byteLength).toBe(offsetOf(written, 30));
     for (let round = 0; round < 3; round++) await store.compact(id, () => editing.snapshot());
-    expect((await readdir(dir)).sort()).toEqual(['history.log', 'log.2', 'log.3', 'meta.json', 'snapshot.2', 'snapshot.3']);
+    expect((await readdir(dir)).sort()).toEqual(['history.log', 'log.3', 'meta.json', 'snapshot.3']);
     expect(await readFile(historyPath(id))).toEqual(before);
     await store.close();
     // Reopening (the directory scan and its cleanup) leaves it alone too.
