@@ -2,7 +2,8 @@
  * [UP4] SIGKILL while an image upload is in flight, on the compiled server as `npm start` runs it (file
  * store): after a restart on the same DATA_DIR an upload's address serves either nothing (404) or its whole
  * bytes — never a truncated file —, a temp file left by the kill is never served as an upload, a retry of the
- * same bytes succeeds and is stored once, and every upload answered 201 before the kill is intact.
+ * same bytes succeeds and is stored once, and every upload answered 201 before the kill is intact; storing
+ * the retry removes the temp files [UP10].
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { request } from 'node:http';
@@ -226,6 +227,8 @@ describe('[UP4] SIGKILL during an image upload', () => {
     acknowledged.set(await expectRetryStoresOnce(server, doc, torn), torn);
     await expectConsistent(server, dataDir, doc, acknowledged, torn);
     await expectStoredOnce(dataDir, doc, acknowledged);
+    // [UP10] Storing the retry swept every temp file a kill left.
+    expect((await uploadNames(dataDir, doc)).filter((name) => !HASH.test(name))).toEqual([]);
 
     console.info(`[UP4] upload SIGKILL outcomes (answer took ${Math.round(answerMs)} ms): ${outcomes.join('; ')}`);
   }, 60_000);
