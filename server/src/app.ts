@@ -5,7 +5,7 @@ import type { DocEvents } from './doc-events.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import type { RoomRegistry } from './rooms/registry.js';
-import type { DocStore } from './storage/doc-store.js';
+import type { DocStore, UploadQuota } from './storage/doc-store.js';
 import { commentsRoutes } from './http/comments.js';
 import { contentRoutes } from './http/content.js';
 import { docsRoutes } from './http/docs.js';
@@ -46,6 +46,8 @@ export interface AppDeps {
   now: () => Date;
   /** [UP1] `UPLOAD_MAX_BYTES`. */
   uploadMaxBytes: number;
+  /** [UP9] `UPLOAD_DOC_MAX_FILES` and `UPLOAD_DOC_MAX_BYTES`. */
+  uploadQuota: UploadQuota;
   /** [IM3] Largest content one request may import (`IMPORT_MAX_BYTES`). */
   importMaxBytes: number;
   /** [L2] The document size limit (`MAX_DOC_BYTES`), which an imported document must fit too. */

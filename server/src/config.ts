@@ -44,6 +44,10 @@ const schema = z.object({
   ROOM_IDLE_MS: int(0, 3_600_000).default(2000),
   /** [UP1] The largest image one upload may be. */
   UPLOAD_MAX_BYTES: int(1024, 1024 * MiB).default(10 * MiB),
+  /** [UP9] The most bytes of uploads one document may hold (its images summed). */
+  UPLOAD_DOC_MAX_BYTES: int(1024, 1024 * 1024 * MiB).default(500 * MiB),
+  /** [UP9] The most distinct uploads one document may hold. */
+  UPLOAD_DOC_MAX_FILES: int(1, 1_000_000).default(1000),
   /** Compact a document's log into a snapshot once the log holds this many bytes. */
   COMPACT_AFTER_BYTES: int(1024, 1024 * MiB).default(4 * MiB),
   /** [HI1] Keep every past state, who wrote what, and versions. `off` lets Yjs collect deleted content. */

@@ -176,6 +176,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
     events: webhooks ?? undefined,
     now,
     uploadMaxBytes: config.UPLOAD_MAX_BYTES,
+    uploadQuota: { maxBytes: config.UPLOAD_DOC_MAX_BYTES, maxFiles: config.UPLOAD_DOC_MAX_FILES },
     importMaxBytes: config.IMPORT_MAX_BYTES,
     maxDocBytes: config.MAX_DOC_BYTES,
   });

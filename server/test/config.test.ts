@@ -15,6 +15,11 @@ describe('configuration', () => {
     expect(c.SECRET).toBeUndefined();
   });
 
+  it('[UP9] per-document upload quota: 500 MiB and 1000 images unless set', () => {
+    expect(loadConfig({})).toMatchObject({ UPLOAD_DOC_MAX_BYTES: 500 * 1024 * 1024, UPLOAD_DOC_MAX_FILES: 1000 });
+    expect(loadConfig({ UPLOAD_DOC_MAX_BYTES: '2048', UPLOAD_DOC_MAX_FILES: '5' })).toMatchObject({ UPLOAD_DOC_MAX_BYTES: 2048, UPLOAD_DOC_MAX_FILES: 5 });
+  });
+
   it('PUBLIC_URL follows PORT, flags override the environment', () => {
     expect(loadConfig({ PORT: '4000' }).PUBLIC_URL).toBe('http://localhost:4000');
     expect(loadConfig({ PORT: '4000' }, ['--port', '5000']).PORT).toBe(5000);
@@ -35,6 +40,8 @@ describe('configuration', () => {
     [{ TRUST_PROXY: 'my-proxy.local' }, /^TRUST_PROXY: /],
     [{ METRICS_TOKEN: 'short' }, /^METRICS_TOKEN: /],
     [{ HISTORY: 'maybe' }, /^HISTORY: /],
+    [{ UPLOAD_DOC_MAX_FILES: '0' }, /^UPLOAD_DOC_MAX_FILES: /],
+    [{ UPLOAD_DOC_MAX_BYTES: '1.5' }, /^UPLOAD_DOC_MAX_BYTES: /],
     // Instances relaying to each other must share one store.
     [{ REDIS_URL: 'redis://127.0.0.1:6379' }, /^REDIS_URL: needs DATABASE_URL/],
   ])('an invalid value stops start-up with one line naming the variable: %o', (env, pattern) => {

@@ -9,7 +9,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { uploadPath } from '@tandem/common';
 import type { UploadInfo } from '@tandem/common/api';
 import type { AuthorizeDeps } from '../auth/authorize.js';
-import { sha256Hex, UPLOAD_HASH_PATTERN, type DocStore } from '../storage/doc-store.js';
+import { sha256Hex, UPLOAD_HASH_PATTERN, UploadQuotaError, type DocStore, type UploadQuota } from '../storage/doc-store.js';
 import { checkImage, tooLarge } from '../uploads/check-image.js';
 import { UploadRefusedError } from '../uploads/image-error.js';
 import { authorizeRequest } from './access.js';
@@ -19,6 +19,8 @@ export interface UploadsRouteDeps extends AuthorizeDeps {
   store: DocStore;
   /** [UP1] `UPLOAD_MAX_BYTES`. */
   uploadMaxBytes: number;
+  /** [UP9] What one document may hold. */
+  uploadQuota: UploadQuota;
 }
 
 /**
@@ -56,8 +58,20 @@ export function uploadsRoutes(deps: UploadsRouteDeps): Hono {
       throw err instanceof UploadRefusedError ? refusedAsHttp(err) : err;
     }
     const hash = sha256Hex(bytes);
-    // [UP4] false when the document already held these bytes: nothing new is written.
-    await deps.store.putUpload(meta.id, { hash, type: checked.type, bytes });
+    // [UP4] false when the document already held these bytes: nothing new is written (and, [UP9], no quota
+    // is charged). Over quota, the store wrote nothing.
+    try {
+      await deps.store.putUpload(meta.id, { hash, type: checked.type, bytes }, deps.uploadQuota);
+    } catch (err) {
+      if (err instanceof UploadQuotaError) {
+        throw new HttpError(
+          413,
+          'uploads_full',
+          `this document's uploads are full: it may hold ${err.quota.maxFiles} images and ${err.quota.maxBytes} bytes of them`,
+        );
+      }
+      throw err;
+    }
     return c.json(
       { src: uploadPath(meta.id, hash), hash, type: checked.type, width: checked.width, height: checked.height } satisfies UploadInfo,
       201,

@@ -77,6 +77,24 @@ export const UPLOAD_HASH_PATTERN = /^[0-9a-f]{64}$/;
 /** Media types the stores accept: a plain `type/subtype`, nothing that could break a header or a file. */
 export const UPLOAD_TYPE_PATTERN = /^[a-z]+\/[a-z0-9.+-]{1,64}$/;
 
+/** [UP9] The most one document may hold in uploads: distinct images, and their bytes summed. */
+export interface UploadQuota {
+  maxFiles: number;
+  maxBytes: number;
+}
+
+/** [UP9] What a document holds in uploads now. */
+export interface UploadUsage {
+  files: number;
+  bytes: number;
+}
+
+/** [UP9] Throws `UploadQuotaError` when adding an upload of `size` bytes to `usage` would exceed `quota`. */
+export function assertUploadFits(docId: string, usage: UploadUsage, size: number, quota: UploadQuota | undefined): void {
+  if (!quota) return;
+  if (usage.files + 1 > quota.maxFiles || usage.bytes + size > quota.maxBytes) throw new UploadQuotaError(docId, quota);
+}
+
 export interface DocStore {
   /** Records a new document. Rejects with `DocExistsError` if the id is taken. */
   create(meta: DocMeta): Promise<void>;
@@ -132,8 +150,11 @@ export interface DocStore {
    * it was stored now, false when the document already held that hash (nothing is written then). Rejects
    * with `UnknownDocError` if the document does not exist, with `RangeError` if the hash is not the
    * sha256 of the bytes or the type is malformed.
+   * [UP9] With `quota`, rejects with `UploadQuotaError` (storing nothing) when one more upload would take the
+   * document past it; the check and the write are one atomic step per document, so racing puts cannot
+   * overshoot. A hash the document already holds is free: it resolves false whatever the usage.
    */
-  putUpload(id: string, upload: StoredUpload): Promise<boolean>;
+  putUpload(id: string, upload: StoredUpload, quota?: UploadQuota): Promise<boolean>;
   /** One upload of the document, or null (unknown document, or a hash failing `UPLOAD_HASH_PATTERN`). */
   getUpload(id: string, hash: string): Promise<StoredUpload | null>;
   /**
@@ -160,6 +181,17 @@ export class UnknownDocError extends Error {
   constructor(readonly docId: string) {
     super(`document ${docId} does not exist`);
     this.name = 'UnknownDocError';
+  }
+}
+
+/** [UP9] A document's uploads are full: one more would pass `UPLOAD_DOC_MAX_FILES` or `UPLOAD_DOC_MAX_BYTES`. */
+export class UploadQuotaError extends Error {
+  constructor(
+    readonly docId: string,
+    readonly quota: UploadQuota,
+  ) {
+    super(`document ${docId} holds as many uploads as it may (${quota.maxFiles} images, ${quota.maxBytes} bytes)`);
+    this.name = 'UploadQuotaError';
   }
 }
 

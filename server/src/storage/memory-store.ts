@@ -4,6 +4,7 @@
  */
 import {
   assertValidDocId,
+  assertUploadFits,
   assertValidUpload,
   DocExistsError,
   StoreClosedError,
@@ -130,11 +131,15 @@ export function createMemoryStore(data: MemoryStoreData = createMemoryStoreData(
       deleted.add(id);
       data.delete(id);
     },
-    async putUpload(id, upload) {
+    async putUpload(id, upload, quota) {
       check(id);
       assertValidUpload(upload);
       const doc = existing(id);
       if (doc.uploads.has(upload.hash)) return false;
+      // [UP9] Synchronous from the check to the set: nothing can interleave.
+      let bytes = 0;
+      for (const stored of doc.uploads.values()) bytes += stored.bytes.byteLength;
+      assertUploadFits(id, { files: doc.uploads.size, bytes }, upload.bytes.byteLength, quota);
       doc.uploads.set(upload.hash, { hash: upload.hash, type: upload.type, bytes: upload.bytes.slice() });
       return true;
     },

@@ -318,7 +318,7 @@ export function overriding(store: DocStore, overrides: Partial<DocStore>): DocSt
     appendHistory: (id, entry) => store.appendHistory(id, entry),
     readHistory: (id) => store.readHistory(id),
     putVersion: (id, version) => store.putVersion(id, version),
-    putUpload: (id, upload) => store.putUpload(id, upload),
+    putUpload: (id, upload, quota) => store.putUpload(id, upload, quota),
     getUpload: (id, hash) => store.getUpload(id, hash),
     listVersions: (id) => store.listVersions(id),
     getVersion: (id, versionId) => store.getVersion(id, versionId),

@@ -19,6 +19,7 @@ import { content, EditingDoc, makeMeta, newDocId, rebuild } from './helpers.js';
 import { describeDeleteContract } from './delete-contract.js';
 import { describeHistoryContract, historyEntry, makeVersion } from './history-contract.js';
 import { describeUploadContract } from './upload-contract.js';
+import { describeUploadQuotaContract } from './upload-quota-contract.js';
 
 export interface StoreHarness {
   store: DocStore;
@@ -330,4 +331,5 @@ export function describeDocStoreContract(name: string, makeStore: () => Promise<
   describeHistoryContract(name, makeStore);
   describeDeleteContract(name, makeStore);
   describeUploadContract(name, makeStore);
+  describeUploadQuotaContract(name, makeStore);
 }

@@ -4,7 +4,7 @@
  * with `holdLoads()` until `releaseLoads()`, metadata writes (while `holdPutMeta` is set) until
  * `releasePutMeta()`. Metadata reads are counted. Everything else goes straight to the wrapped store.
  */
-import type { DocMeta, DocStore, StoredDoc, StoredUpload, StoredVersion } from '../../src/storage/doc-store.js';
+import type { DocMeta, DocStore, StoredDoc, StoredUpload, StoredVersion, UploadQuota } from '../../src/storage/doc-store.js';
 
 export class GatedStore implements DocStore {
   /** While true, appends wait for `releaseAppends()`; otherwise they go straight to the wrapped store. */
@@ -125,8 +125,8 @@ export class GatedStore implements DocStore {
     return this.inner.delete(id);
   }
 
-  putUpload(id: string, upload: StoredUpload): Promise<boolean> {
-    return this.inner.putUpload(id, upload);
+  putUpload(id: string, upload: StoredUpload, quota?: UploadQuota): Promise<boolean> {
+    return this.inner.putUpload(id, upload, quota);
   }
 
   getUpload(id: string, hash: string): Promise<StoredUpload | null> {

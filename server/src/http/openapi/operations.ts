@@ -290,7 +290,9 @@ export const OPERATIONS: readonly Operation[] = [
     summary: 'Upload an image (PNG, JPEG, GIF or WebP) for the document',
     description:
       'The raw bytes as the body. The type is read from the bytes, never from Content-Type; the whole file is checked ' +
-      '(truncated and polyglot files, SVG and anything else are refused). Content-addressed: the same bytes are stored once.',
+      '(truncated and polyglot files, SVG and anything else are refused). Content-addressed: the same bytes are stored once. ' +
+      'A document holds at most UPLOAD_DOC_MAX_FILES images and UPLOAD_DOC_MAX_BYTES of them; an upload past that is ' +
+      'refused with 413 `uploads_full` (bytes the document already holds are free).',
     scope: 'edit',
     body: { 'application/octet-stream': { schema: z.string() } },
     responses: {

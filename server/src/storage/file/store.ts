@@ -75,6 +75,7 @@ import {
   type DocStore,
   type StoredDoc,
   type StoredUpload,
+  type UploadQuota,
   type StoredVersion,
   type StoreLogger,
   VERSION_ID_PATTERN,
@@ -85,6 +86,7 @@ import { META_FILE, metaFileExists, readMetaFile, writeMetaFile } from './meta-f
 import { unlinkIfPresent } from './recovery.js';
 import { deletionMarker, deletionPending, finishInterruptedDeletes, moveToDeleting, removeMarker } from './deletion.js';
 import { putUploadFile, readUploadFile } from './uploads-dir.js';
+import { KeyedLock } from '../keyed-lock.js';
 
 export type { StoreIo } from './fs-util.js';
 export type { CompactionStep, CompactionHooks } from './compaction.js';
@@ -106,6 +108,8 @@ export class FileStore implements DocStore {
   private readonly docsDir: string;
   /** [DEL1] Ids deleted (or being deleted) by this process: writes are refused, reads find nothing. */
   private readonly deleted = new Set<string>();
+  /** [UP9] Serializes the uploads of each document, so a quota check and its write are one step. */
+  private readonly uploadLock = new KeyedLock();
   private readonly logger: StoreLogger;
   private readonly hooks: CompactionHooks;
   private readonly entries = new Map<string, DocEntry>();
@@ -295,12 +299,13 @@ export class FileStore implements DocStore {
     );
   }
 
-  async putUpload(id: string, upload: StoredUpload): Promise<boolean> {
+  async putUpload(id: string, upload: StoredUpload, quota?: UploadQuota): Promise<boolean> {
     this.checkOpen();
     const dir = this.docDir(id);
     // [DEL1] Never into a deleted document; one racing the delete fails with the moved directory (no mkdir -p).
     if (this.deleted.has(id)) throw new UnknownDocError(id);
-    return putUploadFile(this.ctx.io, id, dir, upload);
+    // [UP9] Counting the usage and linking the file are one step per document.
+    return this.uploadLock.run(id, () => putUploadFile(this.ctx.io, id, dir, upload, quota));
   }
 
   async getUpload(id: string, hash: string): Promise<StoredUpload | null> {

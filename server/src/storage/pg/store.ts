@@ -33,6 +33,7 @@ import {
   type DocMeta,
   type StoredDoc,
   type StoredUpload,
+  type UploadQuota,
   type StoredVersion,
   type StoreLogger,
   assertValidUpload,
@@ -47,7 +48,7 @@ import { DEFAULT_RETRY, isTransientPgError, isUniqueViolation, type RetryPolicy 
 import { PgHealth } from './health.js';
 import type { PgDocStore, PgStoreOptions } from './options.js';
 import { ensurePgSchema, pgTables, type PgTables } from './schema.js';
-import { getPgUpload, putPgUpload } from './uploads.js';
+import { getPgUpload, putPgUpload, putPgUploadWithin } from './uploads.js';
 import { deletePgVersions, getPgVersion, listPgVersions, putPgVersion } from './versions.js';
 
 export { AppendQueueFullError } from './append-queue.js';
@@ -229,13 +230,15 @@ export class PgStore implements PgDocStore {
     );
   }
 
-  putUpload(id: string, upload: StoredUpload): Promise<boolean> {
+  putUpload(id: string, upload: StoredUpload, quota?: UploadQuota): Promise<boolean> {
     try {
       assertValidUpload(upload);
     } catch (err) {
       return Promise.reject(err);
     }
-    return this.operation(id, () => putPgUpload(this.pool, this.tables, id, upload));
+    return this.operation(id, () =>
+      quota ? putPgUploadWithin(this.pool, this.tables, id, upload, quota) : putPgUpload(this.pool, this.tables, id, upload),
+    );
   }
 
   getUpload(id: string, hash: string): Promise<StoredUpload | null> {
