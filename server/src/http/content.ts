@@ -27,6 +27,8 @@ export interface ContentRouteDeps extends AuthorizeDeps, LimitReporting {
   /** [IM7] Where imported images are stored, each held to `UPLOAD_MAX_BYTES` like an upload. */
   store: DocStore;
   uploadMaxBytes: number;
+  /** `PUBLIC_URL`, under which an export names the document's own images [IM7]. */
+  publicUrl: () => string;
 }
 
 /** The write routes, mounted beside the document routes under `/api/docs`; all need an edit link. */
@@ -45,7 +47,7 @@ export function contentRoutes(deps: ContentRouteDeps): Hono {
     const access = await authorizeRequest(c, deps, 'edit');
     const { format, content } = await read();
     const { importContent } = await import('../import/import-content.js');
-    const { root, uploads } = await importContent(format, content, deps.importMaxBytes, { docId: access.meta.id, uploadMaxBytes: deps.uploadMaxBytes });
+    const { root, uploads } = await importContent(format, content, deps.importMaxBytes, { docId: access.meta.id, uploadMaxBytes: deps.uploadMaxBytes, publicUrl: deps.publicUrl() });
     const by: ChangeAuthor = apiAuthor(access, author);
     return withRoom(
       deps,

@@ -100,7 +100,7 @@ export function docsRoutes(deps: DocsRouteDeps): Hono {
    */
   const importedDoc = async (id: string, format: ImportFormat, content: string | Uint8Array, title: string | undefined) => {
     const [{ importContent }, { importedState }] = await Promise.all([import('../import/import-content.js'), import('../import/write-content.js')]);
-    const imported = await importContent(format, content, deps.importMaxBytes, { docId: id, uploadMaxBytes: deps.uploadMaxBytes });
+    const imported = await importContent(format, content, deps.importMaxBytes, { docId: id, uploadMaxBytes: deps.uploadMaxBytes, publicUrl: deps.publicUrl() });
     return { initial: importedState(imported.root, title ?? imported.title), uploads: imported.uploads };
   };
 

@@ -8,6 +8,7 @@
  * - a remote http(s) image is never fetched by the server (it would let anyone make it request any address,
  *   internal ones included): it becomes a note with the address as a link, as the editor does with a
  *   pasted image it cannot copy [UP7].
+ * - the document's own upload (its path, or the URL an export of it writes) stays as it is.
  * - an image that cannot be kept (refused bytes, any other address) becomes a note saying which image and why.
  * An image is never silently lost. Markdown images sit inside paragraphs, where the block `image` node cannot:
  * they are lifted out, splitting the text around them.
@@ -24,6 +25,11 @@ export interface ImageTarget {
   docId: string;
   /** [UP1] `UPLOAD_MAX_BYTES`: the bound on each image, as for the upload API. */
   uploadMaxBytes: number;
+  /**
+   * `PUBLIC_URL`: an export names the document's own uploads as absolute URLs under it (with a token) [UP8];
+   * read back into the same document, they are its upload paths again — recognised by their text, not fetched.
+   */
+  publicUrl?: string | undefined;
 }
 
 export interface SettledImages {
@@ -58,12 +64,19 @@ function settleImage(node: JSONContent, target: ImageTarget, uploads: Map<string
       return note(`${described('An embedded image', alt)} was left out: ${error.message}.`);
     }
   }
+  const own = ownUploadPath(src, target);
+  if (own) return image(own);
   if (/^https?:\/\/[^\s]+$/i.test(src)) {
     return note(`${described(`An image from ${hostOf(src)}`, alt)} was not copied (the server does not fetch images) — link kept: `, src);
   }
-  // An upload path of this very document (a JSON or Markdown round trip) is its own image already.
-  if (parseUploadPath(src)?.docId === target.docId) return image(src);
   return note(`${described('An image', alt)} was left out: ${src ? 'its address is not an image the import can read' : 'it has no address'}.`);
+}
+
+/** The upload path `src` names when it is one of the target document's, bare or as an export writes it. */
+function ownUploadPath(src: string, target: ImageTarget): string | null {
+  let path = src;
+  if (target.publicUrl && src.startsWith(`${target.publicUrl}/`)) path = src.slice(target.publicUrl.length).replace(/\?token=[^#\s]*$/, '');
+  return parseUploadPath(path)?.docId === target.docId ? path : null;
 }
 
 /** "An image (“alt”)": which image a note is about. */

@@ -100,6 +100,19 @@ describe('[IM7] markdown images (the reported 400)', () => {
   });
 });
 
+describe('[IM7] the document\'s own images', () => {
+  it('an export (images as links with a token) read back into the same document keeps its images', async () => {
+    const created = await importJson(server, { content: `Photo:\n\n![dot](${dataUri('image/png', PNG)})\n`, format: 'markdown' });
+    const markdown = await exported(server, created.json.id, created.json.viewToken, 'markdown');
+    expect(markdown).toMatch(new RegExp(`\\]\\(https?://[^/]+${uploadPath(created.json.id, sha256(PNG))}\\?token=`));
+    const before = await blocksOf(created);
+    const replaced = await request(server, 'PUT', `/api/docs/${created.json.id}/import`, { token: created.json.editToken, body: markdown, type: 'text/markdown' });
+    expect(replaced.status, replaced.text).toBe(200);
+    expect(replaced.json.changed).toBe(false);
+    expect(await blocksOf(created)).toEqual(before);
+  });
+});
+
 describe('[IM7] html and docx images', () => {
   it('an html <img> with a data: source becomes an upload', async () => {
     const created = await importFile(server, `<p>Hi</p><p><img src="${dataUri('image/png', PNG)}" alt="dot" width="40"></p>`, 'text/html');
