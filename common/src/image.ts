@@ -57,6 +57,15 @@ export const Image = Node.create({
     return ['img', mergeAttributes(HTMLAttributes)];
   },
 
+  /**
+   * [IM7] `![alt](src "title")` read back as an image node. Markdown puts images inline, inside a paragraph;
+   * the import lifts them out to blocks of their own (`server/src/import/images.ts`).
+   */
+  parseMarkdown: (token) => ({
+    type: 'image',
+    attrs: { src: typeof token.href === 'string' ? token.href : null, alt: text(token.text), title: text(token.title) },
+  }),
+
   /** `![alt](src "title")`; brackets and parentheses escaped so neither can end the syntax early. */
   renderMarkdown: (node) => {
     const src = safeImageSrc(node.attrs?.['src']);

@@ -13,6 +13,7 @@ import type { ChangeAuthor } from '../history/entry.js';
 import type { ImportFormat } from '../import/formats.js';
 import type { LimitReporting } from '../limits.js';
 import type { RoomRegistry } from '../rooms/registry.js';
+import type { DocStore } from '../storage/doc-store.js';
 import { DocumentTooLargeError, type Room } from '../rooms/room.js';
 import { authorizeRequest } from './access.js';
 import { HttpError } from './errors.js';
@@ -23,6 +24,11 @@ export interface ContentRouteDeps extends AuthorizeDeps, LimitReporting {
   registry: RoomRegistry;
   /** [IM3] Largest content one request may import (`IMPORT_MAX_BYTES`). */
   importMaxBytes: number;
+  /** [IM7] Where imported images are stored, each held to `UPLOAD_MAX_BYTES` like an upload. */
+  store: DocStore;
+  uploadMaxBytes: number;
+  /** `PUBLIC_URL`, under which an export names the document's own images [IM7]. */
+  publicUrl: () => string;
 }
 
 /** The write routes, mounted beside the document routes under `/api/docs`; all need an edit link. */
@@ -41,7 +47,7 @@ export function contentRoutes(deps: ContentRouteDeps): Hono {
     const access = await authorizeRequest(c, deps, 'edit');
     const { format, content } = await read();
     const { importContent } = await import('../import/import-content.js');
-    const { root } = await importContent(format, content, deps.importMaxBytes);
+    const { root, uploads } = await importContent(format, content, deps.importMaxBytes, { docId: access.meta.id, uploadMaxBytes: deps.uploadMaxBytes, publicUrl: deps.publicUrl() });
     const by: ChangeAuthor = apiAuthor(access, author);
     return withRoom(
       deps,
@@ -50,6 +56,10 @@ export function contentRoutes(deps: ContentRouteDeps): Hono {
         const update = change(room, root);
         if (update) {
           try {
+            // [IM7] Every refusal comes before the images are stored, and they are stored before the change
+            // that points at them.
+            room.assertCanApply(update);
+            for (const upload of uploads) await deps.store.putUpload(access.meta.id, upload);
             await room.applyServerChange(update, by);
           } catch (error) {
             if (error instanceof DocumentTooLargeError) throw new HttpError(413, 'too_large', error.message);

@@ -11,7 +11,7 @@ import type { Metrics } from '../metrics.js';
 import type { RoomRegistry } from '../rooms/registry.js';
 import type { Room } from '../rooms/room.js';
 import type { ImportFormat } from '../import/formats.js';
-import type { DocMeta, DocStore } from '../storage/doc-store.js';
+import type { DocMeta, DocStore, StoredUpload } from '../storage/doc-store.js';
 import { authorizeRequest } from './access.js';
 import { HttpError, badRequest } from './errors.js';
 import { exportImageSrc, uploadSrcsIn } from './export-images.js';
@@ -38,6 +38,8 @@ export interface DocsRouteDeps extends AuthorizeDeps {
   events?: DocEvents | undefined;
   /** [IM3] Largest content one request may import (`IMPORT_MAX_BYTES`). */
   importMaxBytes: number;
+  /** [IM7] Each image an import stores is held to `UPLOAD_MAX_BYTES`, as an upload is. */
+  uploadMaxBytes: number;
   /** [L2] An imported document larger than this as Yjs state is refused (413). */
   maxDocBytes: number;
 }
@@ -67,40 +69,60 @@ export function docsRoutes(deps: DocsRouteDeps): Hono {
 
   const withRoom = <T>(id: string, fn: (room: Room) => T, meta?: DocMeta) => withRoomLease(deps, id, fn, meta);
 
-  /** Stores a new document whose first update is `initial`, and answers with its links. */
-  const create = async (initial: Uint8Array, title: string): Promise<CreatedDoc> => {
+  /**
+   * Stores a new document whose first update is `initial` (with the uploads it points at), and answers with
+   * its links. A failure once the document exists deletes it again, uploads included [IM5][IM7].
+   */
+  const create = async (initial: Uint8Array, title: string, id = newDocId(), uploads: StoredUpload[] = []): Promise<CreatedDoc> => {
     // [L2][IM5] Checked before anything exists: a refused import leaves nothing behind.
     if (initial.byteLength > deps.maxDocBytes) throw new HttpError(413, 'too_large', 'the imported document is larger than the document size limit');
     const now = deps.now().toISOString();
-    const meta: DocMeta = { id: newDocId(), createdAt: now, updatedAt: now, linkGeneration: 0 };
+    const meta: DocMeta = { id, createdAt: now, updatedAt: now, linkGeneration: 0 };
     await deps.store.create(meta);
-    // The seed paragraph (and title) written by the server, so concurrent first typists share one paragraph.
-    await deps.store.append(meta.id, initial);
-    await deps.store.flush(meta.id);
-    await deps.store.release(meta.id);
+    try {
+      // [IM7] The images first: the content that points at them is never stored without them.
+      for (const upload of uploads) await deps.store.putUpload(meta.id, upload);
+      // The seed paragraph (and title) written by the server, so concurrent first typists share one paragraph.
+      await deps.store.append(meta.id, initial);
+      await deps.store.flush(meta.id);
+      await deps.store.release(meta.id);
+    } catch (error) {
+      await deps.store.delete(meta.id).catch((cleanup: unknown) => deps.logger.error({ doc: meta.id, err: cleanup }, 'could not delete a document whose creation failed'));
+      throw error;
+    }
     deps.events?.documentCreated(meta.id, { title });
     return { id: meta.id, ...(await links(meta)) };
   };
 
-  /** [IM1] Reads imported content into a document's first update (Tiptap loads on the first import only). */
-  const importedDoc = async (format: ImportFormat, content: string | Uint8Array, title: string | undefined) => {
+  /**
+   * [IM1] Reads imported content into the first update of the document `id` will name, and the images it
+   * holds as uploads of that document [IM7] (Tiptap loads on the first import only).
+   */
+  const importedDoc = async (id: string, format: ImportFormat, content: string | Uint8Array, title: string | undefined) => {
     const [{ importContent }, { importedState }] = await Promise.all([import('../import/import-content.js'), import('../import/write-content.js')]);
-    const imported = await importContent(format, content, deps.importMaxBytes);
-    return importedState(imported.root, title ?? imported.title);
+    const imported = await importContent(format, content, deps.importMaxBytes, { docId: id, uploadMaxBytes: deps.uploadMaxBytes, publicUrl: deps.publicUrl() });
+    return { initial: importedState(imported.root, title ?? imported.title), uploads: imported.uploads };
+  };
+
+  /** A new document holding imported content. */
+  const createImported = async (format: ImportFormat, content: string | Uint8Array, title: string | undefined) => {
+    const id = newDocId();
+    const { initial, uploads } = await importedDoc(id, format, content, title);
+    return create(initial, title ?? '', id, uploads);
   };
 
   // [IM1] A JSON body may carry content to import; without it, as before, the document holds the seed paragraph.
   app.post('/', jsonImportLimit(deps.importMaxBytes), async (c) => {
     const body = await parseContentJson(c, createDocBody);
-    const initial = body.content !== undefined && body.format ? await importedDoc(body.format, body.content, body.title) : initialState(body.title);
-    return c.json(await create(initial, body.title ?? ''), 201);
+    if (body.content !== undefined && body.format) return c.json(await createImported(body.format, body.content, body.title), 201);
+    return c.json(await create(initialState(body.title), body.title ?? ''), 201);
   });
 
   // [IM3] A file upload: the body is the file, its Content-Type the format.
   app.post('/import', uploadLimit(deps.importMaxBytes), async (c) => {
     const title = queryLabel(c, 'title', MAX_TITLE_LENGTH);
     const { format, bytes } = await readUpload(c);
-    return c.json(await create(await importedDoc(format, bytes, title), title ?? ''), 201);
+    return c.json(await createImported(format, bytes, title), 201);
   });
 
   app.get('/:id', async (c) => {

@@ -1,7 +1,8 @@
 /**
  * [IM2] Word files: mammoth (a maintained .docx → HTML converter) writes HTML, which then takes the HTML
- * import's path, sanitising included [IM4]. Images are left out (the schema holds none yet), and mammoth is
- * told never to open files a document links to.
+ * import's path, sanitising included [IM4]. Each picture (a `word/media` part) is handed on as a `data:` URI,
+ * which the image step checks and stores as an upload like any other [IM7]; mammoth is told never to open
+ * files a document links to.
  */
 import { badContent } from './errors.js';
 
@@ -16,10 +17,16 @@ export async function docxToHtml(file: Uint8Array): Promise<string> {
   try {
     const result = await mammoth.convertToHtml(
       { buffer: Buffer.from(file.buffer, file.byteOffset, file.byteLength) },
-      { externalFileAccess: false, convertImage: mammoth.images.imgElement(async () => ({ src: '' })) },
+      { externalFileAccess: false, convertImage: mammoth.images.imgElement(embeddedImage) },
     );
     return result.value;
   } catch (error) {
     throw badContent(`not a readable .docx file: ${(error as Error).message}`);
   }
+}
+
+/** A picture of the document as a `data:` URI; its declared type is a guess the image step does not trust. */
+async function embeddedImage(image: { contentType: string; readAsBase64String(): Promise<string> }): Promise<{ src: string }> {
+  const type = /^[a-z]+\/[a-z0-9.+-]+$/i.test(image.contentType) ? image.contentType : 'application/octet-stream';
+  return { src: `data:${type};base64,${await image.readAsBase64String()}` };
 }

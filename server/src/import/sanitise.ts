@@ -3,7 +3,7 @@
  * - on the DOM of imported HTML (and of HTML inside Markdown, and of converted Word files), before the
  *   schema's parser sees it: elements that carry code, styles, embedded pages or form controls go with their
  *   content, every event-handler attribute goes, and URL attributes with a scheme other than the link
- *   mark's allowed ones are removed;
+ *   mark's allowed ones are removed (but an `<img>`'s `src`, which the image step settles [IM7]);
  * - on the parsed document: a link whose href the editor's link mark would refuse (`javascript:`,
  *   `data:` …) loses the link (its text stays). Markdown links never pass through a DOM, so this is the step
  *   that guards them.
@@ -43,7 +43,10 @@ export function sanitiseDom(root: SanitisableElement): void {
     }
     for (const { name, value } of Array.from(element.attributes)) {
       const lower = name.toLowerCase();
-      if (lower.startsWith('on') || (URL_ATTRIBUTES.has(lower) && !isSafeUrl(value))) element.removeAttribute(name);
+      // An image's source is settled by the image step [IM7] (data: stored as an upload, anything else a
+      // note): dropping it here would lose the image without a word.
+      const imageSource = lower === 'src' && element.tagName.toUpperCase() === 'IMG';
+      if (lower.startsWith('on') || (URL_ATTRIBUTES.has(lower) && !imageSource && !isSafeUrl(value))) element.removeAttribute(name);
     }
     stack.push(...Array.from(element.children));
   }

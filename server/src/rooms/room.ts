@@ -303,12 +303,20 @@ export class Room {
   }
 
   /**
+   * Throws what `applyServerChange(update)` would throw before applying anything (a failed store, or
+   * `DocumentTooLargeError` [L2]), so a caller can refuse before doing work that goes with the change [IM7].
+   */
+  assertCanApply(update: Uint8Array): void {
+    if (this.durable.failed) throw new Error('the document could not be saved');
+    if (this.durable.approxBytes + update.byteLength > this.deps.limits.maxDocBytes) throw new DocumentTooLargeError();
+  }
+
+  /**
    * [HI5] Applies a change the server made (restore, revert, the write API) like a peer's: size limit [L2],
    * durable append with its history entry, relay. Resolves once it is durable.
    */
   async applyServerChange(update: Uint8Array, author: ChangeAuthor): Promise<void> {
-    if (this.durable.failed) throw new Error('the document could not be saved');
-    if (this.durable.approxBytes + update.byteLength > this.deps.limits.maxDocBytes) throw new DocumentTooLargeError();
+    this.assertCanApply(update);
     Y.applyUpdate(this.doc, update, new ServerChange(author));
     if ((await this.durable.whenDurable(true)) === null) throw new Error('the document could not be saved');
   }

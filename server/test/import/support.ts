@@ -70,8 +70,18 @@ export function wordParagraph(runs: [string, boolean?][], style?: string, number
   return `<w:p>${props}${body}</w:p>`;
 }
 
-/** A real .docx (Office Open XML package) holding `paragraphs`, with a bullet list definition for numbered ones. */
-export async function buildDocx(paragraphs: string[]): Promise<Uint8Array> {
+/** A picture part of a .docx: stored at `word/media/<name>`, named by relationship `relId`. */
+export interface WordMedia {
+  relId: string;
+  name: string;
+  bytes: Uint8Array;
+}
+
+/**
+ * A real .docx (Office Open XML package) holding `paragraphs`, with a bullet list definition for numbered
+ * ones and `media` as picture parts (`wordPicture` shows one).
+ */
+export async function buildDocx(paragraphs: string[], media: WordMedia[] = []): Promise<Uint8Array> {
   const zip = new JSZip();
   zip.file(
     '[Content_Types].xml',
@@ -79,6 +89,8 @@ export async function buildDocx(paragraphs: string[]): Promise<Uint8Array> {
 <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
 <Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>
 <Default Extension="xml" ContentType="application/xml"/>
+<Default Extension="png" ContentType="image/png"/>
+<Default Extension="svg" ContentType="image/svg+xml"/>
 <Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>
 <Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/>
 <Override PartName="/word/numbering.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml"/>
@@ -97,6 +109,7 @@ export async function buildDocx(paragraphs: string[]): Promise<Uint8Array> {
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
 <Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>
 <Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering" Target="numbering.xml"/>
+${media.map((m) => `<Relationship Id="${m.relId}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="media/${m.name}"/>`).join('\n')}
 </Relationships>`,
   );
   zip.file(
@@ -118,7 +131,27 @@ export async function buildDocx(paragraphs: string[]): Promise<Uint8Array> {
   zip.file(
     'word/document.xml',
     `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<w:document xmlns:w="${W}"><w:body>${paragraphs.join('')}</w:body></w:document>`,
+<w:document xmlns:w="${W}" xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><w:body>${paragraphs.join('')}</w:body></w:document>`,
   );
+  for (const m of media) zip.file(`word/media/${m.name}`, m.bytes);
   return zip.generateAsync({ type: 'uint8array' });
+}
+
+/** How many uploads the file store holds, over all documents (one file each in a document's `uploads`). */
+export async function storedUploads(server: TestServer): Promise<number> {
+  const walk = async (dir: string, inUploads: boolean): Promise<number> => {
+    const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+    let count = 0;
+    for (const e of entries) {
+      if (e.isDirectory()) count += await walk(`${dir}/${e.name}`, e.name === 'uploads');
+      else if (inUploads && !e.name.startsWith('.')) count += 1;
+    }
+    return count;
+  };
+  return walk(server.dataDir, false);
+}
+
+/** A run holding a picture: the `word/media` part that relationship `relId` names, with `alt` as its description. */
+export function wordPicture(relId: string, alt: string): string {
+  return `<w:p><w:r><w:drawing><wp:inline><wp:docPr id="1" name="Picture 1" descr="${alt}"/><a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:pic><pic:blipFill><a:blip r:embed="${relId}"/></pic:blipFill></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>`;
 }
