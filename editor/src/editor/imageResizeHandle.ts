@@ -6,6 +6,7 @@
 import { imageWidth } from '@tandem/common/schema';
 import { NodeSelection } from '@tiptap/pm/state';
 import type { EditorView } from '@tiptap/pm/view';
+import { yUndoPluginKey } from '@tiptap/y-tiptap';
 import { draggedWidth, keyedWidth, resizeBounds, type WidthBounds } from './imageResize';
 
 export interface ResizeHandle {
@@ -53,15 +54,22 @@ export function createResizeHandle(figure: HTMLElement, view: EditorView, getPos
     figure.classList.add('doc-image--sized');
   };
 
-  /** Stores `width` on the image in one transaction, keeping it selected. */
-  const commit = (width: number) => {
+  /**
+   * Stores `width` on the image in one transaction, keeping it selected. A drag is its own undo step even
+   * right after another change (Yjs's undo manager merges changes within its capture time); a burst of key
+   * presses may merge into one.
+   */
+  const commit = (width: number, ownUndoStep: boolean) => {
     const pos = getPos();
     const node = pos === undefined ? null : view.state.doc.nodeAt(pos);
     if (pos === undefined || node?.type.name !== 'image' || !view.editable) return;
     if (imageWidth(node.attrs['width']) === width) return;
     const tr = view.state.tr.setNodeMarkup(pos, undefined, { ...node.attrs, width });
     tr.setSelection(NodeSelection.create(tr.doc, pos));
+    const undo = ownUndoStep ? yUndoPluginKey.getState(view.state)?.undoManager : undefined;
+    undo?.stopCapturing();
     view.dispatch(tr);
+    undo?.stopCapturing();
   };
 
   const endDrag = (keep: boolean) => {
@@ -70,7 +78,7 @@ export function createResizeHandle(figure: HTMLElement, view: EditorView, getPos
     drag = null;
     figure.classList.remove('doc-image--resizing');
     if (el.hasPointerCapture(pointerId)) el.releasePointerCapture(pointerId);
-    if (keep) commit(width);
+    if (keep) commit(width, true);
     // Whatever the document now says (the new width, or the old one after a cancel) is shown again.
     const stored = storedWidth();
     figure.style.width = stored ? `${stored}px` : '';
@@ -109,7 +117,7 @@ export function createResizeHandle(figure: HTMLElement, view: EditorView, getPos
     const width = keyedWidth(currentWidth(b), e.key, e.shiftKey, b);
     if (width === null) return;
     e.preventDefault();
-    commit(width);
+    commit(width, false);
     describe(width, b);
   });
 
