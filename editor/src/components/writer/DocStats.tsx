@@ -19,8 +19,10 @@ export function DocStats({ editor }: { editor: Editor }) {
     selector: ({ editor: e }) => {
       const { doc, selection } = e.state;
       const all = countRange(doc, 0, doc.content.size);
-      if (selection.empty) return describe(all);
-      return `${describe(countSelection(doc, selection))} selected (of ${plural(all.words, 'word')})`;
+      const selected = selection.empty ? null : countSelection(doc, selection);
+      // A selection without text (an image, empty cells) says nothing useful as "0 words selected".
+      if (!selected || selected.characters === 0) return describe(all);
+      return `${describe(selected)} selected (of ${plural(all.words, 'word')})`;
     },
   });
   const [announced, setAnnounced] = useState('');
