@@ -2,13 +2,12 @@
  * Images [UP7]: Alice uploads one with the toolbar's button and pastes another; Bob, in his own browser,
  * sees both load (through the upload route, with his link's token). Pasted HTML with a picture from a site
  * this browser cannot read keeps a link with a note; a data: picture is copied; an SVG is refused in words.
- * Alt text and size set by Alice reach Bob and the exports.
+ * Alt text and size set by Alice reach Bob and the exports; so does a width set by dragging the image's handle.
  */
-import { mkdir } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { SETTLE_MS } from '../support/doc-page.js';
-import { ARTIFACTS, useWorld } from '../support/fixture.js';
+import { useWorld } from '../support/fixture.js';
 import { exportOf, waitForExport } from '../support/writing-tools.js';
 import { makeGif, makeJpeg, makePng, makeWebp } from '../../server/test/support/images.js';
 
@@ -76,8 +75,9 @@ describe('images', () => {
       .toContain('Image from 127.0.0.1:9 (“a cat”) could not be copied — link kept: http://127.0.0.1:9/cat.png');
     await expect.poll(async () => (await shownImages(bob.page)).map((i) => i.w), { timeout: SETTLE_MS }).toEqual([320, 8, 1]);
     expect(await bob.editor.locator('a[href="http://127.0.0.1:9/cat.png"]').count()).toBe(1);
-    // The copied data: picture is an upload now, not a data: URI in the document.
-    expect(await bob.editor.locator('img[src^="data:"]').count()).toBe(0);
+    // The copied data: picture becomes an upload, not a data: URI in the document (it shows at once, while
+    // its upload is still under way).
+    await expect.poll(() => bob.editor.locator('img[src^="data:"]').count(), { timeout: SETTLE_MS }).toBe(0);
 
     // 4. An SVG file is refused, in words, and nothing is inserted.
     await paste(alice.page, { files: [{ name: 'logo.svg', type: 'image/svg+xml', bytes: [...Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>')] }] });
@@ -101,11 +101,21 @@ describe('images', () => {
     const html = await exportOf(world.app.url, doc, 'html');
     expect(html).toMatch(/<img src="http[^"]+" alt="A red square on white" width="240">/);
 
-    // For the README: Alice's window with the first image selected (its bar open) and the kept link.
-    await alice.editor.locator('figure.doc-image').first().click();
+    // 7. Dragging the selected image's corner handle 100 px to the right widens it for both, in one undo step.
+    const first = alice.editor.locator('figure.doc-image').first();
+    await first.click();
     await alice.page.getByTestId('image-bar').waitFor();
-    await alice.waitSaved();
-    await mkdir(ARTIFACTS, { recursive: true });
-    await alice.page.screenshot({ path: `${ARTIFACTS}images-desktop.png` });
+    const grip = (await alice.page.getByTestId('image-resize').boundingBox())!;
+    const [x, y] = [grip.x + grip.width / 2, grip.y + grip.height / 2];
+    await alice.page.mouse.move(x, y);
+    await alice.page.mouse.down();
+    await alice.page.mouse.move(x + 100, y + 30, { steps: 4 });
+    await alice.page.mouse.up();
+    const bobsFirst = bob.editor.locator('figure.doc-image').first();
+    await expect.poll(() => bobsFirst.getAttribute('data-width'), { timeout: SETTLE_MS }).toBe('340');
+    expect(await first.getAttribute('data-width')).toBe('340');
+    expect((await bobsFirst.boundingBox())!.width).toBeCloseTo(340, 0);
+    await alice.page.keyboard.press('Control+z');
+    await expect.poll(() => bobsFirst.getAttribute('data-width'), { timeout: SETTLE_MS }).toBe('240');
   });
 });

@@ -117,7 +117,7 @@ export const ImageUploads = Extension.create<ImageUploadsOptions>({
       new Plugin({
         key,
         props: {
-          nodeViews: { image: (node) => imageNodeView(node, o.docId, o.token) },
+          nodeViews: { image: (node, view, getPos) => imageNodeView(node, view, getPos, o.docId, o.token) },
           handlePaste(_view, event) {
             const files = imageFiles(event.clipboardData?.files);
             if (files.length === 0) return false;

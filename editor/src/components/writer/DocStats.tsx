@@ -1,7 +1,7 @@
 import type { Editor } from '@tiptap/core';
 import { useEditorState } from '@tiptap/react';
 import { useEffect, useState } from 'react';
-import { countRange, type Counts } from '../../editor/writer/counts';
+import { countRange, countSelection, type Counts } from '../../editor/writer/counts';
 
 /** How long counts must stay still before a screen reader hears them (ms): not on every keystroke. */
 const ANNOUNCE_AFTER_MS = 1500;
@@ -19,8 +19,10 @@ export function DocStats({ editor }: { editor: Editor }) {
     selector: ({ editor: e }) => {
       const { doc, selection } = e.state;
       const all = countRange(doc, 0, doc.content.size);
-      if (selection.empty) return describe(all);
-      return `${describe(countRange(doc, selection.from, selection.to))} selected (of ${plural(all.words, 'word')})`;
+      const selected = selection.empty ? null : countSelection(doc, selection);
+      // A selection without text (an image, empty cells) says nothing useful as "0 words selected".
+      if (!selected || selected.characters === 0) return describe(all);
+      return `${describe(selected)} selected (of ${plural(all.words, 'word')})`;
     },
   });
   const [announced, setAnnounced] = useState('');

@@ -1,9 +1,11 @@
 import { getSchema } from '@tiptap/core';
 import { documentExtensions } from '@tandem/common/schema';
 import { Node as PMNode } from '@tiptap/pm/model';
+import { TextSelection } from '@tiptap/pm/state';
+import { CellSelection } from '@tiptap/pm/tables';
 import { describe, expect, test } from 'vitest';
 import { BLOCK_ITEMS, filterBlockItems } from './blockMenu';
-import { countRange, countText } from './counts';
+import { countRange, countSelection, countText } from './counts';
 import { indentsOf, outlineOf, sameOutline } from './outline';
 
 const schema = getSchema(documentExtensions());
@@ -34,6 +36,35 @@ describe('countRange', () => {
   test('a selection counts only what it covers', () => {
     // "two" (positions 5–8) and the "th" of "three".
     expect(countRange(doc, 5, 12)).toEqual({ words: 2, characters: 5 });
+  });
+});
+
+describe('countSelection', () => {
+  const cell = (type: string, text: string) => ({ type, content: [p(text)] });
+  const row = (type: string, ...texts: string[]) => ({ type: 'tableRow', content: texts.map((t) => cell(type, t)) });
+  const doc = docOf(p('before'), {
+    type: 'table',
+    content: [row('tableHeader', 'Item', 'Qty'), row('tableCell', 'green apples', 'two'), row('tableCell', 'dark rye bread', 'one')],
+  });
+  /** Positions of the table's cells, row by row. */
+  const cells: number[] = [];
+  doc.descendants((node, pos) => {
+    if (node.type.name === 'tableCell' || node.type.name === 'tableHeader') cells.push(pos);
+    return node.type.name !== 'paragraph';
+  });
+
+  test('a text selection counts as countRange does', () => {
+    expect(countSelection(doc, TextSelection.create(doc, 1, 7))).toEqual({ words: 1, characters: 6 });
+  });
+
+  test('a cell selection counts every selected cell, not only the head cell', () => {
+    // The first column, top to bottom: Item, green apples, dark rye bread.
+    const column = CellSelection.create(doc, cells[0]!, cells[4]!);
+    expect(column.ranges).toHaveLength(3);
+    expect(countSelection(doc, column)).toEqual({ words: 6, characters: 4 + 12 + 14 });
+    // The whole table, selected backwards (the head is the first cell).
+    const all = CellSelection.create(doc, cells[5]!, cells[0]!);
+    expect(countSelection(doc, all)).toEqual({ words: 9, characters: 4 + 3 + 12 + 3 + 14 + 3 });
   });
 });
 
