@@ -73,7 +73,7 @@ describe('tables', () => {
     expect(html).toContain('<th colspan="1" rowspan="1"><p>Notes</p></th>');
   });
 
-  it('axe finds nothing serious or critical in the editor with a table, with and without the table menu open', async () => {
+  it('axe finds nothing serious or critical in the editor with a table, light or dark, with and without the table menu open', async () => {
     const doc = await world.createDoc();
     const alice = await world.person('Alice');
     await alice.page.setViewportSize({ width: 1100, height: 640 });
