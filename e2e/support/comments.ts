@@ -1,10 +1,6 @@
-import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { SETTLE_MS } from './doc-page.js';
-
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 /**
  * Records the close code of every WebSocket the page opens (in `window.__socketCloses`), so a test can
@@ -104,17 +100,5 @@ export class CommentsPanel {
   /** Waits until exactly `n` thread cards are shown. */
   async waitThreads(n: number): Promise<void> {
     await expect.poll(() => this.threads.count(), { timeout: SETTLE_MS }).toBe(n);
-  }
-
-  /** axe-core on the comments panel: violations of `serious` or `critical` impact. */
-  async seriousA11yViolations(): Promise<{ id: string; impact: string; targets: string[] }[]> {
-    await this.page.addScriptTag({ content: AXE_SOURCE });
-    return this.page.evaluate(async () => {
-      const axe = (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
-      const result = await axe.run({ include: [['[data-testid="comments-panel"]']] }, { resultTypes: ['violations'] });
-      return result.violations
-        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-        .map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')) }));
-    });
   }
 }

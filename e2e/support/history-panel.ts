@@ -1,10 +1,6 @@
-import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
 import type { Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { SETTLE_MS } from './doc-page.js';
-
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 /** A change shown in the preview: its text, who made it (name) and the colour it is drawn in. */
 export interface PreviewChange {
@@ -84,18 +80,5 @@ export class HistoryPanel {
         title: el.getAttribute('title') ?? '',
       })),
     );
-  }
-
-  /** axe-core on the panel and the preview: violations of `serious` or `critical` impact. */
-  async seriousA11yViolations(): Promise<{ id: string; impact: string; targets: string[] }[]> {
-    await this.page.addScriptTag({ content: AXE_SOURCE });
-    return this.page.evaluate(async () => {
-      const axe = (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
-      const include = ['[data-testid="history-panel"]', '[data-testid="history-preview"]'].filter((s) => document.querySelector(s));
-      const result = await axe.run({ include: include.map((s) => [s]) }, { resultTypes: ['violations'] });
-      return result.violations
-        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-        .map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')) }));
-    });
   }
 }

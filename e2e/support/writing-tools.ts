@@ -1,11 +1,7 @@
-import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import type { Person } from './browser.js';
 import { SETTLE_MS } from './doc-page.js';
-
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 /** Every control of the formatting toolbar, in bar order (editor/TESTIDS.md). */
 export const TOOLBAR_CONTROLS = [
@@ -119,19 +115,6 @@ export class WritingTools {
       );
     }
     expect(await this.isReachable(testId), `${testId} can be reached`).toBe(true);
-  }
-
-  /** axe-core on the given parts of the page: violations of `serious` or `critical` impact. */
-  async seriousA11yViolations(selectors: string[]): Promise<{ id: string; impact: string; targets: string[] }[]> {
-    await this.page.addScriptTag({ content: AXE_SOURCE });
-    return this.page.evaluate(async (include) => {
-      const axe = (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
-      const present = include.filter((s) => document.querySelector(s));
-      const result = await axe.run({ include: present.map((s) => [s]) }, { resultTypes: ['violations'] });
-      return result.violations
-        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-        .map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')) }));
-    }, selectors);
   }
 }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { expectAccessible } from '../support/a11y.js';
 import { SETTLE_MS, converged } from '../support/doc-page.js';
 import { useWorld } from '../support/fixture.js';
 
@@ -29,6 +30,7 @@ describe('deleting a document', () => {
     const dialog = alice.page.getByTestId('delete-dialog');
     await dialog.waitFor({ timeout: SETTLE_MS });
     expect(await dialog.getByTestId('delete-dialog-title').innerText()).toBe('Quarterly plan');
+    await expectAccessible(alice.page, ['[data-testid="delete-dialog"]']);
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await dialog.waitFor({ state: 'detached', timeout: SETTLE_MS });
     expect(await alice.status.getAttribute('data-connection')).toBe('connected');
@@ -43,6 +45,7 @@ describe('deleting a document', () => {
     await notice.waitFor({ timeout: SETTLE_MS });
     expect(await notice.innerText()).toBe('“Quarterly plan” was deleted.');
     expect(await alice.page.locator(`[data-testid="recent-item"][data-doc-id="${doc.id}"]`).count()).toBe(0);
+    await expectAccessible(alice.page);
 
     // Bob's and Carol's windows say so, and stay that way (no reconnect loop).
     for (const person of [bob, carol]) {
@@ -52,6 +55,7 @@ describe('deleting a document', () => {
       expect(await error.innerText()).toContain('This document was deleted');
       expect(await person.page.getByTestId('retry').count()).toBe(0);
     }
+    await expectAccessible(bob.page);
     // Opening the link again: the server no longer knows the document.
     const token = doc.editUrl.split('#token=')[1]!;
     expect((await fetch(`${world.app.url}/api/docs/${doc.id}?token=${token}`)).status).toBe(404);

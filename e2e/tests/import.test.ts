@@ -3,6 +3,7 @@
  * document that opens; "Replace with file…" rewrites an open document for everyone in it.
  */
 import { describe, expect, it } from 'vitest';
+import { expectAccessible } from '../support/a11y.js';
 import { SETTLE_MS } from '../support/doc-page.js';
 import { useWorld } from '../support/fixture.js';
 
@@ -68,6 +69,8 @@ describe('import from the start page', () => {
     await drop('photo.png', 'image/png', 'not really');
     await expect.poll(() => alice.page.getByTestId('import-error').textContent(), { timeout: SETTLE_MS }).toContain('photo.png');
     expect(alice.page.url()).toBe(`${world.app.url}/`);
+    // The start page, its refusal showing, passes axe.
+    await expectAccessible(alice.page);
 
     await drop('Notes.html', 'text/html', '<h2>Agenda</h2><p onclick="alert(1)">Hello <a href="javascript:alert(2)">there</a></p><script>alert(3)</script>');
     await alice.page.waitForURL(/\/d\//, { timeout: SETTLE_MS });
@@ -91,6 +94,7 @@ describe('Replace with file… in a document', () => {
     const dialog = alice.page.getByTestId('replace-dialog');
     await dialog.waitFor({ state: 'visible' });
     expect(await dialog.textContent()).toContain('new.txt');
+    await expectAccessible(alice.page, ['[data-testid="replace-dialog"]']);
     await alice.page.getByTestId('confirm-replace').click();
     await dialog.waitFor({ state: 'hidden', timeout: SETTLE_MS });
     for (const p of [alice, bob]) await expect.poll(() => p.text(), { timeout: SETTLE_MS }).toBe('Fresh start\nSecond paragraph');

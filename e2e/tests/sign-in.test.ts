@@ -8,6 +8,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startApp, type AppServer } from '../support/app-server.js';
 import { launchBrowser, newPerson, type Person } from '../support/browser.js';
+import { expectAccessible } from '../support/a11y.js';
 import { DocPage, SETTLE_MS } from '../support/doc-page.js';
 import { startProvider, type TestProvider } from '../../server/test/identity/provider.js';
 
@@ -58,6 +59,7 @@ describe('sign-in in the browser', () => {
     expect(new URL(page.url()).pathname).toBe('/');
     expect(await page.getByTestId('account-name').textContent()).toBe('Alice Example');
     await page.getByTestId('my-docs-empty').waitFor();
+    await expectAccessible(page);
 
     // Creating needs sign-in here (CREATE_DOCS=signed-in): the button works for Alice.
     await page.getByTestId('new-doc').click();
@@ -79,6 +81,7 @@ describe('sign-in in the browser', () => {
     await page.goto('/');
     const item = page.locator(`[data-testid="my-docs-item"][data-doc-id="${id}"]`);
     await item.waitFor({ timeout: SETTLE_MS });
+    await expectAccessible(page);
     await page.getByTestId('my-docs-search').fill('no such title');
     await page.getByTestId('my-docs-empty').waitFor({ timeout: SETTLE_MS });
     await page.getByTestId('my-docs-search').fill('');
@@ -114,6 +117,7 @@ describe('links that need sign-in (LINKS_REQUIRE_SIGN_IN=true)', () => {
     const refusal = bob.page.getByTestId('error-page');
     await refusal.waitFor({ timeout: SETTLE_MS });
     expect(await refusal.getAttribute('data-problem')).toBe('sign-in-required');
+    await expectAccessible(bob.page);
     provider.loginAs = 'bob';
     await bob.page.getByTestId('sign-in').click();
     const bobsDoc = new DocPage(bob.page);

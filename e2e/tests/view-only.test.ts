@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { expectAccessible } from '../support/a11y.js';
 import { SETTLE_MS, converged } from '../support/doc-page.js';
 import { useWorld } from '../support/fixture.js';
 
@@ -22,6 +23,8 @@ describe('view-only links', () => {
     await expect.poll(() => carol.caretNames(), { timeout: SETTLE_MS }).toContain('Alice');
     // Alice sees Carol among the people here, as a viewer.
     await expect.poll(() => alice.presenceCount(), { timeout: SETTLE_MS }).toBe(2);
+    // The read-only view (badge, no toolbar, Alice's caret) passes axe.
+    await expectAccessible(carol.page);
 
     // Carol tries to type. Her editor must not take it: her own page is unchanged (keystrokes are handled as
     // they are dispatched), and so, below, are Alice's and the server's copies.
@@ -49,7 +52,11 @@ describe('view-only links', () => {
     await alice.open(doc.editUrl);
     const before = await alice.shareLinks();
     expect(before.view).toMatch(new RegExp(`/d/${doc.id}#token=`));
+    await expectAccessible(alice.page, ['[data-testid="share-dialog"]']);
     await alice.page.getByTestId('reset-links').click();
+    // The confirmation's danger button, in both schemes.
+    await alice.page.getByTestId('confirm-reset').waitFor();
+    await expectAccessible(alice.page, ['[data-testid="share-dialog"]']);
     await alice.page.getByTestId('confirm-reset').click();
     await alice.page.getByTestId('reset-done').waitFor({ timeout: SETTLE_MS });
     const view = alice.page.getByTestId('view-link');
@@ -66,5 +73,6 @@ describe('view-only links', () => {
     await error.waitFor({ timeout: SETTLE_MS });
     expect(await error.getAttribute('data-problem')).toBe('revoked-link');
     expect(await error.innerText()).toMatch(/no longer valid/i);
+    await expectAccessible(carol.page);
   });
 });

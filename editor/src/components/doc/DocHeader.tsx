@@ -54,7 +54,8 @@ export function DocHeader({ access, title, state, people, identity, onIdentityCh
         <StatusPill state={state} canEdit={access.canComment} />
         <PresenceBar people={people} identity={identity} onIdentityChange={onIdentityChange} />
         {actions}
-        <button type="button" className="btn btn--primary btn--share" onClick={onShare} data-testid="share-button">
+        {/* On a phone the label is hidden and only the icon shows: the button keeps its name. */}
+        <button type="button" className="btn btn--primary btn--share" onClick={onShare} aria-label="Share" data-testid="share-button">
           <Icon name="share" size={16} />
           <span className="btn__label">Share</span>
         </button>
