@@ -93,6 +93,9 @@ let toolkit: Promise<Toolkit> | undefined;
 function loadToolkit(): Promise<Toolkit> {
   const dist = (path: string) => pathToFileURL(join(REPO_ROOT, path)).href;
   toolkit ??= (async () => {
+    // Yjs warns when a second copy loads, because objects of one copy break the other's class checks. Here none
+    // ever crosses (what leaves is an encoded update), so the flag it sets is cleared rather than warned about.
+    delete (globalThis as Record<string, unknown>)['__ $YJS$ __'];
     const Y = (await import(dist('node_modules/yjs/dist/yjs.mjs'))) as typeof YT;
     const { getSchema } = (await import(dist('node_modules/@tiptap/core/dist/index.js'))) as { getSchema(extensions: unknown): Schema };
     const { documentExtensions } = (await import(dist('common/dist/schema.js'))) as { documentExtensions(): unknown };

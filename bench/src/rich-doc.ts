@@ -1,22 +1,22 @@
 /**
  * `rich-doc`: what a document full of structure costs next to plain text of the same encoded size, on every
  * server that holds Yjs content (Tandem and the peers; the raw relay holds nothing to sync). For Tandem also
- * its image uploads: throughput with its default limits, and a few files it must refuse.
+ * its image uploads: throughput with its limits as shipped, and a few files it must refuse.
  *
  * 1. Tandem only: the scenario's images (generated PNGs) are uploaded to the rich document through
  *    `POST /api/docs/:id/uploads`, `uploadConcurrency` at a time, timed; each answered `src` must be the
  *    document's upload path for the image's SHA-256 [UP4]. Then the refusals [UP1–UP3]: each must get its status
- *    and leave nothing stored (the hash of its bytes answers 404). The peers' documents name the same hashes
- *    under a document id of the same length, so both hold the same bytes of Yjs content.
- * 2. Both documents are built (`rich-build.ts`) and sent by a writer; `readers` readers in a second load process
- *    each receive them in full.
- * 3. Typing: the writer types `rateHz` characters per second into a paragraph in the middle of the document,
- *    rich first, then plain; latency is send → integrated by each reader.
- * 4. Warm sync: with the document loaded (writer and readers still connected), `warmRuns` fresh clients one
+ *    and leave nothing stored (the hash of its bytes answers 404).
+ * 2. Both documents are built (`rich-build.ts`; the rich one with the answered paths, reused as it is for the
+ *    peers, so every server holds the same bytes) and sent by a writer each; `readers` readers per document, in
+ *    a second load process, each receive them in full.
+ * 3. Typing: each writer types `rateHz` characters per second into a paragraph in the middle of its document,
+ *    both documents at once, keystrokes interleaved; latency is send → integrated by each reader.
+ * 4. Warm sync: with the documents loaded (writers and readers still connected), `warmRuns` fresh clients one
  *    after another, timed until the server's step2 is applied; median.
  * 5. Cold sync: every client leaves, the server unloads the documents and is stopped (SIGTERM), restarted on
- *    its data; a fresh client (a fresh process, its Yjs warmed up on the content) opens the rich document,
- *    then another the plain one — `coldRuns` restarts, median.
+ *    its data; a fresh client opens the rich document, then another the plain one (in the readers' process,
+ *    whose Yjs is warmed up on this content, so the time is the server's) — `coldRuns` restarts, median.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -155,11 +155,18 @@ async function uploads(server: ServerHandle, doc: ClientSpec, concurrency: numbe
 
 export async function richDoc(cfg: BenchConfig, kind: ServerKind): Promise<RichDocResult> {
   const c = cfg.richDoc;
-  images ??= benchImages(c.sections * 2);
-  const dataDir = join(cfg.runDir, `rich-doc-${kind}`);
-  let server = await start(cfg, 'rich-doc', kind, dataDir);
+  // The load processes boot while the images are generated and the server starts.
   const writerProc = new LoadWorker('rich-writer');
   const readerProc = new LoadWorker('rich-readers');
+  images ??= benchImages(c.sections * 2);
+  const dataDir = join(cfg.runDir, `rich-doc-${kind}`);
+  let server: ServerHandle;
+  try {
+    server = await start(cfg, 'rich-doc', kind, dataDir);
+  } catch (error) {
+    await Promise.all([writerProc.close(), readerProc.close()]);
+    throw error;
+  }
   const statePath = (name: string) => join(cfg.runDir, `rich-doc-${kind}-${name}.update`);
   try {
     const [richSpec, plainSpec] = (await server.createDocs(2, 'rich')) as [ClientSpec, ClientSpec];
@@ -195,7 +202,7 @@ export async function richDoc(cfg: BenchConfig, kind: ServerKind): Promise<RichD
     await readerProc.call({ cmd: 'rich-readers', target: server.target, docs: names.map((n, i) => ({ spec: docs[n], sv: seeded.digests[i]!.sv })), readers: c.readers, timeoutMs: 30_000 }, 60_000);
 
     // Both documents typed into at once, keystrokes interleaved: noise on a shared machine hits them alike.
-    await sleep(300);
+    await sleep(100);
     server.sampler.mark();
     const typed = await writerProc.call<{ sent: number[]; digests: RichDigest[]; from: number; until: number; cpu: number }>(
       { cmd: 'rich-type', docs: names.map((n) => docs[n].doc), rateHz: c.rateHz, durationMs: c.durationMs, warmupMs: c.warmupMs },
