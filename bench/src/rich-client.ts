@@ -183,12 +183,12 @@ export async function drain(c: Extract<RichCommand, { cmd: 'rich-drain' }>): Pro
 /**
  * `runs` fresh clients one after another, each timed from opening its socket until the server's sync step2 is
  * applied (everything the server holds), then checked against the expected content. With `warmStatePath`
- * (a fresh process) Yjs is warmed up first on that state, so the time is the server's, not a cold client's.
+ * Yjs is warmed up first on that state, so the time is the server's, not a cold client's.
  */
 export async function fresh(c: Extract<RichCommand, { cmd: 'rich-fresh' }>): Promise<FreshReply> {
   if (c.warmStatePath) {
     const state = readFileSync(c.warmStatePath);
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < 3; i++) {
       const d = new Y.Doc();
       Y.applyUpdate(d, state);
       d.getXmlFragment('default').toString();

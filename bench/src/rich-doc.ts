@@ -15,8 +15,9 @@
  * 4. Warm sync: with the documents loaded (writers and readers still connected), `warmRuns` fresh clients one
  *    after another, timed until the server's step2 is applied; median.
  * 5. Cold sync: every client leaves, the server unloads the documents and is stopped (SIGTERM), restarted on
- *    its data; a fresh client opens the rich document, then another the plain one (in the readers' process,
- *    whose Yjs is warmed up on this content, so the time is the server's) — `coldRuns` restarts, median.
+ *    its data; a fresh client opens the rich document, then another the plain one — `coldRuns` restarts, median.
+ * Fresh clients run in the readers' process (kept from one server to the next), its Yjs warmed up on the same
+ * content right before, so the time is the server's and no server meets a colder client than another.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -98,6 +99,11 @@ let plainDoc: BuiltDoc | undefined;
 let richBuilt: BuiltDoc | undefined;
 /** A peer run without Tandem before it: the same hashes under a document id as long as Tandem's. */
 const PEER_DOC_ID = 'peer-rich-document-id0';
+/**
+ * The writers' and the readers' load processes, kept from one server to the next (each run closes its clients):
+ * booting two Node processes per server would cost more than the rest of a quick run on a busy machine.
+ */
+let procs: { writer: LoadWorker; reader: LoadWorker } | undefined;
 
 const side = (doc: BuiltDoc): RichSide => ({
   p50: NaN,
@@ -155,16 +161,16 @@ async function uploads(server: ServerHandle, doc: ClientSpec, concurrency: numbe
 
 export async function richDoc(cfg: BenchConfig, kind: ServerKind): Promise<RichDocResult> {
   const c = cfg.richDoc;
-  // The load processes boot while the images are generated and the server starts.
-  const writerProc = new LoadWorker('rich-writer');
-  const readerProc = new LoadWorker('rich-readers');
+  // The load processes boot (the first time) while the images are generated and the server starts.
+  procs ??= { writer: new LoadWorker('rich-writer'), reader: new LoadWorker('rich-readers') };
+  const { writer: writerProc, reader: readerProc } = procs;
   images ??= benchImages(c.sections * 2);
   const dataDir = join(cfg.runDir, `rich-doc-${kind}`);
   let server: ServerHandle;
   try {
     server = await start(cfg, 'rich-doc', kind, dataDir);
   } catch (error) {
-    await Promise.all([writerProc.close(), readerProc.close()]);
+    await closeRichDocProcesses();
     throw error;
   }
   const statePath = (name: string) => join(cfg.runDir, `rich-doc-${kind}-${name}.update`);
@@ -226,9 +232,13 @@ export async function richDoc(cfg: BenchConfig, kind: ServerKind): Promise<RichD
     result.load = worstLoad([{ cpu: typed.cpu, loopP99: 0 }, { cpu: drained.cpu, loopP99: 0 }]);
     result.otherCores = background(win, result.load);
 
-    // Warm: the documents loaded (writers and readers still connected); fresh clients in the readers' process.
+    // Warm: the documents loaded (writers and readers still connected); fresh clients in the readers' process,
+    // its Yjs warmed up on the content first (the process serves every server in turn: each gets it as warm).
     for (const [i, name] of names.entries()) {
-      const r = await readerProc.call<FreshReply>({ cmd: 'rich-fresh', target: server.target, doc: docs[name], content: typed.digests[i]!.content, runs: c.warmRuns, timeoutMs: 30_000 }, 60_000);
+      const r = await readerProc.call<FreshReply>(
+        { cmd: 'rich-fresh', target: server.target, doc: docs[name], content: typed.digests[i]!.content, runs: c.warmRuns, warmStatePath: statePath(name), timeoutMs: 30_000 },
+        60_000,
+      );
       if (!r.ok) fail('rich-doc', kind, `${name}: a fresh client did not receive the document`);
       result[name].warmSyncMs = median(r.ms);
       result.converged &&= r.ok;
@@ -238,7 +248,7 @@ export async function richDoc(cfg: BenchConfig, kind: ServerKind): Promise<RichD
     result.warnings = warnCheck('rich-doc', server);
 
     // Cold: the documents written out and unloaded, the server stopped and restarted on its data; the fresh
-    // client runs in the readers' process, whose Yjs has long been warmed up on this very content.
+    // client runs in the readers' process, whose Yjs was just warmed up on this very content.
     const cold = { rich: { ms: [] as number[], step2: [] as number[] }, plain: { ms: [] as number[], step2: [] as number[] } };
     for (let run = 0; run < c.coldRuns; run++) {
       await waitFor(async () => ((await server.stats())?.docs ?? 0) === 0, 30_000, `${kind} to unload the documents`, 50).catch((e) => fail('rich-doc', kind, (e as Error).message));
@@ -246,7 +256,10 @@ export async function richDoc(cfg: BenchConfig, kind: ServerKind): Promise<RichD
       if (code !== 0 && isTandem(kind)) fail('rich-doc', kind, `server exited with ${code} on SIGTERM`);
       server = await start(cfg, 'rich-doc', kind, dataDir);
       for (const [i, name] of names.entries()) {
-        const r = await readerProc.call<FreshReply>({ cmd: 'rich-fresh', target: server.target, doc: docs[name], content: typed.digests[i]!.content, runs: 1, timeoutMs: 30_000 }, 60_000);
+        const r = await readerProc.call<FreshReply>(
+          { cmd: 'rich-fresh', target: server.target, doc: docs[name], content: typed.digests[i]!.content, runs: 1, warmStatePath: statePath(name), timeoutMs: 30_000 },
+          60_000,
+        );
         if (!r.ok) fail('rich-doc', kind, `${name}: a fresh client after restart did not receive the document`);
         result.converged &&= r.ok;
         cold[name].ms.push(...r.ms);
@@ -258,8 +271,18 @@ export async function richDoc(cfg: BenchConfig, kind: ServerKind): Promise<RichD
       result[name].coldStep2Ms = median(cold[name].step2);
     }
     return result;
+  } catch (error) {
+    // Whatever state the load processes were left in, the next server gets fresh ones.
+    await closeRichDocProcesses();
+    throw error;
   } finally {
-    await Promise.all([writerProc.close(), readerProc.close()]);
     await server.stop();
   }
+}
+
+/** Ends the scenario's load processes (after the last server, or after a failure). */
+export async function closeRichDocProcesses(): Promise<void> {
+  const p = procs;
+  procs = undefined;
+  if (p) await Promise.all([p.writer.close(), p.reader.close()]);
 }

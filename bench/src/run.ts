@@ -9,7 +9,7 @@ import { HISTORY_REQUESTS, versions as versionsScenario, type HistoryRequest, ty
 import { summarizeProfiles } from './profile.js';
 import { machineBusySeconds } from './proc.js';
 import { scopeCost, type ScopeCostCase, type ScopeCostResult } from './scope-cost.js';
-import { richDoc, type RichDocResult, type UploadResult } from './rich-doc.js';
+import { closeRichDocProcesses, richDoc, type RichDocResult, type UploadResult } from './rich-doc.js';
 
 /**
  * `npm run bench [-- --quick] [--scenarios=fanout,hot,conns,history,churn,instances,intake-curve,intake-writers,versions,comment-scope,rich-doc] [--servers=tandem,tandem-nohist,ywss,hocus,relay] [--profile]`
@@ -170,6 +170,7 @@ for (const scenario of only) {
       const r = await attempt('rich-doc', k, () => richDoc(cfg, k));
       if (r) results.richDoc[k] = r;
     }
+  if (scenario === 'rich-doc') await closeRichDocProcesses();
   // The comment rules in-process on the server's own modules: a cost per update, no server to compare with.
   if (scenario === 'comment-scope' && order.includes('tandem'))
     results.commentScope = await attempt('comment-scope', 'tandem', () => scopeCost(tracePath, quick ? 60_000 : Infinity, quick ? 2_000 : 10_000));
