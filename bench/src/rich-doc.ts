@@ -141,6 +141,7 @@ async function uploads(server: ServerHandle, doc: ClientSpec, concurrency: numbe
   const sec = (performance.now() - t0) / 1000;
   const bytes = imgs.reduce((n, img) => n + img.bytes.length, 0);
   const srcsOk = srcs.every((src, i) => src === `/api/docs/${doc.doc}/uploads/${imgs[i]!.hash}`);
+  // The limit this server runs with: an override of the scenario, else the shipped default (10 MiB, README).
   const maxBytes = Number(server.env.UPLOAD_MAX_BYTES ?? 10 * 2 ** 20);
   const refusals: Refusal[] = [];
   for (const r of refusalCases(maxBytes)) {
