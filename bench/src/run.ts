@@ -9,9 +9,10 @@ import { HISTORY_REQUESTS, versions as versionsScenario, type HistoryRequest, ty
 import { summarizeProfiles } from './profile.js';
 import { machineBusySeconds } from './proc.js';
 import { scopeCost, type ScopeCostCase, type ScopeCostResult } from './scope-cost.js';
+import { closeRichDocProcesses, richDoc, type RichDocResult, type UploadResult } from './rich-doc.js';
 
 /**
- * `npm run bench [-- --quick] [--scenarios=fanout,hot,conns,history,churn,instances,intake-curve,intake-writers,versions,comment-scope] [--servers=tandem,tandem-nohist,ywss,hocus,relay] [--profile]`
+ * `npm run bench [-- --quick] [--scenarios=fanout,hot,conns,history,churn,instances,intake-curve,intake-writers,versions,comment-scope,rich-doc] [--servers=tandem,tandem-nohist,ywss,hocus,relay] [--profile]`
  *
  * Starts every server as its own process on 127.0.0.1, drives it from separate load processes, prints one
  * table per scenario (every server side by side, ratios to the best Yjs peer), writes bench/results/latest.json
@@ -19,7 +20,7 @@ import { scopeCost, type ScopeCostCase, type ScopeCostResult } from './scope-cos
  * fails to converge or errors.
  */
 
-const SCENARIOS = ['fanout', 'hot', 'conns', 'history', 'churn', 'instances', 'intake-curve', 'intake-writers', 'versions', 'comment-scope'] as const;
+const SCENARIOS = ['fanout', 'hot', 'conns', 'history', 'churn', 'instances', 'intake-curve', 'intake-writers', 'versions', 'comment-scope', 'rich-doc'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 // Options come as arguments, or — when the root script \`npm run bench -w bench\` is given \`-- --quick\` and npm takes
@@ -70,7 +71,9 @@ const results: {
   versions: Partial<Record<ServerKind, VersionsResult>>;
   /** Tandem only, in-process: the comment rules' cost per update. */
   commentScope?: ScopeCostResult;
-} = { fanout: {}, hot: {}, conns: {}, history: {}, churn: {}, instances: {}, intakeCurve: { alone: {}, reader: {} }, intakeWriters: { docs: {}, doc: {} }, versions: {} };
+  /** A document of tables and images against plain text of the same encoded size; Tandem's uploads. */
+  richDoc: Partial<Record<ServerKind, RichDocResult>>;
+} = { fanout: {}, hot: {}, conns: {}, history: {}, churn: {}, instances: {}, intakeCurve: { alone: {}, reader: {} }, intakeWriters: { docs: {}, doc: {} }, versions: {}, richDoc: {} };
 
 async function attempt<T>(scenario: string, kind: ServerKind, fn: () => Promise<T>): Promise<T | undefined> {
   say(`${scenario}: ${SERVER_LABEL[kind]}…`);
@@ -161,6 +164,13 @@ for (const scenario of only) {
       const r = await attempt('versions', k, () => versionsScenario(cfg, k));
       if (r) results.versions[k] = r;
     }
+  // The raw relay holds no document a fresh client could sync from.
+  if (scenario === 'rich-doc')
+    for (const k of order.filter((k) => k !== 'relay')) {
+      const r = await attempt('rich-doc', k, () => richDoc(cfg, k));
+      if (r) results.richDoc[k] = r;
+    }
+  if (scenario === 'rich-doc') await closeRichDocProcesses();
   // The comment rules in-process on the server's own modules: a cost per update, no server to compare with.
   if (scenario === 'comment-scope' && order.includes('tandem'))
     results.commentScope = await attempt('comment-scope', 'tandem', () => scopeCost(tracePath, quick ? 60_000 : Infinity, quick ? 2_000 : 10_000));
@@ -558,6 +568,60 @@ if (results.commentScope) {
     'In-process, on server/dist and its Yjs: the automerge-paper trace typed into a paragraph (one update per edit) into a document without and with threads, then comment-link updates (threads, replies, resolutions, edits of its own comments) on the finished paper. Ratios are to the edit path without comments.',
   );
 }
+if (Object.keys(results.richDoc).length) {
+  const rs = results.richDoc;
+  const any = Object.values(rs)[0]!;
+  const c = cfg.richDoc;
+  const ratioText = (v: number) => (Number.isFinite(v) ? `${v.toFixed(2)}×` : '—');
+  tables['rich-doc'] = buildTable(
+    `12. Rich document — ${any.tables} tables and ${any.images} images (${fmt(any.rich.stateBytes / 1024, 0)} KB of Yjs state) vs plain paragraphs of the same size; per document 1 writer at ${c.rateHz} keystrokes/s and ${c.readers} readers`,
+    rs,
+    [
+      { label: 'rich: typing latency p50', unit: 'ms', better: 'lower', get: (r) => r.rich.p50 },
+      { label: 'rich: typing latency p99', unit: 'ms', better: 'lower', get: (r) => r.rich.p99 },
+      { label: 'plain: typing latency p50', unit: 'ms', better: 'lower', get: (r) => r.plain.p50 },
+      { label: 'plain: typing latency p99', unit: 'ms', better: 'lower', get: (r) => r.plain.p99 },
+      { label: 'typing p50, rich ÷ plain', unit: '', better: 'none', get: (r) => r.rich.p50 / r.plain.p50, text: ratioText },
+      { label: 'typing p99, rich ÷ plain', unit: '', better: 'none', get: (r) => r.rich.p99 / r.plain.p99, text: ratioText },
+      { label: 'rich: warm full sync (document loaded), median', unit: 'ms', better: 'lower', get: (r) => r.rich.warmSyncMs },
+      { label: 'plain: warm full sync, median', unit: 'ms', better: 'lower', get: (r) => r.plain.warmSyncMs },
+      { label: 'warm sync, rich ÷ plain', unit: '', better: 'none', get: (r) => r.rich.warmSyncMs / r.plain.warmSyncMs, text: ratioText },
+      { label: 'rich: cold full sync (after restart)', unit: 'ms', better: 'lower', get: (r) => r.rich.coldSyncMs },
+      { label: '… of which until the step2 frame arrived', unit: 'ms', better: 'lower', get: (r) => r.rich.coldStep2Ms },
+      { label: 'plain: cold full sync (after restart)', unit: 'ms', better: 'lower', get: (r) => r.plain.coldSyncMs },
+      { label: 'cold sync, rich ÷ plain', unit: '', better: 'none', get: (r) => r.rich.coldSyncMs / r.plain.coldSyncMs, text: ratioText },
+      { label: 'server CPU while typing (both documents)', unit: '% of a core', better: 'none', get: (r) => r.serverCpu * 100 },
+      { label: 'keystroke deliveries measured (rich + plain)', unit: '', better: 'none', get: (r) => r.rich.deliveries + r.plain.deliveries, digits: 0 },
+      loadRow(),
+      otherRow(),
+      okRow(),
+    ],
+    `Rich: ${fmt(any.rich.chars, 0)} characters of text in ${any.tables} sections (heading, paragraph with bold and a link, a 4 × 3 table with a header row, two images), ${fmt(any.rich.stateBytes / 1024, 0)} KB encoded; plain: ${fmt(any.plain.chars, 0)} characters in paragraphs, ${fmt(any.plain.stateBytes / 1024, 0)} KB encoded. "rich ÷ plain" rows compare each server with itself. ${loadNote(rs)}`,
+  );
+  const up = rs.tandem?.uploads ?? rs['tandem-nohist']?.uploads;
+  if (up) {
+    const refusalRows: Metric<UploadResult>[] = up.refusals.map((f, i) => ({
+      label: `refused: ${f.name}`,
+      unit: `expected ${f.expected}`,
+      better: 'none',
+      get: (r) => r.refusals[i]!.status,
+      text: (v) => `${v || 'no answer'}${v === f.expected ? ' ✓' : ' ✗'}${f.stored ? ', STORED' : ', nothing stored'}`,
+    }));
+    tables['rich-uploads'] = buildColumnTable(
+      `12b. Image uploads — ${up.count} generated PNGs (${fmt(up.bytes / 2 ** 20)} MB) into the rich document, ${c.uploadConcurrency} at a time, limits as shipped`,
+      [{ key: 'tandem', label: 'Tandem', result: up }],
+      'tandem',
+      [
+        { label: 'upload throughput', unit: 'MB/s', better: 'none', get: (r) => r.mbPerSec },
+        { label: 'uploads per second', unit: '', better: 'none', get: (r) => r.perSec },
+        { label: 'time for every upload', unit: 's', better: 'none', get: (r) => r.sec },
+        { label: "every answered src is the document's path for the image's SHA-256", unit: '', better: 'none', get: (r) => (r.srcsOk ? 1 : 0), text: (v) => (v ? 'yes' : 'NO') },
+        ...refusalRows,
+      ],
+      'Each upload is a `POST /api/docs/:id/uploads` on 127.0.0.1 with the edit token, timed until its answer is read; every image is sniffed and walked chunk by chunk (CRC-32 included) and fsynced before the 201 [UP2, UP4]. The refused files claim `Content-Type: image/png` too: the server decides from the bytes. "Nothing stored": the hash of the refused bytes answers 404.',
+    );
+  }
+}
 for (const t of Object.values(tables)) process.stdout.write(`${tableToText(t)}\n`);
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -783,6 +847,7 @@ const historyCostText = `The price of history for the relay: the fan-out and hot
 const versionsText = `The automerge-paper trace (${Number.isFinite(cfg.versions.limit) ? `its first ${fmt(cfg.versions.limit, 0)} edits` : 'every edit'}) is replayed by one writer into one Tandem document the way the editor holds text — the paragraph of its rich-text fragment (the trace's newlines are characters of that paragraph) — one transaction per message, at most ${cfg.versions.window} edits in flight (acknowledged by a second client on its own socket). With history on, the replay pauses at ${cfg.versions.stops.map((f) => `${f * 100} %`).join(', ')} of the edits, once a second client holds every edit so far, to name a version (\`POST /api/docs/:id/versions\`); automatic versions accumulate as over a real working session, compressed into seconds: the writer pauses for ${cfg.versions.pauseMs} ms after every ${fmt(cfg.versions.pauseEvery, 0)} edits (about 5 minutes of typing at 5 keystrokes/s) and \`HISTORY_IDLE_MS=100\` makes a version at each pause, \`HISTORY_MAX_INTERVAL_MS=2000\` one at least every 2 s of editing, and one is made when the document unloads. Then every client leaves, the server unloads the document and is stopped (SIGTERM) and its data directory is measured; it is restarted on the same data and a fresh client (warmed-up Yjs, in a load process) is timed from opening its socket until it holds the whole text, after which the server's RSS is read with the document loaded${cfg.versions.coldRuns > 1 ? ` (${cfg.versions.coldRuns} restarts, median)` : ''}. On that loaded document every history request is timed (table 10), ending with a restore of the 25 % version; a fresh client must then hold exactly the trace's text at 25 %, computed by replaying the trace's first quarter into a local \`Y.Doc\`. The same run with \`HISTORY=off\` (no versions) is the baseline.
 
 **Etherpad is estimated, not run** (it cannot be installed on this machine). Etherpad stores, per pad, one database row per revision (\`pad:<id>:revs:<n>\` → \`{"changeset", "meta": {"author", "timestamp"}}\`), every 100th revision with a key revision in it (the full text and its attributes, and the attribute pool), and one row for the pad itself (its current text). The estimate replays the same edits and encodes each one as an Etherpad changeset (\`Z:<old length>><change>|<lines>=<chars>=<chars>*0+<n>$<text>\`, base 36, ops over newlines split by line), then adds up the keys and JSON values those rows would hold — the database's own per-row and index overhead not counted. The trace has no timing, while Etherpad's client commits at most every 500 ms (merging what was typed meanwhile): the first estimate gives every edit its own revision, as the bench gives every edit its own Yjs update; the second merges ${vAny?.mergedEdits ?? 3} edits per revision (~6 keystrokes/s), counting each merged changeset as the sum of its edits' (an upper bound).`;
+const richText = `How structure weighs on the relay and on loading, next to plain text: one document holds ${cfg.richDoc.sections} sections (a heading, a paragraph with bold text and a link, a 4 × 3 table with a header row, two images), built as the editor holds it — ProseMirror JSON checked against Tandem's document schema (\`@tandem/common/schema\`) and written into the \`default\` XmlFragment by the editor's binding (\`@tiptap/y-tiptap\`); the other holds plain paragraphs, as many as make its encoded state as large. On Tandem the images are first uploaded through its HTTP API (table 12b) and the image nodes carry the answered paths; a peer's document names the same hashes (the same bytes of Yjs content). In one load process a writer per document types ${cfg.richDoc.rateHz} characters per second into a paragraph in the middle of it (one Y.XmlText insert per keystroke, as the editor sends it), both documents at once with their keystrokes interleaved, so noise on the machine hits both alike; ${fmt((cfg.richDoc.durationMs - cfg.richDoc.warmupMs) / 1000, 1)} s measured; ${cfg.richDoc.readers} readers per document in another load process record send → integrated. Warm sync: with the document loaded, ${cfg.richDoc.warmRuns} fresh clients one after another, each until the server's step2 is applied (median). Cold sync: the server is stopped (SIGTERM) once it has unloaded the documents, restarted on its data, and a fresh client (in the readers' process, its Yjs warmed up on this content) opens the rich document, then the plain one${cfg.richDoc.coldRuns > 1 ? ` (${cfg.richDoc.coldRuns} restarts, median)` : ''}. Every reader and every fresh client must end with the writer's content.`;
 const md = `# Benchmarks
 
 Tandem against its peers on one small machine, in one run of \`npm run bench\`${quick ? ' (quick mode: smaller counts, shorter runs)' : ''}.
@@ -821,7 +886,7 @@ ${failures.length ? `\n**Failures in this run:**\n\n${failures.map((f) => `- ${f
 - **CPU and memory** of servers come from \`/proc/<pid>/stat\` and \`/proc/<pid>/status\` (VmRSS, sampled every 100 ms);
   each load process reports its own CPU and event-loop delay, and a saturated generator is flagged under its table.
 - **Limits raised for Tandem** (environment only, behaviour and durability unchanged): fan-out ${env('fanout')}; hot
-  document ${env('hot')}; connections ${env('conns')}; real history ${env('history')}; churn ${env('churn')}; several instances ${env('instances')}; intake curve ${env('intake-curve')}; versions ${env('versions')}.
+  document ${env('hot')}; connections ${env('conns')}; real history ${env('history')}; churn ${env('churn')}; several instances ${env('instances')}; intake curve ${env('intake-curve')}; versions ${env('versions')}; rich document ${env('rich-doc')}.
 - **Tandem with history and without.** \`Tandem\` runs with history on (its default: gc off, a history entry appended beside
   every update, automatic versions); \`Tandem, HISTORY=off\` is the same build started the same way with \`HISTORY=off\` (the
   behaviour before history). It runs where history's cost is measured — fan-out, the hot document and versions.
@@ -836,7 +901,7 @@ ${section('fanout', 'Every client types 5 characters per second and moves its cu
       size === String(cfg.hot.sizes[0]) ? ['hot', 'hot-latency'] : [],
     ),
   )
-  .join('')}${section('conns', `Sockets open ${cfg.conns.perDoc} per document from two load processes (${cfg.conns.concurrency} handshakes in flight each), each completing the sync handshake; memory is the server's RSS after minus before, divided by the number of sockets. Tandem's documents are created through its API first (before the baseline), the peers' are created on first connection.`, ['conns'])}${section('history', `The automerge-paper editing trace (\`shared/data/editing-traces/\`, CC BY 4.0, Martin Kleppmann / Joseph Gentle) (a LaTeX paper typed keystroke by keystroke) is replayed into a \`Y.Text\` by one writer, one transaction per message, with at most ${cfg.history.window} edits in flight (acknowledged by a second client on its own socket); intake = edits ÷ time until that observer holds the final text. Then every client leaves, the server writes the document out its own way and is stopped (SIGTERM), restarted on the same data, and a fresh client (a new \`Y.Doc\` in a load process whose Yjs is already warmed up, so the time is the server's) is timed from opening its socket to holding the full text — ${cfg.history.coldRuns} restart(s), median. The floor is Yjs alone on the same document state: \`Y.applyUpdate\` into a fresh \`Y.Doc\` plus \`Y.encodeStateAsUpdate\`, first run in a fresh process (cold, like a restarted server) and warmed up.`, ['history-intake', 'history-cold'])}${section('churn', `Each document is opened by one client that sets its user, types ${cfg.churn.edits} characters with a cursor update each, and closes; then the run waits until the server reports no open document and ${cfg.churn.settleMs / 1000} s more (V8 shrinks its heap a few seconds after activity stops) before reading RSS; the baseline is read the same way. A warm-up round of 20 documents comes before the baseline. A sample of documents is reopened afterwards: every edit must still be there.`, ['churn'])}${section('instances', `The same document served by 1, 2 and 3 Tandem instances (each \`node server/dist/main.js\` on 127.0.0.1, all with the same \`DATABASE_URL\`, \`REDIS_URL\` and \`SECRET\`; the 1-instance column on PostgreSQL + Redis too, so only the number of instances changes). One redis-server and one PostgreSQL (default durability: fsync, synchronous commit) are started for the scenario on free loopback ports; every configuration gets a fresh database. Client *i* connects straight to instance *i* mod *n* (no balancer). Paced: ${cfg.instances.clients} clients type ${cfg.instances.rateHz} characters per second each with a cursor update per keystroke, ${(cfg.instances.pacedMs - cfg.instances.pacedWarmupMs) / 1000} s measured. Hot: the hot-document load (≤ ${cfg.instances.window} unacknowledged edits per client, ${(cfg.instances.hotMs - cfg.instances.hotWarmupMs) / 1000} s measured) with the clients arranged so every acknowledging pair sits on different instances — delivered edits/s is cross-instance throughput. At the end every client must hold every edit and a fresh client on every instance must receive the same document.${cfg.instances.fileReference ? ' The first column is one instance on the embedded file store, for reference.' : ''}`, ['instances-latency', 'instances-throughput'])}${section('intake-curve-alone', `One writer replays the automerge-paper trace (${Number.isFinite(cfg.intakeCurve.limit) ? `its first ${fmt(cfg.intakeCurve.limit, 0)} edits` : 'every edit'}) one transaction — one message — per edit, as fast as its socket accepts them: it waits only when the socket asks it to (\`drain\`), never for an acknowledgement. After every ${fmt(cfg.intakeCurve.slice, 0)} edits it sends a probe (a sync step1); each server answers it (step2) only once it has handled every edit before it — Tandem once they are also durable — so the answers time the server's intake per slice whatever the socket buffers hold. The curve is edits/s per slice (a server handles what one read of its socket brought — up to ~60,000 of these messages — before it answers, so answers arriving within 20 ms of each other share the time since the answer before them); a flat curve means the cost of an edit does not grow with the document's history. A server's run stops ${intakeLimit} after the first edit and reports how far it got. At the end a fresh client must receive exactly the trace's text. First with the writer alone in its document (nothing to relay to anyone), then with one more client, in its own load process, receiving every relay (through the raw relay this client answers the probes, so the relay runs only then).`, ['intake-curve'])}${section('intake-curve-reader', '', ['intake-curve-reader'])}${section('history-cost', historyCostText, [])}${section('versions', versionsText, ['versions-disk'])}${section('versions-requests', '', ['versions-requests'])}${section('comment-scope', 'The check a comment link\'s update passes (everything it changes lies under `comments`, its own entries, the shape), and the shape check every update that reaches `comments` passes, timed per update on the server\'s compiled modules — no socket, no other server. See server/SPEC.md §CM.', [])}${analysis}`;
+  .join('')}${section('conns', `Sockets open ${cfg.conns.perDoc} per document from two load processes (${cfg.conns.concurrency} handshakes in flight each), each completing the sync handshake; memory is the server's RSS after minus before, divided by the number of sockets. Tandem's documents are created through its API first (before the baseline), the peers' are created on first connection.`, ['conns'])}${section('history', `The automerge-paper editing trace (\`shared/data/editing-traces/\`, CC BY 4.0, Martin Kleppmann / Joseph Gentle) (a LaTeX paper typed keystroke by keystroke) is replayed into a \`Y.Text\` by one writer, one transaction per message, with at most ${cfg.history.window} edits in flight (acknowledged by a second client on its own socket); intake = edits ÷ time until that observer holds the final text. Then every client leaves, the server writes the document out its own way and is stopped (SIGTERM), restarted on the same data, and a fresh client (a new \`Y.Doc\` in a load process whose Yjs is already warmed up, so the time is the server's) is timed from opening its socket to holding the full text — ${cfg.history.coldRuns} restart(s), median. The floor is Yjs alone on the same document state: \`Y.applyUpdate\` into a fresh \`Y.Doc\` plus \`Y.encodeStateAsUpdate\`, first run in a fresh process (cold, like a restarted server) and warmed up.`, ['history-intake', 'history-cold'])}${section('churn', `Each document is opened by one client that sets its user, types ${cfg.churn.edits} characters with a cursor update each, and closes; then the run waits until the server reports no open document and ${cfg.churn.settleMs / 1000} s more (V8 shrinks its heap a few seconds after activity stops) before reading RSS; the baseline is read the same way. A warm-up round of 20 documents comes before the baseline. A sample of documents is reopened afterwards: every edit must still be there.`, ['churn'])}${section('instances', `The same document served by 1, 2 and 3 Tandem instances (each \`node server/dist/main.js\` on 127.0.0.1, all with the same \`DATABASE_URL\`, \`REDIS_URL\` and \`SECRET\`; the 1-instance column on PostgreSQL + Redis too, so only the number of instances changes). One redis-server and one PostgreSQL (default durability: fsync, synchronous commit) are started for the scenario on free loopback ports; every configuration gets a fresh database. Client *i* connects straight to instance *i* mod *n* (no balancer). Paced: ${cfg.instances.clients} clients type ${cfg.instances.rateHz} characters per second each with a cursor update per keystroke, ${(cfg.instances.pacedMs - cfg.instances.pacedWarmupMs) / 1000} s measured. Hot: the hot-document load (≤ ${cfg.instances.window} unacknowledged edits per client, ${(cfg.instances.hotMs - cfg.instances.hotWarmupMs) / 1000} s measured) with the clients arranged so every acknowledging pair sits on different instances — delivered edits/s is cross-instance throughput. At the end every client must hold every edit and a fresh client on every instance must receive the same document.${cfg.instances.fileReference ? ' The first column is one instance on the embedded file store, for reference.' : ''}`, ['instances-latency', 'instances-throughput'])}${section('intake-curve-alone', `One writer replays the automerge-paper trace (${Number.isFinite(cfg.intakeCurve.limit) ? `its first ${fmt(cfg.intakeCurve.limit, 0)} edits` : 'every edit'}) one transaction — one message — per edit, as fast as its socket accepts them: it waits only when the socket asks it to (\`drain\`), never for an acknowledgement. After every ${fmt(cfg.intakeCurve.slice, 0)} edits it sends a probe (a sync step1); each server answers it (step2) only once it has handled every edit before it — Tandem once they are also durable — so the answers time the server's intake per slice whatever the socket buffers hold. The curve is edits/s per slice (a server handles what one read of its socket brought — up to ~60,000 of these messages — before it answers, so answers arriving within 20 ms of each other share the time since the answer before them); a flat curve means the cost of an edit does not grow with the document's history. A server's run stops ${intakeLimit} after the first edit and reports how far it got. At the end a fresh client must receive exactly the trace's text. First with the writer alone in its document (nothing to relay to anyone), then with one more client, in its own load process, receiving every relay (through the raw relay this client answers the probes, so the relay runs only then).`, ['intake-curve'])}${section('intake-curve-reader', '', ['intake-curve-reader'])}${section('history-cost', historyCostText, [])}${section('versions', versionsText, ['versions-disk'])}${section('versions-requests', '', ['versions-requests'])}${section('rich-doc', richText, [])}${section('rich-uploads', '', [])}${section('comment-scope', 'The check a comment link\'s update passes (everything it changes lies under `comments`, its own entries, the shape), and the shape check every update that reaches `comments` passes, timed per update on the server\'s compiled modules — no socket, no other server. See server/SPEC.md §CM.', [])}${analysis}`;
 writeFileSync(mdPath, md);
 say(`wrote ${mdPath}${complete ? '' : ' (docs/benchmarks.md is written only by a full run of every scenario and server)'}`);
 

@@ -8,6 +8,7 @@ import { isTandem, startServer, type ServerHandle, type ServerKind } from './ser
 import { Histogram, median, sleep, waitFor, type HistogramJSON } from './util.js';
 import type { Digest, LoadStats } from './worker.js';
 import { LoadWorker } from './workers.js';
+import type { RichDocConfig } from './rich-doc.js';
 
 export interface BenchConfig {
   quick: boolean;
@@ -57,6 +58,7 @@ export interface BenchConfig {
     slice: number;
     timeLimitMs: number;
   };
+  richDoc: RichDocConfig;
   intakeCurve: {
     /** Edits replayed: the whole trace, or a prefix in quick mode. */
     limit: number;
@@ -93,6 +95,7 @@ export function makeConfig(quick: boolean, runDir: string, tracePath: string): B
     },
     intakeCurve: { limit: quick ? 60_000 : Infinity, slice: 10_000, timeLimitMs: quick ? 60_000 : 120_000 },
     intakeWriters: { writers: 4, limit: quick ? 20_000 : 60_000, slice: 10_000, timeLimitMs: quick ? 60_000 : 120_000 },
+    richDoc: { sections: 50, readers: 4, rateHz: 10, durationMs: quick ? 2_000 : 15_000, warmupMs: quick ? 400 : 2_000, warmRuns: quick ? 3 : 7, coldRuns: quick ? 1 : 3, uploadConcurrency: 4 },
   };
 }
 
@@ -116,6 +119,10 @@ export const TANDEM_ENV: Record<string, Record<string, string>> = {
   // into a replay of seconds: one when the writer pauses (every ~5 minutes of typing: idle after 100 ms instead
   // of 30 s) and at least every 2 s of editing (instead of 5 min).
   versions: { MAX_MESSAGES_PER_SECOND: '1000000', HISTORY_IDLE_MS: '100', HISTORY_MAX_INTERVAL_MS: '2000' },
+  // Two writers at 10 keystrokes/s and uploads, within every limit as shipped (UPLOAD_MAX_BYTES, the pixel cap
+  // included). Only a document's stay in memory once its last client left is shortened (2 s → 200 ms): the cold
+  // sync waits for the documents to unload before the restart.
+  'rich-doc': { ROOM_IDLE_MS: '200' },
 };
 
 export interface Failure {

@@ -4,6 +4,7 @@ import * as Y from 'yjs';
 import { BenchClient, type ClientSpec, type Mark, type Target } from './client.js';
 import { intake, loadTrace, type IntakeCommand } from './intake.js';
 import { Histogram, now, pool, sha1, sleep } from './util.js';
+import * as rich from './rich-client.js';
 import * as versions from './versions-client.js';
 
 /**
@@ -32,7 +33,8 @@ export type Command =
   | { cmd: 'coldsync'; target: Target; doc: ClientSpec; expectLength: number; expectHash: string; timeoutMs: number; warmStatePath: string }
   | { cmd: 'floor'; statePath: string; repeats: number }
   | IntakeCommand
-  | versions.VersionsCommand;
+  | versions.VersionsCommand
+  | rich.RichCommand;
 
 export interface Digest {
   text: string;
@@ -441,6 +443,7 @@ process.on('message', (msg: Command) => {
         return verify(msg);
       case 'close':
         await versions.closeVersionsClients();
+        await rich.closeRichClients();
         await closeAll();
         return process.exit(0);
       case 'churn':
@@ -459,6 +462,18 @@ process.on('message', (msg: Command) => {
         return reply(await versions.open(msg));
       case 'versions-check':
         return reply(await versions.check(msg));
+      case 'rich-seed':
+        return reply(await rich.seed(msg));
+      case 'rich-readers':
+        return reply(await rich.connectReaders(msg));
+      case 'rich-type':
+        return reply(await rich.type(msg));
+      case 'rich-drain':
+        return reply(await rich.drain(msg));
+      case 'rich-fresh':
+        return reply(await rich.fresh(msg));
+      case 'rich-close':
+        return reply(await rich.closeRichClients());
       case 'intake':
         loop.reset();
         loop.enable();
