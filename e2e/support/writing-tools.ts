@@ -103,14 +103,19 @@ export class WritingTools {
       if (await this.isReachable(testId)) return;
       const more = this.page.getByTestId('toolbar-scroll-end');
       if ((await more.count()) === 0) break;
-      await more.click();
-      // The bar scrolls smoothly; wait for it to come to rest before looking again.
+      // The chevron goes away the moment the bar reaches its end, which can fall between finding it and
+      // tapping it on a busy machine; then there is nothing left to page and the next look decides.
+      await more.click({ timeout: 5_000 }).catch(async (error: unknown) => {
+        if ((await more.count()) > 0) throw error;
+      });
+      // The bar scrolls smoothly, and a loaded machine can skip frames mid-scroll: wait until its offset
+      // has held still for a while before looking again.
       await this.page.waitForFunction(
         () =>
           new Promise<boolean>((resolve) => {
             const bar = document.querySelector('[data-testid="toolbar"]')!;
             const before = bar.scrollLeft;
-            requestAnimationFrame(() => requestAnimationFrame(() => resolve(bar.scrollLeft === before)));
+            setTimeout(() => resolve(bar.scrollLeft === before), 150);
           }),
       );
     }
