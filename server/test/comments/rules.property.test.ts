@@ -289,10 +289,13 @@ class World {
         if (!(text instanceof Y.XmlText) || text.length === 0) return false;
         text.delete(0, 1);
         return true;
-      case 'format':
+      case 'format': {
         if (!(text instanceof Y.XmlText) || text.length === 0) return false;
-        text.format(0, 1, { bold: true });
+        // Bolding what an editor made bold already writes nothing at all: flip the mark instead.
+        const bold = (text.toDelta() as { attributes?: { bold?: unknown } }[])[0]?.attributes?.bold;
+        text.format(0, 1, { bold: bold ? null : true });
         return true;
+      }
       case 'title':
         titleText(doc).insert(0, 'x');
         return true;
