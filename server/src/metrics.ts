@@ -44,6 +44,11 @@ export function createMetrics() {
       help: 'Document updates sent over view-only connections and dropped',
       ...opts,
     }),
+    intakePauses: new Counter({
+      name: 'tandem_intake_pauses_total',
+      help: 'Times a socket stopped being read while its document had too many changes waiting to be written [L10]',
+      ...opts,
+    }),
     updateRefusals: new Counter({
       name: 'tandem_update_refusals_total',
       help: 'Document updates refused by the comment rules, by reason (outside_comments, unplaced, foreign_client, not_own, shape, held_back_shape)',

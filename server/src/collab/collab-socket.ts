@@ -53,6 +53,8 @@ export class CollabSocket {
   private queued: Uint8Array[] | undefined;
   private queuedBytes = 0;
   private flooded = false;
+  /** [L10] Not being read while the document's writes catch up. */
+  private paused = false;
 
   /** Takes over an admitted socket until it closes. */
   static open(ws: WebSocket, admission: Admission, deps: CollabSocketDeps): void {
@@ -105,6 +107,11 @@ export class CollabSocket {
     if (early) for (const frame of early) room.receive(conn, frame);
   }
 
+  private readonly resumeIntake = (): void => {
+    this.paused = false;
+    if (!this.closed) this.ws.resume();
+  };
+
   private loadFailed(error: unknown): void {
     const { deps } = this;
     if (error instanceof CapacityError) {
@@ -124,7 +131,16 @@ export class CollabSocket {
       return this.ws.close(CloseCode.UnsupportedData, 'binary frames only');
     }
     const frame = ownFrame(data);
-    if (this.room && this.conn) return this.room.receive(this.conn, frame);
+    if (this.room && this.conn) {
+      this.room.receive(this.conn, frame);
+      if (!this.paused && this.room.shouldPauseIntake(this.resumeIntake)) {
+        // ws may still hand over what it has already read; the next reads wait.
+        this.paused = true;
+        this.ws.pause();
+        this.deps.metrics.intakePauses.inc();
+      }
+      return;
+    }
     if (this.closed || this.flooded) return;
     this.queue(frame);
   }

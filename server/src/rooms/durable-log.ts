@@ -35,6 +35,10 @@ export class DurableLog {
   private hasFailed = false;
   /** [DEL4] The document was deleted: no compaction, no final write. */
   private abandoned = false;
+  /** [L10] Appends issued and not yet settled (written or failed). */
+  private unsettled = 0;
+  /** [L10] Who waits for the backlog to fall, with the most appends each will accept still unsettled. */
+  private backlogWaiters: { atMost: number; fn: () => void }[] = [];
 
   constructor(
     private readonly docId: string,
@@ -50,6 +54,17 @@ export class DurableLog {
   /** Roughly how large the stored document is (last snapshot + updates since): what the size limit checks. */
   get approxBytes(): number {
     return this.storedBytes;
+  }
+
+  /** [L10] Changes applied in memory whose appends have not settled yet. */
+  get backlog(): number {
+    return this.unsettled;
+  }
+
+  /** [L10] Calls `fn` once at most `atMost` appends are unsettled (right away if that is already so). */
+  whenBacklogAtMost(atMost: number, fn: () => void): void {
+    if (this.unsettled <= atMost) return fn();
+    this.backlogWaiters.push({ atMost, fn });
   }
 
   /** True once an append has failed: the document in memory is no longer what storage holds. */
@@ -71,11 +86,29 @@ export class DurableLog {
     const written = historyEntry
       ? Promise.all([store.append(this.docId, update), store.appendHistory(this.docId, historyEntry)])
       : store.append(this.docId, update);
-    this.lastWrite = written.then(() => {
-      this.deps.metrics.storageWriteSeconds.observe((performance.now() - started) / 1000);
-      this.events.durable(update, origin, historyEntry !== null);
-      this.maybeCompact();
-    }, this.fail);
+    this.unsettled++;
+    this.lastWrite = written.then(
+      () => {
+        this.settle();
+        this.deps.metrics.storageWriteSeconds.observe((performance.now() - started) / 1000);
+        this.events.durable(update, origin, historyEntry !== null);
+        this.maybeCompact();
+      },
+      (error: unknown) => {
+        this.settle();
+        this.fail(error);
+      },
+    );
+  }
+
+  /** One append settled: wakes those waiting for the backlog to fall this far. */
+  private settle(): void {
+    this.unsettled--;
+    if (this.backlogWaiters.length === 0) return;
+    const due = this.backlogWaiters.filter((w) => this.unsettled <= w.atMost);
+    if (due.length === 0) return;
+    this.backlogWaiters = this.backlogWaiters.filter((w) => this.unsettled > w.atMost);
+    for (const w of due) w.fn();
   }
 
   /** [CL1] Counts an update another instance already stored (it is in the shared store, not appended here). */

@@ -43,6 +43,15 @@ export interface RoomDeps {
   events?: DocEvents | undefined;
 }
 
+/**
+ * [L10] Changes are applied as they arrive but become durable in batches; a peer sending faster than they are
+ * written would pile up pending appends (a few KiB each) without bound. Past this many unsettled appends, the
+ * socket whose message was just handled is no longer read (TCP pushes back on its sender)…
+ */
+export const INTAKE_PAUSE_ABOVE = 4096;
+/** …until this few are left: a few group-commit batches, so the writes keep running while it is paused. */
+export const INTAKE_RESUME_AT = 1024;
+
 /** The origin of a change the server makes on someone's behalf (restore, revert, the write API) [HI2]. */
 export class ServerChange {
   constructor(readonly author: ChangeAuthor) {}
@@ -246,6 +255,16 @@ export class Room {
       this.log.warn({ conn: conn.id, err: (error as Error).message }, 'closing socket after a bad message');
       this.drop(conn, CloseCode.InvalidPayload, malformed ? (error as Error).message : 'message could not be applied');
     }
+  }
+
+  /**
+   * [L10] After a message: whether its sender should stop being read because too many changes wait to be
+   * durable. If so, `resume` is called once the backlog has fallen to INTAKE_RESUME_AT.
+   */
+  shouldPauseIntake(resume: () => void): boolean {
+    if (this.durable.backlog <= INTAKE_PAUSE_ABOVE) return false;
+    this.durable.whenBacklogAtMost(INTAKE_RESUME_AT, resume);
+    return true;
   }
 
   private applyClientUpdate(conn: Connection, update: Uint8Array): void {
