@@ -50,16 +50,23 @@ const DECLARES_AUTHOR = 1;
  */
 export class EntryEncoder {
   private readonly refs = new Map<string, number>();
+  /** The author of the previous entry and its reference: runs of one author's entries skip the key. */
+  private last: { author: ChangeAuthor; ref: number } | null = null;
 
   encode(entry: HistoryEntry): Uint8Array {
     const { author } = entry;
-    const key = JSON.stringify([author.session, author.name, author.color, author.scope, author.generation, author.user, author.source]);
-    let ref = this.refs.get(key);
-    const declares = ref === undefined;
+    let ref = this.last && sameAuthor(this.last.author, author) ? this.last.ref : undefined;
+    let declares = false;
     if (ref === undefined) {
-      // Random, so references of other rooms' encoders (other instances, earlier loads) do not collide.
-      ref = Math.floor(Math.random() * 0x3fffffff) + 1;
-      this.refs.set(key, ref);
+      const key = JSON.stringify([author.session, author.name, author.color, author.scope, author.generation, author.user, author.source]);
+      ref = this.refs.get(key);
+      if (ref === undefined) {
+        declares = true;
+        // Random, so references of other rooms' encoders (other instances, earlier loads) do not collide.
+        ref = Math.floor(Math.random() * 0x3fffffff) + 1;
+        this.refs.set(key, ref);
+      }
+      this.last = { author, ref };
     }
     const encoder = encoding.createEncoder();
     encoding.writeVarUint(encoder, FORMAT);
@@ -79,6 +86,19 @@ export class EntryEncoder {
     writeRuns(encoder, entry.deleted);
     return encoding.toUint8Array(encoder);
   }
+}
+
+function sameAuthor(a: ChangeAuthor, b: ChangeAuthor): boolean {
+  return (
+    a === b ||
+    (a.session === b.session &&
+      a.name === b.name &&
+      a.color === b.color &&
+      a.scope === b.scope &&
+      a.generation === b.generation &&
+      a.user === b.user &&
+      a.source === b.source)
+  );
 }
 
 /** An author no readable entry declared (its declaring entry was lost): history shows it as unknown. */

@@ -382,10 +382,10 @@ export class FileStore implements DocStore {
   }
 
   private entryFor(id: string): DocEntry {
-    const dir = this.docDir(id);
+    // An entry exists only for an id `docDir` accepted: checked once per open document, not on every append.
     let entry = this.entries.get(id);
     if (!entry) {
-      entry = new DocEntry(id, dir, this.ctx);
+      entry = new DocEntry(id, this.docDir(id), this.ctx);
       this.entries.set(id, entry);
     }
     return entry;
