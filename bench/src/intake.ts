@@ -36,6 +36,24 @@ export interface IntakeCommand {
   /** The root `Y.Text` written (default `bench`): several writers of one document each write their own. */
   textName?: string;
   timeoutMs: number;
+  /**
+   * Several writers of one scenario: once synced, say so and wait for the coordinator's go, so that all start
+   * together and none floods the server while another is still joining.
+   */
+  startTogether?: boolean;
+}
+
+/** Tells the coordinator this writer is ready (`ready`) and resolves at its `go`. */
+function startSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const onMessage = (msg: { cmd?: string }) => {
+      if (msg?.cmd !== 'go') return;
+      process.off('message', onMessage);
+      resolve();
+    };
+    process.on('message', onMessage);
+    process.send?.({ evt: 'ready' });
+  });
 }
 
 export interface IntakeReply {
@@ -102,6 +120,7 @@ export async function intake(c: IntakeCommand, loadStats: (cpuStart: NodeJS.CpuU
     },
   });
   await Promise.race([writer.synced, sleep(c.timeoutMs).then(() => Promise.reject(new Error('intake writer sync timeout')))]);
+  if (c.startTogether) await startSignal();
   const socket = (writer.ws as unknown as { _socket: Socket })._socket;
   const probes: number[] = [];
   let sent = 0;

@@ -1033,7 +1033,12 @@ export async function intakeWriters(cfg: BenchConfig, kind: ServerKind, layout: 
   const label = `intake-writers (${layout})`;
   try {
     const docs = await server.createDocs(layout === 'docs' ? c.writers : 1, `writers-${layout}`);
-    server.sampler.mark();
+    // Every writer connects and syncs first, then all start at once: none floods the server while another is
+    // still joining (a joining writer waiting behind another's flood measured the server's fairness, not intake).
+    void Promise.all(writers.map((worker) => worker.ready())).then(() => {
+      server.sampler.mark();
+      for (const worker of writers) worker.go();
+    });
     const replies = await Promise.all(
       writers.map((worker, i) =>
         worker.call(
@@ -1048,6 +1053,7 @@ export async function intakeWriters(cfg: BenchConfig, kind: ServerKind, layout: 
             freshReader: kind !== 'relay',
             textName: `bench-${i}`,
             timeoutMs: 60_000,
+            startTogether: true,
           },
           c.timeLimitMs + 180_000,
         ),

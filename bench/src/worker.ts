@@ -429,6 +429,8 @@ function floor(c: Extract<Command, { cmd: 'floor' }>): void {
 }
 
 process.on('message', (msg: Command) => {
+  // A running intake's start signal, not a command (see `startTogether`).
+  if ((msg as { cmd: string }).cmd === 'go') return;
   const run = async () => {
     switch (msg.cmd) {
       case 'connect':

@@ -7,6 +7,8 @@ import type { Command } from './worker.js';
 export class LoadWorker {
   private readonly child: ChildProcess;
   private waiting: { resolve: (msg: any) => void; reject: (error: Error) => void } | null = null;
+  /** Who waits for the running command to say it is ready to start (`startTogether` intakes). */
+  private onReady: (() => void) | null = null;
   private readonly up: Promise<void>;
   pid: number;
 
@@ -22,6 +24,7 @@ export class LoadWorker {
     });
     this.child.on('message', (msg: { evt: string; message?: string }) => {
       if (msg.evt === 'up') return;
+      if (msg.evt === 'ready') return this.onReady?.();
       const w = this.waiting;
       this.waiting = null;
       if (!w) return;
@@ -33,6 +36,16 @@ export class LoadWorker {
       this.waiting = null;
       w?.reject(new Error(`${name} exited with ${code}`));
     });
+  }
+
+  /** Resolves when the running command says it is ready to start (then send `go`). */
+  ready(): Promise<void> {
+    return new Promise((resolve) => (this.onReady = resolve));
+  }
+
+  /** Lets a command waiting at `ready` start. */
+  go(): void {
+    this.child.send({ cmd: 'go' });
   }
 
   /** Sends a command and waits for its answer, at most `timeoutMs`. */
