@@ -6,6 +6,7 @@ import { barChart, buildColumnTable, buildTable, fmt, lineChart, ORDER, PEERS, t
 import * as S from './scenarios.js';
 import { BENCH_DIR, isTandem, REPO_ROOT, SERVER_LABEL, tandemMain, type ServerKind } from './servers.js';
 import { HISTORY_REQUESTS, versions as versionsScenario, type HistoryRequest, type VersionsResult } from './versions.js';
+import { writeFlameGraphs } from './flamegraph.js';
 import { summarizeProfiles } from './profile.js';
 import { machineBusySeconds } from './proc.js';
 import { scopeCost, type ScopeCostCase, type ScopeCostResult } from './scope-cost.js';
@@ -747,6 +748,7 @@ if (profileDir) {
   writeFileSync(join(resultsDir, 'profile.txt'), summary);
   process.stdout.write(`\n${summary}\n`);
   say(`wrote ${join(resultsDir, 'profile.txt')}`);
+  for (const file of writeFlameGraphs(profileDir, resultsDir)) say(`wrote ${file}`);
 }
 
 const charts: Record<string, string> = {};
