@@ -21,6 +21,18 @@ export interface DurableLogEvents {
   failed(): void;
 }
 
+/** [L11] Changes appended in one turn of the event loop: handed to storage together, settled together. */
+interface AppendBatch {
+  updates: Uint8Array[];
+  /** Who sent each update (same index). */
+  origins: unknown[];
+  /** Whether each update came with a history entry (same index). */
+  hadEntry: boolean[];
+  entries: Uint8Array[];
+  /** When its first change was appended (ms, `performance.now()`). */
+  started: number;
+}
+
 /**
  * A room's write path: appends each local change to storage in order, counts the log's bytes, compacts it
  * when it grows, and fails the document as a whole when an append fails. Readers wait for it (`afterWrites`,
@@ -39,6 +51,8 @@ export class DurableLog {
   private unsettled = 0;
   /** [L10] Who waits for the backlog to fall, with the most appends each will accept still unsettled. */
   private backlogWaiters: { atMost: number; fn: () => void }[] = [];
+  /** [L11] Changes appended this turn, not yet handed to storage. */
+  private openBatch: AppendBatch | null = null;
 
   constructor(
     private readonly docId: string,
@@ -75,35 +89,56 @@ export class DurableLog {
   /**
    * [D1] Appends one accepted change; `events.durable` hears of it once storage has it, in append order, so
    * relays leave in the order appends complete. `origin` is who sent it (the `Connection` of a client's
-   * edit): the place where attributing a change to its author hooks in.
+   * edit): the place where attributing a change to its author hooks in. [L11] The changes of one turn (all
+   * the messages one read of a socket brought) go to storage as one batch with one promise, handed over
+   * at the end of the turn or as soon as someone waits for the writes.
    */
   append(update: Uint8Array, origin: unknown, historyEntry: Uint8Array | null = null): void {
-    const started = performance.now();
     this.logBytes += update.byteLength;
     this.storedBytes += update.byteLength;
-    const { store } = this.deps;
-    // [HI2] The update's history entry is written beside it; neither is relayed on until both are.
-    const written = historyEntry
-      ? Promise.all([store.append(this.docId, update), store.appendHistory(this.docId, historyEntry)])
-      : store.append(this.docId, update);
     this.unsettled++;
+    let batch = this.openBatch;
+    if (!batch) {
+      batch = this.openBatch = { updates: [], origins: [], hadEntry: [], entries: [], started: performance.now() };
+      queueMicrotask(this.issueOpenBatch);
+    }
+    batch.updates.push(update);
+    batch.origins.push(origin);
+    // [HI2] The update's history entry is written beside it; neither is relayed on until both are.
+    batch.hadEntry.push(historyEntry !== null);
+    if (historyEntry) batch.entries.push(historyEntry);
+  }
+
+  /** [L11] Hands this turn's changes to storage; `lastWrite` covers them from now on. */
+  private readonly issueOpenBatch = (): void => {
+    const batch = this.openBatch;
+    if (!batch) return;
+    this.openBatch = null;
+    const { store } = this.deps;
+    const written =
+      batch.entries.length > 0
+        ? Promise.all([store.append(this.docId, batch.updates), store.appendHistory(this.docId, batch.entries)])
+        : store.append(this.docId, batch.updates);
+    const count = batch.updates.length;
     this.lastWrite = written.then(
       () => {
-        this.settle();
-        this.deps.metrics.storageWriteSeconds.observe((performance.now() - started) / 1000);
-        this.events.durable(update, origin, historyEntry !== null);
+        this.settle(count);
+        this.deps.metrics.storageWriteSeconds.observe((performance.now() - batch.started) / 1000);
+        // [D6] Nothing is acknowledged after a failure, even what a later batch did write.
+        if (this.hasFailed) return;
+        for (let i = 0; i < count; i++) this.events.durable(batch.updates[i]!, batch.origins[i], batch.hadEntry[i]!);
         this.maybeCompact();
       },
       (error: unknown) => {
-        this.settle();
+        this.settle(count);
         this.fail(error);
       },
     );
-  }
+  };
 
-  /** One append settled: wakes those waiting for the backlog to fall this far. */
-  private settle(): void {
-    this.unsettled--;
+  /** `count` appends settled: wakes those waiting for the backlog to fall this far. */
+  private settle(count: number): void {
+    this.unsettled -= count;
     if (this.backlogWaiters.length === 0) return;
     const due = this.backlogWaiters.filter((w) => this.unsettled <= w.atMost);
     if (due.length === 0) return;
@@ -127,6 +162,7 @@ export class DurableLog {
 
   /** Runs `fn` once every append issued so far has completed, unless one failed. */
   afterWrites(fn: () => void): void {
+    this.issueOpenBatch();
     void this.lastWrite.then(() => {
       if (!this.hasFailed) fn();
     });
@@ -134,6 +170,7 @@ export class DurableLog {
 
   /** Resolves with `value` once every append issued so far is durable; with null if the write path failed. */
   whenDurable<T>(value: T): Promise<T | null> {
+    this.issueOpenBatch();
     return this.lastWrite.then(() => (this.hasFailed ? null : value));
   }
 
@@ -142,6 +179,7 @@ export class DurableLog {
    * snapshot, saves `meta()` and releases storage. Nothing is written after a failure but the release.
    */
   async close(meta: () => DocMeta): Promise<void> {
+    this.issueOpenBatch();
     await this.lastWrite;
     await this.compaction;
     if (!this.hasFailed && !this.abandoned) {

@@ -228,14 +228,14 @@ export class Room {
   receive(conn: Connection, frame: Uint8Array): void {
     if (!this.connections.has(conn)) return;
     const { metrics } = this.deps;
-    metrics.bytesIn.inc(frame.byteLength);
+    metrics.tally.bytesIn += frame.byteLength;
     if (!conn.takeMessageBudget()) {
       reportLimitTrip(this.reporting, 'message_rate', 'message rate limit exceeded', { conn: conn.id });
       return this.drop(conn, CloseCode.PolicyViolation, 'message rate limit exceeded');
     }
     try {
       const message = decodeClientMessage(frame);
-      metrics.messagesIn.inc({ kind: message.kind });
+      metrics.tally.countIn(message.kind);
       switch (message.kind) {
         case 'sync-step1':
           return this.sync.answerStep1(conn, message.stateVector);
@@ -437,8 +437,9 @@ export class Room {
   private send(conn: Connection, data: Uint8Array): void {
     if (!conn.socket.isOpen) return;
     conn.socket.send(data);
-    this.deps.metrics.messagesOut.inc();
-    this.deps.metrics.bytesOut.inc(data.byteLength);
+    const { tally } = this.deps.metrics;
+    tally.messagesOut++;
+    tally.bytesOut += data.byteLength;
   }
 
   private broadcast(data: Uint8Array, except: unknown): void {

@@ -59,6 +59,14 @@ export interface StoredVersion {
   snapshot: Uint8Array;
 }
 
+/** One record to append, or several of the same document, written in order with one promise for all [L11]. */
+export type Records = Uint8Array | readonly Uint8Array[];
+
+/** `records` as a list (a single record becomes a list of one). */
+export function recordList(records: Records): readonly Uint8Array[] {
+  return records instanceof Uint8Array ? [records] : records;
+}
+
 /** Version ids the stores accept: checked before any path or query is built from one. */
 export const VERSION_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -105,12 +113,14 @@ export interface DocStore {
   /** Everything stored for the document, or null when the document does not exist. */
   load(id: string): Promise<StoredDoc | null>;
   /**
-   * Appends one update to the document's log. Resolves once the bytes are written to the operating system,
-   * so a process crash (SIGKILL) cannot lose them; an fsync follows within the configured group-commit
-   * interval. Appends of one document resolve in the order they were called. Rejects on I/O errors, in
-   * which case nothing may be acknowledged to peers.
+   * Appends one update to the document's log, or several in order (one promise for all: what a room's write
+   * path hands over per batch, so a flood costs one promise per batch, not per update) [L11]. Resolves once
+   * the bytes are written to the operating system, so a process crash (SIGKILL) cannot lose them; an fsync
+   * follows within the configured group-commit interval. Appends of one document resolve in the order they
+   * were called. Rejects on I/O errors, in which case nothing may be acknowledged to peers; a rejected
+   * batch may have been written in part, which is harmless (applying an update twice changes nothing).
    */
-  append(id: string, update: Uint8Array): Promise<void>;
+  append(id: string, updates: Records): Promise<void>;
   /**
    * Folds the log into a new snapshot. `snapshot` is called synchronously at the moment the log is cut and
    * must return a state that covers every update appended before that moment; updates appended while the
@@ -118,11 +128,11 @@ export interface DocStore {
    */
   compact(id: string, snapshot: () => Uint8Array): Promise<void>;
   /**
-   * [HI2] Appends one history entry (opaque bytes: who made one update, when, and what it changed). Entries
-   * are never compacted away. Same guarantees as `append`: written to the OS when it resolves, in call
-   * order per document, fsynced with the group commit.
+   * [HI2] Appends one history entry (opaque bytes: who made one update, when, and what it changed), or
+   * several in order. Entries are never compacted away. Same guarantees as `append`: written to the OS when
+   * it resolves, in call order per document, fsynced with the group commit.
    */
-  appendHistory(id: string, entry: Uint8Array): Promise<void>;
+  appendHistory(id: string, entries: Records): Promise<void>;
   /** Every history entry of the document, oldest first; [] when none (or unknown document). */
   readHistory(id: string): Promise<Uint8Array[]>;
   /**

@@ -11,6 +11,7 @@ import {
   UnknownDocError,
   type DocMeta,
   type DocStore,
+  recordList,
   type StoredUpload,
   type StoredVersion,
   UPLOAD_HASH_PATTERN,
@@ -78,10 +79,12 @@ export function createMemoryStore(data: MemoryStoreData = createMemoryStoreData(
         logBytes: log.reduce((sum, u) => sum + u.byteLength, 0),
       };
     },
-    async append(id, update) {
+    async append(id, updates) {
       check(id);
-      if (update.byteLength === 0) throw new RangeError('cannot append an empty update');
-      existing(id).log.push(update.slice());
+      const list = recordList(updates);
+      if (list.some((u) => u.byteLength === 0)) throw new RangeError('cannot append an empty update');
+      const { log } = existing(id);
+      for (const u of list) log.push(u.slice());
     },
     async compact(id, snapshot) {
       check(id);
@@ -89,10 +92,12 @@ export function createMemoryStore(data: MemoryStoreData = createMemoryStoreData(
       doc.snapshot = snapshot().slice();
       doc.log = [];
     },
-    async appendHistory(id, entry) {
+    async appendHistory(id, entries) {
       check(id);
-      if (entry.byteLength === 0) throw new RangeError('cannot append an empty history entry');
-      existing(id).history.push(entry.slice());
+      const list = recordList(entries);
+      if (list.some((e) => e.byteLength === 0)) throw new RangeError('cannot append an empty history entry');
+      const { history } = existing(id);
+      for (const e of list) history.push(e.slice());
     },
     async readHistory(id) {
       check(id);

@@ -11,12 +11,14 @@ import {
   type AwarenessEntry,
 } from '../../src/protocol/messages.js';
 import type { PeerSocket } from '../../src/rooms/connection.js';
-import type { RoomRegistry } from '../../src/rooms/registry.js';
+import { RoomRegistry } from '../../src/rooms/registry.js';
 import { testRegistry } from '../support/registry.js';
 import type { DocStore } from '../../src/storage/doc-store.js';
 import { createMemoryStore } from '../../src/storage/memory-store.js';
 import { GatedStore } from '../support/gated-store.js';
 import { waitFor } from '../support/harness.js';
+import { createLogger } from '../../src/logger.js';
+import { recordList } from '../../src/storage/doc-store.js';
 
 /** A socket that records what the room sends; frames are decoded as if the server were a client. */
 class FakeSocket implements PeerSocket {
@@ -109,6 +111,8 @@ describe('Room with fake sockets', () => {
     room.receive(ca, encodeSyncUpdate(update('A1', 11)));
     room.receive(cb, encodeSyncUpdate(update('B', 12)));
     room.receive(ca, encodeSyncUpdate(update('A2', 13)));
+    // [L11] The three changes of this turn reach storage as one append.
+    await settled();
     expect(gated.pendingAppends).toBe(3);
     gated.releaseAppends();
     await waitFor(() => [a, b, c].every((s, i) => s.sent.length > sentBefore[i]!), 'the batch is relayed');
@@ -125,6 +129,7 @@ describe('Room with fake sockets', () => {
     const sentAgain = [a, b, c].map((s) => s.sent.length);
     room.receive(ca, encodeSyncUpdate(update('A3', 14)));
     room.receive(ca, encodeSyncUpdate(update('A4', 15)));
+    await settled();
     gated.releaseAppends();
     await waitFor(() => b.sent.length > sentAgain[1]!, 'the single-author batch is relayed');
     await settled();
@@ -158,6 +163,69 @@ describe('Room with fake sockets', () => {
     room.receive(cb, encodeSyncStep1(new Uint8Array([0])));
     await waitFor(() => step2of(b) !== undefined, 'the second step1 is answered');
     expect(b.docText()).toBe('saved!');
+  });
+
+  it('[L11] the changes of one turn go to storage as one append and one history append; the next turn is another', async () => {
+    const inner = createMemoryStore();
+    const calls: string[] = [];
+    const store: DocStore = {
+      ...inner,
+      append: (id, u) => (calls.push(`append ${recordList(u).length}`), inner.append(id, u)),
+      appendHistory: (id, e) => (calls.push(`history ${recordList(e).length}`), inner.appendHistory(id, e)),
+    };
+    const now = new Date().toISOString();
+    await store.create({ id: 'doc-dddddddd', createdAt: now, updatedAt: now, linkGeneration: 0 });
+    const registry = new RoomRegistry({
+      store,
+      logger: createLogger('silent'),
+      metrics: createMetrics(),
+      idleMs: 10,
+      limits: { maxDocBytes: 1 << 20, maxConnectionsPerDoc: 5, maxMessagesPerSecond: 1000, compactAfterBytes: 1 << 20 },
+      history: { idleMs: 600_000, maxIntervalMs: 600_000, thinAfterDays: 0 },
+    });
+    const room = await registry.acquire('doc-dddddddd');
+    const [a, b] = [new FakeSocket(), new FakeSocket()];
+    const ca = room.join(a, { scope: 'edit', generation: 0 })!;
+    const cb = room.join(b, { scope: 'edit', generation: 0 })!;
+    await settled();
+    calls.length = 0;
+    for (let i = 0; i < 5; i++) room.receive(i % 2 ? cb : ca, encodeSyncUpdate(update(`x${i}`, 30 + i)));
+    await waitFor(() => calls.length === 2, 'the turn is handed to storage');
+    room.receive(ca, encodeSyncUpdate(update('next', 40)));
+    await waitFor(() => a.docText().includes('next') || b.docText().includes('next'), 'the next turn is relayed');
+    expect(calls).toEqual(['append 5', 'history 5', 'append 1', 'history 1']);
+    // Every change has its own entry, stamped with its own sender, in order.
+    const stored = await store.load('doc-dddddddd');
+    expect(stored!.log).toHaveLength(6);
+    expect(await store.readHistory('doc-dddddddd')).toHaveLength(6);
+    const replica = new Y.Doc();
+    for (const u of stored!.log) Y.applyUpdate(replica, u);
+    const text = replica.getText('t').toString();
+    for (const piece of ['x0', 'x1', 'x2', 'x3', 'x4', 'next']) expect(text).toContain(piece);
+    room.leave(ca);
+    room.leave(cb);
+    registry.release(room);
+  });
+
+  it('messages and bytes in and out are counted on every message and read when Prometheus scrapes', async () => {
+    const { room, metrics } = await setup();
+    const [a, b] = [new FakeSocket(), new FakeSocket()];
+    const ca = room.join(a, { scope: 'edit', generation: 0 })!;
+    room.join(b, { scope: 'edit', generation: 0 });
+    await settled();
+    const frames = [encodeSyncUpdate(update('one', 51)), encodeSyncUpdate(update('two', 52)), encodeSyncStep1(new Uint8Array([0]))];
+    for (const frame of frames) room.receive(ca, frame);
+    await waitFor(() => b.docText().includes('two') && a.sent.length >= 3, 'relayed and answered');
+    const value = async (name: string, kind?: string) =>
+      (await metrics.registry.getSingleMetric(name)!.get()).values.find((v) => kind === undefined || v.labels.kind === kind)?.value;
+    expect(await value('tandem_messages_in_total', 'sync-update')).toBe(2);
+    expect(await value('tandem_messages_in_total', 'sync-step1')).toBe(1);
+    expect(await value('tandem_bytes_in_total')).toBe(frames.reduce((sum, f) => sum + f.byteLength, 0));
+    const sent = [...a.sent, ...b.sent];
+    expect(await value('tandem_messages_out_total')).toBe(sent.length);
+    expect(await value('tandem_bytes_out_total')).toBe(sent.reduce((sum, f) => sum + f.byteLength, 0));
+    // A second scrape reads the same totals (collect resets before it sets them).
+    expect(await value('tandem_messages_in_total', 'sync-update')).toBe(2);
   });
 
   it('[H3] step2 and our step1 wait for pending appends, then cover them', async () => {

@@ -6,7 +6,7 @@ import type { PeerSocket } from '../../src/rooms/connection.js';
 import type { RoomRegistry } from '../../src/rooms/registry.js';
 import { testRegistry } from '../support/registry.js';
 import { titleMigration } from '../../src/rooms/title-migration.js';
-import type { DocStore } from '../../src/storage/doc-store.js';
+import { recordList, type DocStore } from '../../src/storage/doc-store.js';
 import { createMemoryStore, createMemoryStoreData } from '../../src/storage/memory-store.js';
 
 const ID = 'doc-legacy01';
@@ -139,7 +139,7 @@ describe('a legacy document loading', () => {
     let openGate: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => (openGate = resolve));
     const appended: Uint8Array[] = [];
-    const gated: DocStore = { ...store, append: (id, u) => gate.then(() => (appended.push(u), store.append(id, u))) };
+    const gated: DocStore = { ...store, append: (id, u) => gate.then(() => (appended.push(...recordList(u)), store.append(id, u))) };
     const registry = instance(gated, 5);
     const room = await registry.acquire(ID);
     expect(titleOf(room.doc)).toBe('Meeting notes');

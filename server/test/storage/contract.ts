@@ -201,6 +201,33 @@ export function describeDocStoreContract(name: string, makeStore: () => Promise<
         }
       });
 
+      it('[L11] a batch of updates is one append: in order among single appends, settled in call order, also after reopen', async () => {
+        const id = await newDoc();
+        const editing = new EditingDoc();
+        const updates = Array.from({ length: 120 }, (_, i) => editing.edit(i));
+        const settled: string[] = [];
+        await Promise.all([
+          store.append(id, updates[0]!).then(() => settled.push('single 0')),
+          store.append(id, updates.slice(1, 60)).then(() => settled.push('batch 1-59')),
+          store.append(id, updates[60]!).then(() => settled.push('single 60')),
+          store.append(id, updates.slice(61)).then(() => settled.push('batch 61-119')),
+        ]);
+        expect(settled).toEqual(['single 0', 'batch 1-59', 'single 60', 'batch 61-119']);
+        await store.append(id, []); // nothing to write: it resolves
+        expect((await store.load(id))?.log).toEqual(updates);
+        await reopen();
+        const stored = await store.load(id);
+        expect(stored?.log).toEqual(updates);
+        expect(content(rebuild(stored!))).toEqual(content(editing.doc));
+      });
+
+      it('[L11] a batch holding an empty update is refused whole: nothing of it is written', async () => {
+        const id = await newDoc();
+        const editing = new EditingDoc();
+        await expect(store.append(id, [editing.edit(0), new Uint8Array(0), editing.edit(1)])).rejects.toThrow();
+        expect((await store.load(id))?.log).toEqual([]);
+      });
+
       it('appending an empty update is refused', async () => {
         const id = await newDoc();
         await expect(store.append(id, new Uint8Array(0))).rejects.toThrow();

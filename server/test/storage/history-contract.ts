@@ -142,6 +142,23 @@ export function describeHistoryContract(name: string, makeStore: () => Promise<S
         expect(await store.readHistory(await newDoc())).toEqual([]);
       });
 
+      it('[HI2][L11] a batch of entries is one append: in order among single appends, read back whole after reopen', async () => {
+        const id = await newDoc();
+        const entries = Array.from({ length: 90 }, (_, i) => historyEntry(i));
+        const settled: string[] = [];
+        await Promise.all([
+          store.appendHistory(id, entries.slice(0, 40)).then(() => settled.push('batch 0-39')),
+          store.appendHistory(id, entries[40]!).then(() => settled.push('single 40')),
+          store.appendHistory(id, entries.slice(41)).then(() => settled.push('batch 41-89')),
+        ]);
+        expect(settled).toEqual(['batch 0-39', 'single 40', 'batch 41-89']);
+        expect(await store.readHistory(id)).toEqual(entries);
+        await reopen();
+        expect(await store.readHistory(id)).toEqual(entries);
+        await expect(store.appendHistory(id, [historyEntry(500), new Uint8Array(0)])).rejects.toThrow();
+        expect(await store.readHistory(id)).toEqual(entries);
+      });
+
       it('[HI2] an empty entry is refused', async () => {
         const id = await newDoc();
         await expect(store.appendHistory(id, new Uint8Array(0))).rejects.toThrow();

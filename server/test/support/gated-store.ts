@@ -4,6 +4,7 @@
  * with `holdLoads()` until `releaseLoads()`, metadata writes (while `holdPutMeta` is set) until
  * `releasePutMeta()`. Metadata reads are counted. Everything else goes straight to the wrapped store.
  */
+import { recordList, type Records } from '../../src/storage/doc-store.js';
 import type { DocMeta, DocStore, StoredDoc, StoredUpload, StoredVersion, UploadQuota } from '../../src/storage/doc-store.js';
 
 export class GatedStore implements DocStore {
@@ -17,7 +18,8 @@ export class GatedStore implements DocStore {
   putMetaHeld = 0;
   /** Calls to `getMeta` so far. */
   metaReads = 0;
-  private heldAppends: (() => void)[] = [];
+  /** Held appends: each passes its records on when released. */
+  private heldAppends: { records: number; pass: () => void }[] = [];
   private heldPutMeta: (() => void)[] = [];
   private readonly heldLoadIds = new Set<string>();
   private loadGate: Promise<void> = Promise.resolve();
@@ -30,16 +32,16 @@ export class GatedStore implements DocStore {
     this.holdAppends = options.holdAppends ?? true;
   }
 
-  /** Appends waiting to be released. */
+  /** Updates waiting to be released (an append of several counts each). */
   get pendingAppends(): number {
-    return this.heldAppends.length;
+    return this.heldAppends.reduce((sum, held) => sum + held.records, 0);
   }
 
   /** Passes every held append to the wrapped store, in the order they were made. Later appends are held again. */
   releaseAppends(): void {
     const held = this.heldAppends;
     this.heldAppends = [];
-    held.forEach((pass) => pass());
+    held.forEach((h) => h.pass());
   }
 
   /** From now on, loads of `id` wait until `releaseLoads()`. */
@@ -61,10 +63,11 @@ export class GatedStore implements DocStore {
     held.forEach((pass) => pass());
   }
 
-  append(id: string, update: Uint8Array): Promise<void> {
-    if (!this.holdAppends) return this.inner.append(id, update);
+  append(id: string, updates: Records): Promise<void> {
+    if (!this.holdAppends) return this.inner.append(id, updates);
     return new Promise((resolve, reject) => {
-      this.heldAppends.push(() => void this.inner.append(id, update).then(resolve, reject));
+      const records = recordList(updates).length;
+      this.heldAppends.push({ records, pass: () => void this.inner.append(id, updates).then(resolve, reject) });
     });
   }
 
@@ -97,8 +100,8 @@ export class GatedStore implements DocStore {
     return this.inner.compact(id, snapshot);
   }
 
-  appendHistory(id: string, entry: Uint8Array): Promise<void> {
-    return this.inner.appendHistory(id, entry);
+  appendHistory(id: string, entries: Records): Promise<void> {
+    return this.inner.appendHistory(id, entries);
   }
 
   readHistory(id: string): Promise<Uint8Array[]> {

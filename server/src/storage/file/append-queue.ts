@@ -2,7 +2,7 @@
  * Group commit for the file store: one queue per document, one batch (one `writev`) in flight at a time. Its
  * PostgreSQL counterpart is pg/append-queue.ts.
  *
- * `push` queues a record and returns a promise. The queue is drained on the next turn of the event loop
+ * `push` queues records (one, or several that settle together [L11]) and returns one promise for them. The queue is drained on the next turn of the event loop
  * (`setImmediate`), so every append made in the same tick — and every append made while a previous batch is
  * being written — goes out as one batch, i.e. one `writev`. Batches run strictly one after another, and the
  * promises of a batch settle in push order before the next batch starts, so appends settle in call order.
@@ -10,7 +10,7 @@
  */
 
 interface Pending {
-  record: Buffer;
+  records: Buffer[];
   resolve(): void;
   reject(err: unknown): void;
 }
@@ -32,9 +32,9 @@ export class FileAppendQueue {
     return this.pending.length === 0 && !this.running && !this.scheduled;
   }
 
-  push(record: Buffer): Promise<void> {
+  push(records: Buffer[]): Promise<void> {
     const done = new Promise<void>((resolve, reject) => {
-      this.pending.push({ record, resolve, reject });
+      this.pending.push({ records, resolve, reject });
     });
     this.tail = done.then(
       () => undefined,
@@ -60,7 +60,7 @@ export class FileAppendQueue {
         const batch = this.pending;
         this.pending = [];
         try {
-          await this.writeBatch(batch.map((p) => p.record));
+          await this.writeBatch(batch.length === 1 ? batch[0]!.records : batch.flatMap((p) => p.records));
         } catch (err) {
           for (const p of batch) p.reject(err);
           continue;

@@ -11,7 +11,6 @@ import type { DocLogState } from './compaction.js';
 import { fsyncDir, isErrno, Mutex, writeAll, type StoreIo } from './fs-util.js';
 import { FileAppendQueue } from './append-queue.js';
 import { HistoryFile } from './history-file.js';
-import { encodeRecord } from './log-format.js';
 import { scanDocDir, type ScanResult } from './recovery.js';
 import { genFileName } from './snapshot-file.js';
 import { VersionsFile } from './versions-file.js';
@@ -119,7 +118,7 @@ export class DocEntry implements PeriodicSync {
     return state.file;
   }
 
-  /** Writes one group-commit batch at the end of the current log (D1), rolling back on failure (D6). */
+  /** Writes one group-commit batch of encoded records at the end of the current log (D1), rolling back on failure (D6). */
   private async writeBatch(records: Buffer[]): Promise<void> {
     const { io, logger, fsyncIntervalMs } = this.ctx;
     await this.lock.run(async () => {
@@ -127,7 +126,7 @@ export class DocEntry implements PeriodicSync {
       const file = await this.ensureLogFile(state);
       const start = state.size;
       try {
-        const written = await writeAll(io, file, records.flatMap(encodeRecord), start);
+        const written = await writeAll(io, file, records, start);
         if (fsyncIntervalMs === 0) await io.datasync(file);
         state.size = start + written;
       } catch (err) {

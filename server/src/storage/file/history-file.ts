@@ -15,7 +15,7 @@ import { UnknownDocError } from '../doc-store.js';
 import { FileAppendQueue } from './append-queue.js';
 import type { EntryContext, PeriodicSync } from './doc-entry.js';
 import { fsyncDir, isErrno, Mutex, readFileOrNull, writeAll } from './fs-util.js';
-import { decodeLog, encodeRecord } from './log-format.js';
+import { decodeLog } from './log-format.js';
 import { metaFileExists } from './meta-file.js';
 import { truncateFile } from './recovery.js';
 
@@ -49,9 +49,9 @@ export class HistoryFile implements PeriodicSync {
     return this.queue.idle && this.file === null;
   }
 
-  /** Appends one entry (non-empty, at most MAX_RECORD_BYTES; the caller checks). */
-  append(entry: Buffer): Promise<void> {
-    return this.queue.push(entry);
+  /** Appends entries in order, as encoded log records (`encodeRecord`). */
+  append(entries: Buffer[]): Promise<void> {
+    return this.queue.push(entries);
   }
 
   /** Every valid entry, oldest first, including every append made before this call; [] for unknown documents. */
@@ -146,14 +146,14 @@ export class HistoryFile implements PeriodicSync {
     return this.file;
   }
 
-  /** One group-commit batch at the end of the file; a failure rolls the file back and rejects the batch. */
+  /** One group-commit batch of encoded records at the end of the file; a failure rolls the file back and rejects the batch. */
   private async writeBatch(records: Buffer[]): Promise<void> {
     const { io, logger, fsyncIntervalMs } = this.ctx;
     await this.lock.run(async () => {
       const file = await this.ensureFile();
       const start = this.size ?? 0;
       try {
-        const written = await writeAll(io, file, records.flatMap(encodeRecord), start);
+        const written = await writeAll(io, file, records, start);
         if (fsyncIntervalMs === 0) await io.datasync(file);
         this.size = start + written;
       } catch (err) {

@@ -19,19 +19,18 @@ function recordCrc(lengthBytes: Uint8Array, payload: Uint8Array): number {
   return crc32(payload, crc32(lengthBytes));
 }
 
-/** The 8-byte header for `payload`. Returned separately so a batch can go out with one `writev`. */
-export function encodeRecordHeader(payload: Uint8Array): Buffer {
+/**
+ * One record, header and payload in one buffer: a copy of `payload` (the caller may reuse its bytes at once),
+ * made when the record is queued, so writing a batch is one `writev` of ready buffers, one per record.
+ */
+export function encodeRecord(payload: Uint8Array): Buffer {
   if (payload.byteLength === 0) throw new RangeError('log records must not be empty');
   if (payload.byteLength > MAX_RECORD_BYTES) throw new RangeError(`log record of ${payload.byteLength} bytes is too large`);
-  const header = Buffer.allocUnsafe(RECORD_HEADER_BYTES);
-  header.writeUInt32LE(payload.byteLength, 0);
-  header.writeUInt32LE(recordCrc(header.subarray(0, 4), payload), 4);
-  return header;
-}
-
-/** Header and payload of one record, ready for `writev`. */
-export function encodeRecord(payload: Uint8Array): Buffer[] {
-  return [encodeRecordHeader(payload), Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength)];
+  const record = Buffer.allocUnsafe(RECORD_HEADER_BYTES + payload.byteLength);
+  record.writeUInt32LE(payload.byteLength, 0);
+  record.set(payload, RECORD_HEADER_BYTES);
+  record.writeUInt32LE(recordCrc(record.subarray(0, 4), payload), 4);
+  return record;
 }
 
 export interface DecodedLog {

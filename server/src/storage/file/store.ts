@@ -68,11 +68,13 @@ import {
   assertValidDocId,
   DocExistsError,
   isValidDocId,
+  recordList,
   silentLogger,
   StoreClosedError,
   UnknownDocError,
   type DocMeta,
   type DocStore,
+  type Records,
   type StoredDoc,
   type StoredUpload,
   type UploadQuota,
@@ -81,7 +83,7 @@ import {
   VERSION_ID_PATTERN,
 } from '../doc-store.js';
 import { defaultIo, fsyncDir, isErrno, type StoreIo } from './fs-util.js';
-import { MAX_RECORD_BYTES } from './log-format.js';
+import { encodeRecord, MAX_RECORD_BYTES } from './log-format.js';
 import { META_FILE, metaFileExists, readMetaFile, writeMetaFile } from './meta-file.js';
 import { unlinkIfPresent } from './recovery.js';
 import { deletionMarker, deletionPending, finishInterruptedDeletes, moveToDeleting, removeMarker } from './deletion.js';
@@ -198,8 +200,8 @@ export class FileStore implements DocStore {
     });
   }
 
-  append(id: string, update: Uint8Array): Promise<void> {
-    return this.enqueue(id, update, 'update', (entry, record) => entry.queue.push(record));
+  append(id: string, updates: Records): Promise<void> {
+    return this.enqueue(id, updates, 'update', (entry, records) => entry.queue.push(records));
   }
 
   compact(id: string, snapshot: () => Uint8Array): Promise<void> {
@@ -226,8 +228,8 @@ export class FileStore implements DocStore {
     );
   }
 
-  appendHistory(id: string, entry: Uint8Array): Promise<void> {
-    return this.enqueue(id, entry, 'history entry', (docEntry, record) => docEntry.history.append(record));
+  appendHistory(id: string, entries: Records): Promise<void> {
+    return this.enqueue(id, entries, 'history entry', (docEntry, records) => docEntry.history.append(records));
   }
 
   readHistory(id: string): Promise<Uint8Array[]> {
@@ -402,24 +404,28 @@ export class FileStore implements DocStore {
   /** Queues one record for a document's log or history (group commit, see append-queue.ts). */
   private enqueue(
     id: string,
-    bytes: Uint8Array,
+    records: Records,
     what: string,
-    push: (entry: DocEntry, record: Buffer) => Promise<void>,
+    push: (entry: DocEntry, records: Buffer[]) => Promise<void>,
   ): Promise<void> {
     let entry: DocEntry;
+    const list = recordList(records);
     try {
       this.checkOpen();
       entry = this.entryFor(id);
       if (this.deleted.has(id)) throw new UnknownDocError(id);
-      if (bytes.byteLength === 0 || bytes.byteLength > MAX_RECORD_BYTES) {
-        throw new RangeError(`cannot append a ${what} of ${bytes.byteLength} bytes`);
+      for (const bytes of list) {
+        if (bytes.byteLength === 0 || bytes.byteLength > MAX_RECORD_BYTES) {
+          throw new RangeError(`cannot append a ${what} of ${bytes.byteLength} bytes`);
+        }
       }
     } catch (err) {
       return Promise.reject(err);
     }
+    if (list.length === 0) return Promise.resolve();
     entry.users++;
-    // A copy: the caller may reuse its buffer before the batch is written.
-    return push(entry, Buffer.from(bytes)).finally(() => {
+    // Encoded now, which copies them: the caller may reuse its buffers before the batch is written.
+    return push(entry, list.map(encodeRecord)).finally(() => {
       entry.users--;
       this.maybeForget(entry);
     });

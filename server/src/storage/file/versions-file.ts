@@ -175,7 +175,7 @@ export class VersionsFile {
     const offset = index.size;
     try {
       if (created) await fsyncDir(this.dir);
-      const length = await writeAll(this.ctx.io, file, record, offset);
+      const length = await writeAll(this.ctx.io, file, [record], offset);
       await this.ctx.io.datasync(file);
       index.size = offset + length;
       return { offset, length };

@@ -57,9 +57,16 @@ export class AppendQueueFullError extends Error {
   }
 }
 
-interface Entry extends QueuedAppend {
+/** The rows of one `push`: they settle together, once the last of them has [L11]. */
+interface Group {
+  left: number;
+  error: unknown;
   resolve(): void;
   reject(err: unknown): void;
+}
+
+interface Entry extends QueuedAppend {
+  group: Group;
 }
 
 interface DocTail {
@@ -95,13 +102,20 @@ export class PgAppendQueue {
     return this.stalled;
   }
 
-  push(docId: string, data: Buffer): Promise<void> {
-    if (this.bytes + data.byteLength > this.options.maxQueuedBytes) {
+  /**
+   * Queues rows of one document (at least one): one promise for all of them [L11], settled once the last has
+   * committed (rejected if any of them failed). They may be written in several batches.
+   */
+  push(docId: string, rows: Buffer[]): Promise<void> {
+    let size = 0;
+    for (const data of rows) size += data.byteLength;
+    if (this.bytes + size > this.options.maxQueuedBytes) {
       return Promise.reject(new AppendQueueFullError(docId, this.bytes));
     }
-    this.bytes += data.byteLength;
+    this.bytes += size;
     const done = new Promise<void>((resolve, reject) => {
-      this.waiting.push({ docId, data, resolve, reject });
+      const group: Group = { left: rows.length, error: null, resolve, reject };
+      for (const data of rows) this.waiting.push({ docId, data, group });
     });
     this.track(docId, done);
     this.schedule();
@@ -158,9 +172,11 @@ export class PgAppendQueue {
         const outcomes = await this.writeUntilDone(batch);
         batch.forEach((entry, i) => {
           this.bytes -= entry.data.byteLength;
-          const error = outcomes[i];
-          if (error) entry.reject(error);
-          else entry.resolve();
+          const { group } = entry;
+          group.error ??= outcomes[i];
+          if (--group.left > 0) return;
+          if (group.error) group.reject(group.error);
+          else group.resolve();
         });
       }
     } finally {

@@ -27,10 +27,12 @@ import { PgUserDocIndex } from '../../auth/user-docs/index-pg.js';
 import {
   assertValidDocId,
   DocExistsError,
+  recordList,
   silentLogger,
   StoreClosedError,
   UnknownDocError,
   type DocMeta,
+  type Records,
   type StoredDoc,
   type StoredUpload,
   type UploadQuota,
@@ -186,8 +188,8 @@ export class PgStore implements PgDocStore {
     });
   }
 
-  append(id: string, update: Uint8Array): Promise<void> {
-    return this.enqueue(this.queue, id, update, 'update');
+  append(id: string, updates: Records): Promise<void> {
+    return this.enqueue(this.queue, id, updates, 'update');
   }
 
   compact(id: string, snapshot: () => Uint8Array): Promise<void> {
@@ -196,8 +198,8 @@ export class PgStore implements PgDocStore {
     });
   }
 
-  appendHistory(id: string, entry: Uint8Array): Promise<void> {
-    return this.enqueue(this.historyQueue, id, entry, 'history entry');
+  appendHistory(id: string, entries: Records): Promise<void> {
+    return this.enqueue(this.historyQueue, id, entries, 'history entry');
   }
 
   readHistory(id: string): Promise<Uint8Array[]> {
@@ -307,15 +309,17 @@ export class PgStore implements PgDocStore {
   }
 
   /** Queues one row for the log or the history; refused at once when closed, the id is bad or it is empty. */
-  private enqueue(queue: PgAppendQueue, id: string, bytes: Uint8Array, what: string): Promise<void> {
+  private enqueue(queue: PgAppendQueue, id: string, records: Records, what: string): Promise<void> {
+    const list = recordList(records);
     try {
       this.admit(id);
-      if (bytes.byteLength === 0) throw new RangeError(`cannot append an empty ${what}`);
+      for (const bytes of list) if (bytes.byteLength === 0) throw new RangeError(`cannot append an empty ${what}`);
     } catch (err) {
       return Promise.reject(err);
     }
-    // A copy: the caller may reuse its buffer before the batch is sent.
-    return queue.push(id, Buffer.from(bytes));
+    if (list.length === 0) return Promise.resolve();
+    // Copies: the caller may reuse its buffers before the batch is sent.
+    return queue.push(id, list.map((bytes) => Buffer.from(bytes)));
   }
 
   /** Creates the tables once; a failure is forgotten, so the next operation tries again. */
