@@ -52,6 +52,8 @@ export class EntryEncoder {
   private readonly refs = new Map<string, number>();
   /** The author of the previous entry and its reference: runs of one author's entries skip the key. */
   private last: { author: ChangeAuthor; ref: number } | null = null;
+  /** One encoder reused for every entry (emptied after each): a fresh one allocates a buffer per entry. */
+  private readonly encoder = encoding.createEncoder();
 
   encode(entry: HistoryEntry): Uint8Array {
     const { author } = entry;
@@ -68,7 +70,9 @@ export class EntryEncoder {
       }
       this.last = { author, ref };
     }
-    const encoder = encoding.createEncoder();
+    const { encoder } = this;
+    encoder.cpos = 0;
+    encoder.bufs.length = 0;
     encoding.writeVarUint(encoder, FORMAT);
     encoding.writeVarUint(encoder, declares ? DECLARES_AUTHOR : 0);
     encoding.writeVarUint(encoder, ref);

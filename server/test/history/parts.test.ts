@@ -31,6 +31,25 @@ describe('history entries [HI2]', () => {
     // A batch written twice (a retried database commit) counts once.
     expect(decodeEntries([first, second, first, second])).toHaveLength(2);
   });
+
+  it('one encoder writes entries of any size in a row, each whole and independent of the one before', () => {
+    const encoder = new EntryEncoder();
+    const author = (n: number) =>
+      ({ session: `s${n % 3}`, name: `Writer ${n % 3}`, color: null, scope: 'edit', generation: 0, user: null, source: 'socket' }) as const;
+    // Sizes cross the encoder's first buffer (100 bytes) both ways: long entries between short ones.
+    const entries: HistoryEntry[] = Array.from({ length: 40 }, (_, n) => ({
+      at: 1_764_000_000_000 + n,
+      author: author(n),
+      inserted: Array.from({ length: n % 5 === 0 ? 60 : 1 }, (_, k) => [1000 + n, k * 10, 3] as [number, number, number]),
+      deleted: [],
+    }));
+    const encoded = entries.map((e) => encoder.encode(e));
+    const copies = encoded.map((bytes) => bytes.slice());
+    expect(encoded.some((bytes) => bytes.byteLength > 300)).toBe(true);
+    expect(decodeEntries(encoded)).toEqual(entries);
+    // Later entries never wrote into the bytes handed out earlier.
+    expect(encoded).toEqual(copies);
+  });
 });
 
 describe('id sets', () => {
