@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import type { RawData, WebSocket } from 'ws';
 import { isCurrentGeneration, type TokenClaims } from '../auth/tokens.js';
 import { reportLimitTrip } from '../limits.js';
@@ -57,19 +58,21 @@ export class CollabSocket {
   private paused = false;
 
   /** Takes over an admitted socket until it closes. */
-  static open(ws: WebSocket, admission: Admission, deps: CollabSocketDeps): void {
-    new CollabSocket(ws, admission, deps);
+  /** `stream` is the connection under `ws`, as the upgrade handed it over. */
+  static open(ws: WebSocket, stream: Duplex, admission: Admission, deps: CollabSocketDeps): void {
+    new CollabSocket(ws, stream, admission, deps);
   }
 
   private constructor(
     private readonly ws: WebSocket,
+    stream: Duplex,
     private readonly admission: Admission,
     private readonly deps: CollabSocketDeps,
   ) {
     deps.sockets.add(ws);
     deps.addresses.add(admission.ip);
     deps.metrics.connections.set(deps.sockets.size);
-    this.peer = wrapSocket(ws, deps.maxBufferedBytes, deps.onSlowReader);
+    this.peer = wrapSocket(ws, stream, deps.maxBufferedBytes, deps.onSlowReader);
     this.armExpiry();
     deps.registry.acquire(admission.meta.id, admission.meta).then(
       (room) => this.join(room),

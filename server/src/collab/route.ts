@@ -116,7 +116,7 @@ export function collabRoute(deps: CollabDeps): CollabRoute {
     deps.wss.handleUpgrade(request, socket, head, (ws) => {
       socket.off('error', ignoreError);
       deps.wss.emit('connection', ws, request);
-      CollabSocket.open(ws, admission, socketDeps);
+      CollabSocket.open(ws, socket, admission, socketDeps);
     });
   };
 

@@ -26,15 +26,37 @@ export function refuseSocket(socket: Duplex, status: number, body?: object): voi
 class WsPeer implements PeerSocket {
   constructor(
     private readonly ws: WebSocket,
+    /** The connection under `ws` (the one the upgrade handed over): corked around a room's relay [RL4]. */
+    private readonly stream: Duplex,
     private readonly maxBufferedBytes: number,
     private readonly onSlowReader: () => void,
   ) {}
+
+  /** While corked, what is sent waits in memory either way: the [L5] check runs once, at `uncork`. */
+  private corked = false;
+
+  cork(): void {
+    this.corked = true;
+    this.stream.cork();
+  }
+
+  uncork(): void {
+    this.corked = false;
+    this.stream.uncork();
+    this.cutOffIfBehind();
+  }
 
   send(data: Uint8Array): void {
     const { ws } = this;
     if (ws.readyState !== ws.OPEN) return;
     ws.send(data, { binary: true });
-    if (ws.bufferedAmount > this.maxBufferedBytes) {
+    if (!this.corked) this.cutOffIfBehind();
+  }
+
+  /** [L5] A peer that lets more than `maxBufferedBytes` pile up is cut off. */
+  private cutOffIfBehind(): void {
+    const { ws } = this;
+    if (ws.readyState === ws.OPEN && ws.bufferedAmount > this.maxBufferedBytes) {
       this.onSlowReader();
       ws.terminate();
     }
@@ -51,8 +73,8 @@ class WsPeer implements PeerSocket {
   }
 }
 
-export function wrapSocket(ws: WebSocket, maxBufferedBytes: number, onSlowReader: () => void): PeerSocket {
-  return new WsPeer(ws, maxBufferedBytes, onSlowReader);
+export function wrapSocket(ws: WebSocket, stream: Duplex, maxBufferedBytes: number, onSlowReader: () => void): PeerSocket {
+  return new WsPeer(ws, stream, maxBufferedBytes, onSlowReader);
 }
 
 /**

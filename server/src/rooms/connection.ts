@@ -1,11 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { scopeAllows, type Scope } from '@tandem/common';
 
-/** The three things a room needs from a socket; transports adapt to it, tests fake it. */
+/** The three things a room needs from a socket (and two it can use); transports adapt to it, tests fake it. */
 export interface PeerSocket {
   send(data: Uint8Array): void;
   close(code: number, reason: string): void;
   readonly isOpen: boolean;
+  /** [RL4] Holds what is sent from now on until `uncork`, which writes it all at once (one syscall, not one per frame). */
+  cork?(): void;
+  uncork?(): void;
 }
 
 /** What the token granted, checked again wherever messages are applied. */

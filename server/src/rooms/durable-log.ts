@@ -49,6 +49,9 @@ export class DurableLog {
   private abandoned = false;
   /** [L10] Appends issued and not yet settled (written or failed). */
   private unsettled = 0;
+  /** [RL4] Appends issued since the room opened, and how many of them have settled. */
+  private appendCount = 0;
+  private settledCount = 0;
   /** [L10] Who waits for the backlog to fall, with the most appends each will accept still unsettled. */
   private backlogWaiters: { atMost: number; fn: () => void }[] = [];
   /** [L11] Changes appended this turn, not yet handed to storage. */
@@ -75,6 +78,16 @@ export class DurableLog {
     return this.unsettled;
   }
 
+  /** [RL4] How many appends have been issued so far: what `settled` must reach for all of them to be written. */
+  get appended(): number {
+    return this.appendCount;
+  }
+
+  /** [RL4] How many appends have settled so far (they settle in order: these are the first ones). */
+  get settled(): number {
+    return this.settledCount;
+  }
+
   /** [L10] Calls `fn` once at most `atMost` appends are unsettled (right away if that is already so). */
   whenBacklogAtMost(atMost: number, fn: () => void): void {
     if (this.unsettled <= atMost) return fn();
@@ -97,6 +110,7 @@ export class DurableLog {
     this.logBytes += update.byteLength;
     this.storedBytes += update.byteLength;
     this.unsettled++;
+    this.appendCount++;
     let batch = this.openBatch;
     if (!batch) {
       batch = this.openBatch = { updates: [], origins: [], hadEntry: [], entries: [], started: performance.now() };
@@ -139,6 +153,7 @@ export class DurableLog {
   /** `count` appends settled: wakes those waiting for the backlog to fall this far. */
   private settle(count: number): void {
     this.unsettled -= count;
+    this.settledCount += count;
     if (this.backlogWaiters.length === 0) return;
     const due = this.backlogWaiters.filter((w) => this.unsettled <= w.atMost);
     if (due.length === 0) return;

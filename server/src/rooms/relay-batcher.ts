@@ -17,6 +17,8 @@ export interface RelayPeers {
   broadcast: Broadcast;
   /** True when a broadcast sparing `except` would reach at least one peer. */
   reaches(except: unknown): boolean;
+  /** [RL4] Runs `send` (one flush's broadcasts) so that each peer's frames leave together; absent: just runs it. */
+  together?(send: () => void): void;
 }
 
 /**
@@ -95,6 +97,11 @@ export class RelayBatcher {
     const batch = this.queue;
     this.queue = [];
     if (this.stopped || batch.length === 0) return;
+    if (this.peers.together) this.peers.together(() => this.send(batch));
+    else this.send(batch);
+  };
+
+  private send(batch: Queued[]): void {
     if (this.publisher) {
       // Other instances may have peers, and they keep their copy of the document from what is published.
       const local = batch.filter((item) => item.origin !== REMOTE);
@@ -112,7 +119,7 @@ export class RelayBatcher {
       if (except !== undefined && !this.peers.reaches(except)) continue;
       this.peers.broadcast(encodeSyncUpdate(this.mergeChunk(chunk)), except);
     }
-  };
+  }
 
   /** Consecutive runs of `items`, each at most `maxUpdates` updates and, unless a single update, `maxBytes`. */
   private *chunks(items: Queued[]): Generator<Queued[]> {

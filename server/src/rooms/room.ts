@@ -96,6 +96,8 @@ export class Room {
   private uplink: RoomUplink | null = null;
   /** [WH2] Tells `deps.events` of durable local changes and new comments; null without listeners. */
   private readonly told: RoomEvents | null;
+  /** [RL4] Awareness changes waiting for the changes received before them to be relayed. */
+  private heldPresence: { frame: Uint8Array; except: unknown; after: number }[] = [];
   /** When the document last changed (ms), until `meta` is next read: a timestamp per update, not an ISO string. */
   private changedAt: number | null = null;
 
@@ -113,6 +115,7 @@ export class Room {
     this.relays = new RelayBatcher({
       broadcast: (frame, except) => this.broadcast(frame, except),
       reaches: (except) => this.reaches(except),
+      together: (send) => this.relayTogether(send),
     });
     this.durable = new DurableLog(
       id,
@@ -154,7 +157,7 @@ export class Room {
       metrics: deps.metrics,
       logger: this.log,
       send: (conn, frame) => this.send(conn, frame),
-      broadcast: (frame, except) => this.broadcast(frame, except),
+      broadcast: (frame, except) => this.broadcastPresence(frame, except),
     });
     this.awareness = this.presence.awareness;
     this.doc.on('update', this.onDocUpdate);
@@ -440,6 +443,38 @@ export class Room {
     const { tally } = this.deps.metrics;
     tally.messagesOut++;
     tally.bytesOut += data.byteLength;
+  }
+
+  /**
+   * [RL4] Presence follows the edits received before it: while changes wait to become durable, an awareness
+   * change is held and relayed right after them, in the same write to each peer. A cursor then never
+   * reaches a peer before the text it points into, and a keystroke with its cursor move costs each peer one
+   * write instead of two.
+   */
+  private broadcastPresence(frame: Uint8Array, except: unknown): void {
+    if (this.durable.backlog === 0) return this.broadcast(frame, except);
+    this.heldPresence.push({ frame, except, after: this.durable.appended });
+  }
+
+  /** [RL4] One relay flush: every peer's frames, then the presence held behind them, leave in one write. */
+  private relayTogether(send: () => void): void {
+    const corked: PeerSocket[] = [];
+    for (const conn of this.connections) {
+      if (conn.socket.cork && conn.socket.isOpen) {
+        conn.socket.cork();
+        corked.push(conn.socket);
+      }
+    }
+    try {
+      send();
+      // Relays leave in append order, so the changes relayed by now are the first `settled` ones.
+      const relayed = this.durable.settled;
+      let due = 0;
+      while (due < this.heldPresence.length && this.heldPresence[due]!.after <= relayed) due++;
+      if (due > 0) for (const { frame, except } of this.heldPresence.splice(0, due)) this.broadcast(frame, except);
+    } finally {
+      for (const socket of corked) socket.uncork?.();
+    }
   }
 
   private broadcast(data: Uint8Array, except: unknown): void {

@@ -23,12 +23,24 @@ import { recordList } from '../../src/storage/doc-store.js';
 /** A socket that records what the room sends; frames are decoded as if the server were a client. */
 class FakeSocket implements PeerSocket {
   sent: Uint8Array[] = [];
+  /** What reached the wire, write by write: a frame sent uncorked is one write, a corked run one write at uncork. */
+  writes: Uint8Array[][] = [];
+  private corkedFrames: Uint8Array[] | null = null;
   closedWith: { code: number; reason: string } | null = null;
   get isOpen() {
     return this.closedWith === null;
   }
   send(data: Uint8Array) {
     this.sent.push(data);
+    if (this.corkedFrames) this.corkedFrames.push(data);
+    else this.writes.push([data]);
+  }
+  cork() {
+    this.corkedFrames ??= [];
+  }
+  uncork() {
+    if (this.corkedFrames?.length) this.writes.push(this.corkedFrames);
+    this.corkedFrames = null;
   }
   close(code: number, reason: string) {
     this.closedWith ??= { code, reason };
@@ -226,6 +238,42 @@ describe('Room with fake sockets', () => {
     expect(await value('tandem_bytes_out_total')).toBe(sent.reduce((sum, f) => sum + f.byteLength, 0));
     // A second scrape reads the same totals (collect resets before it sets them).
     expect(await value('tandem_messages_in_total', 'sync-update')).toBe(2);
+  });
+
+  it('[RL4] presence waits for the edits received before it, then leaves with them in one write to each peer', async () => {
+    const gated = new GatedStore(createMemoryStore());
+    const { room } = await setup(gated);
+    const [a, b] = [new FakeSocket(), new FakeSocket()];
+    const ca = room.join(a, { scope: 'edit', generation: 0 })!;
+    room.join(b, { scope: 'edit', generation: 0 });
+    await settled();
+    const kinds = (frames: Uint8Array[]) => frames.map((f) => decodeClientMessage(f).kind);
+    const cursor = (clock: number) => awareness({ clientId: 71, clock, state: JSON.stringify({ cursor: clock }) });
+    const written = b.writes.length;
+    // Turn 1: an edit and the cursor placed in it; turn 2: another edit and cursor.
+    room.receive(ca, encodeSyncUpdate(update('one', 71)));
+    room.receive(ca, cursor(1));
+    await settled();
+    room.receive(ca, encodeSyncUpdate(update('two', 72)));
+    room.receive(ca, cursor(2));
+    await settled();
+    expect(gated.pendingAppends).toBe(2);
+    expect(b.writes.length).toBe(written); // nothing yet: not the edits, not the cursors
+    gated.releaseAppends(1);
+    await waitFor(() => b.writes.length === written + 1, 'the first edit is relayed');
+    await settled();
+    // The first edit and its cursor in one write; the second cursor still waits for its edit.
+    expect(b.writes.slice(written).map(kinds)).toEqual([['sync-update', 'awareness']]);
+    expect(b.awarenessSince(b.sent.length - 1).map((e) => e.clock)).toEqual([1]);
+    gated.releaseAppends();
+    await waitFor(() => b.writes.length === written + 2, 'the second edit is relayed');
+    expect(kinds(b.writes[written + 1]!)).toEqual(['sync-update', 'awareness']);
+    expect(b.docText()).toContain('two');
+    // With nothing waiting to be written, presence goes out at once, on its own.
+    room.receive(ca, cursor(3));
+    expect(kinds(b.writes.at(-1)!)).toEqual(['awareness']);
+    expect(b.writes.length).toBe(written + 3);
+    expect(a.writes.flat().some((f) => decodeClientMessage(f).kind === 'awareness')).toBe(false);
   });
 
   it('[H3] step2 and our step1 wait for pending appends, then cover them', async () => {

@@ -37,10 +37,12 @@ export class GatedStore implements DocStore {
     return this.heldAppends.reduce((sum, held) => sum + held.records, 0);
   }
 
-  /** Passes every held append to the wrapped store, in the order they were made. Later appends are held again. */
-  releaseAppends(): void {
-    const held = this.heldAppends;
-    this.heldAppends = [];
+  /**
+   * Passes the held appends (every one, or the first `count` calls) to the wrapped store, in the order they
+   * were made. Later appends are held again.
+   */
+  releaseAppends(count = Infinity): void {
+    const held = this.heldAppends.splice(0, count);
     held.forEach((h) => h.pass());
   }
 
