@@ -52,6 +52,12 @@ export const INTAKE_PAUSE_ABOVE = 4096;
 /** …until this few are left: a few group-commit batches, so the writes keep running while it is paused. */
 export const INTAKE_RESUME_AT = 1024;
 
+/**
+ * [RL4] Most awareness changes held behind unwritten edits. Past it (storage stalled while peers keep moving
+ * their cursors) presence goes out at once again, ahead of its edits: memory stays bounded, presence stays live.
+ */
+export const MAX_HELD_PRESENCE = 256;
+
 /** The origin of a change the server makes on someone's behalf (restore, revert, the write API) [HI2]. */
 export class ServerChange {
   constructor(readonly author: ChangeAuthor) {}
@@ -452,7 +458,7 @@ export class Room {
    * write instead of two.
    */
   private broadcastPresence(frame: Uint8Array, except: unknown): void {
-    if (this.durable.backlog === 0) return this.broadcast(frame, except);
+    if (this.durable.backlog === 0 || this.heldPresence.length >= MAX_HELD_PRESENCE) return this.broadcast(frame, except);
     this.heldPresence.push({ frame, except, after: this.durable.appended });
   }
 

@@ -12,6 +12,7 @@ import {
 } from '../../src/protocol/messages.js';
 import type { PeerSocket } from '../../src/rooms/connection.js';
 import { RoomRegistry } from '../../src/rooms/registry.js';
+import { MAX_HELD_PRESENCE } from '../../src/rooms/room.js';
 import { testRegistry } from '../support/registry.js';
 import type { DocStore } from '../../src/storage/doc-store.js';
 import { createMemoryStore } from '../../src/storage/memory-store.js';
@@ -274,6 +275,26 @@ describe('Room with fake sockets', () => {
     expect(kinds(b.writes.at(-1)!)).toEqual(['awareness']);
     expect(b.writes.length).toBe(written + 3);
     expect(a.writes.flat().some((f) => decodeClientMessage(f).kind === 'awareness')).toBe(false);
+  });
+
+  it('[RL4] with storage stalled, at most MAX_HELD_PRESENCE awareness changes wait; later ones go out at once', async () => {
+    const gated = new GatedStore(createMemoryStore());
+    const { room } = await setup(gated);
+    const [a, b] = [new FakeSocket(), new FakeSocket()];
+    const ca = room.join(a, { scope: 'edit', generation: 0 })!;
+    room.join(b, { scope: 'edit', generation: 0 });
+    await settled();
+    room.receive(ca, encodeSyncUpdate(update('stalled', 81)));
+    const from = b.sent.length;
+    const moves = MAX_HELD_PRESENCE + 10;
+    for (let clock = 1; clock <= moves; clock++) room.receive(ca, awareness({ clientId: 81, clock, state: JSON.stringify({ clock }) }));
+    await settled();
+    // The first MAX_HELD_PRESENCE wait behind the unwritten edit; the rest were relayed as they came.
+    expect(b.awarenessSince(from).map((e) => e.clock)).toEqual(Array.from({ length: 10 }, (_, i) => MAX_HELD_PRESENCE + 1 + i));
+    gated.releaseAppends();
+    await waitFor(() => b.docText() === 'stalled', 'the edit is relayed');
+    await settled();
+    expect(b.awarenessSince(from)).toHaveLength(moves);
   });
 
   it('[H3] step2 and our step1 wait for pending appends, then cover them', async () => {
