@@ -1,10 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /**
- * Prometheus metrics for one server instance. A registry per instance (never the global one) so several
- * servers can live in one test process.
- */
-/**
  * The counts of the per-message path: plain numbers, added to for every message in and out, and handed to
  * Prometheus only when it scrapes (a prom-client `inc` hashes its labels and checks its value on every call,
  * which showed in intake profiles).
@@ -21,6 +17,10 @@ export class MessageTally {
   }
 }
 
+/**
+ * Prometheus metrics for one server instance. A registry per instance (never the global one) so several
+ * servers can live in one test process.
+ */
 export function createMetrics() {
   const registry = new Registry();
   const tally = new MessageTally();

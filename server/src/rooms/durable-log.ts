@@ -47,9 +47,10 @@ export class DurableLog {
   private hasFailed = false;
   /** [DEL4] The document was deleted: no compaction, no final write. */
   private abandoned = false;
-  /** [L10] Appends issued and not yet settled (written or failed). */
-  private unsettled = 0;
-  /** [RL4] Appends issued since the room opened, and how many of them have settled. */
+  /**
+   * Appends issued since the room opened, and how many of them have settled (written or failed): their
+   * difference is the [L10] backlog; the settled count is what [RL4] holds presence behind.
+   */
   private appendCount = 0;
   private settledCount = 0;
   /** [L10] Who waits for the backlog to fall, with the most appends each will accept still unsettled. */
@@ -75,7 +76,7 @@ export class DurableLog {
 
   /** [L10] Changes applied in memory whose appends have not settled yet. */
   get backlog(): number {
-    return this.unsettled;
+    return this.appendCount - this.settledCount;
   }
 
   /** [RL4] How many appends have been issued so far: what `settled` must reach for all of them to be written. */
@@ -90,7 +91,7 @@ export class DurableLog {
 
   /** [L10] Calls `fn` once at most `atMost` appends are unsettled (right away if that is already so). */
   whenBacklogAtMost(atMost: number, fn: () => void): void {
-    if (this.unsettled <= atMost) return fn();
+    if (this.backlog <= atMost) return fn();
     this.backlogWaiters.push({ atMost, fn });
   }
 
@@ -109,7 +110,6 @@ export class DurableLog {
   append(update: Uint8Array, origin: unknown, historyEntry: Uint8Array | null = null): void {
     this.logBytes += update.byteLength;
     this.storedBytes += update.byteLength;
-    this.unsettled++;
     this.appendCount++;
     let batch = this.openBatch;
     if (!batch) {
@@ -152,12 +152,11 @@ export class DurableLog {
 
   /** `count` appends settled: wakes those waiting for the backlog to fall this far. */
   private settle(count: number): void {
-    this.unsettled -= count;
     this.settledCount += count;
     if (this.backlogWaiters.length === 0) return;
-    const due = this.backlogWaiters.filter((w) => this.unsettled <= w.atMost);
+    const due = this.backlogWaiters.filter((w) => this.backlog <= w.atMost);
     if (due.length === 0) return;
-    this.backlogWaiters = this.backlogWaiters.filter((w) => this.unsettled > w.atMost);
+    this.backlogWaiters = this.backlogWaiters.filter((w) => this.backlog > w.atMost);
     for (const w of due) w.fn();
   }
 

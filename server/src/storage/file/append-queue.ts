@@ -2,10 +2,11 @@
  * Group commit for the file store: one queue per document, one batch (one `writev`) in flight at a time. Its
  * PostgreSQL counterpart is pg/append-queue.ts.
  *
- * `push` queues records (one, or several that settle together [L11]) and returns one promise for them. The queue is drained on the next turn of the event loop
- * (`setImmediate`), so every append made in the same tick — and every append made while a previous batch is
- * being written — goes out as one batch, i.e. one `writev`. Batches run strictly one after another, and the
- * promises of a batch settle in push order before the next batch starts, so appends settle in call order.
+ * `push` queues records (one, or several that settle together [L11]) and returns one promise for them. The
+ * queue is drained on the next turn of the event loop (`setImmediate`), so every append made in the same
+ * tick — and every append made while a previous batch is being written — goes out as one batch, i.e. one
+ * `writev`. Batches run strictly one after another, and the promises of a batch settle in push order before
+ * the next batch starts, so appends settle in call order.
  * A failing batch rejects exactly its own records; the next batch is tried normally.
  */
 
