@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ClientSpec } from './client.js';
 import { startPostgres, startRedis, TreeSampler, type BenchPostgres, type BenchRedis } from './backing.js';
-import { rssBytes } from './proc.js';
+import { cpuSeconds, machineBusySeconds, rssBytes } from './proc.js';
 import { isTandem, startServer, type ServerHandle, type ServerKind } from './servers.js';
 import { Histogram, median, sleep, waitFor, type HistogramJSON } from './util.js';
 import type { Digest, LoadStats } from './worker.js';
@@ -39,6 +39,8 @@ export interface BenchConfig {
     repeats: number;
   };
   churn: { docs: number; concurrency: number; edits: number; settleMs: number };
+  /** Start-ups per server, and how long each then sits idle before its RSS is read. */
+  startup: { runs: number; idleMs: number };
   instances: {
     counts: number[];
     /** Also run one instance on the embedded file store (no PostgreSQL, no Redis) as a reference column. */
@@ -81,6 +83,7 @@ export function makeConfig(quick: boolean, runDir: string, tracePath: string): B
     history: { limit: quick ? 20_000 : Infinity, window: 512, coldRuns: quick ? 1 : 3 },
     versions: { limit: quick ? 60_000 : Infinity, stops: [0.25, 0.5, 0.75], pauseEvery: 1_500, pauseMs: 250, window: 512, coldRuns: quick ? 1 : 3, repeats: quick ? 3 : 5 },
     churn: { docs: quick ? 100 : 1_000, concurrency: 20, edits: 20, settleMs: quick ? 2_000 : 12_000 },
+    startup: { runs: quick ? 3 : 7, idleMs: 3_000 },
     instances: {
       counts: [1, 2, 3],
       // Quick mode keeps the scenario to ~30 s: no file-store reference column there.
@@ -453,6 +456,8 @@ export interface HistoryResult {
   stateBytes: number;
   /** Fresh client's full sync after a restart (median of runs), ms; NaN for the relay. */
   coldSyncMs: number;
+  /** Restart on the data the replay left: spawn → ready (median of the same runs), ms; NaN for the relay. */
+  restartReadyMs: number;
   coldSyncRuns: number[];
   /** Server part: from opening the socket until the server's step2 frame arrived (median). */
   coldStep2Ms: number;
@@ -509,6 +514,7 @@ export async function history(cfg: BenchConfig, kind: ServerKind): Promise<Histo
     rssPeakMB: win.peakRss / 2 ** 20,
     stateBytes: traced.stateBytes,
     coldSyncMs: NaN,
+    restartReadyMs: NaN,
     coldSyncRuns: [],
     coldStep2Ms: NaN,
     floorColdMs: NaN,
@@ -531,8 +537,10 @@ export async function history(cfg: BenchConfig, kind: ServerKind): Promise<Histo
   if (code !== 0 && isTandem(kind)) fail('history', kind, `server exited with ${code} on SIGTERM`);
   result.diskBytes = dirBytes(dataDir);
   const step2: number[] = [];
+  const ready: number[] = [];
   for (let run = 0; run < c.coldRuns; run++) {
     server = await start(cfg, 'history', kind, dataDir);
+    ready.push(server.readyMs);
     worker = new LoadWorker('history-cold');
     try {
       const r = await worker.call(
@@ -549,6 +557,7 @@ export async function history(cfg: BenchConfig, kind: ServerKind): Promise<Histo
   }
   result.coldSyncMs = median(result.coldSyncRuns);
   result.coldStep2Ms = median(step2);
+  result.restartReadyMs = median(ready);
   const cold: number[] = [];
   const warm: number[] = [];
   for (let run = 0; run < c.coldRuns; run++) {
@@ -1086,4 +1095,53 @@ export async function intakeWriters(cfg: BenchConfig, kind: ServerKind, layout: 
     await Promise.all(writers.map((w) => w.close()));
     await server.stop(10_000);
   }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// 13. Start-up
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface StartupResult {
+  runs: number;
+  /** Spawn → first answer on the readiness route (median), ms. */
+  readyMs: number;
+  /** CPU the process used until then (median), ms. */
+  readyCpuMs: number;
+  /** RSS after sitting idle for `idleMs` with no client ever connected (median), MB. */
+  idleRssMB: number;
+  /** Cores other processes on the machine used meanwhile (median over runs). */
+  otherCores: number;
+}
+
+/**
+ * Each server started `runs` times on an empty data directory, the servers taking turns (the order reversed every
+ * other run), so noise on the machine falls on all of them alike: how fast it is ready to serve, what that costs,
+ * and how much memory it holds doing nothing.
+ */
+export async function startup(cfg: BenchConfig, kinds: ServerKind[]): Promise<Partial<Record<ServerKind, StartupResult>>> {
+  const samples = new Map<ServerKind, { ready: number[]; cpu: number[]; rss: number[]; other: number[] }>();
+  for (const kind of kinds) samples.set(kind, { ready: [], cpu: [], rss: [], other: [] });
+  for (let run = 0; run < cfg.startup.runs; run++) {
+    for (const kind of run % 2 === 0 ? kinds : [...kinds].reverse()) {
+      const busyBefore = machineBusySeconds();
+      const wallBefore = performance.now();
+      const server = await start(cfg, 'startup', kind);
+      try {
+        await sleep(cfg.startup.idleMs);
+        const s = samples.get(kind)!;
+        s.ready.push(server.readyMs);
+        s.cpu.push(server.readyCpuSec * 1000);
+        s.rss.push(rssBytes(server.pid) / 2 ** 20);
+        const serverCpu = cpuSeconds(server.pid);
+        s.other.push(Math.max(0, (machineBusySeconds() - busyBefore - serverCpu) / ((performance.now() - wallBefore) / 1000)));
+      } finally {
+        await server.stop();
+      }
+    }
+  }
+  const out: Partial<Record<ServerKind, StartupResult>> = {};
+  for (const [kind, s] of samples) {
+    out[kind] = { runs: s.ready.length, readyMs: median(s.ready), readyCpuMs: median(s.cpu), idleRssMB: median(s.rss), otherCores: median(s.other) };
+  }
+  return out;
 }

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ClientSpec, Target } from './client.js';
-import { ProcSampler } from './proc.js';
+import { cpuSeconds, ProcSampler } from './proc.js';
 import { pool, sleep, waitFor } from './util.js';
 
 export const BENCH_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -91,6 +91,10 @@ export interface ServerHandle {
   stop(graceMs?: number): Promise<number | null>;
   /** Lines at warn level or above in the server's log (Tandem's pino JSON) — limit trips show up here. */
   warnings(): string[];
+  /** From spawning the process until it first answered its readiness URL (ms). */
+  readyMs: number;
+  /** CPU the process had used by then (s). */
+  readyCpuSec: number;
 }
 
 export interface StartOptions {
@@ -113,6 +117,7 @@ export async function startServer(kind: ServerKind, options: StartOptions): Prom
   let script: string;
   if (tandem) script = tandemMain();
   else script = join(BENCH_DIR, 'dist/servers', `${kind}.js`);
+  const spawnedAt = performance.now();
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, script], {
     cwd: REPO_ROOT,
     env: {
@@ -144,16 +149,25 @@ export async function startServer(kind: ServerKind, options: StartOptions): Prom
       return null;
     }
   };
+  // Ready = the first answer from the server's readiness route (Tandem's /readyz; the peers' /stats, which the
+  // bench adds to them), polled every 5 ms so start-up times of a few hundred ms are not rounded up.
+  const readyUrl = tandem ? `${base}/readyz` : statsUrl;
   await waitFor(
     async () => {
       if (exitCode !== undefined) throw new Error(`${kind} exited with ${exitCode} during start-up; see ${logPath}`);
-      return (await stats()) !== null;
+      try {
+        return (await fetch(readyUrl)).ok;
+      } catch {
+        return false;
+      }
     },
     20_000,
     `${kind} to listen`,
-    50,
+    5,
   );
+  const readyMs = performance.now() - spawnedAt;
   const pid = child.pid!;
+  const readyCpuSec = cpuSeconds(pid);
   const handle: ServerHandle = {
     kind,
     target: { proto: kind === 'hocus' ? 'hocus' : kind === 'relay' ? 'relay' : 'yws', port, tandem },
@@ -192,6 +206,8 @@ export async function startServer(kind: ServerKind, options: StartOptions): Prom
       await sleep(100);
       return code;
     },
+    readyMs,
+    readyCpuSec,
     warnings() {
       if (!tandem) return [];
       const text = readFileSync(logPath, 'utf8');
