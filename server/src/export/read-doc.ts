@@ -20,7 +20,7 @@ export function readDoc(doc: Y.Doc): DocContent {
   // would be a permanent, broadcast edit made by an export. Converting a throwaway copy keeps the live
   // document read-only. The round trip costs more than the conversion itself (100–300 ms for 1 MB of
   // Yjs state), which an occasional export can afford; a paragraph deleted by an export it cannot.
-  const copy = new Y.Doc();
+  const copy = new Y.Doc({ guid: doc.guid });
   try {
     Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
     return { title: readTitle(copy), root: readRoot(copy) };

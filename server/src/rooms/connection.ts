@@ -29,8 +29,14 @@ const monotonicNow = () => performance.now();
 /** One socket in one room: its access, the awareness client ids it introduced, its message budget. */
 export class Connection {
   readonly id = `c${nextConnectionId++}`;
-  /** [HI2] Names this connection in history entries: unique across instances and restarts. */
-  readonly session = randomBytes(9).toString('base64url');
+  private sessionId: string | undefined;
+  /**
+   * [HI2] Names this connection in history entries: unique across instances and restarts. Drawn when first
+   * needed, so a socket that never writes (a reader, an idle tab) costs no random bytes to accept.
+   */
+  get session(): string {
+    return (this.sessionId ??= randomBytes(9).toString('base64url'));
+  }
   /** Awareness client ids this connection introduced; only it may change or remove them. */
   readonly clientIds = new Set<number>();
   /** [L4] How many messages this connection may send right now; refills at `messagesPerSecond`. */

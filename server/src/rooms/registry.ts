@@ -41,6 +41,12 @@ export class RoomRegistry {
    */
   private metaEpoch = 0;
   private readonly metaReadAt = new WeakMap<DocMeta, number>();
+  /**
+   * Storage reads of metadata under way, with the epoch each started at: the sockets of one link that arrive
+   * together (before the first has started the load) share one read — only while the epoch is unchanged, so
+   * nobody is answered with metadata read before a `putMeta` they came after.
+   */
+  private readonly metaReads = new Map<string, { epoch: number; read: Promise<DocMeta | null> }>();
   private readonly unloading = new Map<string, Promise<void>>();
   /**
    * [DEL4] Documents deleted (here or, while this instance had them open, on another one) since the process
@@ -86,9 +92,19 @@ export class RoomRegistry {
     const known = this.peek(id)?.meta ?? this.loadingMeta.get(id);
     if (known) return known;
     const epoch = this.metaEpoch;
-    const meta = await this.options.store.getMeta(id);
-    if (meta) this.metaReadAt.set(meta, epoch);
-    return meta;
+    const pending = this.metaReads.get(id);
+    if (pending?.epoch === epoch) return pending.read;
+    const read = this.options.store.getMeta(id).then((meta) => {
+      if (meta) this.metaReadAt.set(meta, epoch);
+      return meta;
+    });
+    const entry = { epoch, read };
+    this.metaReads.set(id, entry);
+    const forget = () => {
+      if (this.metaReads.get(id) === entry) this.metaReads.delete(id);
+    };
+    read.then(forget, forget);
+    return read;
   }
 
   /** Saves new metadata, keeping an open room's copy in step so its final write does not undo it. */

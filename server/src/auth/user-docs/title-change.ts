@@ -8,7 +8,7 @@ import { titleText } from '@tandem/common';
  */
 export function titleChange(doc: Y.Doc, title: string): Uint8Array | null {
   if (titleText(doc).toString() === title) return null;
-  const copy = new Y.Doc({ gc: false });
+  const copy = new Y.Doc({ gc: false, guid: doc.guid });
   try {
     Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
     let update: Uint8Array | null = null;

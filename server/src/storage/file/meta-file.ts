@@ -2,10 +2,10 @@
  * A document's `meta.json`: its DocMeta as JSON, replaced atomically (meta.json.tmp, fsync, rename, fsync dir).
  * Its presence is what makes a document exist. See store.ts for the on-disk scheme.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DocMeta } from '../doc-store.js';
-import { isErrno, writeFileAtomic, type StoreIo } from './fs-util.js';
+import { isErrno, readWholeFile, writeFileAtomic, type StoreIo } from './fs-util.js';
 
 export const META_FILE = 'meta.json';
 
@@ -24,7 +24,7 @@ export async function metaFileExists(dir: string): Promise<boolean> {
 export async function readMetaFile(dir: string): Promise<DocMeta | null> {
   let text: string;
   try {
-    text = await readFile(join(dir, META_FILE), 'utf8');
+    text = (await readWholeFile(join(dir, META_FILE))).toString('utf8');
   } catch (err) {
     if (isErrno(err, 'ENOENT') || isErrno(err, 'ENOTDIR')) return null;
     throw err;

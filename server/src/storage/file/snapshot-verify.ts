@@ -3,9 +3,9 @@
  * returns must pass the snapshot checks, equal what was written, and apply in Yjs as a whole state (nothing
  * left waiting for missing dependencies, the state vector the payload claims).
  */
-import { readFile } from 'node:fs/promises';
 import * as Y from 'yjs';
 import { decodeSnapshot } from './snapshot-file.js';
+import { readWholeFile } from './fs-util.js';
 
 /** Why a snapshot file failed its read-back; the compaction stops and keeps every older generation. */
 export class SnapshotVerifyError extends Error {
@@ -20,7 +20,7 @@ export class SnapshotVerifyError extends Error {
 
 /** Throws SnapshotVerifyError unless `path` holds exactly `payload` as a loadable snapshot of `generation`. */
 export async function verifySnapshotFile(path: string, generation: number, payload: Uint8Array): Promise<void> {
-  const decoded = decodeSnapshot(await readFile(path), generation);
+  const decoded = decodeSnapshot(await readWholeFile(path), generation);
   if (!decoded.ok) throw new SnapshotVerifyError(path, decoded.problem);
   if (!Buffer.from(decoded.payload.buffer, decoded.payload.byteOffset, decoded.payload.byteLength).equals(payload)) {
     throw new SnapshotVerifyError(path, 'the bytes read back differ from the bytes written');
@@ -31,7 +31,8 @@ export async function verifySnapshotFile(path: string, generation: number, paylo
 
 /** Why `payload` is not a whole Yjs state, or null when it is. */
 export function yjsStateProblem(payload: Uint8Array): string | null {
-  const doc = new Y.Doc({ gc: false });
+  // A guid of our own: Yjs's default draws a UUID, 31 calls for random bytes, on every compaction.
+  const doc = new Y.Doc({ gc: false, guid: 'snapshot-check' });
   try {
     Y.applyUpdate(doc, payload);
     if (doc.store.pendingStructs || doc.store.pendingDs) return 'it does not apply whole in Yjs (changes wait for missing ones)';

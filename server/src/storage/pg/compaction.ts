@@ -23,7 +23,7 @@ import { withTransaction } from './transaction.js';
 export function mergeYjsStates(states: readonly Uint8Array[]): Uint8Array {
   // gc off: deleted content is what history renders past versions from [HI1]; a collecting document would
   // drop it from every snapshot. (States written with history off hold no deleted content to keep.)
-  const doc = new Y.Doc({ gc: false });
+  const doc = new Y.Doc({ gc: false, guid: 'compaction' }); // a guid of our own: Yjs's default draws a UUID
   try {
     for (const state of states) Y.applyUpdate(doc, state);
     // encodeStateAsUpdate also carries updates still waiting for missing dependencies, so nothing is lost.
