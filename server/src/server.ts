@@ -66,9 +66,10 @@ export interface StartOptions {
 
 /** Builds everything from a validated config and starts listening. */
 export async function startServer(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningServer> {
-  // Imported once: no signature check or mint imports the secret again.
-  const key = await importTokenKey(await resolveSecret(config.SECRET, config.DATA_DIR));
-  const tokens = new TokenVerifier(key);
+  // Imported once for minting, so no mint imports the secret again; checks use the raw secret synchronously.
+  const secret = await resolveSecret(config.SECRET, config.DATA_DIR);
+  const key = await importTokenKey(secret);
+  const tokens = new TokenVerifier(secret);
   const metrics = createMetrics();
   const configured = options.store
     ? { store: options.store, kind: 'file' as const, healthy: () => true }

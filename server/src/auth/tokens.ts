@@ -1,5 +1,6 @@
 import { isScope, scopeAllows, type Scope } from '@tandem/common';
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
+import { verifyHs256 } from './hs256-verify.js';
 
 /**
  * Share-link tokens: JWT HS256 signed with SECRET, so any app holding the secret can mint them.
@@ -88,35 +89,51 @@ export async function signToken(
 /** Checks signature, algorithm, expiry and claim shapes; says nothing yet about which document. */
 export async function verifyToken(key: TokenKey, token: string | undefined, now: Date): Promise<TokenClaims> {
   if (!token) throw new TokenError('token_missing', 'a token is required');
+  let payload: Record<string, unknown>;
   try {
-    const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'], currentDate: now });
-    const { doc, scope, gen, exp, sub, name } = payload as Record<string, unknown>;
-    if (typeof doc !== 'string' || !isScope(scope)) {
-      throw new TokenError('token_invalid', 'the token is malformed');
-    }
-    if (gen !== undefined && (typeof gen !== 'number' || !Number.isSafeInteger(gen) || gen < 0)) {
-      throw new TokenError('token_invalid', 'the token is malformed');
-    }
-    // [ID1] A name or user the token cannot carry is refused rather than ignored: the minting application
-    // meant it to be stamped.
-    if (sub !== undefined && (typeof sub !== 'string' || sub.length === 0 || sub.length > MAX_SUB_LENGTH)) {
-      throw new TokenError('token_invalid', 'the token is malformed');
-    }
-    const stamped = name === undefined ? undefined : cleanName(name);
-    if (stamped === null) throw new TokenError('token_invalid', 'the token is malformed');
-    return {
-      docId: doc,
-      scope,
-      generation: (gen as number | undefined) ?? 0,
-      ...(typeof exp === 'number' ? { expiresAt: exp } : {}),
-      ...(sub !== undefined ? { sub: sub as string } : {}),
-      ...(stamped !== undefined ? { name: stamped } : {}),
-    };
+    ({ payload } = await jwtVerify(token, key, { algorithms: ['HS256'], currentDate: now }));
   } catch (error) {
-    if (error instanceof TokenError) throw error;
     if (error instanceof joseErrors.JWTExpired) throw new TokenError('token_expired', 'the link has expired');
     throw new TokenError('token_invalid', 'the token is not valid');
   }
+  return claimsOf(payload);
+}
+
+/** `verifyToken` with the raw secret, synchronously (`verifyHs256`): the same answers, without WebCrypto. */
+export function verifyTokenWithSecret(secret: Uint8Array, token: string | undefined, now: Date): TokenClaims {
+  if (!token) throw new TokenError('token_missing', 'a token is required');
+  const outcome = verifyHs256(secret, token, Math.floor(now.getTime() / 1000));
+  if (!outcome.ok) {
+    if (outcome.reason === 'expired') throw new TokenError('token_expired', 'the link has expired');
+    throw new TokenError('token_invalid', 'the token is not valid');
+  }
+  return claimsOf(outcome.payload);
+}
+
+/** The claims of a payload whose signature and times checked out; refuses shapes a token cannot have. */
+function claimsOf(payload: Record<string, unknown>): TokenClaims {
+  const { doc, scope, gen, exp, sub, name } = payload;
+  if (typeof doc !== 'string' || !isScope(scope)) {
+    throw new TokenError('token_invalid', 'the token is malformed');
+  }
+  if (gen !== undefined && (typeof gen !== 'number' || !Number.isSafeInteger(gen) || gen < 0)) {
+    throw new TokenError('token_invalid', 'the token is malformed');
+  }
+  // [ID1] A name or user the token cannot carry is refused rather than ignored: the minting application
+  // meant it to be stamped.
+  if (sub !== undefined && (typeof sub !== 'string' || sub.length === 0 || sub.length > MAX_SUB_LENGTH)) {
+    throw new TokenError('token_invalid', 'the token is malformed');
+  }
+  const stamped = name === undefined ? undefined : cleanName(name);
+  if (stamped === null) throw new TokenError('token_invalid', 'the token is malformed');
+  return {
+    docId: doc,
+    scope,
+    generation: (gen as number | undefined) ?? 0,
+    ...(typeof exp === 'number' ? { expiresAt: exp } : {}),
+    ...(sub !== undefined ? { sub: sub as string } : {}),
+    ...(stamped !== undefined ? { name: stamped } : {}),
+  };
 }
 
 /** Tokens longer than this (ours are ~200 characters) are verified every time, never remembered. */
@@ -128,6 +145,8 @@ const MAX_REMEMBERED_TOKEN_LENGTH = 1024;
  * flight. Only the signature and claim shapes are remembered; expiry is judged on every call against the
  * clock passed in [R4], and which document and link generation the claims open is left to `checkAccess`
  * against the document's current metadata [R3]. Tokens that fail are forgotten as soon as they fail.
+ * Given the raw secret (as the server does) it checks signatures synchronously (`verifyTokenWithSecret`);
+ * given a CryptoKey, through jose.
  */
 export class TokenVerifier {
   /** Least recently used first. */
@@ -139,12 +158,12 @@ export class TokenVerifier {
   ) {}
 
   async verify(token: string | undefined, now: Date): Promise<TokenClaims> {
-    if (!token || token.length > MAX_REMEMBERED_TOKEN_LENGTH) return verifyToken(this.key, token, now);
+    if (!token || token.length > MAX_REMEMBERED_TOKEN_LENGTH) return this.verifyNow(token, now);
     let verified = this.remembered.get(token);
     if (verified) {
       this.remembered.delete(token);
     } else {
-      const pending = verifyToken(this.key, token, now).then((claims) => Object.freeze(claims));
+      const pending = this.verifyNow(token, now).then((claims) => Object.freeze(claims));
       pending.catch(() => {
         if (this.remembered.get(token) === pending) this.remembered.delete(token);
       });
@@ -158,6 +177,10 @@ export class TokenVerifier {
       throw new TokenError('token_expired', 'the link has expired');
     }
     return claims;
+  }
+
+  private async verifyNow(token: string | undefined, now: Date): Promise<TokenClaims> {
+    return this.key instanceof Uint8Array ? verifyTokenWithSecret(this.key, token, now) : verifyToken(this.key, token, now);
   }
 }
 
