@@ -59,6 +59,26 @@ describe('RoomRegistry metadata reads', () => {
     await fresh.closeAll();
   });
 
+  it('[U1] sockets arriving together share one metadata read; one that comes after a reset does not join it', async () => {
+    const { store } = await countingStore();
+    const registry = registryOver(store);
+    // Five sockets of one link, all asking before the first read has answered: one read.
+    const together = await Promise.all(Array.from({ length: 5 }, () => registry.getMeta(ID)));
+    expect(store.metaReads).toBe(1);
+    expect(together.every((m) => m === together[0])).toBe(true);
+    // Answered: the next asker reads again (nothing is cached for a closed document).
+    await registry.getMeta(ID);
+    expect(store.metaReads).toBe(2);
+    // A read under way when links are reset is not shared with anyone asking after the reset began.
+    const before = registry.getMeta(ID);
+    const reset = registry.putMeta({ ...together[0]!, linkGeneration: 1 });
+    const during = registry.getMeta(ID);
+    expect(store.metaReads).toBe(4);
+    await Promise.all([before, reset, during]);
+    expect((await registry.getMeta(ID))!.linkGeneration).toBe(1);
+    expect(store.metaReads).toBe(5);
+  });
+
   it('[R3][U3] a meta read before an unload is not used to reload: a rotation during the final write is kept', async () => {
     const { store, inner, release } = await countingStore();
     const registry = registryOver(store, 1);
