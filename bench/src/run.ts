@@ -111,7 +111,7 @@ const order = servers.filter((k) => ORDER.includes(k));
  * Tandem with HISTORY=off is the baseline that what history costs is measured against: unless `--servers` names
  * it (then it runs wherever asked) it runs only in the scenarios that compare history on and off.
  */
-const NOHIST_SCENARIOS: readonly Scenario[] = ['fanout', 'hot', 'versions'];
+const NOHIST_SCENARIOS: readonly Scenario[] = ['fanout', 'hot', 'history', 'versions'];
 const explicitServers = option('servers') !== undefined;
 const orderFor = (scenario: Scenario) => order.filter((k) => k !== 'tandem-nohist' || explicitServers || NOHIST_SCENARIOS.includes(scenario));
 /**
@@ -700,6 +700,11 @@ const bestPeer = <R>(rs: Partial<Record<ServerKind, R>>, get: (r: R) => number, 
   const cy = results.conns.ywss;
   if (ct && cy) T('Connections: server CPU to accept ≤ @y/websocket-server', ct.cpuSec <= cy.cpuSec, `${fmt(ct.cpuSec)} s vs ${fmt(cy.cpuSec)} s for ${fmt(ct.connections, 0)} sockets (${(ct.cpuSec / cy.cpuSec).toFixed(2)}×)`);
   if (ht && hy && Number.isFinite(ht.restartReadyMs)) T('Real history: restart → ready ≤ 1.2× @y/websocket-server', ht.restartReadyMs <= 1.2 * hy.restartReadyMs, `${fmt(ht.restartReadyMs)} ms vs ${fmt(hy.restartReadyMs)} ms (${(ht.restartReadyMs / hy.restartReadyMs).toFixed(2)}×)`);
+  const hn = results.history['tandem-nohist'];
+  if (hn && hy && Number.isFinite(hn.diskBytes)) {
+    const withHistory = ht && Number.isFinite(ht.diskBytes) ? `; with history on ${fmt(ht.diskBytes / 1024, 0)} KB, every edit's author and time kept` : '';
+    T('Disk after shutdown (HISTORY=off) ≤ 2× @y/websocket-server', hn.diskBytes <= 2 * hy.diskBytes, `${fmt(hn.diskBytes / 1024, 0)} KB vs ${fmt(hy.diskBytes / 1024, 0)} KB (${(hn.diskBytes / hy.diskBytes).toFixed(2)}×)${withHistory}`);
+  }
   const [st, sy] = [results.startup.tandem, results.startup.ywss];
   if (st && sy) {
     T('Start-up: spawn → ready ≤ 1.2× @y/websocket-server', st.readyMs <= 1.2 * sy.readyMs, `${fmt(st.readyMs)} ms vs ${fmt(sy.readyMs)} ms (${(st.readyMs / sy.readyMs).toFixed(2)}×)`);

@@ -3,8 +3,8 @@
  * repair what a crash can leave behind (torn log tails, leftover `.tmp` files). See store.ts for the
  * on-disk scheme.
  */
-import { constants as fsConstants } from 'node:fs';
-import { access, open, readdir, rename, unlink } from 'node:fs/promises';
+import { constants as fsConstants, readdirSync } from 'node:fs';
+import { access, open, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StoreLogger, StoredDoc } from '../doc-store.js';
 import { isErrno, readFileOrNull } from './fs-util.js';
@@ -38,7 +38,8 @@ export interface ScanOptions {
 export async function scanDocDir({ dir, docId, logger, removeTmp }: ScanOptions): Promise<ScanResult | null> {
   let names: string[];
   try {
-    names = await readdir(dir);
+    // Synchronously: a document's directory holds a handful of names (see readMetaFile).
+    names = readdirSync(dir);
   } catch (err) {
     if (isErrno(err, 'ENOENT')) return null;
     throw err;
