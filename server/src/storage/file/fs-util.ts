@@ -1,6 +1,5 @@
 /** Small file-system helpers for the file store: durable writes, directory fsync, a mutex. */
-import { constants as fsConstants, writevSync } from 'node:fs';
-import { readFile as readFileCallback } from 'node:fs';
+import { closeSync, constants as fsConstants, fstatSync, openSync, readFile as readFileCallback, readSync, writevSync } from 'node:fs';
 import { open, rename, type FileHandle } from 'node:fs/promises';
 
 /**
@@ -101,23 +100,57 @@ export async function writeFileSynced(io: StoreIo, path: string, buffers: Buffer
   }
 }
 
-/** The file's bytes, or null when it does not exist. */
 /**
  * The whole file. Through the callback API: `fs/promises`' `readFile` costs 3–5× the CPU for the small files a
- * load reads (meta.json, a snapshot, logs) — it goes through a FileHandle with a promise per step — and
- * accepting a socket to a closed document reads several.
+ * load reads — it goes through a FileHandle with a promise per step.
  */
 export function readWholeFile(path: string): Promise<Buffer> {
   return new Promise((resolve, reject) => readFileCallback(path, (err, data) => (err ? reject(err) : resolve(data))));
 }
 
+/**
+ * Files up to this size are read with synchronous syscalls (open, fstat, read, close), like the small appends
+ * above: a closed document's log and snapshot are usually a few KB, and on 2 cores each hand-off to the thread
+ * pool also wakes a pool thread that preempts the event loop (profiled: the largest part of accepting the
+ * first socket of a closed document). Larger files keep the pool, so a slow disk cannot stall the loop long.
+ */
+const SYNC_READ_MAX_BYTES = 64 * 1024;
+
+/** The file's bytes, or null when it does not exist. */
 export async function readFileOrNull(path: string): Promise<Buffer | null> {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (err) {
+    if (isErrno(err, 'ENOENT')) return null;
+    throw err;
+  }
+  let small: Buffer | null = null;
+  try {
+    const { size } = fstatSync(fd);
+    if (size <= SYNC_READ_MAX_BYTES) small = readAllSync(fd, size);
+  } finally {
+    closeSync(fd);
+  }
+  if (small) return small;
   try {
     return await readWholeFile(path);
   } catch (err) {
     if (isErrno(err, 'ENOENT')) return null;
     throw err;
   }
+}
+
+/** `size` bytes from the start of `fd` (fewer if the file is shorter by then), in a buffer of its own. */
+function readAllSync(fd: number, size: number): Buffer {
+  const buffer = Buffer.allocUnsafeSlow(size);
+  let filled = 0;
+  while (filled < size) {
+    const read = readSync(fd, buffer, filled, size - filled, filled);
+    if (read === 0) break;
+    filled += read;
+  }
+  return filled === size ? buffer : buffer.subarray(0, filled);
 }
 
 export function isErrno(err: unknown, code: string): boolean {
