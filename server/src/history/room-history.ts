@@ -90,7 +90,7 @@ export class RoomHistory {
   }
 
   /** [HI2] Called from the document's `afterTransaction` for every local transaction, before its `update`. */
-  capture(transaction: Y.Transaction, author: ChangeAuthor): void {
+  capture(transaction: Y.Transaction, authorOf: () => ChangeAuthor): void {
     this.pendingEntry = null;
     const inserted: IdRun[] = [];
     for (const [client, after] of transaction.afterState) {
@@ -101,8 +101,10 @@ export class RoomHistory {
     for (const [client, ranges] of transaction.deleteSet.clients) {
       for (const { clock, len } of ranges) deleted.push([client, clock, len]);
     }
+    // Asked only now: a transaction that changed nothing (a peer's empty sync answer) needs no author, so a
+    // socket that never writes never draws a session id.
     if (inserted.length === 0 && deleted.length === 0) return;
-    const entry: HistoryEntry = { at: this.now(), author, inserted, deleted };
+    const entry: HistoryEntry = { at: this.now(), author: authorOf(), inserted, deleted };
     this.pendingEntry = { bytes: this.encoder.encode(entry), entry };
   }
 

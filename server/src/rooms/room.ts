@@ -298,7 +298,7 @@ export class Room {
   /** [HI2] Stamps each local transaction with who made it, before its update is appended. */
   private readonly onTransaction = (transaction: Y.Transaction): void => {
     if (transaction.origin === REMOTE) return;
-    this.history?.capture(transaction, this.authorOf(transaction.origin));
+    this.history?.capture(transaction, () => this.authorOf(transaction.origin));
   };
 
   /** [HI2] Who is behind a transaction's origin, as the server knows it — never as the update claims. */
