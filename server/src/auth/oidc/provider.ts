@@ -1,4 +1,4 @@
-import * as client from 'openid-client';
+import type * as OpenIdClient from 'openid-client';
 import { cleanName, MAX_SUB_LENGTH } from '../tokens.js';
 import type { SignedInUser } from '../identity.js';
 
@@ -20,6 +20,12 @@ export class LoginError extends Error {
   }
 }
 
+/**
+ * openid-client (with oauth4webapi, ~55 KB) loaded at the first sign-in, not at start: most servers run
+ * without sign-in, and the bundle puts it in a chunk of its own [O4].
+ */
+const openIdClient = () => import('openid-client');
+
 /** Whether the issuer is reached over plain HTTP on this machine (a provider beside us, or tests). */
 function isLoopbackHttp(issuer: URL): boolean {
   return issuer.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(issuer.hostname);
@@ -31,16 +37,16 @@ function isLoopbackHttp(issuer: URL): boolean {
  * the ID token. Plain-HTTP issuers are accepted on loopback only (config refuses others).
  */
 export class OidcProvider {
-  private discovered: Promise<client.Configuration> | null = null;
+  private discovered: Promise<OpenIdClient.Configuration> | null = null;
 
   constructor(private readonly settings: OidcSettings) {}
 
-  private configuration(): Promise<client.Configuration> {
+  private configuration(): Promise<OpenIdClient.Configuration> {
     if (!this.discovered) {
       const issuer = new URL(this.settings.issuer);
-      const pending = client.discovery(issuer, this.settings.clientId, this.settings.clientSecret, undefined, {
+      const pending = openIdClient().then((client) => client.discovery(issuer, this.settings.clientId, this.settings.clientSecret, undefined, {
         ...(isLoopbackHttp(issuer) ? { execute: [client.allowInsecureRequests] } : {}),
-      });
+      }));
       // A provider that was down at the first sign-in is asked again at the next.
       pending.catch(() => {
         if (this.discovered === pending) this.discovered = null;
@@ -53,6 +59,7 @@ export class OidcProvider {
   /** The provider's authorization URL for a new sign-in, and the checks its answer must pass. */
   async start(redirectUri: string): Promise<{ url: URL; state: string; nonce: string; codeVerifier: string }> {
     const config = await this.configuration();
+    const client = await openIdClient();
     const codeVerifier = client.randomPKCECodeVerifier();
     const state = client.randomState();
     const nonce = client.randomNonce();
@@ -73,7 +80,8 @@ export class OidcProvider {
    */
   async finish(callbackUrl: URL, checks: { state: string; nonce: string; codeVerifier: string }): Promise<SignedInUser> {
     const config = await this.configuration();
-    let tokens: Awaited<ReturnType<typeof client.authorizationCodeGrant>>;
+    const client = await openIdClient();
+    let tokens: Awaited<ReturnType<typeof OpenIdClient.authorizationCodeGrant>>;
     try {
       tokens = await client.authorizationCodeGrant(config, callbackUrl, {
         pkceCodeVerifier: checks.codeVerifier,
