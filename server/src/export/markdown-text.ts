@@ -24,10 +24,10 @@ export interface BlockCensus {
 }
 
 /** Characters that only mean something with a partner: delimiters (see `isLonePartner`) and `>` (see `<`). */
-const COUNTED = new Set(['*', '_', '~', '`', '+', '>']);
+const COUNTED = new Set(['*', '_', '~', '`', '+', '=', '>']);
 
 /** Which delimiter characters each mark's Markdown spelling uses (italic may be written `_x_` too). */
-const MARK_DELIMITERS: Record<string, string[]> = { bold: ['*', '_'], italic: ['*', '_'], strike: ['~'], code: ['`'] };
+const MARK_DELIMITERS: Record<string, string[]> = { bold: ['*', '_'], italic: ['*', '_'], strike: ['~'], code: ['`'], highlight: ['='] };
 
 /** Nodes the exporter renders as code spans (see `markdown.ts`); their backticks are syntax. */
 const CODE_NODE_TYPES = new Set(['exportCodeSpan']);
@@ -68,13 +68,14 @@ export function censusOf(block: JSONContent, inTableCell = false): BlockCensus {
 }
 
 /**
- * Whether `c` cannot pair with anything in the block: it occurs once there (`+` fewer than four times,
- * since Tiptap's own `++underline++` needs two pairs) and no mark in the block writes it as a delimiter.
+ * Whether `c` cannot pair with anything in the block: it occurs once there (`+` and `=` fewer than four
+ * times, since `++underline++` and `==highlight==` need two pairs) and no mark in the block writes it as a
+ * delimiter.
  */
 function isLonePartner(c: string, census: BlockCensus | undefined): boolean {
   if (!census || census.emitted.has(c)) return false;
   const n = census.counts.get(c) ?? 0;
-  return c === '+' ? n < 4 : n <= 1;
+  return c === '+' || c === '=' ? n < 4 : n <= 1;
 }
 
 const WORD = /[\p{L}\p{N}]/u;
@@ -124,7 +125,9 @@ export function escapeMarkdownText(text: string, census: BlockCensus | undefined
         escape = inLink || !isLonePartner(c, census);
         break;
       case '+':
-        escape = text[i + 1] === '+' && !isLonePartner(c, census);
+      case '=':
+        // `++underline++` (Tiptap's parser) and `==highlight==` (written by the exporter, read by the parser).
+        escape = text[i + 1] === c && !isLonePartner(c, census);
         break;
       case '[':
         // Inside link text every bracket must balance. Elsewhere no link can form, as `](`, `][` and `]:`

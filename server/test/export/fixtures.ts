@@ -17,6 +17,7 @@ export const italic: Mark = { type: 'italic' };
 export const strike: Mark = { type: 'strike' };
 export const code: Mark = { type: 'code' };
 export const underline: Mark = { type: 'underline' };
+export const highlight: Mark = { type: 'highlight' };
 export const link = (href: string): Mark => ({ type: 'link', attrs: { href } });
 
 export const paragraph = (...content: JSONContent[]): JSONContent =>
