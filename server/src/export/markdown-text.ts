@@ -27,7 +27,7 @@ export interface BlockCensus {
 const COUNTED = new Set(['*', '_', '~', '`', '+', '=', '>']);
 
 /** Which delimiter characters each mark's Markdown spelling uses (italic may be written `_x_` too). */
-const MARK_DELIMITERS: Record<string, string[]> = { bold: ['*', '_'], italic: ['*', '_'], strike: ['~'], code: ['`'], highlight: ['='] };
+const MARK_DELIMITERS: Record<string, string[]> = { bold: ['*', '_'], italic: ['*', '_'], strike: ['~'], code: ['`'], highlight: ['='], link: ['['] };
 
 /** Nodes the exporter renders as code spans (see `markdown.ts`); their backticks are syntax. */
 const CODE_NODE_TYPES = new Set(['exportCodeSpan']);
@@ -131,8 +131,10 @@ export function escapeMarkdownText(text: string, census: BlockCensus | undefined
         break;
       case '[':
         // Inside link text every bracket must balance. Elsewhere no link can form, as `](`, `][` and `]:`
-        // are escaped below (a task box `[ ] ` at a line start is `escapeLineStarts`' job).
-        escape = inLink;
+        // are escaped below (a task box `[ ] ` at a line start is `escapeLineStarts`' job) — unless the block
+        // holds a link: its own `](` can close a `[` of the text before it (marked lets the text between
+        // hold code spans, emphasis and even the link's `[`).
+        escape = inLink || (census?.emitted.has('[') ?? false);
         break;
       case ']':
         // Safe before a blank, a word or sentence punctuation; not before `(`, `[` or `:` (a link, a

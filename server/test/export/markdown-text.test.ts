@@ -93,10 +93,15 @@ describe('escapeMarkdownText: what would be read as syntax is escaped', () => {
     expect(escapeMarkdownText('x<y', undefined, false)).toBe('x\\<y');
   });
 
+  test('a bracket before a link is escaped: the link\'s own `](` could close it', () => {
+    expect(md(text('see [1] and '), text('this', link('https://example.com/')))).toBe('see \\[1] and [this](https://example.com/)');
+    expect(md(text('see [1]'))).toBe('see [1]');
+  });
+
   test('the census counts text, link destinations and mark delimiters of the whole block', () => {
     const census = censusOf(paragraph(text('a~b'), text('c', link('https://x.example/~me')), text('d', strike)));
     expect(census.counts.get('~')).toBe(2);
-    expect([...census.emitted]).toEqual(['~']);
+    expect([...census.emitted]).toEqual(['[', '~']); // a link's own `](` can close a `[` of the text
   });
 });
 
