@@ -14,12 +14,13 @@ export interface StoreIo {
 }
 
 /**
- * Appends up to this size are written with one synchronous syscall. [D1] needs the bytes in the OS before a
- * relay, and a page-cache append of a few hundred bytes is faster than handing it to the thread pool and
- * coming back through a wake-up and several promise hops (profiled: 12–19 % of the event loop). Larger
- * writes (snapshots, huge pastes) keep the pool, so a throttled disk cannot stall the loop for long.
+ * Appends up to this size are written with one synchronous syscall, and files up to it are read that way
+ * (`readFileOrNull`). [D1] needs the bytes in the OS before a relay, and a page-cache append of a few hundred
+ * bytes is faster than handing it to the thread pool and coming back through a wake-up and several promise
+ * hops (profiled: 12–19 % of the event loop). Larger writes (snapshots, huge pastes) keep the pool, so a
+ * throttled disk cannot stall the loop for long.
  */
-const SYNC_WRITE_MAX_BYTES = 64 * 1024;
+const SMALL_IO_MAX_BYTES = 64 * 1024;
 
 export const defaultIo: StoreIo = {
   async writev(file, buffers, position) {
@@ -27,7 +28,7 @@ export const defaultIo: StoreIo = {
     for (const buffer of buffers) size += buffer.length;
     // Also while the periodic fdatasync of this file runs: measured, handing those writes to the pool put
     // them behind the other documents' fdatasyncs (fan-out p95 4.6 → 7.5 ms, p99 13 → 14–20 ms).
-    if (size <= SYNC_WRITE_MAX_BYTES) return writevSync(file.handle.fd, buffers, position);
+    if (size <= SMALL_IO_MAX_BYTES) return writevSync(file.handle.fd, buffers, position);
     const { bytesWritten } = await file.handle.writev(buffers, position);
     return bytesWritten;
   },
@@ -101,22 +102,21 @@ export async function writeFileSynced(io: StoreIo, path: string, buffers: Buffer
 }
 
 /**
- * The whole file. Through the callback API: `fs/promises`' `readFile` costs 3–5× the CPU for the small files a
- * load reads — it goes through a FileHandle with a promise per step.
+ * The whole file (a path, or an open descriptor read from its start). Through the callback API: `fs/promises`'
+ * `readFile` costs 3–5× the CPU for the small files a load reads — it goes through a FileHandle with a promise
+ * per step.
  */
-export function readWholeFile(path: string): Promise<Buffer> {
-  return new Promise((resolve, reject) => readFileCallback(path, (err, data) => (err ? reject(err) : resolve(data))));
+export function readWholeFile(file: string | number): Promise<Buffer> {
+  return new Promise((resolve, reject) => readFileCallback(file, (err, data) => (err ? reject(err) : resolve(data))));
 }
 
 /**
- * Files up to this size are read with synchronous syscalls (open, fstat, read, close), like the small appends
- * above: a closed document's log and snapshot are usually a few KB, and on 2 cores each hand-off to the thread
- * pool also wakes a pool thread that preempts the event loop (profiled: the largest part of accepting the
- * first socket of a closed document). Larger files keep the pool, so a slow disk cannot stall the loop long.
+ * The file's bytes, or null when it does not exist. Files up to `SMALL_IO_MAX_BYTES` are read with synchronous
+ * syscalls, like the small appends above: a closed document's log and snapshot are usually a few KB, and on 2
+ * cores each hand-off to the thread pool also wakes a pool thread that preempts the event loop (profiled: the
+ * largest part of accepting the first socket of a closed document). Larger files keep the pool, so a slow
+ * disk cannot stall the loop long.
  */
-const SYNC_READ_MAX_BYTES = 64 * 1024;
-
-/** The file's bytes, or null when it does not exist. */
 export async function readFileOrNull(path: string): Promise<Buffer | null> {
   let fd: number;
   try {
@@ -125,19 +125,11 @@ export async function readFileOrNull(path: string): Promise<Buffer | null> {
     if (isErrno(err, 'ENOENT')) return null;
     throw err;
   }
-  let small: Buffer | null = null;
   try {
     const { size } = fstatSync(fd);
-    if (size <= SYNC_READ_MAX_BYTES) small = readAllSync(fd, size);
+    return size <= SMALL_IO_MAX_BYTES ? readAllSync(fd, size) : await readWholeFile(fd);
   } finally {
     closeSync(fd);
-  }
-  if (small) return small;
-  try {
-    return await readWholeFile(path);
-  } catch (err) {
-    if (isErrno(err, 'ENOENT')) return null;
-    throw err;
   }
 }
 
