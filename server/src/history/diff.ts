@@ -110,7 +110,7 @@ class DiffWalk {
       if (!(content instanceof Y.ContentString)) continue;
       const cuts: number[] = [];
       const { client, clock } = item.id;
-      this.ledger.boundaries(client, clock, item.length, cuts);
+      this.ledger.authorBoundaries(client, clock, item.length, cuts);
       for (const snapshot of [this.from, this.to]) {
         const end = snapshot.sv.get(client) ?? 0;
         if (end > clock && end < clock + item.length) cuts.push(end);
@@ -122,13 +122,20 @@ class DiffWalk {
           if (c + len < clock + item.length) cuts.push(c + len);
         }
       }
-      const points = [...new Set(cuts)].sort((a, b) => a - b);
-      let start = 0;
       const markList = [...marks.keys()];
-      for (const cut of [...points.map((p) => p - clock), item.length]) {
-        if (cut > start) this.piece(content.str.slice(start, cut), item, start, side, segments, markList);
+      if (cuts.length === 0) {
+        this.piece(content.str, item, 0, side, segments, markList);
+        continue;
+      }
+      cuts.sort((a, b) => a - b);
+      let start = 0;
+      for (const point of cuts) {
+        const cut = point - clock;
+        if (cut <= start) continue;
+        this.piece(content.str.slice(start, cut), item, start, side, segments, markList);
         start = cut;
       }
+      this.piece(content.str.slice(start), item, start, side, segments, markList);
     }
   }
 
@@ -186,7 +193,10 @@ function kind(from: boolean, to: boolean): ChangeKind {
 }
 
 function sameMarks(a: string[] | undefined, b: string[] | undefined): boolean {
-  return (a ?? []).join() === (b ?? []).join();
+  if (a === b) return true;
+  const left = a ?? [];
+  const right = b ?? [];
+  return left.length === right.length && left.every((mark, i) => mark === right[i]);
 }
 
 /** The diff between two snapshots of `doc` (kept with gc off). */

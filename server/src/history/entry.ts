@@ -33,9 +33,9 @@ export interface HistoryEntry {
   at: number;
   author: ChangeAuthor;
   /** The ids the change created. */
-  inserted: IdRun[];
+  inserted: readonly IdRun[];
   /** The ids the change deleted. */
-  deleted: IdRun[];
+  deleted: readonly IdRun[];
 }
 
 /** Bumped when the layout changes; entries of other formats are skipped by `decodeEntries`. */
@@ -180,8 +180,12 @@ function writeRuns(encoder: encoding.Encoder, runs: readonly IdRun[]): void {
   }
 }
 
-function readRuns(decoder: decoding.Decoder): IdRun[] {
+/** What most entries delete (and a deletion inserts): one shared empty list, not one per decoded entry. */
+const NO_RUNS: readonly IdRun[] = Object.freeze([]);
+
+function readRuns(decoder: decoding.Decoder): readonly IdRun[] {
   const count = decoding.readVarUint(decoder);
+  if (count === 0) return NO_RUNS;
   // Every run takes at least three bytes: a count larger than what is left is not an entry.
   if (count * 3 > decoder.arr.length - decoder.pos) throw new Error('history entry is truncated');
   const runs: IdRun[] = [];

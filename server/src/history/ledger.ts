@@ -11,6 +11,8 @@ interface RunIndex {
   starts: number[];
   ends: number[];
   entries: number[];
+  /** Clocks where the author may change (see `authorCuts`); built when first asked, dropped when runs change. */
+  authorCuts?: number[];
 }
 
 /**
@@ -81,14 +83,16 @@ export class HistoryLedger {
     return lookup(this.deletes.get(client), clock);
   }
 
-  /** Clocks inside `(clock, clock + len)` where the inserting or deleting entry may change. */
-  boundaries(client: number, clock: number, len: number, out: number[]): void {
+  /**
+   * Clocks inside `(clock, clock + len)` where the author of the inserting or deleting entry may change.
+   * Cuts between entries of one author are left out: a typist's every keystroke is an entry, and a diff
+   * that cut there would build a piece per character only to merge them again.
+   */
+  authorBoundaries(client: number, clock: number, len: number, out: number[]): void {
     for (const index of [this.inserts.get(client), this.deletes.get(client)]) {
       if (!index) continue;
-      for (let i = firstEndingAfter(index, clock); i < index.starts.length && index.starts[i]! < clock + len; i++) {
-        if (index.starts[i]! > clock) out.push(index.starts[i]!);
-        if (index.ends[i]! < clock + len) out.push(index.ends[i]!);
-      }
+      const cuts = (index.authorCuts ??= authorCuts(index, this.authorOf));
+      for (let i = firstAfter(cuts, clock); i < cuts.length && cuts[i]! < clock + len; i++) out.push(cuts[i]!);
     }
   }
 
@@ -134,6 +138,14 @@ function addRuns(indexes: Map<number, RunIndex>, runs: readonly IdRun[], entry: 
     // Usually in clock order (inserts always are); a delete of older ids goes to its sorted place.
     const last = index.starts.length - 1;
     const at = !sorted || last < 0 || index.starts[last]! <= clock ? last + 1 : firstEndingAfter(index, clock);
+    index.authorCuts = undefined;
+    if (at === last + 1) {
+      // The common case, and the only one while a whole history is read: `splice` at the end costs far more.
+      index.starts.push(clock);
+      index.ends.push(clock + len);
+      index.entries.push(entry);
+      continue;
+    }
     index.starts.splice(at, 0, clock);
     index.ends.splice(at, 0, clock + len);
     index.entries.splice(at, 0, entry);
@@ -147,6 +159,37 @@ function sortIndex(index: RunIndex): void {
   index.starts = order.map((i) => index.starts[i]!);
   index.ends = order.map((i) => index.ends[i]!);
   index.entries = order.map((i) => index.entries[i]!);
+}
+
+/**
+ * The clocks of one client's index where the author (or whether any entry holds the id) may change: a
+ * run's start unless it continues the run before it under the same author, a run's end unless the next
+ * run continues it under the same author. Overlapping runs (two entries that deleted the same ids) keep
+ * both their edges: a cut too many only costs a piece that merges back.
+ */
+function authorCuts(index: RunIndex, authorOf: readonly number[]): number[] {
+  const { starts, ends, entries } = index;
+  const cuts: number[] = [];
+  for (let i = 0; i < starts.length; i++) {
+    const author = authorOf[entries[i]!];
+    if (i === 0 || ends[i - 1] !== starts[i] || authorOf[entries[i - 1]!] !== author) cuts.push(starts[i]!);
+    if (i === starts.length - 1 || starts[i + 1] !== ends[i] || authorOf[entries[i + 1]!] !== author) cuts.push(ends[i]!);
+  }
+  // Sorted already unless runs overlap.
+  for (let i = 1; i < cuts.length; i++) if (cuts[i - 1]! > cuts[i]!) return cuts.sort((a, b) => a - b);
+  return cuts;
+}
+
+/** The first of sorted `values` greater than `clock` (binary search). */
+function firstAfter(values: readonly number[], clock: number): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (values[mid]! <= clock) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** The first run whose end lies after `clock` (binary search; runs of one client do not overlap). */

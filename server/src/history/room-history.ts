@@ -116,7 +116,7 @@ export class RoomHistory {
     const { entry } = taken;
     this.taken++;
     this.cached?.add(entry);
-    const size = (runs: IdRun[]) => runs.reduce((sum, run) => sum + run[2], 0);
+    const size = (runs: readonly IdRun[]) => runs.reduce((sum, run) => sum + run[2], 0);
     this.pending.add({ name: entry.author.name, color: entry.author.color }, size(entry.inserted), size(entry.deleted), entry.at);
     return taken.bytes;
   }
