@@ -20,8 +20,8 @@ export class SyncResponder {
   constructor(
     private readonly doc: Y.Doc,
     private readonly durable: DurableLog,
-    /** Sends one frame to one peer. */
-    private readonly send: (conn: Connection, frame: Uint8Array) => void,
+    /** Sends frames to one peer, all in one write. */
+    private readonly send: (conn: Connection, ...frames: Uint8Array[]) => void,
   ) {}
 
   /** The document was just loaded from `snapshot` and `logLength` updates after it. */
@@ -44,6 +44,7 @@ export class SyncResponder {
   /**
    * [H3] Answers step1 with step2 and then our own step1 — both only once everything received so far is
    * durable, so nothing not yet on disk reaches a peer, and our state vector tells the client what is saved.
+   * The two frames leave in one write: a newcomer costs the same syscalls as on a server that sends one.
    */
   answerStep1(conn: Connection, stateVector: Uint8Array): void {
     let diff: Uint8Array;
@@ -57,8 +58,7 @@ export class SyncResponder {
     }
     const ourVector = Y.encodeStateVector(this.doc);
     this.durable.afterWrites(() => {
-      this.send(conn, encodeSyncStep2(diff));
-      this.send(conn, encodeSyncStep1(ourVector));
+      this.send(conn, encodeSyncStep2(diff), encodeSyncStep1(ourVector));
     });
   }
 

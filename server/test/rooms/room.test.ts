@@ -313,6 +313,8 @@ describe('Room with fake sockets', () => {
     await waitFor(() => a.sent.length === before + 2, 'step2 and step1 once the append is done');
     const replies = a.sent.slice(before).map((f) => decodeClientMessage(f));
     expect(replies.map((r) => r.kind)).toEqual(['sync-step2', 'sync-step1']);
+    // Both leave in one write, as a relay and its presence do [RL4].
+    expect(a.writes.at(-1)!.map((f) => decodeClientMessage(f).kind)).toEqual(['sync-step2', 'sync-step1']);
     const sv = Y.decodeStateVector((replies[1] as { stateVector: Uint8Array }).stateVector);
     expect(sv.get(7)).toBe(1);
   });
