@@ -50,14 +50,18 @@ const DECLARES_AUTHOR = 1;
  */
 export class EntryEncoder {
   private readonly refs = new Map<string, number>();
-  /** The author of the previous entry and its reference: runs of one author's entries skip the key. */
-  private last: { author: ChangeAuthor; ref: number } | null = null;
+  /**
+   * Each session's latest author and its reference: a session's entries (one typist's keystrokes, even
+   * between other people's) skip building the key while its author stays the same.
+   */
+  private readonly bySession = new Map<string, { author: ChangeAuthor; ref: number }>();
   /** One encoder reused for every entry (emptied after each): a fresh one allocates a buffer per entry. */
   private readonly encoder = encoding.createEncoder();
 
   encode(entry: HistoryEntry): Uint8Array {
     const { author } = entry;
-    let ref = this.last && sameAuthor(this.last.author, author) ? this.last.ref : undefined;
+    const known = this.bySession.get(author.session);
+    let ref = known && sameAuthor(known.author, author) ? known.ref : undefined;
     let declares = false;
     if (ref === undefined) {
       const key = JSON.stringify([author.session, author.name, author.color, author.scope, author.generation, author.user, author.source]);
@@ -68,7 +72,7 @@ export class EntryEncoder {
         ref = Math.floor(Math.random() * 0x3fffffff) + 1;
         this.refs.set(key, ref);
       }
-      this.last = { author, ref };
+      this.bySession.set(author.session, { author, ref });
     }
     const { encoder } = this;
     encoder.cpos = 0;
