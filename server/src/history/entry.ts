@@ -122,7 +122,7 @@ export function decodeEntries(raw: readonly Uint8Array[]): HistoryEntry[] {
   const recent = new RecentEntries();
   for (const bytes of raw) {
     try {
-      const entry = decodeOne(bytes, authors);
+      const entry = decodeOne(decoding.createDecoder(bytes), authors);
       // A batch retried after a lost commit reply (PostgreSQL, [PG7]) comes back once more after itself.
       if (!recent.seen(entry)) entries.push(entry);
     } catch {
@@ -141,17 +141,21 @@ class RecentEntries {
   private readonly insertedUpTo = new Map<number, number>();
 
   seen(entry: HistoryEntry): boolean {
-    if (entry.inserted.length === 0) return false;
-    if (entry.inserted.every(([client, clock]) => clock < (this.insertedUpTo.get(client) ?? 0))) return true;
-    for (const [client, clock, len] of entry.inserted) {
-      this.insertedUpTo.set(client, Math.max(this.insertedUpTo.get(client) ?? 0, clock + len));
+    const { inserted } = entry;
+    if (inserted.length === 0) return false;
+    let old = true;
+    for (let i = 0; i < inserted.length && old; i++) old = inserted[i]![1] < (this.insertedUpTo.get(inserted[i]![0]) ?? 0);
+    if (old) return true;
+    for (let i = 0; i < inserted.length; i++) {
+      const [client, clock, len] = inserted[i]!;
+      const upTo = this.insertedUpTo.get(client) ?? 0;
+      if (clock + len > upTo) this.insertedUpTo.set(client, clock + len);
     }
     return false;
   }
 }
 
-function decodeOne(bytes: Uint8Array, authors: Map<number, ChangeAuthor>): HistoryEntry {
-  const decoder = decoding.createDecoder(bytes);
+function decodeOne(decoder: decoding.Decoder, authors: Map<number, ChangeAuthor>): HistoryEntry {
   const format = decoding.readVarUint(decoder);
   if (format !== FORMAT) throw new Error(`unknown history entry format ${format}`);
   const flags = decoding.readVarUint(decoder);

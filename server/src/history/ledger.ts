@@ -132,7 +132,8 @@ export class HistoryLedger {
 
 /** Adds runs; `sorted` keeps each index sorted as it goes (one entry at a time), else `sortIndex` follows. */
 function addRuns(indexes: Map<number, RunIndex>, runs: readonly IdRun[], entry: number, sorted: boolean): void {
-  for (const [client, clock, len] of runs) {
+  for (let r = 0; r < runs.length; r++) {
+    const [client, clock, len] = runs[r]!;
     let index = indexes.get(client);
     if (!index) indexes.set(client, (index = { starts: [], ends: [], entries: [] }));
     // Usually in clock order (inserts always are); a delete of older ids goes to its sorted place.
