@@ -54,6 +54,30 @@ describe('MemoryReturn: full collections when documents close', () => {
     s.memory.stop();
   });
 
+  it('collects once more when the server has stayed empty three seconds longer — unless a document opened', () => {
+    const s = setup();
+    s.load();
+    s.unload();
+    vi.advanceTimersByTime(1_000);
+    expect(s.collect).toHaveBeenCalledTimes(1);
+    vi.advanceTimersByTime(2_900);
+    expect(s.collect).toHaveBeenCalledTimes(1);
+    vi.advanceTimersByTime(100);
+    expect(s.collect).toHaveBeenCalledTimes(2);
+    // Only one follow-up per emptying.
+    vi.advanceTimersByTime(60_000);
+    expect(s.collect).toHaveBeenCalledTimes(2);
+    // Emptied again later: the same pair, but a document open when the second is due skips it.
+    s.load();
+    s.unload();
+    vi.advanceTimersByTime(1_000);
+    expect(s.collect).toHaveBeenCalledTimes(3);
+    s.load();
+    vi.advanceTimersByTime(10_000);
+    expect(s.collect).toHaveBeenCalledTimes(3);
+    s.memory.stop();
+  });
+
   it('on a server never empty: collects once after a wave of unloads, when it is over', () => {
     const s = setup();
     for (let i = 0; i < 5; i++) s.load(); // five long-lived documents stay open throughout
