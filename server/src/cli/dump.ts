@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import * as Y from 'yjs';
 import type { DocMeta, DocStore, StoredDoc, StoredUpload, StoredVersion } from '../storage/doc-store.js';
+import { EMPTY_UPDATE, isEmptyUpdate } from '../protocol/empty-update.js';
 
 export interface DocDump {
   meta: DocMeta;
@@ -19,9 +20,6 @@ export interface DocDump {
   uploads: StoredUpload[];
 }
 
-/** The update of a document that never changed. */
-const EMPTY_UPDATE = Y.encodeStateAsUpdate(new Y.Doc());
-
 /** Snapshot + log as one update (or the empty update when there is nothing). */
 export function mergeStored(stored: Pick<StoredDoc, 'snapshot' | 'log'>): Uint8Array {
   const parts = stored.snapshot ? [stored.snapshot, ...stored.log] : stored.log;
@@ -32,10 +30,6 @@ export function mergeStored(stored: Pick<StoredDoc, 'snapshot' | 'log'>): Uint8A
 /** Whether an upload's bytes still hash to its name (content addressing makes every upload self-checking). */
 export function uploadIntact(upload: StoredUpload): boolean {
   return createHash('sha256').update(upload.bytes).digest('hex') === upload.hash;
-}
-
-export function isEmptyUpdate(update: Uint8Array): boolean {
-  return Buffer.from(update).equals(Buffer.from(EMPTY_UPDATE));
 }
 
 /**

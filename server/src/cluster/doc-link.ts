@@ -1,5 +1,6 @@
 import type { ClusterBus } from './redis-bus.js';
 import type { ClusterMessage } from './wire.js';
+import { EMPTY_UPDATE, isEmptyUpdate } from '../protocol/empty-update.js';
 
 /** What a room offers its link to the other instances. */
 export interface LinkedRoom {
@@ -103,7 +104,7 @@ export class DocLink {
         return;
       }
       case 'sync-reply': {
-        if (message.update.byteLength > EMPTY_UPDATE.byteLength) room.applyRemoteUpdate(message.update);
+        if (!isEmptyUpdate(message.update)) room.applyRemoteUpdate(message.update);
         if (message.stateVector.byteLength === 0) return;
         void room.durableDiff(message.stateVector).then((diff) => {
           if (diff) this.reply(message.from, diff, new Uint8Array(0));
@@ -119,5 +120,3 @@ export class DocLink {
   }
 }
 
-/** A Yjs update that changes nothing (no structs, no deletions). */
-const EMPTY_UPDATE = new Uint8Array([0, 0]);

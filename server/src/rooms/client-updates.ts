@@ -1,6 +1,7 @@
 import * as Y from 'yjs';
 import { CloseCode } from '@tandem/common';
 import { ProtocolError } from '../protocol/messages.js';
+import { isEmptyUpdate } from '../protocol/empty-update.js';
 import { reportLimitTrip, type LimitReporting } from '../limits.js';
 import type { Connection } from './connection.js';
 import { checkCommentRules } from '../comments/update-rules.js';
@@ -57,6 +58,9 @@ export class ClientUpdates {
       if (update.byteLength > 2) this.deps.metrics.droppedReadOnlyUpdates.inc();
       return null;
     }
+    // [M2] The empty update changes nothing: there is nothing to check, apply, store or relay. Every new
+    // socket of a stock client sends one as its step2; applying it cost a transaction and its observers.
+    if (isEmptyUpdate(update)) return null;
     const { maxDocBytes } = this.deps;
     if (this.deps.storedBytes() + update.byteLength > maxDocBytes) {
       reportLimitTrip(this.deps, 'document_size', 'document size limit reached', { conn: conn.id, max: maxDocBytes });

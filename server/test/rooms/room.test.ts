@@ -7,6 +7,7 @@ import {
   encodeAwareness,
   encodeAwarenessEntries,
   encodeSyncStep1,
+  encodeSyncStep2,
   encodeSyncUpdate,
   type AwarenessEntry,
 } from '../../src/protocol/messages.js';
@@ -217,6 +218,43 @@ describe('Room with fake sockets', () => {
     for (const piece of ['x0', 'x1', 'x2', 'x3', 'x4', 'next']) expect(text).toContain(piece);
     room.leave(ca);
     room.leave(cb);
+    registry.release(room);
+  });
+
+  it('[M2][L2] the empty update (a new client\'s step2) is taken as it is: no transaction, no append, never over the size limit', async () => {
+    const store = createMemoryStore();
+    const now = new Date().toISOString();
+    await store.create({ id: 'doc-eeeeeeee', createdAt: now, updatedAt: now, linkGeneration: 0 });
+    // One byte allowed: an empty document is at its limit, so anything the room judged by size would trip it.
+    const registry = new RoomRegistry({
+      store,
+      logger: createLogger('silent'),
+      metrics: createMetrics(),
+      idleMs: 10,
+      limits: { maxDocBytes: 1, maxConnectionsPerDoc: 5, maxMessagesPerSecond: 1000, compactAfterBytes: 1 << 20 },
+      history: { idleMs: 600_000, maxIntervalMs: 600_000, thinAfterDays: 0 },
+    });
+    const room = await registry.acquire('doc-eeeeeeee');
+    const [editor, viewer] = [new FakeSocket(), new FakeSocket()];
+    const ce = room.join(editor, { scope: 'edit', generation: 0 })!;
+    const cv = room.join(viewer, { scope: 'view', generation: 0 })!;
+    await settled();
+    let transactions = 0;
+    room.doc.on('afterTransaction', () => transactions++);
+    const sentBefore = [editor.sent.length, viewer.sent.length];
+    room.receive(ce, encodeSyncStep2(Y.encodeStateAsUpdate(new Y.Doc())));
+    room.receive(cv, encodeSyncStep2(new Uint8Array([0, 0])));
+    await settled();
+    expect(transactions).toBe(0);
+    expect([editor.closedWith, viewer.closedWith]).toEqual([null, null]);
+    expect([editor.sent.length, viewer.sent.length]).toEqual(sentBefore);
+    expect((await store.load('doc-eeeeeeee'))!.log).toHaveLength(0);
+    // The same limit still refuses a real change.
+    room.receive(ce, encodeSyncUpdate(update('x', 60)));
+    await settled();
+    expect(editor.closedWith?.code).toBe(1008);
+    room.leave(ce);
+    room.leave(cv);
     registry.release(room);
   });
 
