@@ -35,7 +35,7 @@ class DiffWalk {
   /** Index into the answer's authors of the entry's author (the unknown author for -1). */
   private author(entry: number): number {
     // Keyed by the ledger's author, not the entry: a long history has few authors and many entries.
-    const key = entry < 0 ? -1 : this.ledger.authorOf[entry]!;
+    const key = entry < 0 ? -1 : this.ledger.authorOf(entry);
     let index = this.authorIndex.get(key);
     if (index !== undefined) return index;
     const who = key < 0 ? UNKNOWN_AUTHOR : this.ledger.authors[key]!;
@@ -155,7 +155,7 @@ class DiffWalk {
     const segment: DiffSegment = { text, change };
     if (change !== 'same') {
       segment.author = this.author(entry);
-      if (entry >= 0) segment.at = this.ledger.entries[entry]!.at;
+      if (entry >= 0) segment.at = this.ledger.at(entry);
     }
     if (marks.length > 0) segment.marks = marks;
     const last = segments[segments.length - 1];

@@ -113,23 +113,64 @@ function sameAuthor(a: ChangeAuthor, b: ChangeAuthor): boolean {
 const UNDECLARED: ChangeAuthor = { session: '', name: 'Unknown', color: null, scope: 'edit', generation: 0, user: null, source: 'socket' };
 
 /**
- * Reads a document's entries in order. Entries that cannot be read (another format, damage) are skipped:
- * their ids then count as written by nobody known. Entries of one author share one `author` object.
+ * One entry as `EntryReader` read it, valid until its next `read` (which reuses this object): runs are flat
+ * `client, clock, length` triples. A whole history is read through one view, with no object per entry
+ * beyond its two short run lists.
  */
-export function decodeEntries(raw: readonly Uint8Array[]): HistoryEntry[] {
-  const authors = new Map<number, ChangeAuthor>();
-  const entries: HistoryEntry[] = [];
-  const recent = new RecentEntries();
-  for (const bytes of raw) {
+export interface EntryView {
+  at: number;
+  /** Shared by every entry of that author. */
+  author: ChangeAuthor;
+  inserted: number[];
+  deleted: number[];
+}
+
+/**
+ * Reads a document's entries in order, one at a time. Entries that cannot be read (another format, damage)
+ * are skipped: their ids then count as written by nobody known. Entries of one author share one `author`.
+ */
+export class EntryReader {
+  readonly view: EntryView = { at: 0, author: UNDECLARED, inserted: [], deleted: [] };
+  private readonly authors = new Map<number, ChangeAuthor>();
+  private readonly recent = new RecentEntries();
+  private readonly decoder = decoding.createDecoder(new Uint8Array(0));
+
+  /** Reads `bytes` into `view`; false when they are not a readable entry, or repeat one read before. */
+  read(bytes: Uint8Array): boolean {
+    const { decoder, view } = this;
+    // lib0 types its buffer as backed by an ArrayBuffer; it only reads it, whatever backs it.
+    decoder.arr = bytes as typeof decoder.arr;
+    decoder.pos = 0;
+    // Fresh lists are cheaper than emptying the last ones (setting `length` is a call into the runtime).
+    view.inserted = [];
+    view.deleted = [];
     try {
-      const entry = decodeOne(decoding.createDecoder(bytes), authors);
-      // A batch retried after a lost commit reply (PostgreSQL, [PG7]) comes back once more after itself.
-      if (!recent.seen(entry)) entries.push(entry);
+      readOne(decoder, this.authors, view);
     } catch {
-      // skipped, see above
+      return false;
     }
+    // A batch retried after a lost commit reply (PostgreSQL, [PG7]) comes back once more after itself.
+    return !this.recent.seen(view.inserted);
+  }
+}
+
+/** Every readable entry of `raw`, in order, as objects (see `EntryReader`). */
+export function decodeEntries(raw: readonly Uint8Array[]): HistoryEntry[] {
+  const reader = new EntryReader();
+  const { view } = reader;
+  const entries: HistoryEntry[] = [];
+  for (const bytes of raw) {
+    if (reader.read(bytes)) entries.push({ at: view.at, author: view.author, inserted: runsOf(view.inserted), deleted: runsOf(view.deleted) });
   }
   return entries;
+}
+
+/** Flat `client, clock, length` triples as runs; the shared empty list when there are none. */
+export function runsOf(flat: readonly number[]): readonly IdRun[] {
+  if (flat.length === 0) return NO_RUNS;
+  const runs: IdRun[] = [];
+  for (let i = 0; i < flat.length; i += 3) runs.push([flat[i]!, flat[i + 1]!, flat[i + 2]!]);
+  return runs;
 }
 
 /**
@@ -140,22 +181,22 @@ export function decodeEntries(raw: readonly Uint8Array[]): HistoryEntry[] {
 class RecentEntries {
   private readonly insertedUpTo = new Map<number, number>();
 
-  seen(entry: HistoryEntry): boolean {
-    const { inserted } = entry;
+  /** `inserted`: flat `client, clock, length` triples. */
+  seen(inserted: readonly number[]): boolean {
     if (inserted.length === 0) return false;
     let old = true;
-    for (let i = 0; i < inserted.length && old; i++) old = inserted[i]![1] < (this.insertedUpTo.get(inserted[i]![0]) ?? 0);
+    for (let i = 0; i < inserted.length && old; i += 3) old = inserted[i + 1]! < (this.insertedUpTo.get(inserted[i]!) ?? 0);
     if (old) return true;
-    for (let i = 0; i < inserted.length; i++) {
-      const [client, clock, len] = inserted[i]!;
-      const upTo = this.insertedUpTo.get(client) ?? 0;
-      if (clock + len > upTo) this.insertedUpTo.set(client, clock + len);
+    for (let i = 0; i < inserted.length; i += 3) {
+      const client = inserted[i]!;
+      const end = inserted[i + 1]! + inserted[i + 2]!;
+      if (end > (this.insertedUpTo.get(client) ?? 0)) this.insertedUpTo.set(client, end);
     }
     return false;
   }
 }
 
-function decodeOne(decoder: decoding.Decoder, authors: Map<number, ChangeAuthor>): HistoryEntry {
+function readOne(decoder: decoding.Decoder, authors: Map<number, ChangeAuthor>, view: EntryView): void {
   const format = decoding.readVarUint(decoder);
   if (format !== FORMAT) throw new Error(`unknown history entry format ${format}`);
   const flags = decoding.readVarUint(decoder);
@@ -173,10 +214,10 @@ function decodeOne(decoder: decoding.Decoder, authors: Map<number, ChangeAuthor>
     author = { session, name, color, scope, generation, user, source };
     authors.set(ref, author);
   }
-  const at = decoding.readVarUint(decoder);
-  const inserted = readRuns(decoder);
-  const deleted = readRuns(decoder);
-  return { at, author: author ?? UNDECLARED, inserted, deleted };
+  view.at = decoding.readVarUint(decoder);
+  view.author = author ?? UNDECLARED;
+  readRuns(decoder, view.inserted);
+  readRuns(decoder, view.deleted);
 }
 
 function writeRuns(encoder: encoding.Encoder, runs: readonly IdRun[]): void {
@@ -191,14 +232,12 @@ function writeRuns(encoder: encoding.Encoder, runs: readonly IdRun[]): void {
 /** What most entries delete (and a deletion inserts): one shared empty list, not one per decoded entry. */
 const NO_RUNS: readonly IdRun[] = Object.freeze([]);
 
-function readRuns(decoder: decoding.Decoder): readonly IdRun[] {
+/** Appends the runs at the decoder's position to `out` as flat triples. */
+function readRuns(decoder: decoding.Decoder, out: number[]): void {
   const count = decoding.readVarUint(decoder);
-  if (count === 0) return NO_RUNS;
   // Every run takes at least three bytes: a count larger than what is left is not an entry.
   if (count * 3 > decoder.arr.length - decoder.pos) throw new Error('history entry is truncated');
-  const runs: IdRun[] = [];
   for (let i = 0; i < count; i++) {
-    runs.push([decoding.readVarUint(decoder), decoding.readVarUint(decoder), decoding.readVarUint(decoder)]);
+    out.push(decoding.readVarUint(decoder), decoding.readVarUint(decoder), decoding.readVarUint(decoder));
   }
-  return runs;
 }

@@ -1,16 +1,17 @@
 import type { HistoryAuthor } from '@tandem/common/api';
 import * as Y from 'yjs';
-import { decodeEntries, type HistoryEntry, type IdRun } from './entry.js';
+import { EntryReader, type ChangeAuthor, type HistoryEntry, type IdRun } from './entry.js';
 import { idSetFromRuns, subtractIdSets } from './id-sets.js';
+import { NumberColumn } from './number-column.js';
 
 /** The author shown for ids no entry holds (written before history was kept, or an entry a crash lost). */
 export const UNKNOWN_AUTHOR: HistoryAuthor = { name: 'Unknown', color: null };
 
 /** Sorted runs of one client's ids, each pointing at the entry that holds it. */
 interface RunIndex {
-  starts: number[];
-  ends: number[];
-  entries: number[];
+  starts: NumberColumn;
+  ends: NumberColumn;
+  entries: NumberColumn;
   /** Clocks where the author may change (see `authorCuts`); built when first asked, dropped when runs change. */
   authorCuts?: number[];
 }
@@ -18,59 +19,131 @@ interface RunIndex {
 /**
  * A document's history entries, decoded once per request, with the lookups history needs [HI3]: which
  * entry inserted or deleted an id, the authors, and the snapshot after the first n entries.
+ *
+ * Entries are kept in columns (a time and an author per entry; every run in one flat list), not as an object
+ * per entry: a long history is hundreds of thousands of entries, and reading it as objects spent more time
+ * collecting garbage than decoding.
  */
 export class HistoryLedger {
-  readonly entries: HistoryEntry[];
   /** Distinct authors by name, in order of first appearance. */
   readonly authors: HistoryAuthor[] = [];
   /** Per entry: its index in `authors`. */
-  readonly authorOf: number[];
+  private readonly authorIndexes = new NumberColumn(1024);
+  /** Per entry: when the server accepted it (ms since the epoch). */
+  private readonly times = new NumberColumn(1024);
+  /** Every entry's runs as flat `client, clock, length` triples: its inserted runs, then its deleted ones. */
+  private readonly runs = new NumberColumn(3072);
+  /** Per entry: where its inserted runs start in `runs`. */
+  private readonly insertedFrom = new NumberColumn(1024);
+  /** Per entry: where its deleted runs start in `runs` (they end where the next entry's inserted start). */
+  private readonly deletedFrom = new NumberColumn(1024);
   private readonly authorIndexByName = new Map<string, number>();
+  private lastAuthor: ChangeAuthor | null = null;
+  private lastAuthorIndex = -1;
   private readonly inserts = new Map<number, RunIndex>();
   private readonly deletes = new Map<number, RunIndex>();
 
-  constructor(entries: HistoryEntry[]) {
-    this.entries = entries;
-    const byName = this.authorIndexByName;
-    this.authorOf = this.entries.map(({ author }) => {
-      let index = byName.get(author.name);
-      if (index === undefined) {
-        index = this.authors.length;
-        byName.set(author.name, index);
-        this.authors.push({ name: author.name, color: author.color });
-      }
-      return index;
-    });
-    this.entries.forEach((entry, i) => this.index(entry, i, false));
-    for (const index of [...this.inserts.values(), ...this.deletes.values()]) sortIndex(index);
+  constructor(entries: readonly HistoryEntry[] = []) {
+    const inserted: number[] = [];
+    const deleted: number[] = [];
+    for (const entry of entries) {
+      inserted.length = 0;
+      deleted.length = 0;
+      for (const run of entry.inserted) inserted.push(...run);
+      for (const run of entry.deleted) deleted.push(...run);
+      this.append(entry.at, entry.author, inserted, deleted, false);
+    }
+    this.sortIndexes();
   }
 
   /** Reads stored entries. */
   static fromStored(raw: readonly Uint8Array[]): HistoryLedger {
-    return new HistoryLedger(decodeEntries(raw));
+    const ledger = new HistoryLedger();
+    const reader = new EntryReader();
+    const { view } = reader;
+    for (let i = 0; i < raw.length; i++) {
+      if (reader.read(raw[i]!)) ledger.append(view.at, view.author, view.inserted, view.deleted, false);
+    }
+    ledger.sortIndexes();
+    return ledger;
   }
 
   /** Adds an entry written after the ledger was read (the room's own, in order). */
   add(entry: HistoryEntry): void {
-    const i = this.entries.length;
-    this.entries.push(entry);
-    let index = this.authorIndexByName.get(entry.author.name);
-    if (index === undefined) {
-      index = this.authors.length;
-      this.authorIndexByName.set(entry.author.name, index);
-      this.authors.push({ name: entry.author.name, color: entry.author.color });
-    }
-    this.authorOf.push(index);
-    this.index(entry, i, true);
+    const inserted: number[] = [];
+    const deleted: number[] = [];
+    for (const run of entry.inserted) inserted.push(...run);
+    for (const run of entry.deleted) deleted.push(...run);
+    this.append(entry.at, entry.author, inserted, deleted, true);
   }
 
-  private index(entry: HistoryEntry, i: number, sorted: boolean): void {
-    addRuns(this.inserts, entry.inserted, i, sorted);
-    addRuns(this.deletes, entry.deleted, i, sorted);
+  /** `inserted` and `deleted` are flat triples; copied, so the caller may reuse them. */
+  private append(at: number, author: ChangeAuthor, inserted: readonly number[], deleted: readonly number[], sorted: boolean): void {
+    const i = this.times.length;
+    this.times.push(at);
+    this.authorIndexes.push(this.authorIndexOf(author));
+    const { runs } = this;
+    this.insertedFrom.push(runs.length);
+    for (let k = 0; k < inserted.length; k++) runs.push(inserted[k]!);
+    this.deletedFrom.push(runs.length);
+    for (let k = 0; k < deleted.length; k++) runs.push(deleted[k]!);
+    addRuns(this.inserts, inserted, i, sorted);
+    addRuns(this.deletes, deleted, i, sorted);
+  }
+
+  private authorIndexOf(author: ChangeAuthor): number {
+    // Entries of one author share one object: most entries skip the lookup by name.
+    if (author === this.lastAuthor) return this.lastAuthorIndex;
+    let index = this.authorIndexByName.get(author.name);
+    if (index === undefined) {
+      index = this.authors.length;
+      this.authorIndexByName.set(author.name, index);
+      this.authors.push({ name: author.name, color: author.color });
+    }
+    this.lastAuthor = author;
+    this.lastAuthorIndex = index;
+    return index;
+  }
+
+  private sortIndexes(): void {
+    for (const index of this.inserts.values()) sortIndex(index);
+    for (const index of this.deletes.values()) sortIndex(index);
   }
 
   get length(): number {
-    return this.entries.length;
+    return this.times.length;
+  }
+
+  /** When entry `i` was accepted (ms since the epoch). */
+  at(i: number): number {
+    return this.times.at(i);
+  }
+
+  /** Entry `i`'s author, as an index in `authors`. */
+  authorOf(i: number): number {
+    return this.authorIndexes.at(i);
+  }
+
+  /** The ids entry `i` inserted. */
+  insertedRuns(i: number): IdRun[] {
+    return this.runsBetween(this.insertedFrom.at(i), this.deletedFrom.at(i));
+  }
+
+  /** The ids entry `i` deleted. */
+  deletedRuns(i: number): IdRun[] {
+    return this.runsBetween(this.deletedFrom.at(i), this.deletedEnd(i));
+  }
+
+  /** Where entry `i`'s deleted runs end in `runs`. */
+  private deletedEnd(i: number): number {
+    return i + 1 < this.length ? this.insertedFrom.at(i + 1) : this.runs.length;
+  }
+
+  private runsBetween(from: number, to: number): IdRun[] {
+    const { runs } = this;
+    const out: IdRun[] = [];
+    for (let k = from; k < to; k += 3) out.push([runs.at(k), runs.at(k + 1), runs.at(k + 2)]);
+    return out;
   }
 
   /** The entry that created `(client, clock)`, or -1. */
@@ -91,7 +164,7 @@ export class HistoryLedger {
   authorBoundaries(client: number, clock: number, len: number, out: number[]): void {
     for (const index of [this.inserts.get(client), this.deletes.get(client)]) {
       if (!index) continue;
-      const cuts = (index.authorCuts ??= authorCuts(index, this.authorOf));
+      const cuts = (index.authorCuts ??= authorCuts(index, this.authorIndexes));
       for (let i = firstAfter(cuts, clock); i < cuts.length && cuts[i]! < clock + len; i++) out.push(cuts[i]!);
     }
   }
@@ -102,64 +175,80 @@ export class HistoryLedger {
    */
   snapshotAt(n: number, doc: Y.Doc): Y.Snapshot {
     const current = Y.snapshot(doc);
+    const { runs } = this;
     const sv = new Map<number, number>();
     // Base: each client up to its first recorded insert; clients no entry names, entirely.
     for (const [client, state] of current.sv) {
       const index = this.inserts.get(client);
-      sv.set(client, index ? Math.min(state, index.starts[0]!) : state);
+      sv.set(client, index ? Math.min(state, index.starts.at(0)) : state);
     }
     const deleted: IdRun[] = [];
-    for (let i = 0; i < n && i < this.entries.length; i++) {
-      const entry = this.entries[i]!;
-      for (const [client, clock, len] of entry.inserted) sv.set(client, Math.max(sv.get(client) ?? 0, clock + len));
-      deleted.push(...entry.deleted);
+    const recorded: IdRun[] = [];
+    const count = Math.min(n, this.length);
+    for (let i = 0; i < this.length; i++) {
+      if (i < count) {
+        for (let k = this.insertedFrom.at(i); k < this.deletedFrom.at(i); k += 3) {
+          const client = runs.at(k);
+          sv.set(client, Math.max(sv.get(client) ?? 0, runs.at(k + 1) + runs.at(k + 2)));
+        }
+      }
+      for (let k = this.deletedFrom.at(i), end = this.deletedEnd(i); k < end; k += 3) {
+        const run: IdRun = [runs.at(k), runs.at(k + 1), runs.at(k + 2)];
+        recorded.push(run);
+        if (i < count) deleted.push(run);
+      }
     }
-    const recordedDeletes = idSetFromRuns(this.entries.flatMap((e) => e.deleted));
-    const baseDeletes = subtractIdSets(current.ds, recordedDeletes);
+    const baseDeletes = subtractIdSets(current.ds, idSetFromRuns(recorded));
     for (const [client, ranges] of baseDeletes.clients) for (const { clock, len } of ranges) deleted.push([client, clock, len]);
     return Y.createSnapshot(idSetFromRuns(deleted), sv);
   }
 
   /** Entry indexes of `name`'s changes at or after `since` (ms). */
   entriesOf(name: string, since: number): number[] {
+    const author = this.authorIndexByName.get(name);
     const out: number[] = [];
-    this.entries.forEach((entry, i) => {
-      if (entry.author.name === name && entry.at >= since) out.push(i);
-    });
+    if (author === undefined) return out;
+    for (let i = 0; i < this.length; i++) if (this.authorIndexes.at(i) === author && this.times.at(i) >= since) out.push(i);
     return out;
   }
 }
 
-/** Adds runs; `sorted` keeps each index sorted as it goes (one entry at a time), else `sortIndex` follows. */
-function addRuns(indexes: Map<number, RunIndex>, runs: readonly IdRun[], entry: number, sorted: boolean): void {
-  for (let r = 0; r < runs.length; r++) {
-    const [client, clock, len] = runs[r]!;
+/**
+ * Adds flat `client, clock, length` triples; `sorted` keeps each index sorted as it goes (one entry at a
+ * time), else `sortIndex` follows.
+ */
+function addRuns(indexes: Map<number, RunIndex>, runs: readonly number[], entry: number, sorted: boolean): void {
+  for (let r = 0; r < runs.length; r += 3) {
+    const client = runs[r]!;
+    const clock = runs[r + 1]!;
+    const len = runs[r + 2]!;
     let index = indexes.get(client);
-    if (!index) indexes.set(client, (index = { starts: [], ends: [], entries: [] }));
+    if (!index) indexes.set(client, (index = { starts: new NumberColumn(), ends: new NumberColumn(), entries: new NumberColumn() }));
     // Usually in clock order (inserts always are); a delete of older ids goes to its sorted place.
     const last = index.starts.length - 1;
-    const at = !sorted || last < 0 || index.starts[last]! <= clock ? last + 1 : firstEndingAfter(index, clock);
+    const at = !sorted || last < 0 || index.starts.at(last) <= clock ? last + 1 : firstEndingAfter(index, clock);
     index.authorCuts = undefined;
     if (at === last + 1) {
-      // The common case, and the only one while a whole history is read: `splice` at the end costs far more.
       index.starts.push(clock);
       index.ends.push(clock + len);
       index.entries.push(entry);
       continue;
     }
-    index.starts.splice(at, 0, clock);
-    index.ends.splice(at, 0, clock + len);
-    index.entries.splice(at, 0, entry);
+    index.starts.insert(at, clock);
+    index.ends.insert(at, clock + len);
+    index.entries.insert(at, entry);
   }
 }
 
 function sortIndex(index: RunIndex): void {
-  const order = index.starts.map((_, i) => i);
-  if (order.every((i) => i === 0 || index.starts[i - 1]! <= index.starts[i]!)) return;
-  order.sort((a, b) => index.starts[a]! - index.starts[b]!);
-  index.starts = order.map((i) => index.starts[i]!);
-  index.ends = order.map((i) => index.ends[i]!);
-  index.entries = order.map((i) => index.entries[i]!);
+  const { starts, ends, entries } = index;
+  let sorted = true;
+  for (let i = 1; i < starts.length && sorted; i++) sorted = starts.at(i - 1) <= starts.at(i);
+  if (sorted) return;
+  const order = Array.from({ length: starts.length }, (_, i) => i).sort((a, b) => starts.at(a) - starts.at(b));
+  index.starts = NumberColumn.of(order.map((i) => starts.at(i)));
+  index.ends = NumberColumn.of(order.map((i) => ends.at(i)));
+  index.entries = NumberColumn.of(order.map((i) => entries.at(i)));
 }
 
 /**
@@ -168,13 +257,14 @@ function sortIndex(index: RunIndex): void {
  * run continues it under the same author. Overlapping runs (two entries that deleted the same ids) keep
  * both their edges: a cut too many only costs a piece that merges back.
  */
-function authorCuts(index: RunIndex, authorOf: readonly number[]): number[] {
+function authorCuts(index: RunIndex, authorOf: NumberColumn): number[] {
   const { starts, ends, entries } = index;
   const cuts: number[] = [];
-  for (let i = 0; i < starts.length; i++) {
-    const author = authorOf[entries[i]!];
-    if (i === 0 || ends[i - 1] !== starts[i] || authorOf[entries[i - 1]!] !== author) cuts.push(starts[i]!);
-    if (i === starts.length - 1 || starts[i + 1] !== ends[i] || authorOf[entries[i + 1]!] !== author) cuts.push(ends[i]!);
+  const last = starts.length - 1;
+  for (let i = 0; i <= last; i++) {
+    const author = authorOf.at(entries.at(i));
+    if (i === 0 || ends.at(i - 1) !== starts.at(i) || authorOf.at(entries.at(i - 1)) !== author) cuts.push(starts.at(i));
+    if (i === last || starts.at(i + 1) !== ends.at(i) || authorOf.at(entries.at(i + 1)) !== author) cuts.push(ends.at(i));
   }
   // Sorted already unless runs overlap.
   for (let i = 1; i < cuts.length; i++) if (cuts[i - 1]! > cuts[i]!) return cuts.sort((a, b) => a - b);
@@ -199,7 +289,7 @@ function firstEndingAfter(index: RunIndex, clock: number): number {
   let hi = index.starts.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (index.ends[mid]! <= clock) lo = mid + 1;
+    if (index.ends.at(mid) <= clock) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -208,5 +298,5 @@ function firstEndingAfter(index: RunIndex, clock: number): number {
 function lookup(index: RunIndex | undefined, clock: number): number {
   if (!index) return -1;
   const i = firstEndingAfter(index, clock);
-  return i < index.starts.length && index.starts[i]! <= clock ? index.entries[i]! : -1;
+  return i < index.starts.length && index.starts.at(i) <= clock ? index.entries.at(i) : -1;
 }

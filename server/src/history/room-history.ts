@@ -311,7 +311,7 @@ export class RoomHistory {
     const points: HistoryTimeline['points'] = [];
     // No entries yet (a document nobody has changed): no points, not a point at -1.
     for (let n = Math.min(step, total); n >= 1 && n <= total; n = n === total ? total + 1 : Math.min(n + step, total)) {
-      points.push({ n, at: ledger.entries[n - 1]!.at, author: ledger.authorOf[n - 1]! });
+      points.push({ n, at: ledger.at(n - 1), author: ledger.authorOf(n - 1) });
     }
     return { total, authors: ledger.authors, points };
   }
@@ -321,19 +321,19 @@ export class RoomHistory {
     const ledger = await this.ledger();
     const runs: HistoryAttribution['runs'] = [];
     const lastOfClient = new Map<number, HistoryAttribution['runs'][number]>();
-    ledger.entries.forEach((entry, i) => {
-      const author = ledger.authorOf[i]!;
-      for (const [client, clock, len] of entry.inserted) {
+    for (let i = 0; i < ledger.length; i++) {
+      const author = ledger.authorOf(i);
+      for (const [client, clock, len] of ledger.insertedRuns(i)) {
         const last = lastOfClient.get(client);
         if (last && last[3] === author && last[1] + last[2] === clock) {
           last[2] += len;
           continue;
         }
-        const run: HistoryAttribution['runs'][number] = [client, clock, len, author, entry.at];
+        const run: HistoryAttribution['runs'][number] = [client, clock, len, author, ledger.at(i)];
         runs.push(run);
         lastOfClient.set(client, run);
       }
-    });
+    }
     return { authors: ledger.authors, runs };
   }
 
@@ -372,9 +372,9 @@ export class RoomHistory {
   revert(target: string, since: number, author: ChangeAuthor): Promise<VersionInfo | null> {
     return this.serial(async () => {
       const ledger = await this.ledger();
-      const theirs = ledger.entriesOf(target, since).map((i) => ledger.entries[i]!);
-      const insertions = idSetFromRuns(theirs.flatMap((e) => e.inserted));
-      const deletions = subtractIdSets(idSetFromRuns(theirs.flatMap((e) => e.deleted)), insertions);
+      const theirs = ledger.entriesOf(target, since);
+      const insertions = idSetFromRuns(theirs.flatMap((i) => ledger.insertedRuns(i)));
+      const deletions = subtractIdSets(idSetFromRuns(theirs.flatMap((i) => ledger.deletedRuns(i))), insertions);
       if (!undoChanges(this.doc, insertions, deletions)) return null;
       const before = await this.makeVersion('restore', `Before reverting ${target}`);
       // Computed again: the document may have changed while the version was written.

@@ -93,9 +93,9 @@ function expectedChars(doc: Y.Doc, ledger: HistoryLedger, from: Y.Snapshot, to: 
       if (change === 'insert') entry = ledger.insertedBy(client, clock + k);
       if (change === 'delete') entry = ledger.deletedBy(client, clock + k);
       const char: Char = { char: item.content.str[k]!, change };
-      if (change !== 'same') char.author = entry < 0 ? 'Unknown' : ledger.entries[entry]!.author.name;
+      if (change !== 'same') char.author = entry < 0 ? 'Unknown' : ledger.authors[ledger.authorOf(entry)]!.name;
       chars.push(char);
-      at.push(entry < 0 ? undefined : ledger.entries[entry]!.at);
+      at.push(entry < 0 ? undefined : ledger.at(entry));
     }
   }
   return { chars, at };
