@@ -11,6 +11,25 @@ export interface PeerSocket {
   uncork?(): void;
 }
 
+/**
+ * [RL4] Runs `write` with the open sockets of `peers` corked (those that can cork), so whatever it sends to
+ * each one leaves in one write; every socket corked here is uncorked, even when `write` throws.
+ */
+export function whileCorked(peers: Iterable<{ socket: PeerSocket }>, write: () => void): void {
+  const corked: PeerSocket[] = [];
+  for (const { socket } of peers) {
+    if (socket.cork && socket.isOpen) {
+      socket.cork();
+      corked.push(socket);
+    }
+  }
+  try {
+    write();
+  } finally {
+    for (const socket of corked) socket.uncork?.();
+  }
+}
+
 /** What the token granted, checked again wherever messages are applied. */
 export interface ConnectionAccess {
   scope: Scope;

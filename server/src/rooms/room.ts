@@ -7,7 +7,7 @@ import type { DocMeta, DocStore } from '../storage/doc-store.js';
 import { CloseCode } from '@tandem/common';
 import { ProtocolError, decodeClientMessage } from '../protocol/messages.js';
 import { ClientUpdates } from './client-updates.js';
-import { Connection, type ConnectionAccess, type PeerSocket } from './connection.js';
+import { Connection, whileCorked, type ConnectionAccess, type PeerSocket } from './connection.js';
 import { DurableLog } from './durable-log.js';
 import { RelayBatcher, REMOTE } from './relay-batcher.js';
 import { RoomPresence } from './room-presence.js';
@@ -445,17 +445,10 @@ export class Room {
 
   /** Several frames to one peer in one write [RL4]. */
   private sendTogether(conn: Connection, frames: readonly Uint8Array[]): void {
-    const { socket } = conn;
-    if (frames.length === 1 || !socket.cork) {
+    if (frames.length === 1) return this.send(conn, frames[0]!);
+    whileCorked([conn], () => {
       for (const frame of frames) this.send(conn, frame);
-      return;
-    }
-    socket.cork();
-    try {
-      for (const frame of frames) this.send(conn, frame);
-    } finally {
-      socket.uncork?.();
-    }
+    });
   }
 
   private send(conn: Connection, data: Uint8Array): void {
@@ -479,23 +472,14 @@ export class Room {
 
   /** [RL4] One relay flush: every peer's frames, then the presence held behind them, leave in one write. */
   private relayTogether(send: () => void): void {
-    const corked: PeerSocket[] = [];
-    for (const conn of this.connections) {
-      if (conn.socket.cork && conn.socket.isOpen) {
-        conn.socket.cork();
-        corked.push(conn.socket);
-      }
-    }
-    try {
+    whileCorked(this.connections, () => {
       send();
       // Relays leave in append order, so the changes relayed by now are the first `settled` ones.
       const relayed = this.durable.settled;
       let due = 0;
       while (due < this.heldPresence.length && this.heldPresence[due]!.after <= relayed) due++;
       if (due > 0) for (const { frame, except } of this.heldPresence.splice(0, due)) this.broadcast(frame, except);
-    } finally {
-      for (const socket of corked) socket.uncork?.();
-    }
+    });
   }
 
   private broadcast(data: Uint8Array, except: unknown): void {
