@@ -9,11 +9,13 @@ import type { NewComment } from '../doc-events.js';
  * walk over every thread of the document.
  */
 export function newComments(transaction: Y.Transaction): NewComment[] {
-  const root = transaction.doc.getMap(COMMENTS_MAP);
-  // Yjs keys these maps by the base type; a map is one.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const rootType = root as unknown as Y.AbstractType<Y.YEvent<any>>;
-  if (!transaction.changedParentTypes.has(rootType)) return [];
+  // Read through `doc.share`, never `doc.getMap` [WH2]: a root Yjs first meets inside an update is a placeholder
+  // type, and asking for it as a map replaces it with a new instance, one this transaction's records do not
+  // name — its new comments would go untold. (Reading also keeps a document without comments without the root,
+  // which spares every later update the comment checks [CM1].)
+  const root = transaction.doc.share.get(COMMENTS_MAP);
+  // A placeholder root calls no observers, so a key set on it is only in `changed`; changes deeper in are in both.
+  if (!root || (!transaction.changed.has(root) && !transaction.changedParentTypes.has(root))) return [];
   const isNew = (item: Y.Item | null): boolean =>
     item !== null && !item.deleted && item.id.clock >= (transaction.beforeState.get(item.id.client) ?? 0);
   const found: NewComment[] = [];
@@ -43,9 +45,11 @@ export function newComments(transaction: Y.Transaction): NewComment[] {
     collect(threadItem.parentSub, thread, (comment) => isNew(comment._item));
   }
   // Threads made by this transaction: Yjs records only the root's key; every comment in them is new.
-  for (const key of transaction.changed.get(rootType) ?? []) {
+  for (const key of transaction.changed.get(root) ?? []) {
     if (key === null) continue;
-    const thread = root.get(key);
+    const item = root._map.get(key);
+    // What `Y.Map.get` reads: the live item's last value.
+    const thread = item && !item.deleted ? item.content.getContent()[item.length - 1] : undefined;
     if (thread instanceof Y.Map && isNew(thread._item)) collect(key, thread, () => true);
   }
   return found;

@@ -164,6 +164,30 @@ describe('webhooks [WH]', () => {
     expect(hook.of('comment.created')).toHaveLength(1);
   });
 
+  it('[WH2] a comment that is the first change made to a reopened document is told, once', async () => {
+    const hook = await receiver();
+    const server = await serverFor([hook]);
+    const doc = await createDoc(server.url);
+    const alice = client(server, doc.id, doc.editToken);
+    await synced(alice.provider);
+    addThread(alice.doc, 'thread-a', 'first');
+    await waitFor(() => hook.of('comment.created').length === 1, 'comment.created');
+    alice.destroy();
+    await waitFor(() => server.registry.size === 0, 'the document to unload');
+    // Loading the stored comments is the first thing the reopened room sees of them; a stock client's step2
+    // is empty and changes nothing, so the new thread is the room's first transaction.
+    const bob = client(server, doc.id, doc.editToken);
+    await synced(bob.provider);
+    await waitFor(() => bob.doc.getMap('comments').has('thread-a'), 'the thread loaded');
+    addThread(bob.doc, 'thread-b', 'second');
+    await waitFor(() => hook.of('comment.created').length === 2, 'the new thread told');
+    expect(hook.of('comment.created')[1]!.json).toMatchObject({ data: { threadId: 'thread-b' } });
+    bob.text.insert(0, 'an edit after the comment');
+    const updates = hook.of('document.updated').length;
+    await waitFor(() => hook.of('document.updated').length > updates, 'the edit reported');
+    expect(hook.of('comment.created')).toHaveLength(2);
+  });
+
   it('[WH2] document.deleted goes out through the module, to every receiver', async () => {
     const [one, two] = [await receiver(), await receiver()];
     const server = await serverFor([one, two]);
