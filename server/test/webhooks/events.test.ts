@@ -145,7 +145,11 @@ describe('webhooks [WH]', () => {
     expect(verifyTandemWebhook(SECRET, delivery!.body, signature.replace(/t=\d+/, 't=1000000000'))).toBe(false);
   });
 
-  it('[WH2] comments already stored are not new: reopening a document with comments sends no comment.created', async () => {
+  /**
+   * A document whose thread `thread-a` (told once) is stored and whose room has unloaded, reopened by a second
+   * client that holds the thread. The reopened room has seen the stored comments only as loaded state.
+   */
+  async function reopenedWithThread() {
     const hook = await receiver();
     const server = await serverFor([hook]);
     const doc = await createDoc(server.url);
@@ -157,7 +161,12 @@ describe('webhooks [WH]', () => {
     await waitFor(() => server.registry.size === 0, 'the document to unload');
     const bob = client(server, doc.id, doc.editToken);
     await synced(bob.provider);
-    await waitFor(() => (bob.doc.getMap('comments').get('thread-a') as Y.Map<unknown> | undefined) !== undefined, 'the thread loaded');
+    await waitFor(() => bob.doc.getMap('comments').has('thread-a'), 'the thread loaded');
+    return { hook, bob };
+  }
+
+  it('[WH2] comments already stored are not new: reopening a document with comments sends no comment.created', async () => {
+    const { hook, bob } = await reopenedWithThread();
     bob.text.insert(0, 'an edit after reopening');
     const updates = hook.of('document.updated').length;
     await waitFor(() => hook.of('document.updated').length > updates, 'the edit reported');
@@ -165,20 +174,8 @@ describe('webhooks [WH]', () => {
   });
 
   it('[WH2] a comment that is the first change made to a reopened document is told, once', async () => {
-    const hook = await receiver();
-    const server = await serverFor([hook]);
-    const doc = await createDoc(server.url);
-    const alice = client(server, doc.id, doc.editToken);
-    await synced(alice.provider);
-    addThread(alice.doc, 'thread-a', 'first');
-    await waitFor(() => hook.of('comment.created').length === 1, 'comment.created');
-    alice.destroy();
-    await waitFor(() => server.registry.size === 0, 'the document to unload');
-    // Loading the stored comments is the first thing the reopened room sees of them; a stock client's step2
-    // is empty and changes nothing, so the new thread is the room's first transaction.
-    const bob = client(server, doc.id, doc.editToken);
-    await synced(bob.provider);
-    await waitFor(() => bob.doc.getMap('comments').has('thread-a'), 'the thread loaded');
+    // A stock client's step2 is empty and changes nothing, so the new thread is the reopened room's first transaction.
+    const { hook, bob } = await reopenedWithThread();
     addThread(bob.doc, 'thread-b', 'second');
     await waitFor(() => hook.of('comment.created').length === 2, 'the new thread told');
     expect(hook.of('comment.created')[1]!.json).toMatchObject({ data: { threadId: 'thread-b' } });
