@@ -166,7 +166,7 @@ export function decodeEntries(raw: readonly Uint8Array[]): HistoryEntry[] {
 }
 
 /** Flat `client, clock, length` triples as runs; the shared empty list when there are none. */
-export function runsOf(flat: readonly number[]): readonly IdRun[] {
+function runsOf(flat: readonly number[]): readonly IdRun[] {
   if (flat.length === 0) return NO_RUNS;
   const runs: IdRun[] = [];
   for (let i = 0; i < flat.length; i += 3) runs.push([flat[i]!, flat[i + 1]!, flat[i + 2]!]);

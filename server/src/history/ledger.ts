@@ -44,15 +44,7 @@ export class HistoryLedger {
   private readonly deletes = new Map<number, RunIndex>();
 
   constructor(entries: readonly HistoryEntry[] = []) {
-    const inserted: number[] = [];
-    const deleted: number[] = [];
-    for (const entry of entries) {
-      inserted.length = 0;
-      deleted.length = 0;
-      for (const run of entry.inserted) inserted.push(...run);
-      for (const run of entry.deleted) deleted.push(...run);
-      this.append(entry.at, entry.author, inserted, deleted, false);
-    }
+    for (const entry of entries) this.appendEntry(entry, false);
     this.sortIndexes();
   }
 
@@ -70,11 +62,11 @@ export class HistoryLedger {
 
   /** Adds an entry written after the ledger was read (the room's own, in order). */
   add(entry: HistoryEntry): void {
-    const inserted: number[] = [];
-    const deleted: number[] = [];
-    for (const run of entry.inserted) inserted.push(...run);
-    for (const run of entry.deleted) deleted.push(...run);
-    this.append(entry.at, entry.author, inserted, deleted, true);
+    this.appendEntry(entry, true);
+  }
+
+  private appendEntry(entry: HistoryEntry, sorted: boolean): void {
+    this.append(entry.at, entry.author, entry.inserted.flat(), entry.deleted.flat(), sorted);
   }
 
   /** `inserted` and `deleted` are flat triples; copied, so the caller may reuse them. */
