@@ -73,6 +73,11 @@ export function createMetrics() {
       help: 'Times a socket stopped being read while its document had too many changes waiting to be written [L10]',
       ...opts,
     }),
+    readerCatchUps: new Counter({
+      name: 'tandem_reader_catch_ups_total',
+      help: 'Times a reader that fell behind was sent what it missed as one update instead of every relay [RL5]',
+      ...opts,
+    }),
     updateRefusals: new Counter({
       name: 'tandem_update_refusals_total',
       help: 'Document updates refused by the comment rules, by reason (outside_comments, unplaced, foreign_client, not_own, shape, held_back_shape)',

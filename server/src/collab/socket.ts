@@ -62,6 +62,19 @@ class WsPeer implements PeerSocket {
     }
   }
 
+  get bufferedBytes(): number {
+    return this.ws.bufferedAmount;
+  }
+
+  whenDrained(fn: () => void): void {
+    const { stream } = this;
+    if (stream.destroyed) return;
+    if (stream.writableLength === 0) return void setImmediate(fn);
+    // 'drain' comes only after a write found the buffer past its high-water mark; otherwise look again soon.
+    if (stream.writableNeedDrain) stream.once('drain', fn);
+    else setTimeout(() => this.whenDrained(fn), DRAIN_POLL_MS).unref();
+  }
+
   close(code: number, reason: string): void {
     const { ws } = this;
     if (ws.readyState === ws.CLOSED || ws.readyState === ws.CLOSING) return;
@@ -72,6 +85,9 @@ class WsPeer implements PeerSocket {
     return this.ws.readyState === this.ws.OPEN;
   }
 }
+
+/** [RL5] How often a lagging socket whose buffer would not signal 'drain' is looked at again. */
+const DRAIN_POLL_MS = 50;
 
 export function wrapSocket(ws: WebSocket, stream: Duplex, maxBufferedBytes: number, onSlowReader: () => void): PeerSocket {
   return new WsPeer(ws, stream, maxBufferedBytes, onSlowReader);

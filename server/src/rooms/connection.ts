@@ -9,6 +9,10 @@ export interface PeerSocket {
   /** [RL4] Holds what is sent from now on until `uncork`, which writes it all at once (one syscall, not one per frame). */
   cork?(): void;
   uncork?(): void;
+  /** [RL5] Bytes sent to it and not yet taken by the peer; absent: never lags. */
+  readonly bufferedBytes?: number;
+  /** [RL5] Calls `fn` once, when everything queued so far has left (not if the socket closes first). */
+  whenDrained?(fn: () => void): void;
 }
 
 /**

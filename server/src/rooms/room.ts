@@ -9,6 +9,7 @@ import { ProtocolError, decodeClientMessage } from '../protocol/messages.js';
 import { ClientUpdates } from './client-updates.js';
 import { Connection, whileCorked, type ConnectionAccess, type PeerSocket } from './connection.js';
 import { DurableLog } from './durable-log.js';
+import { LaggingReaders } from './lagging-readers.js';
 import { RelayBatcher, REMOTE } from './relay-batcher.js';
 import { RoomPresence } from './room-presence.js';
 import { SyncResponder } from './sync-responder.js';
@@ -93,6 +94,8 @@ export class Room {
   private readonly durable: DurableLog;
   /** Relays durable updates to the peers (and the other instances) once per append batch [RL1]. */
   private readonly relays: RelayBatcher;
+  /** [RL5] Readers that fell behind: skipped by relays until drained, then caught up with one update. */
+  private readonly lagging: LaggingReaders;
   /** The checks a peer's update passes on its way into the document [R1][L2][M2][L9]. */
   private readonly updates: ClientUpdates;
   /** Our state vector to newcomers [H2], answers to step1 [H3] and to other instances, once durable. */
@@ -119,7 +122,7 @@ export class Room {
     this.log = deps.logger.child({ doc: id });
     this.reporting = { metrics: deps.metrics, logger: this.log };
     this.relays = new RelayBatcher({
-      broadcast: (frame, except) => this.broadcast(frame, except),
+      broadcast: (frame, except) => this.broadcastRelay(frame, except),
       reaches: (except) => this.reaches(except),
       together: (send) => this.relayTogether(send),
     });
@@ -157,6 +160,15 @@ export class Room {
       ...this.reporting,
       maxDocBytes: deps.limits.maxDocBytes,
       storedBytes: () => this.durable.approxBytes,
+    });
+    this.lagging = new LaggingReaders({
+      doc: this.doc,
+      appended: () => this.durable.appended,
+      settled: () => this.durable.settled,
+      afterWrites: (fn) => this.durable.afterWrites(fn),
+      present: (conn) => this.connections.has(conn),
+      send: (conn, frame) => this.send(conn, frame),
+      caughtUp: () => deps.metrics.readerCatchUps.inc(),
     });
     this.sync = new SyncResponder(this.doc, this.durable, (conn, ...frames) => this.sendTogether(conn, frames));
     this.presence = new RoomPresence(this.doc, this.connections, {
@@ -201,6 +213,7 @@ export class Room {
     if (room.history) room.doc.on('afterTransaction', room.onTransaction);
     if (room.told) room.doc.on('afterTransaction', room.told.observe);
     room.sync.loaded(stored.snapshot, stored.log.length);
+    room.lagging.loaded();
     // [U6] A legacy title moves into the title text as an ordinary change: appended before anything is relayed [D1].
     const migration = titleMigration(id, room.doc);
     if (migration) {
@@ -230,6 +243,7 @@ export class Room {
   /** Removes a socket and every awareness state it introduced [A2]. */
   leave(conn: Connection): void {
     if (!this.connections.delete(conn)) return;
+    this.lagging.forget(conn);
     this.presence.release(conn);
   }
 
@@ -480,15 +494,23 @@ export class Room {
       while (due < this.heldPresence.length && this.heldPresence[due]!.after <= relayed) due++;
       if (due > 0) for (const { frame, except } of this.heldPresence.splice(0, due)) this.broadcast(frame, except);
     });
+    this.lagging.flushed();
   }
 
   private broadcast(data: Uint8Array, except: unknown): void {
     for (const conn of this.connections) if (conn !== except) this.send(conn, data);
   }
 
-  /** Whether `broadcast(…, except)` would send to anyone: relays nobody receives are not even encoded [RL1]. */
+  /** [RL5] A relay of updates: readers that lag are skipped, to be caught up once they have read their queue. */
+  private broadcastRelay(data: Uint8Array, except: unknown): void {
+    for (const conn of this.connections) if (conn !== except && this.lagging.admits(conn)) this.send(conn, data);
+  }
+
+  /** Whether a relay sparing `except` would reach anyone: relays nobody receives are not even encoded [RL1]. */
   private reaches(except: unknown): boolean {
-    for (const conn of this.connections) if (conn !== except && conn.socket.isOpen) return true;
+    for (const conn of this.connections) {
+      if (conn !== except && conn.socket.isOpen && !this.lagging.isLagging(conn)) return true;
+    }
     return false;
   }
 }

@@ -9,7 +9,8 @@ import { WebSocket } from 'ws';
 import { encodeAwareness, encodeAwarenessEntries } from '../../src/protocol/messages.js';
 import { FileStore } from '../../src/storage/file/store.js';
 import { GatedStore } from '../support/gated-store.js';
-import { createDoc, type TestServer, upgradeStatus, waitFor, withServer } from '../support/harness.js';
+import type { Socket } from 'node:net';
+import { connectClient, createDoc, synced, type TestServer, upgradeStatus, waitFor, withServer } from '../support/harness.js';
 import { rawJoin } from '../integration/support.js';
 import { LightClient, Opcode, UPGRADE_HEADERS, expectServerLetGo, frame, metric, rawUpgrade, requestHead, statusOf, tcp } from './support.js';
 
@@ -200,6 +201,37 @@ describe('slow readers [L5]', () => {
       await waitFor(() => answers > 0, 'the server answers the writer');
       expect(writer.ws.readyState).toBe(WebSocket.OPEN);
       writer.ws.close();
+    }));
+});
+
+describe('readers that fall behind [RL5]', () => {
+  it('[RL5] a stock client that stops reading while 40 MiB of edits go through a small document is not dropped: it is caught up once it reads again', () =>
+    withServer({ HISTORY: 'off', MAX_BUFFERED_BYTES: String(4 * 1024 * 1024), MAX_MESSAGES_PER_SECOND: '5000' }, async (s) => {
+      const { id, editToken } = await createDoc(s.url);
+      const reader = connectClient(s.wsUrl, id, editToken);
+      const writer = connectClient(s.wsUrl, id, editToken);
+      await Promise.all([synced(reader.provider), synced(writer.provider)]);
+      const readerSocket = (reader.provider.ws as unknown as { _socket: Socket })._socket;
+      readerSocket.pause(); // reads nothing from now on: the kernel's buffers fill, then the server's queue
+      // Each round types 64 KiB and erases it: the traffic grows, the document (history off) stays small.
+      const chunk = 'x'.repeat(64 * 1024);
+      for (let round = 0; round < 640; round++) {
+        writer.text.insert(0, chunk);
+        writer.text.delete(0, chunk.length);
+        writer.text.insert(writer.text.length, `${round} `);
+        if (round % 16 === 15) await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      const expected = writer.text.toString();
+      await waitFor(() => s.registry.peek(id)!.doc.getText('t').toString() === expected, 'the server has every edit', 20_000);
+      // Without [RL5] the server would have queued the reader every relay, past MAX_BUFFERED_BYTES [L5].
+      expect(await trips(s, 'buffered_bytes')).toBe(0);
+      readerSocket.resume();
+      await waitFor(() => reader.text.toString() === expected, 'the reader holds every edit', 20_000);
+      expect(await metric(s.url, 'tandem_reader_catch_ups_total')).toBeGreaterThanOrEqual(1);
+      expect(await trips(s, 'buffered_bytes')).toBe(0);
+      expect(s.registry.peek(id)!.connections.size).toBe(2);
+      reader.destroy();
+      writer.destroy();
     }));
 });
 
