@@ -45,7 +45,7 @@ export interface LaggingReadersDeps {
  * `relayed`. Content only grows, so any `relayed` vector stays a lower bound of what each reader holds (a
  * reader that lagged before holds everything applied before its catch-up was computed); a stale one only
  * makes the catch-up larger, never incomplete. Candidates are taken only while some reader's queue is
- * past `WATCH_ABOVE`: one state vector per flush, and only then.
+ * past `WATCH_ABOVE` (or some reader lags): at most one state vector per flush, and only then.
  */
 export class LaggingReaders {
   /** Readers skipped by relays, with the state vector each is sure to hold. */
