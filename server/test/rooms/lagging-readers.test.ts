@@ -49,6 +49,12 @@ class ReaderSocket implements PeerSocket {
 /** Resolves once what the room and the memory store do through promises has run. */
 const settled = () => new Promise((resolve) => setImmediate(resolve));
 
+/** Lets the store write the oldest `batches` held appends (all by default), then lets the room act on it. */
+async function written(store: GatedStore, batches = Infinity): Promise<void> {
+  store.releaseAppends(batches);
+  await settled();
+}
+
 const DOC = 'doc-aaaaaaaa';
 
 async function setup(store: GatedStore) {
@@ -128,21 +134,18 @@ describe('readers that fall behind [RL5]', () => {
     const w = writer(room, 7);
     w.type(0, 'one ');
     await settled();
-    store.releaseAppends();
-    await settled();
+    await written(store);
     slow.bufferedBytes = LAGGING_ABOVE + 1;
     w.type(100, 'two ');
     await settled();
-    store.releaseAppends();
-    await settled();
+    await written(store);
     w.type(100, 'three');
     await settled();
     slow.drain();
     await settled();
     // 'three' is applied, not yet durable: nothing leaves for the reader until it is.
     expect(textOf(slow.doc)).toBe('one ');
-    store.releaseAppends();
-    await settled();
+    await written(store);
     expect(textOf(slow.doc)).toBe('one two three');
   });
 
@@ -159,15 +162,12 @@ describe('readers that fall behind [RL5]', () => {
     }
     slow.bufferedBytes = WATCH_ABOVE + 1;
     // The first batch is relayed while the other two are in the document but not yet durable nor relayed…
-    store.releaseAppends(1);
-    await settled();
-    store.releaseAppends(1);
-    await settled();
+    await written(store, 1);
+    await written(store, 1);
     expect(textOf(slow.doc)).toBe('one two ');
     // …so when the reader starts lagging at the third, its catch-up must still carry the third.
     slow.bufferedBytes = LAGGING_ABOVE + 1;
-    store.releaseAppends(1);
-    await settled();
+    await written(store, 1);
     expect(textOf(slow.doc)).toBe('one two ');
     slow.drain();
     await settled();
@@ -232,8 +232,7 @@ describe('readers that fall behind [RL5]', () => {
           else await settled();
         }
         store.holdAppends = false;
-        store.releaseAppends();
-        await settled();
+        await written(store);
         for (const r of readers) r.drain();
         await settled();
         for (const r of readers) expect(textOf(r.doc)).toBe(textOf(room.doc));
