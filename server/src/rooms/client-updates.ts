@@ -53,14 +53,15 @@ export class ClientUpdates {
    * asks for the socket to close; a refusal says how to close it. Throws ProtocolError for a malformed update.
    */
   apply(conn: Connection, update: Uint8Array): UpdateRefusal | null {
+    // [M2] The empty update changes nothing: there is nothing to check, apply, store or relay. Every new
+    // socket of a stock client sends one as its step2 (view-only ones too); applying it cost a transaction
+    // and its observers.
+    if (isEmptyUpdate(update)) return null;
     if (!conn.canWrite) {
-      // [R1] View connections never change the document; the stock client sends an empty step2 anyway.
-      if (update.byteLength > 2) this.deps.metrics.droppedReadOnlyUpdates.inc();
+      // [R1] View connections never change the document: anything else they send is dropped, and counted.
+      this.deps.metrics.droppedReadOnlyUpdates.inc();
       return null;
     }
-    // [M2] The empty update changes nothing: there is nothing to check, apply, store or relay. Every new
-    // socket of a stock client sends one as its step2; applying it cost a transaction and its observers.
-    if (isEmptyUpdate(update)) return null;
     const { maxDocBytes } = this.deps;
     if (this.deps.storedBytes() + update.byteLength > maxDocBytes) {
       reportLimitTrip(this.deps, 'document_size', 'document size limit reached', { conn: conn.id, max: maxDocBytes });
