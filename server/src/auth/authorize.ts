@@ -56,7 +56,7 @@ export function bearerToken(header: string | undefined): string | undefined {
 export async function authorize(deps: AuthorizeDeps, id: string, token: string | undefined, required: Scope): Promise<Access> {
   if (!isValidDocId(id)) throw new AccessError('invalid_id', 'not a valid document id');
   // Verify the signature first: an anonymous caller learns nothing about which ids exist.
-  const claims = await deps.tokens.verify(token, deps.now());
+  const claims = deps.tokens.verify(token, deps.now());
   if (deps.requireSignIn && claims.sub === undefined) throw new TokenError('sign_in_required', 'sign in to open this link');
   const meta = await deps.registry.getMeta(id);
   if (!meta) throw new AccessError('unknown_document', 'no such document');

@@ -1,5 +1,5 @@
 import { isScope, scopeAllows, type Scope } from '@tandem/common';
-import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
+import { SignJWT } from 'jose';
 import { verifyHs256 } from './hs256-verify.js';
 
 /**
@@ -57,12 +57,12 @@ export class TokenError extends Error {
 }
 
 /**
- * The HMAC key: the raw secret, or (what the server uses) the same secret imported once as a WebCrypto
- * key, so no signature check or mint imports it again.
+ * The key tokens are minted with: the raw secret, or (what the server uses) the same secret imported once as
+ * a WebCrypto key, so no mint imports it again. Checks take the raw secret (`verifyToken`).
  */
 export type TokenKey = Uint8Array | CryptoKey;
 
-/** Imports the secret once as an HMAC-SHA-256 key for `signToken`, `verifyToken` and `TokenVerifier`. */
+/** Imports the secret once as an HMAC-SHA-256 key, so no mint (`signToken`) imports it again. */
 export function importTokenKey(secret: Uint8Array): Promise<CryptoKey> {
   return crypto.subtle.importKey('raw', new Uint8Array(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
 }
@@ -86,21 +86,11 @@ export async function signToken(
   return jwt.sign(key);
 }
 
-/** Checks signature, algorithm, expiry and claim shapes; says nothing yet about which document. */
-export async function verifyToken(key: TokenKey, token: string | undefined, now: Date): Promise<TokenClaims> {
-  if (!token) throw new TokenError('token_missing', 'a token is required');
-  let payload: Record<string, unknown>;
-  try {
-    ({ payload } = await jwtVerify(token, key, { algorithms: ['HS256'], currentDate: now }));
-  } catch (error) {
-    if (error instanceof joseErrors.JWTExpired) throw new TokenError('token_expired', 'the link has expired');
-    throw new TokenError('token_invalid', 'the token is not valid');
-  }
-  return claimsOf(payload);
-}
-
-/** `verifyToken` with the raw secret, synchronously (`verifyHs256`): the same answers, without WebCrypto. */
-export function verifyTokenWithSecret(secret: Uint8Array, token: string | undefined, now: Date): TokenClaims {
+/**
+ * Checks signature, algorithm, expiry and claim shapes with the raw secret, synchronously (`verifyHs256`,
+ * jose's rules without WebCrypto); says nothing yet about which document.
+ */
+export function verifyToken(secret: Uint8Array, token: string | undefined, now: Date): TokenClaims {
   if (!token) throw new TokenError('token_missing', 'a token is required');
   const outcome = verifyHs256(secret, token, Math.floor(now.getTime() / 1000));
   if (!outcome.ok) {
@@ -141,46 +131,35 @@ const MAX_REMEMBERED_TOKEN_LENGTH = 1024;
 
 /**
  * `verifyToken` with a bounded memory of tokens that verified: the sockets of one share link (every tab
- * opening it, every reconnect) pay for one signature check, and concurrent arrivals share the one in
- * flight. Only the signature and claim shapes are remembered; expiry is judged on every call against the
- * clock passed in [R4], and which document and link generation the claims open is left to `checkAccess`
- * against the document's current metadata [R3]. Tokens that fail are forgotten as soon as they fail.
- * Given the raw secret (as the server does) it checks signatures synchronously (`verifyTokenWithSecret`);
- * given a CryptoKey, through jose.
+ * opening it, every reconnect) pay for one signature check. Only the signature and claim shapes are
+ * remembered; expiry is judged on every call against the clock passed in [R4], and which document and link
+ * generation the claims open is left to `checkAccess` against the document's current metadata [R3]. Tokens
+ * that fail are never remembered.
  */
 export class TokenVerifier {
   /** Least recently used first. */
-  private readonly remembered = new Map<string, Promise<TokenClaims>>();
+  private readonly remembered = new Map<string, TokenClaims>();
 
   constructor(
-    readonly key: TokenKey,
+    private readonly secret: Uint8Array,
     private readonly capacity = 1024,
   ) {}
 
-  async verify(token: string | undefined, now: Date): Promise<TokenClaims> {
-    if (!token || token.length > MAX_REMEMBERED_TOKEN_LENGTH) return this.verifyNow(token, now);
-    let verified = this.remembered.get(token);
-    if (verified) {
+  verify(token: string | undefined, now: Date): TokenClaims {
+    if (!token || token.length > MAX_REMEMBERED_TOKEN_LENGTH) return verifyToken(this.secret, token, now);
+    let claims = this.remembered.get(token);
+    if (claims) {
       this.remembered.delete(token);
     } else {
-      const pending = this.verifyNow(token, now).then((claims) => Object.freeze(claims));
-      pending.catch(() => {
-        if (this.remembered.get(token) === pending) this.remembered.delete(token);
-      });
-      verified = pending;
+      claims = Object.freeze(verifyToken(this.secret, token, now));
       if (this.remembered.size >= this.capacity) this.remembered.delete(this.remembered.keys().next().value!);
     }
-    this.remembered.set(token, verified);
-    const claims = await verified;
+    this.remembered.set(token, claims);
     // The same check jose makes (`exp` at or before now, in whole seconds), against this call's clock.
     if (claims.expiresAt !== undefined && claims.expiresAt <= Math.floor(now.getTime() / 1000)) {
       throw new TokenError('token_expired', 'the link has expired');
     }
     return claims;
-  }
-
-  private async verifyNow(token: string | undefined, now: Date): Promise<TokenClaims> {
-    return this.key instanceof Uint8Array ? verifyTokenWithSecret(this.key, token, now) : verifyToken(this.key, token, now);
   }
 }
 

@@ -63,7 +63,7 @@ export function userDocsRoutes(deps: UserDocsDeps): Hono {
 
   app.post('/api/me/token', async (c) => {
     const user = await signedIn(c);
-    const claims = await deps.tokens.verify(bearerToken(c.req.header('authorization')), deps.now());
+    const claims = deps.tokens.verify(bearerToken(c.req.header('authorization')), deps.now());
     const meta = await deps.registry.getMeta(claims.docId);
     if (!meta) throw new HttpError(404, 'unknown_document', 'no such document');
     checkAccess(claims, meta, 'view');
